@@ -1,0 +1,44 @@
+"""Demo personas that can sign in (illustrative)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reef.accounts.models import Membership, User
+from reef.accounts.roles import Role
+from reef.accounts.services import membership_grant
+from reef.core.demo import DEMO_PASSWORD
+from reef.directory.models import Country, Grouping, Organisation
+
+# email, what they are, memberships as (role, kind, key)
+PERSONAS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+    ("focal.grenada@demo.reef", "national focal point of Grenada",
+     [(Role.MANAGER, "country", "GD")]),
+    ("coordinator@demo.reef", "regional coordinator at CARICOM IMPACS",
+     [(Role.COORDINATOR, "grouping", "caricom"), (Role.EDITOR, "organisation", "caricom-impacs")]),
+    ("oas.officer@demo.reef", "OAS programme officer (donor / consortium member)",
+     [(Role.EDITOR, "organisation", "oas")]),
+    ("expert.tt@demo.reef", "private-sector expert in Trinidad and Tobago",
+     [(Role.EDITOR, "organisation", "tt-secure-networks")]),
+    ("public@demo.reef", "member of the public", []),
+    ("focal.barbados@demo.reef", "national focal point of Barbados",
+     [(Role.MANAGER, "country", "BB")]),
+]
+
+
+def load(say: Callable[[str], None]) -> None:
+    for email, label, roles in PERSONAS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, display_name=label.capitalize(), demo_mfa_exempt=True)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for role, kind, key in roles:
+            target = {
+                "country": lambda k: {"country": Country.objects.get(code=k)},
+                "organisation": lambda k: {"organisation": Organisation.objects.get(slug=k)},
+                "grouping": lambda k: {"grouping": Grouping.objects.get(slug=k)},
+            }[kind](key)
+            if not Membership.objects.filter(user=user, role=role, **target).exists():
+                membership_grant(user=user, role=role, actor=None, **target)
+    say(f"demo accounts: {len(PERSONAS)}")

@@ -1,0 +1,68 @@
+"""Absolute session timeout and MFA enrolment for every account that holds a role."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+SESSION_STARTED = "reef_session_started"
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session a fixed time after sign-in, however active it is.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE renewed on each request).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED] = now
+            elif now - float(started) > settings.REEF_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return HttpResponseRedirect(reverse("account_login"))
+        return self.get_response(request)
+
+
+# Paths a role holder without MFA may still reach: to set it up, or to leave.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+
+
+def mfa_required(user: object) -> bool:
+    """Whether this user must have MFA and has not set it up."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if settings.REEF_DEMO and getattr(user, "demo_mfa_exempt", False):
+        return False
+    holds = getattr(user, "memberships")
+    return bool(holds.exists()) and not is_mfa_enabled(user, ["totp"])
+
+
+class RequireMFAMiddleware:
+    """A user with any role must enrol TOTP before anything else."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(_MFA_EXEMPT_PREFIXES) or not mfa_required(request.user):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Multi-factor authentication must be set up for this account."},
+                status=403,
+            )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))

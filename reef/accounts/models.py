@@ -1,0 +1,134 @@
+"""Users, memberships (roles) and personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reef.accounts.roles import Role
+
+
+class ReefUserManager(UserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user_object(self, email: str, password: str | None, **extra: Any) -> User:
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        user = self._create_user_object(email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. Identified by e-mail; no username."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("name"), max_length=150, blank=True)
+    # Honoured only when REEF_DEMO is on, which production settings refuse.
+    demo_mfa_exempt = models.BooleanField(default=False, editable=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[ReefUserManager] = ReefUserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def holds_role(self) -> bool:
+        return self.memberships.exists()
+
+
+class Membership(models.Model):
+    """A role held by a user in exactly one country, organisation or grouping."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    country = models.ForeignKey(
+        "directory.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    grouping = models.ForeignKey(
+        "directory.Grouping", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_exactly_one_target",
+                condition=(
+                    Q(country__isnull=False, organisation__isnull=True, grouping__isnull=True)
+                    | Q(country__isnull=True, organisation__isnull=False, grouping__isnull=True)
+                    | Q(country__isnull=True, organisation__isnull=True, grouping__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_coordinator_only_in_grouping",
+                condition=Q(role=Role.COORDINATOR, grouping__isnull=False)
+                | (~Q(role=Role.COORDINATOR) & Q(grouping__isnull=True)),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "country"], name="unique_country_membership"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="unique_organisation_membership"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "grouping"], name="unique_grouping_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.country or self.organisation or self.grouping
+        return f"{self.user} is {self.get_role_display()} of {target}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,176 @@
+"""Every write to accounts: users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from reef.accounts.models import ApiToken, Membership, User
+from reef.accounts.roles import Role
+from reef.core.access import forget_scope
+from reef.core.audit import audit_append
+from reef.core.errors import ServiceError
+from reef.directory.models import Country, Grouping, Organisation
+
+TOKEN_PREFIX = "reef_"
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str = "",
+    actor: User | None = None,
+    is_superuser: bool = False,
+) -> User:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError(f"{email!r} is not a valid e-mail address.", field="email") from None
+    if User.objects.filter(email=email).exists():
+        raise ServiceError(f"A user with the e-mail {email} already exists.", field="email")
+    user = User(email=email, display_name=display_name.strip()[:150], is_superuser=is_superuser)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save()
+    audit_append(action="user_create", actor=actor, obj=user, detail={"email": email})
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    actor: User | None,
+    country: Country | None = None,
+    organisation: Organisation | None = None,
+    grouping: Grouping | None = None,
+) -> Membership:
+    targets = [t for t in (country, organisation, grouping) if t is not None]
+    if len(targets) != 1:
+        raise ServiceError("A role is held in exactly one country, organisation or grouping.")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ServiceError(f"Unknown role {role!r}.", field="role") from None
+    if (role == Role.COORDINATOR) != (grouping is not None):
+        raise ServiceError("The coordinator role is held in a grouping, and only there.")
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        country=country,
+        organisation=organisation,
+        grouping=grouping,
+        defaults={"role": role},
+    )
+    forget_scope(user)
+    audit_append(
+        action="membership_grant",
+        actor=actor,
+        obj=membership,
+        detail={"user": user.email, "role": role, "in": str(targets[0])},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None) -> None:
+    detail = {"user": membership.user.email, "role": membership.role}
+    pk = membership.pk
+    membership.delete()
+    forget_scope(membership.user)
+    audit_append(
+        action="membership_revoke",
+        actor=actor,
+        object_type="accounts.membership",
+        object_id=str(pk),
+        detail=detail,
+    )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the plain secret is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ServiceError("Give the token a name of 1 to 100 characters.", field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ServiceError("The expiry date must be in the future.", field="expires_at")
+    prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"  # 256 bits of randomness
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, digest=_digest(secret), expires_at=expires_at
+    )
+    audit_append(action="api_token_create", actor=user, obj=token, detail={"name": name})
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    if token.user_id != actor.pk:
+        raise ServiceError("Not found.", code="not_found")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_append(action="api_token_revoke", actor=actor, obj=token)
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The active user owning this token, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def end_sessions(user: User) -> int:
+    """Delete every server-side session of `user`."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data: dict[str, Any] = session.get_decoded()
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None) -> None:
+    """Disable an account and end its sessions and tokens at once."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    end_sessions(user)
+    audit_append(action="user_deactivate", actor=actor, obj=user)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reef.accounts.forms import ApiTokenForm
+from reef.accounts.models import ApiToken
+from reef.accounts.services import api_token_create, api_token_revoke
+from reef.core.errors import ServiceError
+from reef.core.routes import Rule, access
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    new_secret = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = api_token_create(
+                user=user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                expires_at=form.cleaned_data["expires_at"],
+            )
+            form = ApiTokenForm()
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": user.memberships.select_related(  # type: ignore[union-attr]
+                "country", "organisation", "grouping"
+            ),
+            "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
+            "form": form,
+            "new_secret": new_secret,
+        },
+    )
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
+    if token is None:
+        raise Http404
+    api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:profile")

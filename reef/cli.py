@@ -1,0 +1,117 @@
+"""The `reef` console command: wraps manage.py and adds demo, serve and worker.
+
+    reef demo [--port N]       set up the SQLite demo under var/ and serve it
+    reef serve [--port N]      production server (gunicorn, static files by WhiteNoise)
+    reef worker                run queued tasks (database-backed task backend)
+    reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
+    reef audit verify          check the audit chain
+    reef backup FILE / reef restore FILE
+    reef <command> ...         any other manage.py command (framework, assessment, report, ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reef.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reef.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["reef", *argv])
+
+
+def _gunicorn(port: int, workers: int, host: str) -> None:
+    binary = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    args = [
+        binary,
+        "reef.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "20",
+        "--chdir",
+        str(BASE_DIR),
+    ]
+    os.execv(binary, args)  # noqa: S606  (replace this process with the server)
+
+
+def demo(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="reef demo", description="Run the Reef demo.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("REEF_PORT", "8000")))
+    parser.add_argument("--no-serve", action="store_true", help="set up the data, do not serve")
+    args = parser.parse_args(argv)
+    if not 0 < args.port < 65536:
+        parser.error("--port must be between 1 and 65535")
+    os.environ["REEF_DEMO"] = "true"
+    os.environ.setdefault("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3")
+    os.environ["REEF_PORT"] = str(args.port)
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_load")
+    if args.no_serve:
+        return
+    print(f"\nReef demo: http://127.0.0.1:{args.port}/  (Ctrl+C to stop)\n", flush=True)
+    _gunicorn(args.port, workers=2, host="127.0.0.1")
+
+
+def serve(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="reef serve", description="Production server.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("REEF_PORT", "8000")))
+    parser.add_argument("--host", default=os.environ.get("REEF_HOST", "127.0.0.1"))
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("REEF_WORKERS", "0")) or None
+    )
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args(argv)
+    _django_setup()
+    from django.core.management import call_command
+
+    if not args.no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
+    _gunicorn(args.port, workers=workers, host=args.host)
+
+
+def worker(argv: list[str]) -> None:
+    _manage(["db_worker", *argv])
+
+
+COMMANDS = {"demo": demo, "serve": serve, "worker": worker}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    command = COMMANDS.get(argv[0])
+    if command is not None:
+        command(argv[1:])
+    else:
+        _manage(argv)
+
+
+if __name__ == "__main__":
+    main()

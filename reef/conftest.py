@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from reef.testing import PERSONAS, ensure_world, persona
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        ensure_world()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: Any) -> None:
+    ensure_world()
+
+
+@pytest.fixture
+def users(world: None) -> dict[str, Any]:
+    return {name: persona(name) for name in PERSONAS}
+
+
+@pytest.fixture
+def clients(users: dict[str, Any]) -> dict[str, Client]:
+    """A client per persona, signed in, plus 'anonymous'."""
+    result = {"anonymous": Client()}
+    for name, user in users.items():
+        c = Client()
+        c.force_login(user)
+        result[name] = c
+    return result

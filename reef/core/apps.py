@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "reef.core"
+    label = "core"
+    verbose_name = "Reef core"
+
+    def ready(self) -> None:
+        from reef.core import checks, signals  # noqa: F401  (registers checks and receivers)

@@ -1,0 +1,27 @@
+"""Errors raised by services, shown to users as clear messages."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request a service refuses, with a message fit for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class PermissionDenied(ServiceError):
+    """The actor may not do this. Views turn it into 404 where the object is hidden."""
+
+    def __init__(self, message: str = "You may not do this.") -> None:
+        super().__init__(message, code="forbidden")
+
+
+class Conflict(ServiceError):
+    """The record changed since the actor read it (optimistic locking)."""
+
+    def __init__(self, message: str = "This record was changed by someone else.") -> None:
+        super().__init__(message, code="conflict")

@@ -1,0 +1,100 @@
+"""Core records: the labelled base of every domain model, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reef.core.access import LabelledManager
+from reef.core.tlp import TLP
+
+
+class Labelled(models.Model):
+    """Abstract base for every record that holds domain data.
+
+    Carries a TLP label, an owner (a country or an organisation), explicit shares
+    and named recipients, and a version for optimistic locking.
+    """
+
+    tlp = models.CharField(_("TLP label"), max_length=20, choices=TLP.choices, default=TLP.AMBER)
+    owner_country = models.ForeignKey(
+        "directory.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owning country"),
+    )
+    owner_organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owning organisation"),
+    )
+    shared_with_organisations = models.ManyToManyField(
+        "directory.Organisation", blank=True, related_name="+"
+    )
+    shared_with_countries = models.ManyToManyField("directory.Country", blank=True, related_name="+")
+    readers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[LabelledManager] = LabelledManager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained audit trail.
+
+    hash = SHA-256(prev_hash || canonical JSON of the entry). The actor is kept as
+    id and label (no foreign key) so that deleting a user never rewrites the trail.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    tlp = models.CharField(max_length=20, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    via = models.CharField(max_length=10, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor_id", "at"], name="audit_actor_idx"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """The chain head: a single locked row that serialises appends.
+
+    `anchor` is an HMAC of (seq, hash) under REEF_AUDIT_KEY, a key kept outside
+    the database, so rewriting the whole chain is detected too.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+    anchor = models.CharField(max_length=64, blank=True)

@@ -1,0 +1,36 @@
+"""Reads of single records, always through the access layer."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from reef.accounts.roles import Action
+from reef.core.access import LabelledQuerySet
+from reef.core.audit import audit_read
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_for_user(
+    queryset: LabelledQuerySet,
+    user: Any,
+    *,
+    action: str = Action.VIEW,
+    audit: bool = True,
+    **lookup: Any,
+) -> Any:
+    """The record matching `lookup` if `user` may `action` it; otherwise Http404.
+
+    A missing record and a forbidden one are indistinguishable to the caller.
+    Reads of restricted records are written to the audit trail.
+    """
+    try:
+        obj = queryset.for_user(user, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if audit:
+        audit_read(actor=user, obj=obj)
+    return obj

@@ -1,0 +1,104 @@
+"""Authorisation test generated from the URL configuration.
+
+Every route is tried as anonymous, as each persona and as an outsider, and the
+status asserted. A route without an access rule, or with parameters and no
+sample in its app's tests/routes.py, fails.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from reef.core.routes import Rule, rule_of
+from reef.core.tests.routes import EVERYONE, Sample
+
+# Third-party route trees with their own access handling; tried for "no 5xx" only.
+THIRD_PARTY_PREFIXES = ("accounts/",)
+API_PREFIX = "api/v1/"  # covered operation by operation in api/tests/test_api_access.py
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, Any]]:
+    found: list[tuple[str, str, Any]] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}{p.name}" if p.name else ""
+            found.append((prefix + str(p.pattern), name, p.callback))
+    return found
+
+
+ROUTES = _walk(get_resolver().url_patterns)
+OWN_ROUTES = [
+    r for r in ROUTES if not r[0].startswith(THIRD_PARTY_PREFIXES) and not r[0].startswith(API_PREFIX)
+]
+
+
+def _samples(users: dict[str, Any]) -> dict[str, Sample]:
+    samples: dict[str, Sample] = {}
+    for app in ("directory", "accounts", "frameworks", "assessments", "planning", "experts",
+                "consultations", "records", "core"):
+        try:
+            module = importlib.import_module(f"reef.{app}.tests.routes")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "samples"):
+            samples.update(module.samples(users))
+    return samples
+
+
+def _default(rule: Rule, client: str, method: str) -> int:
+    if rule == Rule.SIGNED_IN and client == "anonymous":
+        return 302
+    return 200
+
+
+def test_every_route_has_an_access_rule() -> None:
+    missing = [f"{pattern} ({name})" for pattern, name, view in OWN_ROUTES if rule_of(view) is None]
+    assert not missing, f"routes without an access rule: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("pattern", "name", "view"), OWN_ROUTES, ids=[r[1] or r[0] for r in OWN_ROUTES])
+def test_route_access(pattern: str, name: str, view: Any, users: dict[str, Any], clients: dict[str, Any]) -> None:
+    from django.urls import reverse
+
+    rule = rule_of(view)
+    assert rule is not None, f"{pattern} has no access rule"
+    samples = _samples(users)
+    sample = samples.get(name)
+    has_params = "<" in pattern or "(?P" in pattern
+    if sample is None:
+        assert not has_params, f"{pattern} ({name}) has parameters but no sample in tests/routes.py"
+        sample = Sample()
+    url = reverse(name, kwargs=sample.kwargs) + (f"?{sample.query}" if sample.query else "")
+    failures = []
+    for who in EVERYONE:
+        expected = sample.expect.get(who, _default(rule, who, sample.method))
+        client = clients[who]
+        if sample.method == "post":
+            response = client.post(url, sample.data or {})
+        else:
+            response = client.get(url)
+        if response.status_code != expected:
+            failures.append(f"{who}: {response.status_code} (expected {expected})")
+    assert not failures, f"{url}: " + "; ".join(failures)
+
+
+THIRD_PARTY = [r for r in ROUTES if r[0].startswith(THIRD_PARTY_PREFIXES) and "<" not in r[0]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("pattern", "name", "view"), THIRD_PARTY, ids=[r[1] or r[0] for r in THIRD_PARTY])
+def test_third_party_routes_never_fail(pattern: str, name: str, view: Any, clients: dict[str, Any]) -> None:
+    from django.urls import reverse
+
+    url = reverse(name)
+    for who in EVERYONE:
+        response = clients[who].get(url)
+        assert response.status_code < 500, f"{url} as {who}: {response.status_code}"

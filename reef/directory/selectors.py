@@ -1,0 +1,58 @@
+"""Reads of the directory, through the access layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from reef.core.access import LabelledQuerySet
+from reef.core.selectors import get_for_user
+from reef.directory.models import Country, Grouping, GroupingMember, Organisation, Person
+
+
+def countries_in_region() -> QuerySet[Country]:
+    """Countries that belong to at least one grouping (the region Reef serves)."""
+    return Country.objects.filter(groupings__isnull=False).distinct().order_by("name")
+
+
+def country_get(code: str) -> Country:
+    from django.http import Http404
+
+    try:
+        return Country.objects.get(code=code.upper())
+    except Country.DoesNotExist:
+        raise Http404 from None
+
+
+def organisations_for(user: Any) -> LabelledQuerySet:
+    return Organisation.objects.for_user(user).select_related("country")
+
+
+def organisation_get(user: Any, slug: str) -> Organisation:
+    obj: Organisation = get_for_user(
+        Organisation.objects.select_related("country"), user, slug=slug
+    )
+    return obj
+
+
+def people_for(user: Any) -> LabelledQuerySet:
+    return Person.objects.for_user(user).select_related("organisation", "country")
+
+
+def groupings_with_members() -> QuerySet[Grouping]:
+    return Grouping.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupingMember.objects.select_related("country").order_by("country__name"),
+        )
+    )
+
+
+def grouping_get(slug: str) -> Grouping:
+    from django.http import Http404
+
+    try:
+        return groupings_with_members().get(slug=slug)
+    except Grouping.DoesNotExist:
+        raise Http404 from None

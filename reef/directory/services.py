@@ -1,0 +1,161 @@
+"""Every write to the directory."""
+
+from __future__ import annotations
+
+import pycountry
+from django.db import transaction
+from django.utils.text import slugify
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action
+from reef.core.access import can
+from reef.core.audit import audit_append
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.tlp import TLP
+from reef.directory.models import (
+    Country,
+    Grouping,
+    GroupingMember,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
+
+
+@transaction.atomic
+def countries_sync() -> int:
+    """Create or update every ISO 3166-1 country from pycountry. Returns how many are new."""
+    created = 0
+    for c in pycountry.countries:
+        _, was_created = Country.objects.update_or_create(
+            code=c.alpha_2,
+            defaults={
+                "alpha3": c.alpha_3,
+                "numeric": c.numeric,
+                "name": getattr(c, "common_name", None) or c.name,
+                "official_name": getattr(c, "official_name", "") or "",
+            },
+        )
+        created += int(was_created)
+    if created:
+        audit_append(action="countries_sync", detail={"created": created})
+    return created
+
+
+@transaction.atomic
+def grouping_set_members(
+    *,
+    slug: str,
+    name: str,
+    members: list[str],
+    associates: list[str] | None = None,
+    description: str = "",
+    actor: User | None = None,
+) -> Grouping:
+    grouping, _ = Grouping.objects.update_or_create(
+        slug=slug, defaults={"name": name, "description": description}
+    )
+    wanted = {code: GroupingMember.Status.MEMBER for code in members}
+    wanted.update({code: GroupingMember.Status.ASSOCIATE for code in associates or []})
+    countries = {c.code: c for c in Country.objects.filter(code__in=wanted)}
+    missing = sorted(set(wanted) - set(countries))
+    if missing:
+        raise ServiceError(f"Unknown country codes: {', '.join(missing)}.")
+    grouping.memberships.exclude(country__code__in=wanted).delete()
+    for code, status in wanted.items():
+        GroupingMember.objects.update_or_create(
+            grouping=grouping, country=countries[code], defaults={"status": status}
+        )
+    audit_append(action="grouping_set_members", actor=actor, obj=grouping,
+                 detail={"members": sorted(wanted)})
+    return grouping
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    acronym: str = "",
+    country: Country | None = None,
+    slug: str | None = None,
+    website: str = "",
+    description: str = "",
+    tlp: str = TLP.CLEAR,
+    consortia: list[Organisation] | None = None,
+    is_consortium: bool = False,
+) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise ServiceError("An organisation needs a name.", field="name")
+    if kind not in OrganisationKind.values:
+        raise ServiceError(f"Unknown organisation kind {kind!r}.", field="kind")
+    if tlp not in TLP.values:
+        raise ServiceError(f"Unknown TLP label {tlp!r}.", field="tlp")
+    slug = slug or slugify(acronym or name)
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ServiceError(f"An organisation with the slug {slug!r} exists.", field="slug")
+    org = Organisation.objects.create(
+        slug=slug,
+        name=name,
+        acronym=acronym.strip(),
+        kind=kind,
+        country=country,
+        website=website,
+        description=description,
+        tlp=tlp,
+        owner_country=country if kind == OrganisationKind.GOVERNMENT else None,
+        is_consortium=is_consortium,
+    )
+    if org.owner_country is None:
+        # Non-government organisations own their own record.
+        org.owner_organisation = org
+        org.save(update_fields=["owner_organisation"])
+    if consortia:
+        org.consortia.set(consortia)
+    audit_append(action="organisation_create", actor=actor, obj=org)
+    return org
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: Organisation, description: str, website: str
+) -> Organisation:
+    if not can(actor, organisation, Action.EDIT):
+        raise PermissionDenied()
+    organisation.description = description
+    organisation.website = website
+    organisation.version += 1
+    organisation.save(update_fields=["description", "website", "version", "updated_at"])
+    audit_append(action="organisation_update", actor=actor, obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User | None,
+    name: str,
+    organisation: Organisation | None = None,
+    country: Country | None = None,
+    title: str = "",
+    email: str = "",
+    tlp: str = TLP.GREEN,
+    user: User | None = None,
+) -> Person:
+    if not name.strip():
+        raise ServiceError("A person needs a name.", field="name")
+    person = Person.objects.create(
+        name=name.strip(),
+        title=title,
+        organisation=organisation,
+        country=country,
+        email=email,
+        tlp=tlp,
+        user=user,
+        owner_organisation=organisation,
+        owner_country=country if organisation is None else None,
+    )
+    audit_append(action="person_create", actor=actor, obj=person)
+    return person

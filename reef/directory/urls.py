@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reef.directory import views
+
+app_name = "directory"
+urlpatterns = [
+    path("countries/", views.country_list, name="country_list"),
+    path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("groupings/<slug:slug>/", views.grouping_detail, name="grouping_detail"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+]

@@ -1,0 +1,345 @@
+"""Reef settings: one module, configured by REEF_* environment variables.
+
+Each helper below fails loudly on a bad value, so a typo in production
+configuration stops the process instead of silently using a default.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            raise SettingsError(f"{name} must be set")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """Turn sqlite:///path or postgres://user:pass@host:port/db into a DATABASES entry."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        raw = unquote(parsed.path)
+        # sqlite:///var/reef.sqlite3 is relative to the project; sqlite:////abs is absolute.
+        path = Path(raw[1:])
+        if not path.is_absolute():
+            path = BASE_DIR / path
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {
+                # WAL lets readers run beside one writer; IMMEDIATE makes writers queue
+                # on the busy timeout instead of failing with "database is locked".
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                ),
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+            },
+            "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
+        }
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        options: dict[str, object] = {}
+        query = parse_qs(parsed.query)
+        if "sslmode" in query:
+            options["sslmode"] = query["sslmode"][0]
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise SettingsError("REEF_DATABASE_URL must name a database: postgres://user@host/db")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise SettingsError(
+        f"REEF_DATABASE_URL must start with sqlite:/// or postgres://, got {url!r}"
+    )
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    if url == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("redis://"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise SettingsError(f"REEF_CACHE_URL must be 'locmem' or redis://..., got {url!r}")
+
+
+DEBUG = env_bool("REEF_DEBUG", False)
+# Under pytest unless told otherwise: plain HTTP, fast static storage, development key.
+TESTING = env_bool("REEF_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"})
+# Demo mode: the printed demo accounts may skip MFA. A system check refuses it without DEBUG.
+REEF_DEMO = env_bool("REEF_DEMO", False)
+_DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"
+SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET if DEBUG or REEF_DEMO or TESTING else None)
+if SECRET_KEY == _DEV_SECRET and not (DEBUG or REEF_DEMO or TESTING):
+    raise SettingsError("REEF_SECRET_KEY must be set when REEF_DEBUG is off")
+# Keys kept apart from SECRET_KEY: MFA secrets at rest and the audit chain anchor.
+REEF_FIELD_KEY = env_str("REEF_FIELD_KEY", SECRET_KEY)
+REEF_AUDIT_KEY = env_str("REEF_AUDIT_KEY", SECRET_KEY)
+
+ALLOWED_HOSTS = env_list("REEF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("REEF_CSRF_TRUSTED_ORIGINS", [])
+REEF_PORT = env_int("REEF_PORT", 8000, minimum=1)
+REEF_SITE_URL = env_str("REEF_SITE_URL", f"http://127.0.0.1:{REEF_PORT}")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks_db",
+    "reef.core",
+    "reef.directory",
+    "reef.accounts",
+    "reef.frameworks",
+    "reef.assessments",
+    "reef.planning",
+    "reef.experts",
+    "reef.consultations",
+    "reef.records",
+    "reef.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "reef.core.middleware.DatabaseUnavailableMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reef.core.middleware.RequestContextMiddleware",
+    "reef.accounts.middleware.SessionTimeoutMiddleware",
+    "reef.accounts.middleware.RequireMFAMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "reef.core.middleware.SensitiveCacheMiddleware",
+]
+
+ROOT_URLCONF = "reef.urls"
+WSGI_APPLICATION = "reef.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "reef" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "reef.core.context_processors.reef",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# ASVS: length, not composition; no numeric-only rule.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# django-allauth: e-mail sign-in, no open sign-up of privileged users, throttled.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = env_str("REEF_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_ADAPTER = "reef.accounts.adapters.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_ADAPTER = "reef.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Reef"
+MFA_RECOVERY_CODE_COUNT = 10
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Idle timeout: the cookie age, renewed on each request.
+SESSION_COOKIE_AGE = env_int("REEF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+REEF_SESSION_ABSOLUTE_SECONDS = env_int("REEF_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("nl", _("Dutch"))]
+LOCALE_PATHS = [BASE_DIR / "reef" / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("REEF_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+MEDIA_ROOT = Path(env_str("REEF_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or REEF_DEMO or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or REEF_DEMO
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REEF_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+REEF_MAX_UPLOAD_BYTES = env_int("REEF_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# Long work runs as tasks: immediately in the demo and tests, on a database-backed
+# worker (`reef worker`) in production.
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = env_str("REEF_TASKS", "immediate")
+if _task_backend not in _TASK_BACKENDS:
+    raise SettingsError(f"REEF_TASKS must be one of {sorted(_TASK_BACKENDS)}, got {_task_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("REEF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("REEF_FROM_EMAIL", "reef@localhost")
+
+# Security headers. CSP from Django's own middleware; scripts only from us, with nonces.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+
+_https = env_bool("REEF_HTTPS", not (DEBUG or REEF_DEMO or TESTING))
+if _https:
+    SECURE_SSL_REDIRECT = env_bool("REEF_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-reef-session"
+    CSRF_COOKIE_NAME = "__Host-reef-csrf"
+else:
+    SESSION_COOKIE_NAME = "reef-session"
+    CSRF_COOKIE_NAME = "reef-csrf"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("REEF_LOG_LEVEL", "WARNING")},
+}
