@@ -1,12 +1,12 @@
 """The `reef` console command: wraps manage.py and adds demo, serve and worker.
 
-    reef demo [--port N]       set up the SQLite demo under var/ and serve it
-    reef serve [--port N]      production server (gunicorn, static files by WhiteNoise)
-    reef worker                run queued tasks (database-backed task backend)
-    reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
-    reef audit verify          check the audit chain
-    reef backup FILE / reef restore FILE
-    reef <command> ...         any other manage.py command (framework, assessment, report, ...)
+reef demo [--port N]       set up the SQLite demo under var/ and serve it
+reef serve [--port N]      production server (gunicorn, static files by WhiteNoise)
+reef worker                run queued tasks (database-backed task backend)
+reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
+reef audit verify          check the audit chain
+reef backup FILE / reef restore FILE
+reef <command> ...         any other manage.py command (framework, assessment, report, ...)
 """
 
 from __future__ import annotations

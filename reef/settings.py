@@ -104,9 +104,7 @@ def database_from_url(url: str) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise SettingsError(
-        f"REEF_DATABASE_URL must start with sqlite:/// or postgres://, got {url!r}"
-    )
+    raise SettingsError(f"REEF_DATABASE_URL must start with sqlite:/// or postgres://, got {url!r}")
 
 
 def cache_from_url(url: str) -> dict[str, object]:
@@ -122,7 +120,7 @@ DEBUG = env_bool("REEF_DEBUG", False)
 TESTING = env_bool("REEF_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"})
 # Demo mode: the printed demo accounts may skip MFA. A system check refuses it without DEBUG.
 REEF_DEMO = env_bool("REEF_DEMO", False)
-_DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"
+_DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"  # noqa: S105
 SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET if DEBUG or REEF_DEMO or TESTING else None)
 if SECRET_KEY == _DEV_SECRET and not (DEBUG or REEF_DEMO or TESTING):
     raise SettingsError("REEF_SECRET_KEY must be set when REEF_DEBUG is off")
@@ -200,7 +198,9 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))}
+DATABASES = {
+    "default": database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
 
@@ -292,7 +292,9 @@ _TASK_BACKENDS = {
 }
 _task_backend = env_str("REEF_TASKS", "immediate")
 if _task_backend not in _TASK_BACKENDS:
-    raise SettingsError(f"REEF_TASKS must be one of {sorted(_TASK_BACKENDS)}, got {_task_backend!r}")
+    raise SettingsError(
+        f"REEF_TASKS must be one of {sorted(_TASK_BACKENDS)}, got {_task_backend!r}"
+    )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 MAILERS = {

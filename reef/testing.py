@@ -46,9 +46,10 @@ def ensure_world() -> None:
         user = User.objects.get(email=email)
         if user.demo_mfa_exempt:
             User.objects.filter(pk=user.pk).update(demo_mfa_exempt=False)
-        if user.memberships.exists() and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            user.memberships.exists()
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, totp_secret_for(email))
 
 

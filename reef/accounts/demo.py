@@ -12,17 +12,35 @@ from reef.directory.models import Country, Grouping, Organisation
 
 # email, what they are, memberships as (role, kind, key)
 PERSONAS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
-    ("focal.grenada@demo.reef", "national focal point of Grenada",
-     [(Role.MANAGER, "country", "GD")]),
-    ("coordinator@demo.reef", "regional coordinator at CARICOM IMPACS",
-     [(Role.COORDINATOR, "grouping", "caricom"), (Role.EDITOR, "organisation", "caricom-impacs")]),
-    ("oas.officer@demo.reef", "OAS programme officer (donor / consortium member)",
-     [(Role.EDITOR, "organisation", "oas")]),
-    ("expert.tt@demo.reef", "private-sector expert in Trinidad and Tobago",
-     [(Role.EDITOR, "organisation", "tt-secure-networks")]),
+    (
+        "focal.grenada@demo.reef",
+        "national focal point of Grenada",
+        [(Role.MANAGER, "country", "GD")],
+    ),
+    (
+        "coordinator@demo.reef",
+        "regional coordinator at CARICOM IMPACS",
+        [
+            (Role.COORDINATOR, "grouping", "caricom"),
+            (Role.EDITOR, "organisation", "caricom-impacs"),
+        ],
+    ),
+    (
+        "oas.officer@demo.reef",
+        "OAS programme officer (donor / consortium member)",
+        [(Role.EDITOR, "organisation", "oas")],
+    ),
+    (
+        "expert.tt@demo.reef",
+        "private-sector expert in Trinidad and Tobago",
+        [(Role.EDITOR, "organisation", "tt-secure-networks")],
+    ),
     ("public@demo.reef", "member of the public", []),
-    ("focal.barbados@demo.reef", "national focal point of Barbados",
-     [(Role.MANAGER, "country", "BB")]),
+    (
+        "focal.barbados@demo.reef",
+        "national focal point of Barbados",
+        [(Role.MANAGER, "country", "BB")],
+    ),
 ]
 
 
@@ -34,11 +52,13 @@ def load(say: Callable[[str], None]) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         for role, kind, key in roles:
-            target = {
-                "country": lambda k: {"country": Country.objects.get(code=k)},
-                "organisation": lambda k: {"organisation": Organisation.objects.get(slug=k)},
-                "grouping": lambda k: {"grouping": Grouping.objects.get(slug=k)},
-            }[kind](key)
+            target: dict[str, Country | Organisation | Grouping]
+            if kind == "country":
+                target = {"country": Country.objects.get(code=key)}
+            elif kind == "organisation":
+                target = {"organisation": Organisation.objects.get(slug=key)}
+            else:
+                target = {"grouping": Grouping.objects.get(slug=key)}
             if not Membership.objects.filter(user=user, role=role, **target).exists():
-                membership_grant(user=user, role=role, actor=None, **target)
+                membership_grant(user=user, role=role, actor=None, **target)  # type: ignore[arg-type]
     say(f"demo accounts: {len(PERSONAS)}")

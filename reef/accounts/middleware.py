@@ -47,7 +47,7 @@ def mfa_required(user: object) -> bool:
         return False
     if settings.REEF_DEMO and getattr(user, "demo_mfa_exempt", False):
         return False
-    holds = getattr(user, "memberships")
+    holds = user.memberships  # type: ignore[attr-defined]
     return bool(holds.exists()) and not is_mfa_enabled(user, ["totp"])
 
 

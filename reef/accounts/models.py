@@ -51,7 +51,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[ReefUserManager] = ReefUserManager()  # type: ignore[assignment]
+    objects: ClassVar[ReefUserManager] = ReefUserManager()
 
     class Meta:
         ordering = ["email"]
@@ -99,15 +99,11 @@ class Membership(models.Model):
                 condition=Q(role=Role.COORDINATOR, grouping__isnull=False)
                 | (~Q(role=Role.COORDINATOR) & Q(grouping__isnull=True)),
             ),
-            models.UniqueConstraint(
-                fields=["user", "country"], name="unique_country_membership"
-            ),
+            models.UniqueConstraint(fields=["user", "country"], name="unique_country_membership"),
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="unique_organisation_membership"
             ),
-            models.UniqueConstraint(
-                fields=["user", "grouping"], name="unique_grouping_membership"
-            ),
+            models.UniqueConstraint(fields=["user", "grouping"], name="unique_grouping_membership"),
         ]
 
     def __str__(self) -> str:

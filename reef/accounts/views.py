@@ -11,19 +11,20 @@ from reef.accounts.forms import ApiTokenForm
 from reef.accounts.models import ApiToken
 from reef.accounts.services import api_token_create, api_token_revoke
 from reef.core.errors import ServiceError
+from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
 
 
 @access(Rule.SIGNED_IN)
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     new_secret = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_secret = api_token_create(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 name=form.cleaned_data["name"],
                 expires_at=form.cleaned_data["expires_at"],
             )
@@ -34,9 +35,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {
-            "memberships": user.memberships.select_related(  # type: ignore[union-attr]
-                "country", "organisation", "grouping"
-            ),
+            "memberships": user.memberships.select_related("country", "organisation", "grouping"),
             "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
             "form": form,
             "new_secret": new_secret,
@@ -48,9 +47,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()  # type: ignore[misc]
+    user = signed_in_user(request)
+    token = ApiToken.objects.filter(pk=pk, user=user).first()
     if token is None:
         raise Http404
-    api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    api_token_revoke(token=token, actor=user)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")

@@ -36,7 +36,7 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
         from reef.accounts.scope import compute_scope
 
         cached = compute_scope(user)
-        user._reef_scope = cached  # type: ignore[union-attr]
+        setattr(user, "_reef_scope", cached)  # noqa: B010  (per-request cache on the user)
     return cached
 
 
@@ -109,7 +109,9 @@ class LabelledManager(models.Manager[Any]):
     def get_queryset(self) -> LabelledQuerySet:
         return LabelledQuerySet(self.model, using=self._db)
 
-    def for_user(self, user: User | AnonymousUser | None, action: str = Action.VIEW) -> LabelledQuerySet:
+    def for_user(
+        self, user: User | AnonymousUser | None, action: str = Action.VIEW
+    ) -> LabelledQuerySet:
         return self.get_queryset().for_user(user, action)
 
     def public(self) -> LabelledQuerySet:

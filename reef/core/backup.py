@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404  (fixed argument lists, no shell)
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +71,9 @@ def backup(path: Path) -> BackupInfo:
         args, env = _pg_env()
         subprocess.run(  # noqa: S603
             [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp), *args],
-            check=True, env=env, capture_output=True,
+            check=True,
+            env=env,
+            capture_output=True,
         )
     else:
         raise BackupError(f"Backups are not supported on {_vendor()}.")
@@ -109,10 +111,19 @@ def restore(path: Path) -> None:
         connections.close_all()
         result = subprocess.run(  # noqa: S603
             [
-                _tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-                "--single-transaction", "--exit-on-error", *args, str(path),
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(path),
             ],
-            env=env, capture_output=True, text=True, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()[:2000]}")

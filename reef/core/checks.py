@@ -12,9 +12,7 @@ from django.core.checks import Error, Tags, Warning, register
 def reef_deploy_checks(app_configs: Any, **kwargs: Any) -> list[Error | Warning]:
     problems: list[Error | Warning] = []
     if settings.REEF_DEMO:
-        problems.append(
-            Error("REEF_DEMO is on: demo accounts may skip MFA.", id="reef.E001")
-        )
+        problems.append(Error("REEF_DEMO is on: demo accounts may skip MFA.", id="reef.E001"))
     if not settings.SECURE_CSP or not settings.SECURE_CSP.get("default-src"):
         problems.append(Error("The Content-Security-Policy is empty.", id="reef.E002"))
     if settings.REEF_AUDIT_KEY == settings.SECRET_KEY:

@@ -13,7 +13,11 @@ class RequestContext:
     via: str = "web"  # web, api, cli, task
 
 
-_current: ContextVar[RequestContext] = ContextVar("reef_request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar(
+    "reef_request_context",
+    default=_EMPTY,
+)
 
 
 def current() -> RequestContext:

@@ -10,7 +10,8 @@ def _page(request: HttpRequest, status: int, template: str, message: str) -> Htt
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return HttpResponse(
-        render_to_string(template, request=request), status=status,
+        render_to_string(template, request=request),
+        status=status,
         content_type="text/html; charset=utf-8",
     )
 

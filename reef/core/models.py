@@ -39,7 +39,9 @@ class Labelled(models.Model):
     shared_with_organisations = models.ManyToManyField(
         "directory.Organisation", blank=True, related_name="+"
     )
-    shared_with_countries = models.ManyToManyField("directory.Country", blank=True, related_name="+")
+    shared_with_countries = models.ManyToManyField(
+        "directory.Country", blank=True, related_name="+"
+    )
     readers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,6 +81,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor_id", "at"], name="audit_actor_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("audit entries are append-only")
@@ -98,3 +103,6 @@ class AuditHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
     anchor = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404
 
 from reef.accounts.roles import Action
@@ -15,7 +16,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 def get_for_user(
-    queryset: LabelledQuerySet,
+    queryset: QuerySet[Any],
     user: Any,
     *,
     action: str = Action.VIEW,
@@ -27,6 +28,8 @@ def get_for_user(
     A missing record and a forbidden one are indistinguishable to the caller.
     Reads of restricted records are written to the audit trail.
     """
+    if not isinstance(queryset, LabelledQuerySet):
+        raise TypeError(f"{queryset.model.__name__} is not a labelled model")
     try:
         obj = queryset.for_user(user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -22,7 +22,9 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # Never the password: only the identifier that was tried.
     tried = str(credentials.get("email") or credentials.get("username") or "")[:254]
     audit_append(action="sign_in_failed", detail={"identifier": tried})

@@ -49,13 +49,13 @@ def _organisation(o: Organisation) -> OrganisationOut:
     )
 
 
-@router.get("/countries", response=list[CountryOut], auth=None)
+@router.get("/countries", response=list[CountryOut])
 def list_countries(request: HttpRequest, region_only: bool = True) -> list[CountryOut]:
     qs = selectors.countries_in_region() if region_only else Country.objects.all()
     return [_country(c) for c in qs.prefetch_related("groupings__grouping")]
 
 
-@router.get("/countries/{code}", response=CountryOut, auth=None)
+@router.get("/countries/{code}", response=CountryOut)
 def get_country(request: HttpRequest, code: str) -> CountryOut:
     return _country(selectors.country_get(code))
 

@@ -8,8 +8,23 @@ from reef.core.tlp import TLP
 from reef.directory import services
 from reef.directory.models import Country, Organisation, OrganisationKind, Person
 
-CARICOM_MEMBERS = ["AG", "BS", "BB", "BZ", "DM", "GD", "GY", "HT", "JM", "MS", "KN", "LC",
-                   "VC", "SR", "TT"]
+CARICOM_MEMBERS = [
+    "AG",
+    "BS",
+    "BB",
+    "BZ",
+    "DM",
+    "GD",
+    "GY",
+    "HT",
+    "JM",
+    "MS",
+    "KN",
+    "LC",
+    "VC",
+    "SR",
+    "TT",
+]
 CARICOM_ASSOCIATES = ["AI", "BM", "VG", "KY", "TC"]
 OECS_MEMBERS = ["AG", "DM", "GD", "MS", "KN", "LC", "VC"]
 OECS_ASSOCIATES = ["AI", "VG", "MQ", "GP"]
@@ -18,20 +33,44 @@ CARIFORUM_MEMBERS = [c for c in CARICOM_MEMBERS if c != "MS"] + ["DO"]
 K = OrganisationKind
 # slug, name, acronym, kind, country, consortium member of CCI?
 ORGANISATIONS: list[tuple[str, str, str, str, str | None, bool]] = [
-    ("caricom-impacs", "CARICOM Implementation Agency for Crime and Security", "CARICOM IMPACS",
-     K.REGIONAL, "TT", False),
+    (
+        "caricom-impacs",
+        "CARICOM Implementation Agency for Crime and Security",
+        "CARICOM IMPACS",
+        K.REGIONAL,
+        "TT",
+        False,
+    ),
     ("ctu", "Caribbean Telecommunications Union", "CTU", K.REGIONAL, "TT", False),
-    ("oecs", "Organisation of Eastern Caribbean States Commission", "OECS", K.REGIONAL, "LC",
-     False),
+    (
+        "oecs",
+        "Organisation of Eastern Caribbean States Commission",
+        "OECS",
+        K.REGIONAL,
+        "LC",
+        False,
+    ),
     ("comsec", "Commonwealth Secretariat", "ComSec", K.INTERNATIONAL, None, True),
     ("cto", "Commonwealth Telecommunications Organisation", "CTO", K.INTERNATIONAL, None, True),
     ("itu", "International Telecommunication Union", "ITU", K.INTERNATIONAL, None, True),
-    ("oas", "Organization of American States (CICTE cyber security programme)", "OAS",
-     K.INTERNATIONAL, None, True),
+    (
+        "oas",
+        "Organization of American States (CICTE cyber security programme)",
+        "OAS",
+        K.INTERNATIONAL,
+        None,
+        True,
+    ),
     ("coe", "Council of Europe (GLACY, Octopus)", "CoE", K.INTERNATIONAL, None, True),
     ("interpol", "INTERPOL", "INTERPOL", K.INTERNATIONAL, None, True),
-    ("eclac", "UN Economic Commission for Latin America and the Caribbean", "ECLAC",
-     K.INTERNATIONAL, None, False),
+    (
+        "eclac",
+        "UN Economic Commission for Latin America and the Caribbean",
+        "ECLAC",
+        K.INTERNATIONAL,
+        None,
+        False,
+    ),
     ("us-doj", "United States Department of Justice", "US DOJ", K.GOVERNMENT, "US", True),
     ("fbi", "Federal Bureau of Investigation", "FBI", K.GOVERNMENT, "US", False),
     ("world-bank", "World Bank", "World Bank", K.DONOR, None, False),
@@ -39,19 +78,55 @@ ORGANISATIONS: list[tuple[str, str, str, str, str | None, bool]] = [
     ("gfce", "Global Forum on Cyber Expertise", "GFCE", K.INTERNATIONAL, None, False),
     # Illustrative national and local organisations.
     ("gd-ict-ministry", "Grenada Ministry of ICT (illustrative)", "", K.GOVERNMENT, "GD", False),
-    ("tt-ministry-digital", "Trinidad and Tobago Ministry of Digital Transformation "
-     "(illustrative)", "", K.GOVERNMENT, "TT", False),
-    ("bb-ict-ministry", "Barbados Ministry of Innovation (illustrative)", "", K.GOVERNMENT, "BB",
-     False),
-    ("dm-ict-ministry", "Dominica Ministry of Governance (illustrative)", "", K.GOVERNMENT, "DM",
-     False),
-    ("ag-ict-ministry", "Antigua and Barbuda Ministry of Information (illustrative)", "",
-     K.GOVERNMENT, "AG", False),
-    ("tt-secure-networks", "Secure Networks Caribbean Ltd (illustrative)", "", K.PRIVATE, "TT",
-     False),
+    (
+        "tt-ministry-digital",
+        "Trinidad and Tobago Ministry of Digital Transformation (illustrative)",
+        "",
+        K.GOVERNMENT,
+        "TT",
+        False,
+    ),
+    (
+        "bb-ict-ministry",
+        "Barbados Ministry of Innovation (illustrative)",
+        "",
+        K.GOVERNMENT,
+        "BB",
+        False,
+    ),
+    (
+        "dm-ict-ministry",
+        "Dominica Ministry of Governance (illustrative)",
+        "",
+        K.GOVERNMENT,
+        "DM",
+        False,
+    ),
+    (
+        "ag-ict-ministry",
+        "Antigua and Barbuda Ministry of Information (illustrative)",
+        "",
+        K.GOVERNMENT,
+        "AG",
+        False,
+    ),
+    (
+        "tt-secure-networks",
+        "Secure Networks Caribbean Ltd (illustrative)",
+        "",
+        K.PRIVATE,
+        "TT",
+        False,
+    ),
     ("uwi", "The University of the West Indies", "UWI", K.ACADEMIA, "JM", False),
-    ("caribbean-civil-net", "Caribbean Digital Rights Network (illustrative)", "",
-     K.CIVIL_SOCIETY, "BB", False),
+    (
+        "caribbean-civil-net",
+        "Caribbean Digital Rights Network (illustrative)",
+        "",
+        K.CIVIL_SOCIETY,
+        "BB",
+        False,
+    ),
 ]
 
 
@@ -59,20 +134,32 @@ def load(say: Callable[[str], None]) -> None:
     created = services.countries_sync()
     say(f"countries: {Country.objects.count()} ({created} new)")
     services.grouping_set_members(
-        slug="caricom", name="CARICOM", members=CARICOM_MEMBERS, associates=CARICOM_ASSOCIATES,
+        slug="caricom",
+        name="CARICOM",
+        members=CARICOM_MEMBERS,
+        associates=CARICOM_ASSOCIATES,
         description="Caribbean Community: 15 member states and 5 associate members.",
     )
     services.grouping_set_members(
-        slug="oecs", name="OECS", members=OECS_MEMBERS, associates=OECS_ASSOCIATES,
+        slug="oecs",
+        name="OECS",
+        members=OECS_MEMBERS,
+        associates=OECS_ASSOCIATES,
         description="Organisation of Eastern Caribbean States.",
     )
     services.grouping_set_members(
-        slug="cariforum", name="CARIFORUM", members=CARIFORUM_MEMBERS,
+        slug="cariforum",
+        name="CARIFORUM",
+        members=CARIFORUM_MEMBERS,
         description="Caribbean Forum: CARICOM states and the Dominican Republic.",
     )
     cci = Organisation.objects.filter(slug="cci").first() or services.organisation_create(
-        actor=None, slug="cci", name="Commonwealth Cybercrime Initiative", acronym="CCI",
-        kind=K.INTERNATIONAL, is_consortium=True,
+        actor=None,
+        slug="cci",
+        name="Commonwealth Cybercrime Initiative",
+        acronym="CCI",
+        kind=K.INTERNATIONAL,
+        is_consortium=True,
         description="A consortium of international organisations that assesses needs and "
         "coordinates capacity building on a member state's request.",
     )
@@ -81,7 +168,12 @@ def load(say: Callable[[str], None]) -> None:
         if org is None:
             country = Country.objects.get(code=code) if code else None
             org = services.organisation_create(
-                actor=None, slug=slug, name=name, acronym=acronym, kind=kind, country=country,
+                actor=None,
+                slug=slug,
+                name=name,
+                acronym=acronym,
+                kind=kind,
+                country=country,
             )
         if in_cci:
             org.consortia.add(cci)
@@ -90,13 +182,21 @@ def load(say: Callable[[str], None]) -> None:
     ministry = Organisation.objects.get(slug="gd-ict-ministry")
     if not Person.objects.filter(name="Focal Point, Grenada (illustrative)").exists():
         services.person_create(
-            actor=None, name="Focal Point, Grenada (illustrative)", organisation=ministry,
-            country=grenada, title="National cyber security focal point",
-            email="focal.point@example.gd", tlp=TLP.GREEN,
+            actor=None,
+            name="Focal Point, Grenada (illustrative)",
+            organisation=ministry,
+            country=grenada,
+            title="National cyber security focal point",
+            email="focal.point@example.gd",
+            tlp=TLP.GREEN,
         )
         services.person_create(
-            actor=None, name="Incident lead, Grenada (illustrative)", organisation=ministry,
-            country=grenada, title="Government incident response lead",
-            email="incident.lead@example.gd", tlp=TLP.AMBER,
+            actor=None,
+            name="Incident lead, Grenada (illustrative)",
+            organisation=ministry,
+            country=grenada,
+            title="Government incident response lead",
+            email="incident.lead@example.gd",
+            tlp=TLP.AMBER,
         )
     say(f"organisations: {Organisation.objects.count()}")

@@ -57,6 +57,9 @@ class GroupingMember(models.Model):
             models.UniqueConstraint(fields=["grouping", "country"], name="unique_grouping_member")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.country_id} in {self.grouping_id}"
+
 
 class OrganisationKind(models.TextChoices):
     GOVERNMENT = "government", _("Government agency")
@@ -84,7 +87,10 @@ class Organisation(Labelled):
     website = models.URLField(blank=True)
     description = models.TextField(_("description"), blank=True)
     consortia = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="consortium_members",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="consortium_members",
         verbose_name=_("member of consortia"),
     )
     is_consortium = models.BooleanField(default=False)

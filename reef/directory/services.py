@@ -66,8 +66,9 @@ def grouping_set_members(
         GroupingMember.objects.update_or_create(
             grouping=grouping, country=countries[code], defaults={"status": status}
         )
-    audit_append(action="grouping_set_members", actor=actor, obj=grouping,
-                 detail={"members": sorted(wanted)})
+    audit_append(
+        action="grouping_set_members", actor=actor, obj=grouping, detail={"members": sorted(wanted)}
+    )
     return grouping
 
 
@@ -115,7 +116,8 @@ def organisation_create(
     if consortia:
         org.consortia.set(consortia)
     audit_append(action="organisation_create", actor=actor, obj=org)
-    return org
+    result: Organisation = org
+    return result
 
 
 @transaction.atomic
@@ -158,4 +160,5 @@ def person_create(
         owner_country=country if organisation is None else None,
     )
     audit_append(action="person_create", actor=actor, obj=person)
-    return person
+    result: Person = person
+    return result

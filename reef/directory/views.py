@@ -16,8 +16,11 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/country_list.html",
-        {"countries": countries, "groupings": selectors.groupings_with_members(),
-         "show_all": show_all},
+        {
+            "countries": countries,
+            "groupings": selectors.groupings_with_members(),
+            "show_all": show_all,
+        },
     )
 
 
@@ -52,7 +55,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if kind:
         organisations = organisations.filter(kind=kind)
     template = (
-        "directory/_organisation_rows.html" if request.htmx else "directory/organisation_list.html"
+        "directory/_organisation_rows.html"
+        if getattr(request, "htmx", False)
+        else "directory/organisation_list.html"
     )
     from reef.directory.models import OrganisationKind
 

@@ -25,7 +25,9 @@ class Sample:
     query: str = ""
 
 
-def only(allowed: list[str], ok: int = 200, denied: int = 404, anonymous: int | None = None) -> dict[str, int]:
+def only(
+    allowed: list[str], ok: int = 200, denied: int = 404, anonymous: int | None = None
+) -> dict[str, int]:
     """Expectations where `allowed` get `ok` and everyone else `denied`."""
     result = {name: (ok if name in allowed else denied) for name in EVERYONE}
     if anonymous is not None:

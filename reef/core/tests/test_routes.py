@@ -35,14 +35,25 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tu
 
 ROUTES = _walk(get_resolver().url_patterns)
 OWN_ROUTES = [
-    r for r in ROUTES if not r[0].startswith(THIRD_PARTY_PREFIXES) and not r[0].startswith(API_PREFIX)
+    r
+    for r in ROUTES
+    if not r[0].startswith(THIRD_PARTY_PREFIXES) and not r[0].startswith(API_PREFIX)
 ]
 
 
 def _samples(users: dict[str, Any]) -> dict[str, Sample]:
     samples: dict[str, Sample] = {}
-    for app in ("directory", "accounts", "frameworks", "assessments", "planning", "experts",
-                "consultations", "records", "core"):
+    for app in (
+        "directory",
+        "accounts",
+        "frameworks",
+        "assessments",
+        "planning",
+        "experts",
+        "consultations",
+        "records",
+        "core",
+    ):
         try:
             module = importlib.import_module(f"reef.{app}.tests.routes")
         except ModuleNotFoundError:
@@ -64,8 +75,12 @@ def test_every_route_has_an_access_rule() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("pattern", "name", "view"), OWN_ROUTES, ids=[r[1] or r[0] for r in OWN_ROUTES])
-def test_route_access(pattern: str, name: str, view: Any, users: dict[str, Any], clients: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "name", "view"), OWN_ROUTES, ids=[r[1] or r[0] for r in OWN_ROUTES]
+)
+def test_route_access(
+    pattern: str, name: str, view: Any, users: dict[str, Any], clients: dict[str, Any]
+) -> None:
     from django.urls import reverse
 
     rule = rule_of(view)
@@ -94,8 +109,12 @@ THIRD_PARTY = [r for r in ROUTES if r[0].startswith(THIRD_PARTY_PREFIXES) and "<
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("pattern", "name", "view"), THIRD_PARTY, ids=[r[1] or r[0] for r in THIRD_PARTY])
-def test_third_party_routes_never_fail(pattern: str, name: str, view: Any, clients: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "name", "view"), THIRD_PARTY, ids=[r[1] or r[0] for r in THIRD_PARTY]
+)
+def test_third_party_routes_never_fail(
+    pattern: str, name: str, view: Any, clients: dict[str, Any]
+) -> None:
     from django.urls import reverse
 
     url = reverse(name)

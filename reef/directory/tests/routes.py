@@ -9,8 +9,11 @@ from reef.directory.models import Country, Organisation, OrganisationKind
 
 def samples(users: dict[str, Any]) -> dict[str, Sample]:
     hidden = Organisation.objects.create(
-        slug="gd-hidden-unit", name="Grenada restricted unit", kind=OrganisationKind.GOVERNMENT,
-        country=Country.objects.get(code="GD"), owner_country=Country.objects.get(code="GD"),
+        slug="gd-hidden-unit",
+        name="Grenada restricted unit",
+        kind=OrganisationKind.GOVERNMENT,
+        country=Country.objects.get(code="GD"),
+        owner_country=Country.objects.get(code="GD"),
         tlp=TLP.AMBER_STRICT,
     )
     return {

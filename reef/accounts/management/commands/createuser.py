@@ -26,7 +26,9 @@ class Command(BaseCommand):
                 raise CommandError("The passwords differ.")
         try:
             user = user_create(
-                email=options["email"], password=password, display_name=options["name"],
+                email=options["email"],
+                password=password,
+                display_name=options["name"],
                 is_superuser=options["superuser"],
             )
         except ServiceError as exc:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         result = audit_verify()
         if not result.ok:
-            raise CommandError("Restored, but the audit chain does not verify: "
-                               + "; ".join(result.problems[:5]))
-        self.stdout.write(f"Restored from {options['file']}; audit chain verified "
-                          f"({result.entries} entries).")
+            raise CommandError(
+                "Restored, but the audit chain does not verify: " + "; ".join(result.problems[:5])
+            )
+        self.stdout.write(
+            f"Restored from {options['file']}; audit chain verified ({result.entries} entries)."
+        )

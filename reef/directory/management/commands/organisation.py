@@ -30,6 +30,15 @@ class Command(BaseCommand):
             org = organisation_get(user, options["slug"])
         except Http404:
             raise CommandError(f"Not found: {options['slug']}") from None
-        self.stdout.write(json.dumps(
-            {"slug": org.slug, "name": org.name, "kind": org.kind, "tlp": org.tlp,
-             "country": org.country.code if org.country else None}, indent=2))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "slug": org.slug,
+                    "name": org.name,
+                    "kind": org.kind,
+                    "tlp": org.tlp,
+                    "country": org.country.code if org.country else None,
+                },
+                indent=2,
+            )
+        )

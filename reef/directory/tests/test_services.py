@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.directory.models import Country, Organisation
+from reef.directory.services import (
+    countries_sync,
+    grouping_set_members,
+    organisation_create,
+    organisation_update,
+)
+
+
+@pytest.mark.django_db
+def test_countries_come_from_iso_3166(world: None) -> None:
+    assert Country.objects.count() >= 249
+    assert countries_sync() == 0  # idempotent
+    assert Country.objects.get(code="TT").alpha3 == "TTO"
+
+
+@pytest.mark.django_db
+def test_grouping_rejects_unknown_codes(world: None) -> None:
+    with pytest.raises(ServiceError, match="ZZ"):
+        grouping_set_members(slug="bad", name="Bad", members=["GD", "ZZ"])
+
+
+@pytest.mark.django_db
+def test_caricom_members_and_associates(world: None) -> None:
+    from reef.directory.models import Grouping
+
+    caricom = Grouping.objects.get(slug="caricom")
+    statuses = dict(caricom.memberships.values_list("country__code", "status"))
+    assert statuses["GD"] == "member" and statuses["BM"] == "associate"
+    assert len([s for s in statuses.values() if s == "member"]) == 15
+
+
+@pytest.mark.django_db
+def test_organisation_create_validates(world: None) -> None:
+    with pytest.raises(ServiceError, match="kind"):
+        organisation_create(actor=None, name="X", kind="pirates")
+    with pytest.raises(ServiceError, match="slug"):
+        organisation_create(actor=None, name="OAS again", kind="donor", slug="oas")
+    with pytest.raises(ServiceError, match="name"):
+        organisation_create(actor=None, name="  ", kind="donor")
+
+
+@pytest.mark.django_db
+def test_organisation_update_needs_an_editor(users: dict[str, Any]) -> None:
+    oas = Organisation.objects.get(slug="oas")
+    with pytest.raises(PermissionDenied):
+        organisation_update(
+            actor=users["focal_point"], organisation=oas, description="x", website=""
+        )
+    updated = organisation_update(
+        actor=users["donor"], organisation=oas, description="new", website="https://www.oas.org"
+    )
+    assert updated.version == 2
