@@ -1,0 +1,688 @@
+"""Frameworks as data: load, validate, normalise and dump.
+
+Pure Python (no Django import) so it can run in the CLI, in workers and in tests
+without settings. A framework file is JSON or YAML; the format is documented by
+``schema/framework.schema.json`` (JSON Schema draft 2020-12) and in
+``docs/frameworks.md``.
+
+Two kinds:
+
+* ``staged``: dimensions > factors > aspects > indicators, each indicator
+  attached to one stage 2..5. A factor may carry ``indicators`` directly; it is
+  then treated as a single aspect whose key is the factor's key.
+* ``scored``: pillars of weighted indicators, and tiers read from cut-offs.
+
+Validation is the JSON Schema plus semantic checks (unique keys, stages 1..5,
+tier order, ...). Every problem is reported as ``file: path: message``, e.g.
+``reef-cmm.json: dimensions[2].factors[0].aspects[1].indicators[3].stage: must be
+an integer from 2 to 5``. Fields the format does not name are kept in ``extra``
+and written back by :func:`dump`, so a round trip loses nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "framework.schema.json"
+SHIPPED_DIR = Path(__file__).parent / "shipped"
+
+Kind = Literal["staged", "scored"]
+STAGE_LEVELS = (1, 2, 3, 4, 5)
+INDICATOR_STAGES = (2, 3, 4, 5)
+
+__all__ = [
+    "Aspect",
+    "Dimension",
+    "Factor",
+    "Framework",
+    "FrameworkFormatError",
+    "Indicator",
+    "Pillar",
+    "Problem",
+    "Stage",
+    "Tier",
+    "dump",
+    "load",
+    "load_shipped",
+    "parse",
+    "shipped_slugs",
+    "to_data",
+    "validate",
+]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a framework file."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}"
+
+
+class FrameworkFormatError(ValueError):
+    """A framework file could not be read or is not a valid framework.
+
+    ``file``, ``path`` and ``message`` describe the first problem; ``problems``
+    holds all of them (in document order, schema problems first).
+    """
+
+    def __init__(self, file: str, path: str, message: str, problems: Sequence[Problem] = ()):
+        self.file = file
+        self.path = path
+        self.message = message
+        self.problems: tuple[Problem, ...] = tuple(problems) or (Problem(file, path, message),)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[Problem]) -> FrameworkFormatError:
+        first = problems[0]
+        return cls(first.file, first.path, first.message, problems)
+
+
+# ----------------------------------------------------------------------- dataclasses
+# Frozen so a parsed framework can be shared between threads and cached against;
+# ``extra`` keeps the fields Reef does not interpret (guidance, translations...).
+
+
+@dataclass(frozen=True)
+class Stage:
+    level: int
+    name: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=True)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A yes/no statement. Staged indicators have ``stage``; scored ones ``points``/``weight``."""
+
+    key: str
+    text: str
+    stage: int | None = None
+    points: float | None = None
+    weight: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    name: str
+    indicators: tuple[Indicator, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+    # True when the factor carried its indicators directly (no aspects in the file).
+    implicit: bool = False
+
+    def indicators_at(self, stage: int) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.stage == stage)
+
+
+@dataclass(frozen=True)
+class Factor:
+    key: str
+    name: str
+    aspects: tuple[Aspect, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def direct(self) -> bool:
+        """The factor has no aspects of its own in the file."""
+        return len(self.aspects) == 1 and self.aspects[0].implicit
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    name: str
+    factors: tuple[Factor, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tier:
+    tier: int
+    name: str
+    min: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pillar:
+    key: str
+    name: str
+    max: float
+    indicators: tuple[Indicator, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Framework:
+    slug: str
+    version: str
+    name: str
+    kind: Kind
+    stages: tuple[Stage, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    pillars: tuple[Pillar, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Where it was read from, for messages; not part of the data.
+    filename: str = field(default="", compare=False)
+    # Per-framework memo for derived structures (e.g. the scoring engine's
+    # index arrays). Frameworks are immutable, so it never goes stale.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def factors(self) -> Iterator[Factor]:
+        for d in self.dimensions:
+            yield from d.factors
+
+    @property
+    def aspects(self) -> Iterator[Aspect]:
+        for f in self.factors:
+            yield from f.aspects
+
+    @property
+    def indicators(self) -> Iterator[Indicator]:
+        if self.kind == "staged":
+            for a in self.aspects:
+                yield from a.indicators
+        else:
+            for p in self.pillars:
+                yield from p.indicators
+
+    def stage_name(self, level: int) -> str:
+        for s in self.stages:
+            if s.level == level:
+                return s.name
+        raise KeyError(level)
+
+
+# -------------------------------------------------------------------------- reading
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate mapping keys instead of keeping the last."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in result:
+            raise _DuplicateKey(k)
+        result[k] = v
+    return result
+
+
+def _detect_format(text: str, filename: str) -> Literal["json", "yaml"]:
+    lower = filename.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    # No telling extension: JSON documents start with an object.
+    return "json" if text.lstrip().startswith("{") else "yaml"
+
+
+def _read_text(text: str, filename: str) -> Any:
+    fmt = _detect_format(text, filename)
+    if fmt == "json":
+        try:
+            return json.loads(text, object_pairs_hook=_no_duplicates)
+        except _DuplicateKey as exc:
+            raise FrameworkFormatError(filename, "", f"duplicate key {exc.args[0]!r}") from exc
+        except json.JSONDecodeError as exc:
+            raise FrameworkFormatError(
+                filename, "", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from exc
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "syntax error"
+        raise FrameworkFormatError(filename, "", f"invalid YAML{where}: {what}") from exc
+    except yaml.YAMLError as exc:
+        raise FrameworkFormatError(filename, "", f"invalid YAML: {exc}") from exc
+
+
+def load(source: str | bytes | Path, filename: str | None = None) -> Framework:
+    """Read and validate a framework.
+
+    ``source`` is a path (a :class:`~pathlib.Path`, or a one-line ``str`` naming
+    an existing file) or the document itself as ``str``/``bytes``. ``filename``
+    names the document in error messages and picks the format by extension
+    (``.json``, ``.yaml``/``.yml``); without one, text starting with ``{`` is
+    read as JSON, anything else as YAML.
+    """
+    # A framework document is never a single line, so a one-line string that
+    # names a file can only be a path.
+    if isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{"):
+        candidate = Path(source)
+        if candidate.is_file():
+            source = candidate
+    if isinstance(source, Path):
+        name = filename or source.name
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise FrameworkFormatError(name, "", f"cannot read file: {exc.strerror}") from exc
+    else:
+        name = filename or "<text>"
+        raw = source.encode() if isinstance(source, str) else source
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrameworkFormatError(name, "", f"not UTF-8 text (byte {exc.start})") from exc
+    return parse(_read_text(text, name), name)
+
+
+# ----------------------------------------------------------------------- validation
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_schema())
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the format (a copy, safe to modify)."""
+    return json.loads(json.dumps(_schema()))  # type: ignore[no-any-return]
+
+
+def _path_str(parts: Sequence[str | int]) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += f".{p}" if out else p
+    return out
+
+
+_TYPE_WORDS = {
+    "object": "an object (a mapping)",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _schema_message(err: jsonschema.ValidationError) -> tuple[list[str | int], str]:
+    """Plain-language message and path for one schema error."""
+    path: list[str | int] = list(err.absolute_path)
+    sub = err.schema if isinstance(err.schema, Mapping) else {}
+    validator = str(err.validator)
+    custom = sub.get("x-messages", {}).get(validator)
+    if validator == "required":
+        # Point at the missing key itself, which is what the user has to add.
+        missing = str(err.message).split("'")[1] if "'" in err.message else "?"
+        return [*path, missing], "is required"
+    if custom:
+        return path, str(custom)
+    v: Any = err.validator_value
+    match str(err.validator):
+        case "type":
+            names = [str(n) for n in (v if isinstance(v, list) else [v])]
+            return path, "must be " + " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+        case "minItems":
+            return path, "must not be empty" if v == 1 else f"must have at least {v} items"
+        case "maxItems":
+            return path, f"must have at most {v} items"
+        case "enum":
+            return path, "must be one of " + ", ".join(json.dumps(x) for x in v)
+        case "minimum":
+            return path, f"must be at least {v}"
+        case "maximum":
+            return path, f"must be at most {v}"
+        case "exclusiveMinimum":
+            return path, f"must be greater than {v}"
+        case _:
+            return path, str(err.message)
+
+
+def _schema_problems(data: Any, filename: str) -> list[Problem]:
+    problems: list[Problem] = []
+    errors = sorted(
+        _validator().iter_errors(data),
+        key=lambda e: [(0, p) if isinstance(p, int) else (1, p) for p in e.absolute_path],
+    )
+    for err in errors:
+        # if/then wrappers repeat the inner errors; only report leaf errors.
+        if err.validator in ("if", "then", "allOf"):
+            continue
+        path, message = _schema_message(err)
+        problems.append(Problem(filename, _path_str(path), message))
+    # Same message at the same place can come from several branches.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            unique.append(p)
+    return unique
+
+
+def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(path: str, message: str) -> None:
+        problems.append(Problem(filename, path, message))
+
+    seen: dict[str, str] = {}
+
+    def claim(key: str, path: str) -> None:
+        # Keys are unique across every level so a key alone names one thing.
+        if key in seen:
+            bad(f"{path}.key", f"duplicate key {key!r} (already used at {seen[key]})")
+        else:
+            seen[key] = path
+
+    kind = data["kind"]
+    if kind == "staged":
+        for other in ("tiers", "pillars"):
+            if other in data:
+                bad(other, 'is not allowed in a "staged" framework')
+        levels = [s["level"] for s in data["stages"]]
+        for i, level in enumerate(levels):
+            if level in levels[:i]:
+                bad(f"stages[{i}].level", f"duplicate stage level {level}")
+        missing = [lv for lv in STAGE_LEVELS if lv not in levels]
+        if missing:
+            bad("stages", "must list stage levels 1 to 5 once each; missing " + str(missing))
+        for di, dim in enumerate(data["dimensions"]):
+            dpath = f"dimensions[{di}]"
+            claim(dim["key"], dpath)
+            for fi, fac in enumerate(dim["factors"]):
+                fpath = f"{dpath}.factors[{fi}]"
+                claim(fac["key"], fpath)
+                if "aspects" in fac:
+                    for ai, asp in enumerate(fac["aspects"]):
+                        apath = f"{fpath}.aspects[{ai}]"
+                        claim(asp["key"], apath)
+                        for ii, ind in enumerate(asp["indicators"]):
+                            claim(ind["key"], f"{apath}.indicators[{ii}]")
+                else:
+                    for ii, ind in enumerate(fac["indicators"]):
+                        claim(ind["key"], f"{fpath}.indicators[{ii}]")
+    else:
+        for other in ("stages", "dimensions"):
+            if other in data:
+                bad(other, 'is not allowed in a "scored" framework')
+        tiers = data["tiers"]
+        numbers = [t["tier"] for t in tiers]
+        if sorted(numbers) != list(range(1, len(tiers) + 1)):
+            bad("tiers", f"tier numbers must be 1 to {len(tiers)} once each; got {numbers}")
+        else:
+            by_number = sorted(range(len(tiers)), key=lambda i: tiers[i]["tier"])
+            for prev, cur in itertools.pairwise(by_number):
+                if tiers[cur]["min"] >= tiers[prev]["min"]:
+                    bad(
+                        f"tiers[{cur}].min",
+                        f"must be lower than the cut-off of tier {tiers[prev]['tier']} "
+                        f"({tiers[prev]['min']}): tier 1 is the best",
+                    )
+        total = sum(p["max"] for p in data["pillars"])
+        for ti, t in enumerate(tiers):
+            if t["min"] > total:
+                bad(f"tiers[{ti}].min", f"must not exceed the maximum total score ({total})")
+        for pi, pil in enumerate(data["pillars"]):
+            ppath = f"pillars[{pi}]"
+            claim(pil["key"], ppath)
+            for ii, ind in enumerate(pil["indicators"]):
+                claim(ind["key"], f"{ppath}.indicators[{ii}]")
+    return problems
+
+
+def validate(data: Any, filename: str = "<data>") -> list[Problem]:
+    """All problems with a framework document (empty list when valid)."""
+    problems = _schema_problems(data, filename)
+    if problems:
+        # Semantic checks assume the shape the schema guarantees.
+        return problems
+    return _semantic_problems(data, filename)
+
+
+# -------------------------------------------------------------------------- parsing
+
+
+def _extra(obj: Mapping[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if k not in known}
+
+
+_IND_STAGED = ("key", "stage", "text")
+_IND_SCORED = ("key", "points", "weight", "text")
+
+
+def _staged_indicator(d: Mapping[str, Any]) -> Indicator:
+    return Indicator(key=d["key"], text=d["text"], stage=d["stage"], extra=_extra(d, _IND_STAGED))
+
+
+def parse(data: Any, filename: str = "<data>") -> Framework:
+    """Validate a decoded document (dict) and build a :class:`Framework`.
+
+    Raises :class:`FrameworkFormatError` listing every problem found.
+    """
+    problems = validate(data, filename)
+    if problems:
+        raise FrameworkFormatError.from_problems(problems)
+    top = _extra(
+        data, ("slug", "version", "name", "kind", "stages", "dimensions", "tiers", "pillars")
+    )
+    if data["kind"] == "staged":
+        stages = tuple(
+            sorted(
+                (
+                    Stage(s["level"], s["name"], _extra(s, ("level", "name")))
+                    for s in data["stages"]
+                ),
+                key=lambda s: s.level,
+            )
+        )
+        dims = []
+        for d in data["dimensions"]:
+            factors = []
+            for f in d["factors"]:
+                if "aspects" in f:
+                    aspects = tuple(
+                        Aspect(
+                            key=a["key"],
+                            name=a["name"],
+                            indicators=tuple(_staged_indicator(i) for i in a["indicators"]),
+                            extra=_extra(a, ("key", "name", "indicators")),
+                        )
+                        for a in f["aspects"]
+                    )
+                else:
+                    aspects = (
+                        Aspect(
+                            key=f["key"],
+                            name=f["name"],
+                            indicators=tuple(_staged_indicator(i) for i in f["indicators"]),
+                            implicit=True,
+                        ),
+                    )
+                factors.append(
+                    Factor(
+                        f["key"],
+                        f["name"],
+                        aspects,
+                        _extra(f, ("key", "name", "aspects", "indicators")),
+                    )
+                )
+            dims.append(
+                Dimension(
+                    d["key"], d["name"], tuple(factors), _extra(d, ("key", "name", "factors"))
+                )
+            )
+        return Framework(
+            slug=data["slug"],
+            version=data["version"],
+            name=data["name"],
+            kind="staged",
+            stages=stages,
+            dimensions=tuple(dims),
+            extra=top,
+            filename=filename,
+        )
+    tiers = tuple(
+        sorted(
+            (
+                Tier(t["tier"], t["name"], t["min"], _extra(t, ("tier", "name", "min")))
+                for t in data["tiers"]
+            ),
+            key=lambda t: t.tier,
+        )
+    )
+    pillars = tuple(
+        Pillar(
+            key=p["key"],
+            name=p["name"],
+            max=p["max"],
+            indicators=tuple(
+                Indicator(
+                    key=i["key"],
+                    text=i["text"],
+                    points=i["points"],
+                    weight=i["weight"],
+                    extra=_extra(i, _IND_SCORED),
+                )
+                for i in p["indicators"]
+            ),
+            extra=_extra(p, ("key", "name", "max", "indicators")),
+        )
+        for p in data["pillars"]
+    )
+    return Framework(
+        slug=data["slug"],
+        version=data["version"],
+        name=data["name"],
+        kind="scored",
+        tiers=tiers,
+        pillars=pillars,
+        extra=top,
+        filename=filename,
+    )
+
+
+# -------------------------------------------------------------------------- dumping
+
+
+def _indicator_data(i: Indicator) -> dict[str, Any]:
+    if i.stage is not None:
+        return {"key": i.key, "stage": i.stage, "text": i.text, **i.extra}
+    return {"key": i.key, "points": i.points, "weight": i.weight, "text": i.text, **i.extra}
+
+
+def to_data(fw: Framework) -> dict[str, Any]:
+    """The framework as a plain document (known fields first, extra fields kept)."""
+    out: dict[str, Any] = {"slug": fw.slug, "version": fw.version, "name": fw.name, "kind": fw.kind}
+    # Extras go before the long lists so a human reading the file sees them first.
+    out.update(fw.extra)
+    if fw.kind == "staged":
+        out["stages"] = [{"level": s.level, "name": s.name, **s.extra} for s in fw.stages]
+        dims = []
+        for d in fw.dimensions:
+            factors = []
+            for f in d.factors:
+                fd: dict[str, Any] = {"key": f.key, "name": f.name, **f.extra}
+                if f.direct:
+                    fd["indicators"] = [_indicator_data(i) for i in f.aspects[0].indicators]
+                else:
+                    fd["aspects"] = [
+                        {
+                            "key": a.key,
+                            "name": a.name,
+                            **a.extra,
+                            "indicators": [_indicator_data(i) for i in a.indicators],
+                        }
+                        for a in f.aspects
+                    ]
+                factors.append(fd)
+            dims.append({"key": d.key, "name": d.name, **d.extra, "factors": factors})
+        out["dimensions"] = dims
+    else:
+        out["tiers"] = [{"tier": t.tier, "name": t.name, "min": t.min, **t.extra} for t in fw.tiers]
+        out["pillars"] = [
+            {
+                "key": p.key,
+                "name": p.name,
+                "max": p.max,
+                **p.extra,
+                "indicators": [_indicator_data(i) for i in p.indicators],
+            }
+            for p in fw.pillars
+        ]
+    return out
+
+
+def dump(fw: Framework, fmt: Literal["json", "yaml"] = "json") -> str:
+    """Serialise a framework as JSON (2-space indent) or YAML (block style)."""
+    data = to_data(fw)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    raise ValueError(f"unknown format {fmt!r}: use 'json' or 'yaml'")
+
+
+# ------------------------------------------------------------------------- shipped
+
+
+def shipped_slugs() -> list[str]:
+    """Slugs of the frameworks shipped with Reef."""
+    return sorted(p.stem for p in SHIPPED_DIR.glob("*.json"))
+
+
+def load_shipped(slug: str) -> Framework:
+    """Load a framework shipped with Reef (``reef-cmm``, ``reef-index``)."""
+    path = SHIPPED_DIR / f"{slug}.json"
+    if not path.is_file():
+        raise KeyError(f"no shipped framework {slug!r}; have {shipped_slugs()}")
+    return load(path)
