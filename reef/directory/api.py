@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
 
-from reef.directory import selectors
+from reef.accounts.roles import Action
+from reef.api.auth import require_user
+from reef.core.access import can
+from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
+from reef.core.errors import Conflict, PermissionDenied
+from reef.directory import selectors, services
 from reef.directory.models import Country, Organisation
 
 router = Router(tags=["directory"])
@@ -24,7 +29,18 @@ class OrganisationOut(Schema):
     country: str | None
     tlp: str
     website: str
+    description: str
+    version: int
     consortia: list[str]
+
+
+class OrganisationUpdateIn(Schema):
+    description: str = Field(max_length=10_000)
+    website: str = Field("", max_length=200)
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 def _country(c: Country) -> CountryOut:
@@ -45,6 +61,8 @@ def _organisation(o: Organisation) -> OrganisationOut:
         country=o.country.code if o.country else None,
         tlp=o.tlp,
         website=o.website,
+        description=o.description,
+        version=o.version,
         consortia=[c.slug for c in o.consortia.all()],
     )
 
@@ -67,5 +85,38 @@ def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, slug: str) -> OrganisationOut:
-    return _organisation(selectors.organisation_get(request.user, slug))
+def get_organisation(request: HttpRequest, slug: str, response: HttpResponse) -> OrganisationOut:
+    organisation = selectors.organisation_get(request.user, slug)
+    response["ETag"] = etag_for(organisation)
+    return _organisation(organisation)
+
+
+@router.put(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 428: ErrorOut},
+    summary="Update an organisation's description and website",
+    description=(
+        "Send `If-Match` with the ETag from GET /organisations/{slug}: "
+        "428 without it, 412 when the record changed since. Answers the new ETag."
+    ),
+)
+def update_organisation(
+    request: HttpRequest, slug: str, payload: OrganisationUpdateIn, response: HttpResponse
+) -> OrganisationOut:
+    user = require_user(request)
+    organisation = selectors.organisation_get(user, slug)
+    if not can(user, organisation, Action.EDIT):
+        raise PermissionDenied()
+    expected = check_if_match(request, organisation)
+    try:
+        organisation = services.organisation_update(
+            actor=user,
+            organisation=organisation,
+            description=payload.description,
+            website=payload.website,
+            expected_version=expected,
+        )
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(organisation)
+    return _organisation(organisation)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -10,6 +12,7 @@ from reef.accounts.models import User
 from reef.accounts.roles import Action
 from reef.core.access import can
 from reef.core.audit import audit_append
+from reef.core.concurrency import save_versioned
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.tlp import TLP
 from reef.directory.models import (
@@ -120,17 +123,53 @@ def organisation_create(
     return result
 
 
+def _validate_website(website: str) -> str:
+    website = website.strip()
+    if not website:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(website)
+    except ValidationError:
+        raise ServiceError(
+            "The website must be a full http:// or https:// address.", field="website"
+        ) from None
+    if len(website) > 200:
+        raise ServiceError("The website address is too long (200 at most).", field="website")
+    return website
+
+
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, description: str, website: str
+    *,
+    actor: User,
+    organisation: Organisation,
+    description: str,
+    website: str,
+    expected_version: int | None = None,
 ) -> Organisation:
+    """Change the public description and website.
+
+    `expected_version` is the version the actor's edit was based on (the API's
+    If-Match, a form's hidden field); a newer stored version raises Conflict and
+    nothing is written. Without it, the version the caller loaded is used.
+    """
     if not can(actor, organisation, Action.EDIT):
         raise PermissionDenied()
+    if len(description) > 10_000:
+        raise ServiceError("The description is too long (10,000 characters at most).")
     organisation.description = description
-    organisation.website = website
-    organisation.version += 1
-    organisation.save(update_fields=["description", "website", "version", "updated_at"])
-    audit_append(action="organisation_update", actor=actor, obj=organisation)
+    organisation.website = _validate_website(website)
+    save_versioned(
+        organisation,
+        expected_version=organisation.version if expected_version is None else expected_version,
+        fields=["description", "website"],
+    )
+    audit_append(
+        action="organisation_update",
+        actor=actor,
+        obj=organisation,
+        detail={"version": organisation.version},
+    )
     return organisation
 
 
@@ -156,8 +195,11 @@ def person_create(
         email=email,
         tlp=tlp,
         user=user,
-        owner_organisation=organisation,
-        owner_country=country if organisation is None else None,
+        # A government body's contacts belong to its country; others to the organisation.
+        owner_organisation=organisation
+        if organisation and not organisation.owner_country
+        else None,
+        owner_country=(organisation.owner_country if organisation else None) or country,
     )
     audit_append(action="person_create", actor=actor, obj=person)
     result: Person = person

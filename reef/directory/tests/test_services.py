@@ -58,3 +58,20 @@ def test_organisation_update_needs_an_editor(users: dict[str, Any]) -> None:
         actor=users["donor"], organisation=oas, description="new", website="https://www.oas.org"
     )
     assert updated.version == 2
+
+
+@pytest.mark.django_db
+def test_government_contacts_belong_to_the_country(users: dict[str, Any]) -> None:
+    from reef.core.access import can
+    from reef.core.tlp import TLP
+    from reef.directory.services import person_create
+
+    ministry = Organisation.objects.get(slug="gd-ict-ministry")
+    person = person_create(actor=None, name="Contact", organisation=ministry, tlp=TLP.AMBER)
+    assert person.owner_country == Country.objects.get(code="GD")
+    assert can(users["focal_point"], person)
+    assert not can(users["outsider"], person)
+    company = Organisation.objects.get(slug="tt-secure-networks")
+    staff = person_create(actor=None, name="Staff", organisation=company, tlp=TLP.AMBER)
+    assert staff.owner_organisation == company
+    assert can(users["expert"], staff)
