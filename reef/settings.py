@@ -121,9 +121,11 @@ TESTING = env_bool("REEF_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test
 # Demo mode: the printed demo accounts may skip MFA. A system check refuses it without DEBUG.
 REEF_DEMO = env_bool("REEF_DEMO", False)
 _DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"  # noqa: S105
-SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET if DEBUG or REEF_DEMO or TESTING else None)
-if SECRET_KEY == _DEV_SECRET and not (DEBUG or REEF_DEMO or TESTING):
-    raise SettingsError("REEF_SECRET_KEY must be set when REEF_DEBUG is off")
+if not (DEBUG or REEF_DEMO or TESTING) and not os.environ.get("REEF_SECRET_KEY"):
+    raise SettingsError(
+        "REEF_SECRET_KEY must be set (for the demo database, set REEF_DEMO=true instead)"
+    )
+SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET)
 # Keys kept apart from SECRET_KEY: MFA secrets at rest and the audit chain anchor.
 REEF_FIELD_KEY = env_str("REEF_FIELD_KEY", SECRET_KEY)
 REEF_AUDIT_KEY = env_str("REEF_AUDIT_KEY", SECRET_KEY)
