@@ -18,7 +18,7 @@ $(VENV)/.python-ok:
 $(VENV)/.installed: $(VENV)/.python-ok requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed

@@ -120,7 +120,7 @@ DEBUG = env_bool("REEF_DEBUG", False)
 TESTING = env_bool("REEF_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test"})
 # Demo mode: the printed demo accounts may skip MFA. A system check refuses it without DEBUG.
 REEF_DEMO = env_bool("REEF_DEMO", False)
-_DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"  # noqa: S105
+_DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"  # noqa: S105  # nosec B105
 if not (DEBUG or REEF_DEMO or TESTING) and not os.environ.get("REEF_SECRET_KEY"):
     raise SettingsError(
         "REEF_SECRET_KEY must be set (for the demo database, set REEF_DEMO=true instead)"
@@ -243,7 +243,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # A rate, not a password.
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
 MFA_ADAPTER = "reef.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -299,9 +300,28 @@ if _task_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
+_DEV_MAIL = DEBUG or REEF_DEMO or TESTING
 MAILERS = {
     "default": {
-        "BACKEND": env_str("REEF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        "BACKEND": env_str(
+            "REEF_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if _DEV_MAIL
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        **(
+            {}
+            if _DEV_MAIL
+            else {
+                "OPTIONS": {
+                    "host": env_str("REEF_EMAIL_HOST", "localhost"),
+                    "port": env_int("REEF_EMAIL_PORT", 587, minimum=1),
+                    "username": env_str("REEF_EMAIL_USER", ""),
+                    "password": env_str("REEF_EMAIL_PASSWORD", ""),
+                    "use_tls": env_bool("REEF_EMAIL_TLS", True),
+                }
+            }
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = env_str("REEF_FROM_EMAIL", "reef@localhost")

@@ -21,7 +21,8 @@ from reef.core.audit import audit_append
 from reef.core.errors import ServiceError
 from reef.directory.models import Country, Grouping, Organisation
 
-TOKEN_PREFIX = "reef_"  # noqa: S105  (a public prefix, not a secret)
+# A public prefix, not a secret.
+TOKEN_PREFIX = "reef_"  # noqa: S105  # nosec B105
 
 
 @transaction.atomic

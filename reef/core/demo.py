@@ -19,7 +19,8 @@ DEMO_APPS = [
 ]
 
 #: Shared password of the printed demo accounts (demo mode only).
-DEMO_PASSWORD = "reef-demo-only"  # noqa: S105  (illustrative accounts, printed on purpose)
+# Demo accounts, printed on purpose.
+DEMO_PASSWORD = "reef-demo-only"  # noqa: S105  # nosec B105
 
 
 def load_all(say: Callable[[str], None] = print) -> None:
