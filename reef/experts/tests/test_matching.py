@@ -14,8 +14,10 @@ from scipy.optimize import linprog
 
 from reef.experts.matching import (
     MatchingInputError,
+    _interval_cliques,
     _ortools_available,
     integer_scale,
+    load_json_file,
     match_mentors,
     match_reviewers,
     match_team,
@@ -195,6 +197,18 @@ def test_affinity_matrix_form_matches_records() -> None:
         ),
         (lambda d: d["reviewers"][1].update(id="r0"), "reviewers[1].id", "duplicate"),
         (lambda d: d.update(extra=1), "extra", "unknown key"),
+        # Fast-path surprises must still name the exact record.
+        (lambda d: d["affinity"][3].update(score=True), "affinity[3].score", "number"),
+        (lambda d: d["affinity"][3].update(score=float("nan")), "affinity[3].score", "finite"),
+        (lambda d: d["affinity"].__setitem__(1, ["p0", "r0", 1]), "affinity[1]", "object"),
+        (lambda d: d["affinity"][2].update(proposal=["p0"]), "affinity[2].proposal", "string"),
+        (lambda d: d["affinity"][0].pop("score"), "affinity[0].score", "required"),
+        (lambda d: d.update(conflicts=["ab"]), "conflicts[0]", "object"),
+        (
+            lambda d: d.update(declined=[{"proposal": "p0", "reviewer": "r0", "why": 1}]),
+            "declined[0].why",
+            "unknown key",
+        ),
     ],
 )
 def test_invalid_reviewer_input(mutate: Any, path: str, message: str) -> None:
@@ -226,6 +240,50 @@ def test_run_cli_and_load_errors(tmp_path: Any) -> None:
         run_cli("papers", str(path))
 
 
+def test_load_json_file_errors(tmp_path: Any) -> None:
+    path = tmp_path / "in.json"
+    path.write_text('{"proposals": [],\n  "reviewers": [}')
+    with pytest.raises(MatchingInputError, match=r"not valid JSON \(line 2, column"):
+        load_json_file(path)
+    path.write_text('{"score": NaN}')  # strict JSON: NaN is not a JSON value
+    with pytest.raises(MatchingInputError, match="not valid JSON"):
+        load_json_file(path)
+    path.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(MatchingInputError, match="not valid JSON"):
+        load_json_file(path)
+    path.write_text("[1, 2]")
+    with pytest.raises(MatchingInputError, match="top level must be a JSON object"):
+        load_json_file(path)
+    with pytest.raises(MatchingInputError, match="cannot read"):
+        load_json_file(tmp_path / "missing.json")
+    path.write_text('{"a": [1, 2.5, "x"], "b": {"c": null}}')
+    assert load_json_file(str(path)) == {"a": [1, 2.5, "x"], "b": {"c": None}}
+
+
+def test_integer_ids_in_records() -> None:
+    # Integer ids take the type-checked fast path; `true` must not pass for 1.
+    data: dict[str, Any] = {
+        "proposals": [{"id": 1, "needs": 1}, {"id": "1", "needs": 1}],
+        "reviewers": [{"id": 0, "max_load": 1}, {"id": 1, "max_load": 1}],
+        "affinity": [
+            {"proposal": 1, "reviewer": 0, "score": 0.25},
+            {"proposal": "1", "reviewer": 1, "score": 0.5},
+            {"proposal": "1", "reviewer": 0, "score": 1},
+        ],
+        "conflicts": [{"proposal": 1, "reviewer": 1}],
+    }
+    out = match_reviewers(data)
+    assert {(a["proposal"], a["reviewer"]) for a in out["assignment"]} == {(1, 0), ("1", 1)}
+    assert out["total"] == pytest.approx(0.75)
+    data["affinity"][0]["proposal"] = True
+    with pytest.raises(MatchingInputError, match=r"affinity\[0\].proposal"):
+        match_reviewers(data)
+    data["affinity"][0]["proposal"] = 1
+    data["conflicts"] = [{"proposal": 1.0, "reviewer": 1}]
+    with pytest.raises(MatchingInputError, match=r"conflicts\[0\].proposal"):
+        match_reviewers(data)
+
+
 tiny = st.integers(min_value=1, max_value=3)
 
 
@@ -250,7 +308,9 @@ def test_total_matches_brute_force_and_lp(data: st.DataObject, n_p: int, n_r: in
         check_feasible(inp, out)
         assert len(out["assignment"]) == count
         assert out["total"] == pytest.approx(best, abs=1e-9)
-    # With non-negative scores, the plain LP (no fill priority) agrees too.
+    # The plain LP (no fill priority) bounds every feasible total from above; it
+    # may exceed `best`, which fills as many seats as possible first (e.g. a 0.01
+    # pair that blocks two 0.0 pairs), so only the bound is checked.
     if min(min(row) for row in scores) >= 0:
         pairs = [(i, j) for i in range(n_p) for j in range(n_r) if (i, j) not in banned]
         if pairs:
@@ -264,7 +324,7 @@ def test_total_matches_brute_force_and_lp(data: st.DataObject, n_p: int, n_r: in
                 bounds=(0, 1),
                 method="highs",
             )
-            assert -lp.fun <= best + 1e-9
+            assert best <= -lp.fun + 1e-9
 
 
 @settings(max_examples=40, deadline=None)
@@ -501,6 +561,112 @@ def test_team_ilp_matches_brute_force() -> None:
         team_out = out["teams"][0]
         assert -len(team_out["missing"]) == best[0]
         assert team_out["total_fit"] == pytest.approx(best[1])
+
+
+def test_interval_cliques_are_maximal() -> None:
+    # a=[1,5], b=[4,8], c=[7,9], d=[4,5]: maximal cliques {a,b,d} and {b,c}.
+    start = np.array([1, 4, 7, 4])
+    end = np.array([5, 8, 9, 5])
+    cliques = {tuple(np.flatnonzero(row).tolist()) for row in _interval_cliques(start, end)}
+    assert cliques == {(0, 1, 3), (1, 2)}
+    assert _interval_cliques(np.array([1, 10]), np.array([2, 12])).shape[0] == 0
+
+
+def test_chain_of_overlaps_allows_non_overlapping_pair() -> None:
+    # m1 overlaps m2, m2 overlaps m3, m1 and m3 are disjoint: the only expert
+    # can serve m1 and m3 (cliques are per date, not per connected chain).
+    missions = [
+        mission("m1", start="2026-03-02", end="2026-03-06", roles={}, local=None, size=1),
+        mission("m2", start="2026-03-05", end="2026-03-09", roles={}, local=None, size=1),
+        mission("m3", start="2026-03-08", end="2026-03-12", roles={}, local=None, size=1),
+    ]
+    pool = [expert("solo", expertise=["forensics"], max_missions=3)]
+    data = {"missions": missions, "experts": pool}
+    out = match_team(data)
+    check_team(data, out)
+    served = [t["mission"] for t in out["teams"] if t["members"]]
+    assert len(served) == 2 and served != ["m1", "m2"] and served != ["m2", "m3"]
+
+
+def _brute_batch(data: dict[str, Any]) -> float:
+    """Best (-(missing units) * big + fit) over all team choices, by enumeration."""
+    from reef.experts.matching import SENIORITY_WEIGHTS
+
+    experts = data["experts"]
+    per_mission = []
+    for m in data["missions"]:
+        options = []
+        ok = [
+            e
+            for e in experts
+            if any(a["start"] <= m["start"] and a["end"] >= m["end"] for a in e["availability"])
+        ]
+        roles = m.get("roles", {"technical": 1, "criminal_justice": 1})
+        for k in range(m["size"] + 1):
+            for team in itertools.combinations(ok, k):
+                # Roles: best one-seat-per-expert assignment, by permutations.
+                seats = [r for r, c in roles.items() for _ in range(c)]
+                best_roles = 0
+                for perm in itertools.permutations(range(len(team)), min(len(team), len(seats))):
+                    for chosen in itertools.combinations(range(len(seats)), len(perm)):
+                        got = sum(
+                            seats[s] in team[i]["roles"] for i, s in zip(perm, chosen, strict=True)
+                        )
+                        best_roles = max(best_roles, got)
+                missing = len(seats) - best_roles
+                missing += not any(
+                    e["sector"] in ("private", "academia") and e["country"] == m["country"]
+                    for e in team
+                )
+                missing += sum(not any(g in e["languages"] for e in team) for g in m["languages"])
+                missing += m["size"] - k
+                fit = sum(
+                    len(set(e["expertise"]) & set(m["expertise"])) / len(m["expertise"])
+                    + SENIORITY_WEIGHTS[e["seniority"]]
+                    for e in team
+                )
+                options.append(({e["id"] for e in team}, missing, round(fit, 6)))
+        per_mission.append(options)
+    best = -np.inf
+    for combo in itertools.product(*per_mission):
+        a, b = combo
+        if a[0] & b[0]:  # the two missions overlap: no one on both
+            continue
+        best = max(best, -(a[1] + b[1]) * 1000 + a[2] + b[2])
+    return float(best)
+
+
+def test_batch_with_multi_role_experts_matches_brute_force() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(6):
+        pool = [
+            expert(
+                f"e{i}",
+                roles=sorted(
+                    {["technical", "criminal_justice", "policy"][int(rng.integers(3))]}
+                    | ({"technical"} if rng.random() < 0.4 else set())
+                ),
+                sector=["private", "academia", "government"][int(rng.integers(3))],
+                country=["KE", "FR"][int(rng.integers(2))],
+                languages=["en"] + (["fr"] if rng.random() < 0.4 else []),
+                expertise=[t for t in ("forensics", "cybercrime-law") if rng.random() < 0.5],
+                seniority=["junior", "mid", "senior"][int(rng.integers(3))],
+            )
+            for i in range(6)
+        ]
+        missions = [
+            mission("a", languages=["en", "fr"], size=2),
+            mission("b", start="2026-03-05", end="2026-03-09", size=2),
+        ]
+        data = {"missions": missions, "experts": pool, "max_missions_per_expert": 2}
+        expected = _brute_batch(data)
+        for extra in (10, None):
+            out = match_team({**data, "candidates_extra": extra})
+            check_team(data, out)
+            missing = sum(
+                entry["needed"] - entry["covered"] for t in out["teams"] for entry in t["missing"]
+            )
+            assert -missing * 1000 + out["total_fit"] == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize(
