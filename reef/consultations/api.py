@@ -1,0 +1,429 @@
+"""Consultations API: /api/v1/consultations/... under the same access rules as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from reef.api.auth import require_user
+from reef.consultations import selectors, services
+from reef.consultations.models import Consultation, DelphiItem, Statement
+from reef.core.errors import PermissionDenied
+from reef.directory.models import Country, Grouping, Organisation
+
+router = Router(tags=["consultations"])
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    description: str
+    tlp: str
+    owner: str | None
+    participation: str
+    opens_at: datetime
+    closes_at: datetime
+    is_open: bool
+
+
+class StatementOut(Schema):
+    number: int
+    body: str
+    status: str
+
+
+class StatementIn(Schema):
+    body: str
+
+
+class ConsultationIn(Schema):
+    title: str
+    description: str = ""
+    owner_organisation: str | None = None
+    owner_country: str | None = None
+    tlp: str = "TLP:GREEN"
+    participation: str = "community"
+    community_grouping: str | None = None
+    opens_at: datetime
+    closes_at: datetime
+    document_title: str = ""
+
+
+class WindowIn(Schema):
+    opens_at: datetime
+    closes_at: datetime
+
+
+class RoundIn(Schema):
+    title: str
+    items: list[str] = []
+    scale_min: int = 1
+    scale_max: int = 5
+    rule: str = "percent"
+
+
+class SectionIn(Schema):
+    heading: str
+    text: str
+
+
+class ModerateIn(Schema):
+    status: str
+
+
+class VoteIn(Schema):
+    statement: int
+    value: int
+
+
+class VoteOut(Schema):
+    statement: int
+    value: int
+
+
+class JoinIn(Schema):
+    sector: str
+    country: str
+
+
+class ParticipantOut(Schema):
+    number: int
+    sector: str
+    country: str | None
+
+
+class DelphiIn(Schema):
+    ratings: dict[int, int]
+    comments: dict[int, str] = {}
+
+
+class CommentIn(Schema):
+    body: str
+
+
+class AmendmentIn(Schema):
+    proposed_text: str
+    rationale: str = ""
+
+
+class DecisionIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+class AmendmentOut(Schema):
+    id: int
+    section: int
+    status: str
+    proposed_text: str
+    decision_reason: str
+
+
+class Error(Schema):
+    detail: str
+
+
+def _consultation(c: Consultation) -> ConsultationOut:
+    owner = (
+        c.owner_organisation.slug
+        if c.owner_organisation
+        else (c.owner_country.code if c.owner_country else None)
+    )
+    return ConsultationOut(
+        id=c.pk,
+        title=c.title,
+        description=c.description,
+        tlp=c.tlp,
+        owner=owner,
+        participation=c.participation,
+        opens_at=c.opens_at,
+        closes_at=c.closes_at,
+        is_open=c.is_open(),
+    )
+
+
+def _statement(s: Statement) -> StatementOut:
+    return StatementOut(number=s.number, body=s.body, status=s.status)
+
+
+@router.get("/consultations", response=list[ConsultationOut])
+def list_consultations(request: HttpRequest) -> list[ConsultationOut]:
+    return [_consultation(c) for c in selectors.consultations_for(request.user)]
+
+
+@router.get("/consultations/{pk}", response=ConsultationOut)
+def get_consultation(request: HttpRequest, pk: int) -> ConsultationOut:
+    return _consultation(selectors.consultation_get(request.user, pk))
+
+
+@router.post("/consultations", response={201: ConsultationOut})
+def create_consultation(request: HttpRequest, payload: ConsultationIn) -> Any:
+    """Create a consultation owned by an organisation (slug) or a country (ISO code) in
+    which the caller is an editor."""
+    user = require_user(request)
+    org = (
+        Organisation.objects.filter(slug=payload.owner_organisation).first()
+        if payload.owner_organisation
+        else None
+    )
+    country = (
+        Country.objects.filter(code=payload.owner_country.upper()).first()
+        if payload.owner_country
+        else None
+    )
+    grouping = (
+        Grouping.objects.filter(slug=payload.community_grouping).first()
+        if payload.community_grouping
+        else None
+    )
+    c = services.consultation_create(
+        actor=user,
+        title=payload.title,
+        description=payload.description,
+        owner_organisation=org,
+        owner_country=country,
+        tlp=payload.tlp,
+        participation=payload.participation,
+        community_grouping=grouping,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        document_title=payload.document_title,
+    )
+    return Status(201, _consultation(c))
+
+
+@router.put("/consultations/{pk}/window", response=ConsultationOut)
+def set_window(request: HttpRequest, pk: int, payload: WindowIn) -> ConsultationOut:
+    """Change the review window: once open it can be extended, never shortened."""
+    user = require_user(request)
+    c = selectors.consultation_get(user, pk)
+    c = services.consultation_set_window(
+        actor=user, consultation=c, opens_at=payload.opens_at, closes_at=payload.closes_at
+    )
+    return _consultation(c)
+
+
+@router.post("/consultations/{pk}/delphi", response={201: dict[str, int]})
+def create_round(request: HttpRequest, pk: int, payload: RoundIn) -> Any:
+    """A new Delphi round (without items, the previous round's items are carried over)."""
+    user = require_user(request)
+    c = selectors.consultation_get(user, pk)
+    rnd = services.delphi_round_create(
+        actor=user,
+        consultation=c,
+        title=payload.title,
+        items=payload.items,
+        scale=(payload.scale_min, payload.scale_max),
+        rule=payload.rule,
+    )
+    return Status(201, {"number": rnd.number})
+
+
+@router.post("/consultations/{pk}/delphi/{number}/close", response=dict[str, str])
+def close_round(request: HttpRequest, pk: int, number: int) -> dict[str, str]:
+    user = require_user(request)
+    c = selectors.consultation_get(user, pk)
+    rnd = services.delphi_round_close(actor=user, round=selectors.delphi_round_get(user, c, number))
+    return {"status": rnd.status}
+
+
+@router.post("/consultations/{pk}/sections", response={201: dict[str, int]})
+def create_section(request: HttpRequest, pk: int, payload: SectionIn) -> Any:
+    user = require_user(request)
+    c = selectors.consultation_get(user, pk)
+    section = services.section_create(
+        actor=user, consultation=c, heading=payload.heading, text=payload.text
+    )
+    return Status(201, {"number": section.number})
+
+
+@router.post("/consultations/{pk}/participation", response=ParticipantOut)
+def join(request: HttpRequest, pk: int, payload: JoinIn) -> ParticipantOut:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    country = Country.objects.filter(code=payload.country.upper()).first()
+    p = services.participant_join(
+        actor=user, consultation=consultation, sector=payload.sector, country=country
+    )
+    return ParticipantOut(
+        number=p.number, sector=p.sector, country=p.country.code if p.country else None
+    )
+
+
+@router.get("/consultations/{pk}/statements", response=list[StatementOut])
+def list_statements(request: HttpRequest, pk: int) -> list[StatementOut]:
+    consultation = selectors.consultation_get(request.user, pk)
+    return [_statement(s) for s in selectors.statements_for(request.user, consultation)]
+
+
+@router.post("/consultations/{pk}/statements", response={201: StatementOut})
+def add_statement(request: HttpRequest, pk: int, payload: StatementIn) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    s = services.statement_submit(actor=user, consultation=consultation, body=payload.body)
+    return Status(201, _statement(s))
+
+
+@router.post("/consultations/{pk}/statements/{number}/moderation", response=StatementOut)
+def moderate_statement(
+    request: HttpRequest, pk: int, number: int, payload: ModerateIn
+) -> StatementOut:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    statement = selectors.statement_get(user, consultation, number)
+    return _statement(
+        services.statement_moderate(actor=user, statement=statement, status=payload.status)
+    )
+
+
+@router.get("/consultations/{pk}/next", response={200: StatementOut, 204: None})
+def next_statement(request: HttpRequest, pk: int) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    s = selectors.next_statement(user, consultation)
+    if s is None:
+        return Status(204, None)
+    return Status(200, _statement(s))
+
+
+@router.post("/consultations/{pk}/votes", response={200: VoteOut, 429: Error})
+def cast_vote(request: HttpRequest, pk: int, payload: VoteIn) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    statement = selectors.statement_get(user, consultation, payload.statement)
+    try:
+        v = services.vote_cast(
+            actor=user,
+            statement=statement,
+            value=payload.value,
+            ip=str(request.META.get("REMOTE_ADDR", "")),
+        )
+    except services.RateLimited as exc:
+        return Status(429, Error(detail=exc.message))
+    return Status(200, VoteOut(statement=statement.number, value=v.value))
+
+
+@router.get("/consultations/{pk}/report")
+def report(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The opinion analysis: the `consensus analyze` JSON (result), routing priorities and
+    the consensus reality report (real / apparent consensus / divisive, who was not heard)."""
+    consultation = selectors.consultation_get(request.user, pk)
+    return services.consultation_refresh_analysis(consultation=consultation)
+
+
+@router.post("/consultations/{pk}/delphi/{number}/responses")
+def delphi_respond(request: HttpRequest, pk: int, number: int, payload: DelphiIn) -> dict[str, int]:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    rnd = selectors.delphi_round_get(user, consultation, number)
+    out = services.delphi_respond(
+        actor=user, round=rnd, ratings=payload.ratings, comments=payload.comments
+    )
+    return {"answered": len(out)}
+
+
+@router.get("/consultations/{pk}/delphi/{number}/feedback", response={200: Any, 403: Error})
+def delphi_feedback(request: HttpRequest, pk: int, number: int) -> Any:
+    """Hidden (403) until the caller has given a first answer to every item of the round."""
+    consultation = selectors.consultation_get(request.user, pk)
+    rnd = selectors.delphi_round_get(request.user, consultation, number)
+    try:
+        fb = selectors.delphi_feedback(request.user, rnd)
+    except selectors.FeedbackHidden as exc:
+        return Status(403, Error(detail=exc.message))
+    return Status(
+        200,
+        {
+            "round": rnd.number,
+            "respondents": fb.respondents,
+            "kendall_w": None
+            if fb.kendall is None
+            else {
+                "w": fb.kendall.w,
+                "p_value": fb.kendall.p_value,
+                "strength": fb.kendall.strength,
+            },
+            "items": [
+                {
+                    "item": f.item.pk,
+                    "text": f.item.text,
+                    "n": f.summary.n,
+                    "median": f.summary.median,
+                    "iqr": f.summary.iqr,
+                    "distribution": {str(k): v for k, v in f.summary.distribution.items()},
+                    "by_sector": {
+                        s: {"n": x.n, "median": x.median, "iqr": x.iqr}
+                        for s, x in f.by_sector.items()
+                    },
+                    "consensus": f.consensus,
+                    "change": f.change,
+                    "stable": f.stable,
+                }
+                for f in fb.items
+            ],
+        },
+    )
+
+
+@router.get("/consultations/{pk}/delphi/{number}/items")
+def delphi_items(request: HttpRequest, pk: int, number: int) -> list[dict[str, Any]]:
+    consultation = selectors.consultation_get(request.user, pk)
+    rnd = selectors.delphi_round_get(request.user, consultation, number)
+    return [
+        {"id": i.pk, "text": i.text}
+        for i in DelphiItem.objects.for_user(request.user).filter(round=rnd)
+    ]
+
+
+@router.post("/consultations/{pk}/sections/{number}/comments", response={201: dict[str, int]})
+def add_comment(request: HttpRequest, pk: int, number: int, payload: CommentIn) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    section = selectors.section_get(user, consultation, number)
+    c = services.section_comment_add(actor=user, section=section, body=payload.body)
+    return Status(201, {"id": c.pk})
+
+
+@router.post("/consultations/{pk}/sections/{number}/amendments", response={201: AmendmentOut})
+def propose_amendment(request: HttpRequest, pk: int, number: int, payload: AmendmentIn) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    section = selectors.section_get(user, consultation, number)
+    a = services.amendment_propose(
+        actor=user,
+        section=section,
+        proposed_text=payload.proposed_text,
+        rationale=payload.rationale,
+    )
+    return Status(
+        201,
+        AmendmentOut(
+            id=a.pk,
+            section=section.number,
+            status=a.status,
+            proposed_text=a.proposed_text,
+            decision_reason=a.decision_reason,
+        ),
+    )
+
+
+@router.post("/consultations/{pk}/amendments/{amendment_id}/decision", response=AmendmentOut)
+def decide_amendment(request: HttpRequest, pk: int, amendment_id: int, payload: DecisionIn) -> Any:
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    a = selectors.amendment_get(user, consultation, amendment_id)
+    if not services.is_editor(user, consultation):
+        raise PermissionDenied("Only the author of the draft decides amendments.")
+    a = services.amendment_decide(
+        actor=user, amendment=a, accept=payload.accept, reason=payload.reason
+    )
+    return AmendmentOut(
+        id=a.pk,
+        section=a.section.number,
+        status=a.status,
+        proposed_text=a.proposed_text,
+        decision_reason=a.decision_reason,
+    )

@@ -1,0 +1,1091 @@
+"""Every write to consultations: keyword-only, typed, transactional, validating, audited."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action
+from reef.consultations import opinion, polis_io
+from reef.consultations.models import (
+    Amendment,
+    Consultation,
+    DelphiItem,
+    DelphiResponse,
+    DelphiRound,
+    Participant,
+    Participation,
+    Section,
+    SectionComment,
+    Sector,
+    Statement,
+    Vote,
+    _ChildOfConsultation,
+)
+from reef.core.access import can, scope_for
+from reef.core.audit import audit_append
+from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.tlp import TLP
+from reef.directory.models import Country, Grouping, GroupingMember, Organisation
+
+#: From this many votes on, analysis runs as a background task instead of on the next read.
+LARGE_CONSULTATION_VOTES = 2000
+#: Analyses of a large consultation are queued at most this often (seconds).
+ANALYSIS_DEBOUNCE_SECONDS = 30
+
+
+class RateLimited(ServiceError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="rate_limited")
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _signed_in(actor: Any) -> User:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Sign in to take part.")
+    user: User = actor
+    return user
+
+
+def is_editor(user: Any, consultation: Consultation) -> bool:
+    """The owner's editors run the consultation (moderate, decide amendments, open rounds)."""
+    return bool(getattr(user, "is_authenticated", False)) and can(user, consultation, Action.EDIT)
+
+
+def _require_editor(actor: Any, consultation: Consultation) -> User:
+    user = _signed_in(actor)
+    if not is_editor(user, consultation):
+        raise PermissionDenied("Only the owner's editors may do this.")
+    return user
+
+
+def in_community(user: Any, consultation: Consultation) -> bool:
+    """Signed-in members of the owner country, owner organisation or community grouping."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if consultation.owner_country_id in scope.countries:
+        return True
+    if consultation.owner_organisation_id in scope.organisations:
+        return True
+    grouping_id = consultation.community_grouping_id
+    if grouping_id is None:
+        return False
+    if grouping_id in scope.groupings:
+        return True
+    countries = set(
+        GroupingMember.objects.filter(grouping_id=grouping_id).values_list("country_id", flat=True)
+    )
+    if countries & set(scope.countries):
+        return True
+    return Organisation.objects.filter(
+        pk__in=list(scope.organisations), country_id__in=countries
+    ).exists()
+
+
+def may_take_part(user: Any, consultation: Consultation) -> bool:
+    """Whether `user` may take part (the window is checked separately)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if consultation.members.filter(pk=user.pk).exists():
+        return True  # named members also see the consultation whatever its label
+    if not can(user, consultation):
+        return False
+    if consultation.participation == Participation.PUBLIC:
+        return True
+    if consultation.participation == Participation.COMMUNITY and in_community(user, consultation):
+        return True
+    return is_editor(user, consultation)
+
+
+def _require_open(consultation: Consultation, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    if now < consultation.opens_at:
+        raise ServiceError("This consultation is not open yet.", code="not_open")
+    if now >= consultation.closes_at:
+        raise ServiceError("This consultation closed; nothing more can be added.", code="closed")
+
+
+def _participant_of(user: User, consultation: Consultation) -> Participant:
+    participant: Participant | None = Participant.objects.filter(
+        consultation=consultation, user=user
+    ).first()
+    if participant is None:
+        raise ServiceError(
+            "Join the consultation first: give your sector and country.", code="join_required"
+        )
+    return participant
+
+
+def _clean_text(value: str, field: str, label: str, limit: int) -> str:
+    value = value.strip()
+    if not value:
+        raise ServiceError(f"{label} cannot be empty.", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{label} is longer than {limit} characters.", field=field)
+    return value
+
+
+def _child[C: _ChildOfConsultation](model: type[C], consultation: Consultation, **fields: Any) -> C:
+    obj = model(consultation=consultation, **fields)
+    obj.copy_label(consultation)
+    obj.save()
+    return obj
+
+
+# ---------------------------------------------------------------- consultations
+
+
+def _validate_setup(
+    *, tlp: str, participation: str, opens_at: datetime, closes_at: datetime
+) -> None:
+    if tlp not in TLP.values:
+        raise ServiceError(f"Unknown TLP label {tlp!r}.", field="tlp")
+    if participation not in Participation.values:
+        raise ServiceError(f"Unknown participation {participation!r}.", field="participation")
+    if participation == Participation.PUBLIC and tlp != TLP.CLEAR:
+        raise ServiceError("A public consultation must be labelled TLP:CLEAR.", field="tlp")
+    if participation == Participation.COMMUNITY and tlp not in (TLP.CLEAR, TLP.GREEN):
+        raise ServiceError(
+            "A community consultation must be TLP:CLEAR or TLP:GREEN so its community can see it.",
+            field="tlp",
+        )
+    if closes_at <= opens_at:
+        raise ServiceError("The window must close after it opens.", field="closes_at")
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    actor: User | None,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    owner_organisation: Organisation | None = None,
+    owner_country: Country | None = None,
+    tlp: str = TLP.GREEN,
+    participation: str = Participation.COMMUNITY,
+    description: str = "",
+    community_grouping: Grouping | None = None,
+    members: Sequence[User] = (),
+    document_title: str = "",
+    votes_per_minute: int = 30,
+    target_votes: int = 7,
+    consensus_threshold: float = 0.6,
+) -> Consultation:
+    """Create a consultation. `actor` None is the system (demo, imports by an operator)."""
+    title = _clean_text(title, "title", "The title", 200)
+    if (owner_organisation is None) == (owner_country is None):
+        raise ServiceError("Give exactly one owner: an organisation or a country.", field="owner")
+    _validate_setup(tlp=tlp, participation=participation, opens_at=opens_at, closes_at=closes_at)
+    if votes_per_minute < 1 or target_votes < 1:
+        raise ServiceError("Limits must be at least 1.", field="votes_per_minute")
+    if not 0.5 <= consensus_threshold < 1:
+        raise ServiceError("The consensus threshold must lie in [0.5, 1).", field="threshold")
+    if actor is not None:
+        scope = scope_for(actor)
+        allowed = (
+            scope.can_in_organisation(owner_organisation.pk, Action.EDIT)
+            if owner_organisation is not None
+            else scope.can_in_country(owner_country.pk if owner_country else None, Action.EDIT)
+        )
+        if not allowed:
+            raise PermissionDenied("Only the owner's editors may create its consultations.")
+    consultation: Consultation = Consultation.objects.create(
+        title=title,
+        description=description.strip(),
+        tlp=tlp,
+        owner_organisation=owner_organisation,
+        owner_country=owner_country,
+        participation=participation,
+        community_grouping=community_grouping,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        document_title=document_title.strip(),
+        votes_per_minute=votes_per_minute,
+        target_votes=target_votes,
+        consensus_threshold=consensus_threshold,
+        created_by=actor,
+    )
+    if members:
+        consultation.members.set(members)
+    audit_append(action="consultation_create", actor=actor, obj=consultation)
+    return consultation
+
+
+@transaction.atomic
+def consultation_set_window(
+    *,
+    actor: User,
+    consultation: Consultation,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime | None = None,
+) -> Consultation:
+    """Change the review window. Once open, it can be extended but never shortened."""
+    _require_editor(actor, consultation)
+    now = now or timezone.now()
+    if closes_at <= opens_at:
+        raise ServiceError("The window must close after it opens.", field="closes_at")
+    if consultation.has_opened(now):
+        if opens_at != consultation.opens_at:
+            raise ServiceError(
+                "The window is open: its opening cannot be moved.",
+                field="opens_at",
+                code="window_locked",
+            )
+        if closes_at < consultation.closes_at:
+            raise ServiceError(
+                "The window is open: it can be extended but never shortened.",
+                field="closes_at",
+                code="window_locked",
+            )
+    elif opens_at < now:
+        raise ServiceError(
+            "A window that has not opened cannot open in the past.", field="opens_at"
+        )
+    before = (consultation.opens_at.isoformat(), consultation.closes_at.isoformat())
+    if closes_at != consultation.closes_at:
+        consultation.reminded_at = None  # a new closing date deserves a new reminder
+    consultation.opens_at, consultation.closes_at = opens_at, closes_at
+    consultation.version += 1
+    consultation.save()
+    audit_append(
+        action="consultation_set_window",
+        actor=actor,
+        obj=consultation,
+        detail={"before": before, "after": (opens_at.isoformat(), closes_at.isoformat())},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_add_members(
+    *, actor: User, consultation: Consultation, users: Iterable[User]
+) -> Consultation:
+    _require_editor(actor, consultation)
+    added = list(users)
+    consultation.members.add(*added)
+    audit_append(
+        action="consultation_add_members",
+        actor=actor,
+        obj=consultation,
+        detail={"users": [u.email for u in added]},
+    )
+    return consultation
+
+
+@transaction.atomic
+def participant_join(
+    *,
+    actor: User,
+    consultation: Consultation,
+    sector: str,
+    country: Country | None,
+    label: str = "",
+) -> Participant:
+    """Join (or update one's sector and country). Sector is required: it shows who was heard."""
+    user = _signed_in(actor)
+    if not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    if sector not in Sector.values:
+        raise ServiceError("Choose your stakeholder sector.", field="sector")
+    if country is None:
+        raise ServiceError("Choose your country.", field="country")
+    participant: Participant | None = (
+        Participant.objects.select_for_update().filter(consultation=consultation, user=user).first()
+    )
+    if participant is None:
+        _require_open(consultation)
+        number = (
+            Participant.objects.filter(consultation=consultation).aggregate(m=Max("number"))["m"]
+            or 0
+        ) + 1
+        participant = _child(
+            Participant,
+            consultation,
+            number=number,
+            user=user,
+            sector=sector,
+            country=country,
+            label=label.strip()[:120],
+        )
+        action = "participant_join"
+    else:
+        participant.sector, participant.country = sector, country
+        participant.version += 1
+        participant.save()
+        action = "participant_update"
+    audit_append(
+        action=action,
+        actor=user,
+        obj=participant,
+        detail={"consultation": consultation.pk, "sector": sector, "country": country.code},
+    )
+    return participant
+
+
+# ---------------------------------------------------------------- statements and votes
+
+
+def _next_number(model: type[Any], consultation: Consultation) -> int:
+    top = model.objects.filter(consultation=consultation).aggregate(m=Max("number"))["m"]
+    return int(top or 0) + 1
+
+
+@transaction.atomic
+def statement_submit(
+    *, actor: User, consultation: Consultation, body: str, is_meta: bool = False
+) -> Statement:
+    """Add a statement. Participants' statements wait for moderation; editors' are accepted."""
+    user = _signed_in(actor)
+    body = _clean_text(body, "body", "A statement", 1000)
+    editor = is_editor(user, consultation)
+    if not editor and not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    _require_open(consultation)
+    author = Participant.objects.filter(consultation=consultation, user=user).first()
+    if author is None and not editor:
+        _participant_of(user, consultation)
+    if Statement.objects.filter(consultation=consultation, body__iexact=body).exists():
+        raise ServiceError("This statement is already in the consultation.", field="body")
+    statement = _child(
+        Statement,
+        consultation,
+        number=_next_number(Statement, consultation),
+        author=author,
+        body=body,
+        is_meta=is_meta,
+        status=Statement.Status.ACCEPTED if editor else Statement.Status.PENDING,
+        moderated_by=user if editor else None,
+    )
+    audit_append(
+        action="statement_submit",
+        actor=user,
+        obj=statement,
+        detail={"consultation": consultation.pk, "status": statement.status},
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_moderate(*, actor: User, statement: Statement, status: str) -> Statement:
+    consultation = statement.consultation
+    user = _require_editor(actor, consultation)
+    if status not in (Statement.Status.ACCEPTED, Statement.Status.REJECTED):
+        raise ServiceError("Accept or reject the statement.", field="status")
+    statement.status = status
+    statement.moderated_by = user
+    statement.version += 1
+    statement.save()
+    Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
+    audit_append(action="statement_moderate", actor=user, obj=statement, detail={"status": status})
+    return statement
+
+
+def _rate_limit(consultation: Consultation, user: User, ip: str) -> None:
+    """Public consultations: at most `votes_per_minute` votes per user and per address."""
+    if consultation.participation != Participation.PUBLIC:
+        return
+    minute = int(time.time() // 60)
+    limit = consultation.votes_per_minute
+    keys = [f"reef:consult:{consultation.pk}:user:{user.pk}:{minute}"]
+    if ip:
+        keys.append(f"reef:consult:{consultation.pk}:ip:{ip}:{minute}")
+    for key in keys:
+        cache.add(key, 0, timeout=120)
+        if cache.incr(key) > limit:
+            raise RateLimited(f"Too many votes: at most {limit} a minute. Wait a moment and go on.")
+
+
+@transaction.atomic
+def vote_cast(*, actor: User, statement: Statement, value: int, ip: str = "") -> Vote:
+    """One vote per participant per statement; voting again replaces the earlier vote."""
+    user = _signed_in(actor)
+    consultation = statement.consultation
+    if value not in (-1, 0, 1):
+        raise ServiceError("A vote is agree (1), disagree (-1) or pass (0).", field="value")
+    if not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    _require_open(consultation)
+    if statement.status != Statement.Status.ACCEPTED:
+        raise ServiceError("This statement is not open for votes.", field="statement")
+    participant = _participant_of(user, consultation)
+    _rate_limit(consultation, user, ip)
+    now = timezone.now()
+    vote = Vote.objects.filter(participant=participant, statement=statement).first()
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = _child(
+                    Vote,
+                    consultation,
+                    participant=participant,
+                    statement=statement,
+                    value=value,
+                    voted_at=now,
+                )
+        except IntegrityError:  # a concurrent first vote: update it instead
+            vote = Vote.objects.get(participant=participant, statement=statement)
+    if vote.value != value or vote.voted_at != now:
+        vote.value, vote.voted_at = value, now
+        vote.version += 1
+        vote.save(update_fields=["value", "voted_at", "version", "updated_at"])
+    audit_append(
+        action="vote_cast",
+        actor=user,
+        obj=vote,
+        detail={"statement": statement.number, "value": value},
+    )
+    _votes_changed(consultation)
+    return vote
+
+
+def _votes_changed(consultation: Consultation) -> None:
+    Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
+    if Vote.objects.filter(consultation=consultation).count() < LARGE_CONSULTATION_VOTES:
+        return  # small: recomputed on the next read of the report
+    if cache.add(f"reef:consult:{consultation.pk}:analysis-queued", 1, ANALYSIS_DEBOUNCE_SECONDS):
+        from reef.consultations.tasks import analyse_consultation
+
+        pk = consultation.pk
+        transaction.on_commit(lambda: analyse_consultation.enqueue(pk))
+
+
+# ---------------------------------------------------------------- opinion analysis
+
+#: Incremental states kept by the process that analysed last: {consultation: (time, state)}.
+_STATES: dict[int, tuple[datetime, opinion.OpinionState]] = {}
+
+
+def _vote_triples(
+    consultation: Consultation, since: datetime | None = None
+) -> list[tuple[int, int, int]]:
+    qs = Vote.objects.filter(consultation=consultation)
+    if since is not None:
+        qs = qs.filter(updated_at__gt=since)
+    return [
+        (int(p), int(s), int(v))
+        for p, s, v in qs.order_by("voted_at", "pk").values_list(
+            "participant__number", "statement__number", "value"
+        )
+    ]
+
+
+@transaction.atomic
+def consultation_analyse(*, consultation: Consultation, full: bool = False) -> dict[str, Any]:
+    """Recompute groups, representative statements and the consensus reality report.
+
+    Incremental (warm-started, stable groups) when this process holds the previous state,
+    otherwise a full fit with a fixed seed. Internal derived data: audited as a system action.
+    """
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    statements = list(
+        Statement.objects.filter(consultation=consultation).values_list(
+            "number", "status", "is_meta"
+        )
+    )
+    numbers = [n for n, _, _ in statements]
+    moderated_out = [n for n, st, _ in statements if st == Statement.Status.REJECTED]
+    meta = [n for n, _, m in statements if m]
+    cached = _STATES.get(consultation.pk)
+    started = timezone.now()
+    if not full and cached is not None and cached[0] == consultation.analysed_at:
+        state = opinion.update(
+            cached[1],
+            _vote_triples(consultation, since=consultation.analysed_at),
+            moderated_out=moderated_out,
+        )
+    else:
+        triples = _vote_triples(consultation)
+        state = opinion.fit(
+            [t[0] for t in triples],
+            [t[1] for t in triples],
+            [t[2] for t in triples],
+            all_comments=numbers,
+            moderated_out=moderated_out,
+            meta=meta,
+            seed=consultation.pk or 0,
+        )
+    res = opinion.results(state)
+    data = res.to_json_dict()
+    priority = {
+        str(cid): float(p) for cid, p in zip(state.comment_ids, res.priority.tolist(), strict=True)
+    }
+    people = Participant.objects.filter(consultation=consultation).values_list(
+        "number", "sector", "country__code"
+    )
+    sectors = {n: s for n, s, _ in people if s}
+    countries = {n: c for n, _, c in people if c}
+    expected_countries: list[str] = []
+    if consultation.community_grouping_id:
+        expected_countries = list(
+            GroupingMember.objects.filter(
+                grouping_id=consultation.community_grouping_id,
+                status=GroupingMember.Status.MEMBER,
+            ).values_list("country__code", flat=True)
+        )
+    accepted = [n for n, st, _ in statements if st == Statement.Status.ACCEPTED]
+    reality = opinion.consensus_reality(
+        opinion.state_votes(state),
+        opinion.state_groups(state),
+        sectors,
+        countries,
+        statements=[n for n in accepted if n in state.cindex],
+        threshold=consultation.consensus_threshold,
+        expected_countries=expected_countries,
+    )
+    analysis = {
+        "result": data,
+        "priority": priority,
+        "reality": reality.to_dict(),
+        "n_votes": int(state.keys.shape[0]),
+        "n_participants": state.n_participants,
+    }
+    consultation.analysis = _jsonable(analysis)
+    consultation.analysed_at = started
+    consultation.analysis_stale = False
+    consultation.save(update_fields=["analysis", "analysed_at", "analysis_stale"])
+    _STATES[consultation.pk] = (started, state)
+    audit_append(
+        action="consultation_analyse", obj=consultation, detail={"votes": analysis["n_votes"]}
+    )
+    return analysis
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def consultation_refresh_analysis(*, consultation: Consultation) -> dict[str, Any]:
+    """The analysis, recomputed first when votes arrived since (small consultations)."""
+    if consultation.analysis_stale or not consultation.analysis:
+        count = Vote.objects.filter(consultation=consultation).count()
+        if count < LARGE_CONSULTATION_VOTES or not consultation.analysis:
+            return consultation_analyse(consultation=consultation)
+    return dict(consultation.analysis)
+
+
+# ---------------------------------------------------------------- Delphi
+
+
+@transaction.atomic
+def delphi_round_create(
+    *,
+    actor: User | None,
+    consultation: Consultation,
+    title: str,
+    items: Sequence[str] = (),
+    scale: tuple[int, int] = (1, 5),
+    rule: str = DelphiRound.Rule.PERCENT,
+    agree_min: int | None = None,
+    percent_threshold: float = 0.75,
+    max_iqr: float = 1.0,
+    max_change: float = 0.15,
+) -> DelphiRound:
+    """A new round. With no `items`, the previous round's items are carried over (linked)."""
+    if actor is not None:
+        _require_editor(actor, consultation)
+    title = _clean_text(title, "title", "The title", 200)
+    lo, hi = scale
+    if not 0 <= lo < hi <= 10:
+        raise ServiceError("The scale must run from low to high within 0..10.", field="scale")
+    if rule not in DelphiRound.Rule.values:
+        raise ServiceError(f"Unknown consensus rule {rule!r}.", field="rule")
+    if rule in (DelphiRound.Rule.SEVENTY_FIFTEEN, DelphiRound.Rule.RAND_UCLA) and scale != (1, 9):
+        raise ServiceError("This rule needs a 1-9 scale.", field="rule")
+    amin = hi - 1 if agree_min is None else agree_min
+    if not lo <= amin <= hi:
+        raise ServiceError("The agreement rating must lie on the scale.", field="agree_min")
+    previous = DelphiRound.objects.filter(consultation=consultation).order_by("-number").first()
+    texts = [t.strip() for t in items if t.strip()]
+    carried: list[DelphiItem] = []
+    if not texts:
+        if previous is None:
+            raise ServiceError("A first round needs items to rate.", field="items")
+        carried = list(previous.items.all())
+    if previous is not None and previous.status != DelphiRound.Status.CLOSED:
+        previous.status = DelphiRound.Status.CLOSED
+        previous.save(update_fields=["status", "updated_at"])
+    rnd = _child(
+        DelphiRound,
+        consultation,
+        number=(previous.number + 1) if previous else 1,
+        title=title,
+        scale_min=lo,
+        scale_max=hi,
+        rule=rule,
+        agree_min=amin,
+        percent_threshold=percent_threshold,
+        max_iqr=max_iqr,
+        max_change=max_change,
+    )
+    for i, text in enumerate(texts):
+        _child(DelphiItem, consultation, round=rnd, order=i, text=text)
+    for item in carried:
+        _child(DelphiItem, consultation, round=rnd, order=item.order, text=item.text, previous=item)
+    audit_append(
+        action="delphi_round_create",
+        actor=actor,
+        obj=rnd,
+        detail={"consultation": consultation.pk, "items": len(texts) or len(carried)},
+    )
+    return rnd
+
+
+@transaction.atomic
+def delphi_round_close(*, actor: User, round: DelphiRound) -> DelphiRound:
+    _require_editor(actor, round.consultation)
+    round.status = DelphiRound.Status.CLOSED
+    round.version += 1
+    round.save()
+    audit_append(action="delphi_round_close", actor=actor, obj=round)
+    return round
+
+
+@transaction.atomic
+def delphi_respond(
+    *,
+    actor: User,
+    round: DelphiRound,
+    ratings: Mapping[int, int],
+    comments: Mapping[int, str] | None = None,
+) -> list[DelphiResponse]:
+    """Rate the round's items. The first answer to every item must come before any feedback
+    (so it is given in one go); later answers revise `rating` and keep `first_rating`."""
+    user = _signed_in(actor)
+    consultation = round.consultation
+    if not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    _require_open(consultation)
+    if round.status != DelphiRound.Status.OPEN:
+        raise ServiceError("This round is not open.", code="closed")
+    participant = _participant_of(user, consultation)
+    items = {i.pk: i for i in round.items.all()}
+    unknown = set(ratings) - set(items)
+    if unknown:
+        raise ServiceError("Some ratings are for items outside this round.", field="ratings")
+    existing = {
+        r.item_id: r
+        for r in DelphiResponse.objects.select_for_update().filter(
+            item__round=round, participant=participant
+        )
+    }
+    missing = [pk for pk in items if pk not in existing and pk not in ratings]
+    if missing:
+        raise ServiceError(
+            "Rate every item: your first answers are given together, before any feedback.",
+            field="ratings",
+        )
+    out: list[DelphiResponse] = []
+    for pk, value in ratings.items():
+        if not isinstance(value, int) or not round.scale_min <= value <= round.scale_max:
+            raise ServiceError(
+                f"Ratings lie between {round.scale_min} and {round.scale_max}.", field="ratings"
+            )
+        comment = ((comments or {}).get(pk) or "").strip()[:2000]
+        response = existing.get(pk)
+        if response is None:
+            response = _child(
+                DelphiResponse,
+                consultation,
+                item=items[pk],
+                participant=participant,
+                first_rating=value,
+                rating=value,
+                comment=comment,
+            )
+        else:
+            response.rating = value
+            if comment:
+                response.comment = comment
+            response.version += 1
+            response.save()
+        out.append(response)
+    audit_append(
+        action="delphi_respond",
+        actor=user,
+        obj=round,
+        detail={"participant": participant.number, "ratings": len(out)},
+    )
+    return out
+
+
+# ---------------------------------------------------------------- draft review
+
+
+@transaction.atomic
+def section_create(
+    *, actor: User | None, consultation: Consultation, heading: str, text: str
+) -> Section:
+    if actor is not None:
+        _require_editor(actor, consultation)
+    heading = _clean_text(heading, "heading", "The heading", 200)
+    text = _clean_text(text, "text", "The section text", 20000)
+    section = _child(
+        Section,
+        consultation,
+        number=_next_number(Section, consultation),
+        heading=heading,
+        text=text,
+    )
+    audit_append(action="section_create", actor=actor, obj=section)
+    return section
+
+
+@transaction.atomic
+def section_comment_add(*, actor: User, section: Section, body: str) -> SectionComment:
+    user = _signed_in(actor)
+    consultation = section.consultation
+    body = _clean_text(body, "body", "A comment", 4000)
+    if not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    _require_open(consultation)
+    participant = _participant_of(user, consultation)
+    comment = _child(
+        SectionComment, consultation, section=section, participant=participant, body=body
+    )
+    audit_append(
+        action="section_comment_add", actor=user, obj=comment, detail={"section": section.number}
+    )
+    return comment
+
+
+@transaction.atomic
+def amendment_propose(
+    *, actor: User, section: Section, proposed_text: str, rationale: str = ""
+) -> Amendment:
+    user = _signed_in(actor)
+    consultation = section.consultation
+    proposed_text = _clean_text(proposed_text, "proposed_text", "The proposed text", 20000)
+    if proposed_text == section.text.strip():
+        raise ServiceError("The proposed text is the same as the section.", field="proposed_text")
+    if not may_take_part(user, consultation):
+        raise PermissionDenied("You are not invited to take part in this consultation.")
+    _require_open(consultation)
+    participant = _participant_of(user, consultation)
+    amendment = _child(
+        Amendment,
+        consultation,
+        section=section,
+        participant=participant,
+        original_text=section.text,
+        proposed_text=proposed_text,
+        rationale=rationale.strip()[:4000],
+    )
+    audit_append(
+        action="amendment_propose", actor=user, obj=amendment, detail={"section": section.number}
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_decide(*, actor: User, amendment: Amendment, accept: bool, reason: str) -> Amendment:
+    """The author (the owner's editors) accepts or rejects, always with a reason.
+
+    Accepting replaces the section's text, provided it has not changed since the proposal."""
+    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    consultation = amendment.consultation
+    user = _require_editor(actor, consultation)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Give the reason for the decision.", field="reason")
+    if amendment.status != Amendment.Status.PENDING:
+        raise Conflict("This amendment was already decided.")
+    section = Section.objects.select_for_update().get(pk=amendment.section_id)
+    if accept:
+        if section.text != amendment.original_text:
+            raise Conflict(
+                "The section changed since this amendment was proposed; decide it on the new text."
+            )
+        section.text = amendment.proposed_text
+        section.version += 1
+        section.save()
+    amendment.status = Amendment.Status.ACCEPTED if accept else Amendment.Status.REJECTED
+    amendment.decided_by = user
+    amendment.decided_at = timezone.now()
+    amendment.decision_reason = reason[:4000]
+    amendment.version += 1
+    amendment.save()
+    audit_append(
+        action="amendment_decide",
+        actor=user,
+        obj=amendment,
+        detail={"status": amendment.status, "reason": reason[:200]},
+    )
+    return amendment
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _reminder_recipients(consultation: Consultation) -> list[str]:
+    emails = set(
+        consultation.participants.filter(user__isnull=False, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    emails |= set(consultation.members.filter(is_active=True).values_list("email", flat=True))
+    return sorted(e for e in emails if e)
+
+
+@transaction.atomic
+def consultation_send_reminders(*, now: datetime | None = None) -> int:
+    """Mail participants and named members of every open consultation closing within its
+    reminder period, once per closing date. Returns how many consultations were reminded."""
+    now = now or timezone.now()
+    sent = 0
+    candidates = Consultation.objects.select_for_update().filter(
+        opens_at__lte=now, closes_at__gt=now, reminded_at__isnull=True
+    )
+    for c in candidates:
+        if c.closes_at - now > timedelta(hours=c.remind_hours):
+            continue
+        recipients = _reminder_recipients(c)
+        if recipients:
+            _mail_each(c, recipients, f"{settings.REEF_SITE_URL}/consultations/{c.pk}/")
+        c.reminded_at = now
+        c.save(update_fields=["reminded_at"])
+        audit_append(action="consultation_remind", obj=c, detail={"recipients": len(recipients)})
+        sent += 1
+    return sent
+
+
+def _mail_each(consultation: Consultation, recipients: list[str], url: str) -> int:
+    """One message per recipient, so that no one learns who else takes part."""
+    subject = f"[Reef] {consultation.title}: closes {consultation.closes_at:%Y-%m-%d %H:%M} UTC"
+    body = (
+        f'The consultation "{consultation.title}" ({consultation.tlp}) closes on '
+        f"{consultation.closes_at:%Y-%m-%d %H:%M} UTC.\n"
+        "Add your votes, ratings, comments and amendments before then:\n"
+        f"{url}\n"
+    )
+    for email in recipients:
+        send_mail(subject, body, None, [email])
+    return len(recipients)
+
+
+# ---------------------------------------------------------------- Polis import / export
+
+
+def _ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _numbering(ids: Sequence[polis_io.PolisId]) -> dict[polis_io.PolisId, int]:
+    """Keep Polis ids that are non-negative integers; number the others after them."""
+    if all(isinstance(i, int) and i >= 0 for i in ids):
+        return {i: int(i) for i in ids}
+    return {pid: n for n, pid in enumerate(ids, start=1)}
+
+
+@transaction.atomic
+def consultation_import_polis(
+    *,
+    actor: User | None,
+    folder: str | Path,
+    title: str,
+    owner_organisation: Organisation | None = None,
+    owner_country: Country | None = None,
+    tlp: str = TLP.GREEN,
+    participation: str = Participation.NAMED,
+) -> Consultation:
+    """Import a Polis export folder as a (closed) consultation. A bad file raises a
+    ServiceError naming the file, line and column, and nothing is created."""
+    try:
+        export = polis_io.read_export(folder)
+    except polis_io.PolisFormatError as exc:
+        raise ServiceError(f"Cannot import: {exc}", field="folder", code="bad_file") from None
+    except OSError as exc:
+        raise ServiceError(f"Cannot read {folder}: {exc.strerror or exc}", field="folder") from None
+    final = export.final_votes()
+    known_comments = [c.id for c in export.comments]
+    unknown = [c for c in final.comment_ids if c not in set(known_comments)]
+    if unknown:
+        raise ServiceError(
+            f"Cannot import: votes refer to comment {unknown[0]!r}, which is not in comments.csv.",
+            field="folder",
+            code="bad_file",
+        )
+    timestamps = [c.timestamp for c in export.comments if c.timestamp] + final.timestamp.tolist()
+    timestamps = [t for t in timestamps if t]
+    now = timezone.now()
+    opens = _from_ms(min(timestamps)) if timestamps else now - timedelta(days=1)
+    closes = _from_ms(max(timestamps)) + timedelta(seconds=1) if timestamps else now
+    consultation = consultation_create(
+        actor=actor,
+        title=title,
+        opens_at=opens,
+        closes_at=closes,
+        owner_organisation=owner_organisation,
+        owner_country=owner_country,
+        tlp=tlp,
+        participation=participation,
+        description=f"Imported from a Polis export ({Path(folder).name}).",
+    )
+    people_ids: list[polis_io.PolisId] = list(final.voter_ids)
+    seen = set(people_ids)
+    for c in export.comments:
+        if c.author_id is not None and c.author_id not in seen:
+            seen.add(c.author_id)
+            people_ids.append(c.author_id)
+    pnum = _numbering(people_ids)
+    cnum = _numbering(known_comments)
+    label = {
+        "tlp": consultation.tlp,
+        "owner_country_id": consultation.owner_country_id,
+        "owner_organisation_id": consultation.owner_organisation_id,
+    }
+    Participant.objects.bulk_create(
+        [
+            Participant(consultation=consultation, number=pnum[p], label=f"Polis {p}", **label)
+            for p in people_ids
+        ]
+    )
+    participants = {p.number: p for p in consultation.participants.all()}
+    status = {
+        1: Statement.Status.ACCEPTED,
+        0: Statement.Status.PENDING,
+        -1: Statement.Status.REJECTED,
+    }
+    Statement.objects.bulk_create(
+        [
+            Statement(
+                consultation=consultation,
+                number=cnum[c.id],
+                author=participants[pnum[c.author_id]] if c.author_id is not None else None,
+                body=c.body or f"(comment {c.id})",
+                status=status[c.moderated],
+                submitted_at=_from_ms(c.timestamp) if c.timestamp else opens,
+                **label,
+            )
+            for c in export.comments
+        ]
+    )
+    statements = {s.number: s for s in consultation.statements.all()}
+    votes = [
+        Vote(
+            consultation=consultation,
+            participant=participants[pnum[vid]],
+            statement=statements[cnum[cid]],
+            value=v,
+            voted_at=_from_ms(ts) if ts else opens,
+            **label,
+        )
+        for ts, _, cid, vid, v in final.records()
+    ]
+    Vote.objects.bulk_create(votes, batch_size=2000)
+    audit_append(
+        action="consultation_import_polis",
+        actor=actor,
+        obj=consultation,
+        detail={
+            "statements": len(statements),
+            "participants": len(participants),
+            "votes": len(votes),
+        },
+    )
+    return consultation
+
+
+def consultation_export_polis(
+    *, actor: User | None, consultation: Consultation, folder: str | Path
+) -> polis_io.PolisExport:
+    """Write comments.csv, votes.csv and participants-votes.csv (the owner's editors only:
+    the export holds every participant's votes)."""
+    if actor is not None:
+        _require_editor(actor, consultation)
+    moderated = {
+        Statement.Status.ACCEPTED: 1,
+        Statement.Status.PENDING: 0,
+        Statement.Status.REJECTED: -1,
+    }
+    statements = list(consultation.statements.select_related("author").order_by("number"))
+    counts: dict[int, list[int]] = {}
+    rows = list(
+        Vote.objects.filter(consultation=consultation)
+        .order_by("voted_at", "pk")
+        .values_list("voted_at", "statement__number", "participant__number", "value")
+    )
+    for _, s, _, v in rows:
+        t = counts.setdefault(s, [0, 0])
+        if v == 1:
+            t[0] += 1
+        elif v == -1:
+            t[1] += 1
+    comments = [
+        polis_io.Comment(
+            id=s.number,
+            author_id=s.author.number if s.author else None,
+            timestamp=_ms(s.submitted_at),
+            datetime=s.submitted_at.isoformat(),
+            agrees=counts.get(s.number, [0, 0])[0],
+            disagrees=counts.get(s.number, [0, 0])[1],
+            moderated=moderated[Statement.Status(s.status)],
+            body=s.body,
+        )
+        for s in statements
+    ]
+    voter_ids: list[polis_io.PolisId] = []
+    vindex: dict[int, int] = {}
+    comment_ids: list[polis_io.PolisId] = []
+    cindex: dict[int, int] = {}
+    vi, ci = [], []
+    for _, s, p, _ in rows:
+        if p not in vindex:
+            vindex[p] = len(voter_ids)
+            voter_ids.append(p)
+        if s not in cindex:
+            cindex[s] = len(comment_ids)
+            comment_ids.append(s)
+        vi.append(vindex[p])
+        ci.append(cindex[s])
+    log = polis_io.VoteLog(
+        timestamp=np.array([_ms(r[0]) for r in rows], dtype=np.int64),
+        voter_idx=np.array(vi, dtype=np.int32),
+        comment_idx=np.array(ci, dtype=np.int32),
+        vote=np.array([r[3] for r in rows], dtype=np.int8),
+        voter_ids=voter_ids,
+        comment_ids=comment_ids,
+        datetime=[r[0].isoformat() for r in rows],
+    )
+    export = polis_io.PolisExport(comments=comments, votes=log)
+    groups: dict[polis_io.PolisId, int | None] = {}
+    for p in (consultation.analysis or {}).get("result", {}).get("participants", []):
+        groups[p["id"]] = p.get("group")
+    participants, columns = polis_io.participants_from_votes(export, groups)
+    export.participants, export.participant_columns = participants, columns
+    polis_io.write_export(export, folder)
+    audit_append(
+        action="consultation_export_polis",
+        actor=actor,
+        obj=consultation,
+        detail={"votes": len(rows)},
+    )
+    return export

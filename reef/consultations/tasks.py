@@ -1,0 +1,26 @@
+"""Long work run through Django's tasks framework (immediately in dev and tests)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def analyse_consultation(consultation_id: int) -> int:
+    """Recompute the opinion analysis of a (large) consultation. Returns the votes analysed."""
+    from reef.consultations.models import Consultation
+    from reef.consultations.services import consultation_analyse
+
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
+    if consultation is None:
+        return 0
+    analysis = consultation_analyse(consultation=consultation)
+    return int(analysis["n_votes"])
+
+
+@task()
+def send_reminders() -> int:
+    """Mail reminders for consultations about to close (run it hourly)."""
+    from reef.consultations.services import consultation_send_reminders
+
+    return consultation_send_reminders()

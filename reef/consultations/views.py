@@ -1,0 +1,567 @@
+"""Consultation pages. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action
+from reef.consultations import selectors, services
+from reef.consultations.forms import (
+    AmendmentForm,
+    CommentForm,
+    ConsultationForm,
+    DecisionForm,
+    DelphiForm,
+    JoinForm,
+    ModerateForm,
+    RoundForm,
+    SectionForm,
+    StatementForm,
+    VoteForm,
+    WindowForm,
+)
+from reef.consultations.models import Consultation, DelphiItem, Statement
+from reef.core.access import scope_for
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.routes import Rule, access
+from reef.directory.models import Country, Organisation
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views check sign-in first; services refuse anonymous actors)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise DjangoPermissionDenied()
+    return user
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "consultation": consultation,
+        "participant": selectors.participant_for(user, consultation),
+        "is_editor": services.is_editor(user, consultation),
+        "may_take_part": services.may_take_part(user, consultation),
+        "is_open": consultation.is_open(),
+        **extra,
+    }
+
+
+def _denied(request: HttpRequest, exc: ServiceError) -> None:
+    """A refused write: 403 for permissions, else a message for the next page."""
+    if isinstance(exc, PermissionDenied):
+        raise DjangoPermissionDenied(exc.message)
+    messages.error(request, exc.message)
+
+
+def _require_signed_in(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+@access(Rule.LABELLED)
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    consultations = selectors.consultations_for(request.user)
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"consultations": consultations, "now": timezone.now()},
+    )
+
+
+@access(Rule.LABELLED)
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        _context(
+            request,
+            consultation,
+            n_statements=selectors.statements_for(request.user, consultation)
+            .filter(status=Statement.Status.ACCEPTED)
+            .count(),
+            rounds=selectors.delphi_rounds(request.user, consultation),
+            sections=selectors.sections_for(request.user, consultation),
+            window_form=WindowForm(
+                initial={"opens_at": consultation.opens_at, "closes_at": consultation.closes_at}
+            ),
+        ),
+    )
+
+
+@access(Rule.SERVICE)
+def participant_join(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    participant = selectors.participant_for(request.user, consultation)
+    initial = (
+        {
+            "sector": participant.sector,
+            "country": participant.country.code if participant.country else None,
+        }
+        if participant
+        else {}
+    )
+    form = JoinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_join(
+                actor=_user(request),
+                consultation=consultation,
+                sector=form.cleaned_data["sector"],
+                country=form.cleaned_data["country"],
+            )
+        except ServiceError as exc:
+            _denied(request, exc)
+        else:
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                target = reverse("consultations:vote", args=[pk])
+            return redirect(target)
+    status = 200 if services.may_take_part(request.user, consultation) else 403
+    return render(
+        request,
+        "consultations/join.html",
+        _context(request, consultation, form=form),
+        status=status,
+    )
+
+
+@access(Rule.SERVICE)
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next statement to vote on; POST records a vote (htmx swaps the card)."""
+    consultation = selectors.consultation_get(request.user, pk)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    status = 200
+    error = ""
+    if request.method == "POST":
+        form = VoteForm(request.POST)
+        if form.is_valid():
+            statement = selectors.statement_get(
+                request.user, consultation, form.cleaned_data["statement"]
+            )
+            try:
+                services.vote_cast(
+                    actor=_user(request),
+                    statement=statement,
+                    value=form.cleaned_data["value"],
+                    ip=_ip(request),
+                )
+            except services.RateLimited as exc:
+                error, status = exc.message, 429
+            except ServiceError as exc:
+                if isinstance(exc, PermissionDenied):
+                    raise DjangoPermissionDenied(exc.message) from None
+                if exc.code == "join_required":
+                    return redirect("consultations:join", pk=pk)
+                error, status = exc.message, 400
+            else:
+                if not _htmx(request):
+                    return redirect("consultations:vote", pk=pk)
+        else:
+            error, status = _("Choose agree, disagree or pass."), 400
+    participant = selectors.participant_for(request.user, consultation)
+    ctx = _context(
+        request,
+        consultation,
+        statement=selectors.next_statement(request.user, consultation) if participant else None,
+        error=error,
+        n_voted=len(selectors.my_votes(request.user, consultation)),
+        statement_form=StatementForm(),
+    )
+    if _htmx(request):
+        # htmx swaps 2xx responses only: show the error in the card.
+        return render(request, "consultations/_vote_card.html", ctx)
+    if not ctx["may_take_part"]:
+        status = 403
+    return render(request, "consultations/vote.html", ctx, status=status)
+
+
+@access(Rule.LABELLED)
+def statement_list(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    form = StatementForm(request.POST or None)
+    if request.method == "POST":
+        if (login := _require_signed_in(request)) is not None:
+            return login
+        if form.is_valid():
+            try:
+                statement = services.statement_submit(
+                    actor=_user(request),
+                    consultation=consultation,
+                    body=form.cleaned_data["body"],
+                )
+            except ServiceError as exc:
+                if exc.code == "join_required":
+                    return redirect(reverse("consultations:join", args=[pk]))
+                _denied(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Statement added.")
+                    if statement.status == Statement.Status.ACCEPTED
+                    else _("Thank you: your statement will appear once a moderator accepts it."),
+                )
+                return redirect("consultations:statement_list", pk=pk)
+    return render(
+        request,
+        "consultations/statement_list.html",
+        _context(
+            request,
+            consultation,
+            statements=selectors.statements_for(request.user, consultation),
+            my_votes=selectors.my_votes(request.user, consultation),
+            form=form,
+        ),
+    )
+
+
+@access(Rule.SERVICE)
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    if not services.is_editor(request.user, consultation):
+        raise DjangoPermissionDenied(_("Only the owner's editors moderate."))
+    if request.method == "POST":
+        form = ModerateForm(request.POST)
+        if form.is_valid():
+            statement = selectors.statement_get(
+                request.user, consultation, form.cleaned_data["statement"]
+            )
+            try:
+                services.statement_moderate(
+                    actor=_user(request),
+                    statement=statement,
+                    status=form.cleaned_data["status"],
+                )
+            except ServiceError as exc:
+                _denied(request, exc)
+        return redirect("consultations:moderate", pk=pk)
+    return render(
+        request,
+        "consultations/moderate.html",
+        _context(
+            request, consultation, pending=selectors.pending_statements(request.user, consultation)
+        ),
+    )
+
+
+@access(Rule.LABELLED)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    analysis = services.consultation_refresh_analysis(consultation=consultation)
+    data = selectors.consultation_report(request.user, consultation, analysis)
+    template = "consultations/_report_body.html" if _htmx(request) else "consultations/report.html"
+    return render(request, template, _context(request, consultation, report=data))
+
+
+@access(Rule.SERVICE)
+def window(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    if not services.is_editor(request.user, consultation):
+        raise DjangoPermissionDenied(_("Only the owner's editors change the window."))
+    form = WindowForm(
+        request.POST or None,
+        initial={"opens_at": consultation.opens_at, "closes_at": consultation.closes_at},
+    )
+    if consultation.has_opened():
+        form.fields["opens_at"].disabled = True  # an open window's opening cannot move
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_set_window(
+                actor=_user(request),
+                consultation=consultation,
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+            )
+        except ServiceError as exc:
+            _denied(request, exc)
+        else:
+            messages.success(request, _("Window saved."))
+            return redirect("consultations:detail", pk=pk)
+    return render(request, "consultations/window.html", _context(request, consultation, form=form))
+
+
+# ---------------------------------------------------------------- Delphi
+
+
+@access(Rule.SERVICE)
+def delphi_round(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Rate the round's items. Feedback appears only after one's first answers."""
+    consultation = selectors.consultation_get(request.user, pk)
+    rnd = selectors.delphi_round_get(request.user, consultation, number)
+    items = list(DelphiItem.objects.for_user(request.user).filter(round=rnd))
+    mine = selectors.delphi_my_responses(request.user, rnd)
+    form = DelphiForm(
+        request.POST or None,
+        round=rnd,
+        items=items,
+        initial_ratings={k: v.rating for k, v in mine.items()},
+    )
+    if request.method == "POST":
+        if (login := _require_signed_in(request)) is not None:
+            return login
+        if form.is_valid():
+            try:
+                services.delphi_respond(
+                    actor=_user(request),
+                    round=rnd,
+                    ratings=form.ratings(),
+                    comments=form.comments(),
+                )
+            except ServiceError as exc:
+                if exc.code == "join_required":
+                    return redirect(
+                        reverse("consultations:join", args=[pk]) + "?next=" + request.path
+                    )
+                _denied(request, exc)
+            else:
+                messages.success(request, _("Your ratings are saved."))
+                return redirect("consultations:delphi", pk=pk, number=number)
+    feedback = None
+    if selectors.delphi_feedback_visible(request.user, rnd):
+        feedback = selectors.delphi_feedback(request.user, rnd)
+    return render(
+        request,
+        "consultations/delphi_round.html",
+        _context(
+            request,
+            consultation,
+            round=rnd,
+            form=form,
+            feedback=feedback,
+            answered=bool(mine),
+            first_answers={k: v.first_rating for k, v in mine.items()},
+        ),
+    )
+
+
+# ---------------------------------------------------------------- draft review
+
+
+@access(Rule.LABELLED)
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    return render(
+        request,
+        "consultations/draft.html",
+        _context(
+            request, consultation, sections=selectors.sections_for(request.user, consultation)
+        ),
+    )
+
+
+@access(Rule.LABELLED)
+def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    section = selectors.section_get(request.user, consultation, number)
+    comment_form = CommentForm(request.POST if request.POST.get("kind") == "comment" else None)
+    amendment_form = AmendmentForm(
+        request.POST if request.POST.get("kind") == "amendment" else None,
+        initial={"proposed_text": section.text},
+    )
+    if request.method == "POST":
+        if (login := _require_signed_in(request)) is not None:
+            return login
+        try:
+            if comment_form.is_bound and comment_form.is_valid():
+                services.section_comment_add(
+                    actor=_user(request),
+                    section=section,
+                    body=comment_form.cleaned_data["body"],
+                )
+                messages.success(request, _("Comment added."))
+                return redirect("consultations:section", pk=pk, number=number)
+            if amendment_form.is_bound and amendment_form.is_valid():
+                services.amendment_propose(
+                    actor=_user(request),
+                    section=section,
+                    proposed_text=amendment_form.cleaned_data["proposed_text"],
+                    rationale=amendment_form.cleaned_data["rationale"],
+                )
+                messages.success(request, _("Amendment proposed."))
+                return redirect("consultations:section", pk=pk, number=number)
+        except ServiceError as exc:
+            if exc.code == "join_required":
+                return redirect(reverse("consultations:join", args=[pk]) + "?next=" + request.path)
+            _denied(request, exc)
+    return render(
+        request,
+        "consultations/section.html",
+        _context(
+            request,
+            consultation,
+            section=section,
+            comments=selectors.section_comments(request.user, section),
+            amendments=selectors.section_amendments(request.user, section),
+            comment_form=comment_form,
+            amendment_form=amendment_form,
+        ),
+    )
+
+
+@access(Rule.SERVICE)
+def amendment_decide(request: HttpRequest, pk: int, amendment_id: int) -> HttpResponse:
+    consultation = selectors.consultation_get(request.user, pk)
+    amendment = selectors.amendment_get(request.user, consultation, amendment_id)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    if not services.is_editor(request.user, consultation):
+        raise DjangoPermissionDenied(_("Only the author of the draft decides amendments."))
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_decide(
+                actor=_user(request),
+                amendment=amendment,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as exc:
+            if exc.field == "reason":
+                form.add_error("reason", exc.message)
+            else:
+                _denied(request, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("consultations:section", pk=pk, number=amendment.section.number)
+    return render(
+        request,
+        "consultations/amendment_decide.html",
+        _context(request, consultation, amendment=amendment, form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- setting up (editors)
+
+
+def _owner_choices(user: Any) -> list[tuple[str, str]]:
+    scope = scope_for(user)
+    orgs = Organisation.objects.filter(pk__in=scope.organisation_ids(Action.EDIT))
+    countries = Country.objects.filter(pk__in=scope.country_ids(Action.EDIT))
+    return [(f"org:{o.slug}", str(o)) for o in orgs] + [
+        (f"country:{c.code}", c.name) for c in countries
+    ]
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    """A new consultation, owned by an organisation or country where the user is an editor."""
+    owners = _owner_choices(request.user)
+    form = ConsultationForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        kind, _sep, key = form.cleaned_data["owner"].partition(":")
+        try:
+            consultation = services.consultation_create(
+                actor=_user(request),
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                owner_organisation=Organisation.objects.get(slug=key) if kind == "org" else None,
+                owner_country=Country.objects.get(code=key) if kind == "country" else None,
+                tlp=form.cleaned_data["tlp"],
+                participation=form.cleaned_data["participation"],
+                community_grouping=form.cleaned_data["community_grouping"],
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                document_title=form.cleaned_data["document_title"],
+            )
+        except ServiceError as exc:
+            _denied(request, exc)
+        else:
+            return redirect("consultations:manage", pk=consultation.pk)
+    return render(request, "consultations/create.html", {"form": form, "may_create": bool(owners)})
+
+
+@access(Rule.SERVICE)
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editors add statements, Delphi rounds and draft sections."""
+    consultation = selectors.consultation_get(request.user, pk)
+    if (login := _require_signed_in(request)) is not None:
+        return login
+    if not services.is_editor(request.user, consultation):
+        raise DjangoPermissionDenied(_("Only the owner's editors set up the consultation."))
+    kind = request.POST.get("kind", "")
+    statement_form = StatementForm(request.POST if kind == "statement" else None)
+    round_form = RoundForm(request.POST if kind == "round" else None)
+    section_form = SectionForm(request.POST if kind == "section" else None)
+    if request.method == "POST":
+        try:
+            if statement_form.is_bound and statement_form.is_valid():
+                services.statement_submit(
+                    actor=_user(request),
+                    consultation=consultation,
+                    body=statement_form.cleaned_data["body"],
+                )
+            elif round_form.is_bound and round_form.is_valid():
+                data = round_form.cleaned_data
+                services.delphi_round_create(
+                    actor=_user(request),
+                    consultation=consultation,
+                    title=data["title"],
+                    items=[line for line in data["items"].splitlines() if line.strip()],
+                    scale=(1, data["scale_max"]),
+                    rule=data["rule"],
+                    agree_min=7 if data["scale_max"] == 9 else None,
+                )
+            elif kind == "close_round":
+                rnd = selectors.delphi_round_get(
+                    request.user, consultation, int(request.POST.get("number") or 0)
+                )
+                services.delphi_round_close(actor=_user(request), round=rnd)
+            elif section_form.is_bound and section_form.is_valid():
+                services.section_create(
+                    actor=_user(request),
+                    consultation=consultation,
+                    heading=section_form.cleaned_data["heading"],
+                    text=section_form.cleaned_data["text"],
+                )
+            else:
+                raise ServiceError(_("Check the form."))
+        except ServiceError as exc:
+            _denied(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("consultations:manage", pk=pk)
+    return render(
+        request,
+        "consultations/manage.html",
+        _context(
+            request,
+            consultation,
+            statement_form=statement_form,
+            round_form=round_form,
+            section_form=section_form,
+            rounds=selectors.delphi_rounds(request.user, consultation),
+        ),
+    )
