@@ -1,0 +1,199 @@
+"""Reads of the expert network, always through the access layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from reef.accounts.roles import Action
+from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.selectors import get_for_user
+from reef.core.tlp import TLP
+from reef.experts.models import (
+    ExpertProfile,
+    MentorPair,
+    MissionRequest,
+    Notification,
+    Proposal,
+    ReviewAssignment,
+    ReviewRound,
+)
+
+
+def profiles_for(user: Any) -> LabelledQuerySet:
+    return (
+        ExpertProfile.objects.for_user(user)
+        .select_related("country", "organisation")
+        .prefetch_related("expertise")
+    )
+
+
+def profile_get(user: Any, pk: int) -> ExpertProfile:
+    obj: ExpertProfile = get_for_user(
+        ExpertProfile.objects.select_related("country", "organisation", "user"), user, pk=pk
+    )
+    return obj
+
+
+def own_profile(user: Any) -> ExpertProfile | None:
+    if user is None or not user.is_authenticated:
+        return None
+    found: ExpertProfile | None = (
+        ExpertProfile.objects.select_related("country", "organisation")
+        .filter(user_id=user.pk)
+        .first()
+    )
+    return found
+
+
+def contact_visible(user: Any, profile: ExpertProfile) -> bool:
+    """Whether `user` may see the profile's contact details, under their own TLP label."""
+    if user is not None and user.is_authenticated and profile.user_id == user.pk:
+        return True
+    scope = scope_for(user)
+    label = profile.contact_tlp
+    if label == TLP.CLEAR:
+        return True
+    if label == TLP.GREEN:
+        return scope.is_community
+    member = profile.country_id in scope.countries
+    if label == TLP.AMBER_STRICT:
+        return member
+    if label == TLP.AMBER:
+        return member or scope.coordinates_country(profile.country_id)
+    return False  # TLP:RED: the expert only
+
+
+def can_coordinate(user: Any, country_id: int | None) -> bool:
+    return scope_for(user).coordinates_country(country_id)
+
+
+def missions_for(user: Any) -> LabelledQuerySet:
+    return MissionRequest.objects.for_user(user).select_related("country")
+
+
+def mission_get(user: Any, pk: int) -> MissionRequest:
+    obj: MissionRequest = get_for_user(
+        MissionRequest.objects.select_related("country"), user, pk=pk
+    )
+    return obj
+
+
+def mission_team(mission: MissionRequest) -> list[Any]:
+    return list(
+        mission.team.select_related("profile__country", "profile__organisation", "runner_up")
+        .prefetch_related("profile__expertise")
+        .order_by("seat", "pk")
+    )
+
+
+def rounds_for(user: Any) -> LabelledQuerySet:
+    return ReviewRound.objects.for_user(user).select_related("grouping")
+
+
+def round_get(user: Any, pk: int) -> ReviewRound:
+    obj: ReviewRound = get_for_user(ReviewRound.objects.select_related("grouping"), user, pk=pk)
+    return obj
+
+
+def can_run_round(user: Any, round_: ReviewRound) -> bool:
+    return round_.grouping_id in scope_for(user).groupings
+
+
+def proposals_for(user: Any) -> LabelledQuerySet:
+    return Proposal.objects.for_user(user).select_related("round", "author_organisation")
+
+
+def proposal_get(user: Any, pk: int) -> Proposal:
+    obj: Proposal = get_for_user(
+        Proposal.objects.select_related("round", "author_organisation"), user, pk=pk
+    )
+    return obj
+
+
+def assignments_for(user: Any) -> LabelledQuerySet:
+    return ReviewAssignment.objects.for_user(user).select_related("proposal__round", "reviewer")
+
+
+def assignment_get(user: Any, pk: int, action: str = Action.VIEW) -> ReviewAssignment:
+    obj: ReviewAssignment = get_for_user(
+        ReviewAssignment.objects.select_related("proposal__round", "reviewer"),
+        user,
+        action=action,
+        pk=pk,
+    )
+    return obj
+
+
+def my_assignments(user: Any) -> list[ReviewAssignment]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        ReviewAssignment.objects.filter(reviewer__user_id=user.pk)
+        .select_related("proposal__round")
+        .order_by("proposal__round__closes_on", "pk")
+    )
+
+
+def proposal_feedback(proposal: Proposal) -> dict[str, Any]:
+    """Aggregated, anonymous feedback for the proposer: scores and comments."""
+    submitted = list(
+        proposal.assignments.filter(status=ReviewAssignment.Status.SUBMITTED).order_by(
+            "submitted_at", "pk"
+        )
+    )
+    scores = [a.score for a in submitted if a.score is not None]
+    distribution = {str(s): scores.count(s) for s in range(1, 6)}
+    invited = proposal.assignments.exclude(status=ReviewAssignment.Status.DECLINED).count()
+    return {
+        "proposal": proposal.pk,
+        "title": proposal.title,
+        "reviews": len(scores),
+        "awaited": invited - len(submitted),
+        "mean": round(sum(scores) / len(scores), 2) if scores else None,
+        "min": min(scores) if scores else None,
+        "max": max(scores) if scores else None,
+        "distribution": distribution,
+        "comments": [a.comments for a in submitted if a.comments],
+    }
+
+
+def pairs_for(user: Any) -> LabelledQuerySet:
+    return MentorPair.objects.for_user(user).select_related("mentee", "mentor")
+
+
+def growth_timeline(profile: ExpertProfile) -> list[dict[str, Any]]:
+    """A specialist's growth: seniority changes, mentoring and activities, oldest first."""
+    items: list[tuple[dt.date, int, dict[str, Any]]] = []
+    for change in profile.seniority_changes.all():
+        text = (
+            f"Joined the network as {change.get_new_display()}"
+            if not change.old
+            else f"{change.get_old_display()} → {change.get_new_display()}"
+        )
+        items.append((change.on, 0, {"on": change.on, "kind": "seniority", "text": text}))
+    for pair in profile.mentors.select_related("mentor"):
+        items.append(
+            (
+                pair.started_on,
+                1,
+                {
+                    "on": pair.started_on,
+                    "kind": "mentoring",
+                    "text": f"Mentored by {pair.mentor.name}",
+                },
+            )
+        )
+    for activity in profile.activities.all():
+        text = activity.get_kind_display()
+        if activity.description:
+            text = f"{text}: {activity.description}"
+        items.append((activity.on, 2, {"on": activity.on, "kind": activity.kind, "text": text}))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return [entry for _, _, entry in items]
+
+
+def notifications_for(user: Any) -> LabelledQuerySet:
+    if user is None or not user.is_authenticated:
+        return Notification.objects.get_queryset().none()
+    return Notification.objects.for_user(user).filter(recipient_id=user.pk)
