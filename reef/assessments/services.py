@@ -1,0 +1,769 @@
+"""Every write to assessments: the workflow from request to re-assessment, and imports.
+
+Workflow (each step checks who may take it and refuses an illegal step with a clear error):
+
+    requested  --accept (coordinator of a grouping containing the country)-->  accepted
+    accepted   --assign team (coordinator)-->                                  rating
+    rating     --close rating (team lead)-->                                   consolidation
+    consolidation --finish (team lead, no dispute left)-->                     targets
+    targets    --agree targets (country focal point)-->                        complete
+
+A re-assessment is a new request for the same country, linked to the last one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.utils import timezone
+
+from reef.accounts.models import User
+from reef.assessments import evidence, scoring, selectors
+from reef.assessments.models import (
+    DEFAULT_ASSESSMENT_TLP,
+    DEFAULT_RATING_TLP,
+    Assessment,
+    Cluster,
+    Decision,
+    Rating,
+    RatingValue,
+    StakeholderSession,
+    Status,
+    Target,
+)
+from reef.core.access import scope_for
+from reef.core.audit import audit_append
+from reef.core.concurrency import save_versioned
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.tlp import TLP
+from reef.directory.models import Country
+from reef.frameworks import selectors as framework_selectors
+from reef.frameworks.models import Framework, Indicator
+
+
+def _require_status(assessment: Assessment, allowed: Sequence[str], doing: str) -> None:
+    if assessment.status not in allowed:
+        wanted = " or ".join(f"'{Status(s).label}'" for s in allowed)
+        raise ServiceError(
+            f"Cannot {doing}: the assessment is '{Status(assessment.status).label}', "
+            f"it must be {wanted}.",
+            code="invalid_state",
+        )
+
+
+def _set_status(assessment: Assessment, status: str, fields: Sequence[str] = ()) -> None:
+    """Move the workflow on; refused (Conflict) if someone else moved it meanwhile."""
+    assessment.status = status
+    save_versioned(assessment, expected_version=assessment.version, fields=["status", *fields])
+
+
+def _assessor_key(user: User) -> str:
+    return f"user:{user.pk}"
+
+
+# ------------------------------------------------------------------ request -> team
+
+
+@transaction.atomic
+def assessment_request(
+    *,
+    actor: User,
+    country: Country,
+    framework: Framework,
+    cycle: str,
+    title: str = "",
+) -> Assessment:
+    """The country's focal point (a manager of the country) requests an assessment.
+
+    A later request for the same country and framework is a re-assessment: it is linked
+    to the most recent earlier one (`previous`).
+    """
+    if not scope_for(actor).can_in_country(country.pk, "manage"):
+        raise PermissionDenied("Only the country's focal point may request its assessment.")
+    cycle = cycle.strip()
+    if not cycle:
+        raise ServiceError("Give the cycle, for example the year.", field="cycle")
+    if Assessment.objects.filter(
+        country=country, framework__slug=framework.slug, cycle=cycle
+    ).exists():
+        raise ServiceError(
+            f"{country.name} already has a {framework.slug} assessment for cycle {cycle}.",
+            field="cycle",
+        )
+    previous = (
+        Assessment.objects.filter(country=country, framework__slug=framework.slug)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    assessment: Assessment = Assessment.objects.create(
+        framework=framework,
+        country=country,
+        cycle=cycle,
+        title=title.strip() or f"{country.name}: {framework.name} ({cycle})",
+        requested_by=actor,
+        previous=previous,
+        tlp=DEFAULT_ASSESSMENT_TLP,
+        owner_country=country,
+    )
+    audit_append(action="assessment_request", actor=actor, obj=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_accept(*, actor: User, assessment: Assessment) -> Assessment:
+    if not selectors.is_coordinator(actor, assessment):
+        raise PermissionDenied(
+            "Only a coordinator of a grouping that includes the country may accept the request."
+        )
+    _require_status(assessment, [Status.REQUESTED], "accept the request")
+    assessment.accepted_by = actor
+    _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
+    audit_append(action="assessment_accept", actor=actor, obj=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_assign_team(
+    *, actor: User, assessment: Assessment, members: Sequence[User], lead: User
+) -> Assessment:
+    """The coordinator names the team and its lead; rating opens."""
+    if not selectors.is_coordinator(actor, assessment):
+        raise PermissionDenied("Only a coordinator of the country's region may assign the team.")
+    _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign the team")
+    team = {u.pk: u for u in members}
+    if not team:
+        raise ServiceError("A team needs at least one assessor.", field="team")
+    if lead.pk not in team:
+        raise ServiceError("The team lead must be a member of the team.", field="lead")
+    inactive = [u.email for u in team.values() if not u.is_active]
+    if inactive:
+        raise ServiceError(f"Inactive users cannot join a team: {', '.join(inactive)}.")
+    assessment.team.set(list(team.values()))
+    assessment.lead = lead
+    _set_status(assessment, Status.RATING, ["lead"])
+    audit_append(
+        action="assessment_assign_team",
+        actor=actor,
+        obj=assessment,
+        detail={"team": sorted(team), "lead": lead.pk},
+    )
+    return assessment
+
+
+@transaction.atomic
+def session_record(
+    *,
+    actor: User,
+    assessment: Assessment,
+    cluster: str,
+    held_on: datetime.date,
+    participants: Mapping[str, int],
+    notes: str = "",
+) -> StakeholderSession:
+    """A stakeholder session: which cluster, when, and how many people from each sector."""
+    if not (
+        selectors.is_team_member(actor, assessment) or selectors.is_coordinator(actor, assessment)
+    ):
+        raise PermissionDenied("Only the team or the coordinator may record sessions.")
+    _require_status(
+        assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "record a session"
+    )
+    if cluster not in Cluster.values:
+        raise ServiceError(f"Unknown cluster {cluster!r}.", field="cluster")
+    clean: dict[str, int] = {}
+    for sector, count in participants.items():
+        if sector not in Cluster.values:
+            raise ServiceError(f"Unknown sector {sector!r}.", field="participants")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ServiceError(
+                f"Participants from {sector} must be a whole number, not {count!r}.",
+                field="participants",
+            )
+        if count:
+            clean[sector] = count
+    if not clean:
+        raise ServiceError("A session needs at least one participant.", field="participants")
+    session: StakeholderSession = StakeholderSession.objects.create(
+        assessment=assessment,
+        cluster=cluster,
+        held_on=held_on,
+        participants=clean,
+        notes=notes.strip(),
+        recorded_by=actor,
+        tlp=DEFAULT_ASSESSMENT_TLP,
+        owner_country=assessment.country,
+    )
+    audit_append(action="session_record", actor=actor, obj=session)
+    return session
+
+
+# ------------------------------------------------------------------------ ratings
+
+
+def _check_upload(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
+    limit: int = settings.REEF_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ServiceError(
+            f"The evidence file is too large ({upload.size} bytes; at most {limit}).",
+            field="evidence_file",
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ServiceError(
+            f"The evidence file is too large (at most {limit} bytes).", field="evidence_file"
+        )
+    content_type = evidence.sniff(data[:4096])
+    if content_type is None:
+        raise ServiceError(
+            "Evidence files must be PDF, PNG, JPEG or plain text; this file is none of these.",
+            field="evidence_file",
+        )
+    return content_type, data
+
+
+def _indicator_of(assessment: Assessment, indicator: Indicator | str) -> Indicator:
+    if isinstance(indicator, Indicator):
+        if indicator.framework_id != assessment.framework_id:
+            raise ServiceError("That indicator is not in this assessment's framework.")
+        return indicator
+    found: Indicator | None = Indicator.objects.filter(
+        framework=assessment.framework, key=indicator
+    ).first()
+    if found is None:
+        raise ServiceError(
+            f"Unknown indicator {indicator!r} in {assessment.framework.ref}.", field="indicator"
+        )
+    return found
+
+
+@transaction.atomic
+def rating_submit(
+    *,
+    actor: User,
+    assessment: Assessment,
+    indicator: Indicator | str,
+    value: str,
+    evidence_text: str = "",
+    evidence_link: str = "",
+    evidence_file: UploadedFile[bytes] | None = None,
+) -> Rating:
+    """An assessor's own rating of an indicator (a new one replaces their earlier one)."""
+    if not selectors.is_team_member(actor, assessment):
+        raise PermissionDenied("Only members of the assessment team may rate indicators.")
+    _require_status(assessment, [Status.RATING], "rate")
+    ind = _indicator_of(assessment, indicator)
+    if value not in RatingValue.values:
+        raise ServiceError(
+            f"A rating is one of {', '.join(RatingValue.values)}, not {value!r}.", field="value"
+        )
+    link = evidence_link.strip()
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise ServiceError(
+                "The evidence link must be an http(s) address.", field="evidence_link"
+            ) from None
+    upload: tuple[str, bytes] | None = _check_upload(evidence_file) if evidence_file else None
+    rating = Rating.objects.filter(
+        assessment=assessment, indicator=ind, assessor_key=_assessor_key(actor)
+    ).first()
+    if rating is None:
+        rating = Rating(
+            assessment=assessment,
+            indicator=ind,
+            assessor=actor,
+            assessor_key=_assessor_key(actor),
+            tlp=DEFAULT_RATING_TLP,
+            owner_country=assessment.country,
+        )
+    else:
+        rating.version += 1
+    rating.assessor_name = str(actor)
+    rating.value = value
+    rating.evidence_text = evidence_text.strip()
+    rating.evidence_link = link
+    if upload is not None:
+        content_type, data = upload
+        if rating.evidence_file:
+            rating.evidence_file.delete(save=False)
+        name = f"{uuid.uuid4().hex}.{evidence.ALLOWED[content_type]}"
+        rating.evidence_file.save(name, ContentFile(data), save=False)
+        rating.evidence_content_type = content_type
+        rating.evidence_filename = (getattr(evidence_file, "name", "") or "")[-200:]
+    rating.save()
+    audit_append(
+        action="rating_submit",
+        actor=actor,
+        obj=rating,
+        detail={"indicator": ind.key, "value": value},
+    )
+    return rating
+
+
+_RATING_COLUMNS = (
+    "tlp",
+    "owner_country_id",
+    "version",
+    "created_at",
+    "updated_at",
+    "assessment_id",
+    "indicator_id",
+    "assessor_id",
+    "assessor_key",
+    "assessor_name",
+    "value",
+    "evidence_text",
+    "evidence_link",
+    "evidence_file",
+    "evidence_content_type",
+    "evidence_filename",
+)
+
+
+def _insert_ratings(rows: Sequence[Rating]) -> None:
+    """Insert many ratings (text evidence only) in one statement per batch.
+
+    Ratings come in thousands per assessment; the ORM's bulk_create spends most of its
+    time preparing each field of each row, so plain parameterised SQL is used here.
+    """
+    if not rows:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(Rating._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _RATING_COLUMNS)
+    marks = ", ".join(["%s"] * len(_RATING_COLUMNS))
+    values = [
+        (
+            r.tlp,
+            r.owner_country_id,
+            1,
+            now,
+            now,
+            r.assessment_id,
+            r.indicator_id,
+            r.assessor_id,
+            r.assessor_key,
+            r.assessor_name,
+            r.value,
+            r.evidence_text,
+            r.evidence_link,
+            "",
+            "",
+            "",
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
+
+
+@transaction.atomic
+def ratings_bulk_submit(
+    *,
+    actor: User,
+    assessment: Assessment,
+    ratings: Sequence[tuple[str, str, str]],
+) -> int:
+    """An assessor's own ratings of many indicators at once, as (indicator key, value,
+    evidence text), for example from an offline rating sheet. All or nothing; one audit
+    entry. Replaces the assessor's earlier ratings of those indicators."""
+    if not selectors.is_team_member(actor, assessment):
+        raise PermissionDenied("Only members of the assessment team may rate indicators.")
+    _require_status(assessment, [Status.RATING], "rate")
+    indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
+    key = _assessor_key(actor)
+    rows: dict[str, Rating] = {}
+    for n, (ind_key, value, text) in enumerate(ratings):
+        if ind_key not in indicators:
+            raise ServiceError(f"Rating {n + 1}: unknown indicator {ind_key!r}.", field="indicator")
+        if value not in RatingValue.values:
+            raise ServiceError(
+                f"Rating {n + 1}: {value!r} is not one of {', '.join(RatingValue.values)}.",
+                field="value",
+            )
+        rows[ind_key] = Rating(
+            assessment=assessment,
+            indicator=indicators[ind_key],
+            assessor=actor,
+            assessor_key=key,
+            assessor_name=str(actor),
+            value=value,
+            evidence_text=text.strip(),
+            tlp=DEFAULT_RATING_TLP,
+            owner_country=assessment.country,
+        )
+    Rating.objects.filter(
+        assessment=assessment, assessor_key=key, indicator__key__in=list(rows)
+    ).delete()
+    _insert_ratings(list(rows.values()))
+    audit_append(
+        action="ratings_bulk_submit", actor=actor, obj=assessment, detail={"ratings": len(rows)}
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessment:
+    if not selectors.is_lead(actor, assessment):
+        raise PermissionDenied("Only the team lead may close rating.")
+    _require_status(assessment, [Status.RATING], "close rating")
+    if not Rating.objects.filter(assessment=assessment).exists():
+        raise ServiceError("Nobody has rated any indicator yet.")
+    _set_status(assessment, Status.CONSOLIDATION)
+    audit_append(action="assessment_close_rating", actor=actor, obj=assessment)
+    return assessment
+
+
+# ------------------------------------------------------------------ consolidation
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    assessment: Assessment,
+    indicator: Indicator | str,
+    value: str,
+    note: str,
+    dissent: Sequence[str] = (),
+) -> Decision:
+    """The team lead settles an indicator; the decision overrides the ratings."""
+    if not selectors.is_lead(actor, assessment):
+        raise PermissionDenied("Only the team lead records consolidation decisions.")
+    _require_status(assessment, [Status.CONSOLIDATION], "record a decision")
+    ind = _indicator_of(assessment, indicator)
+    if value not in RatingValue.values:
+        raise ServiceError(
+            f"A decision is one of {', '.join(RatingValue.values)}, not {value!r}.", field="value"
+        )
+    if not note.strip():
+        raise ServiceError("Explain the decision in a note.", field="note")
+    dissenters = sorted({d.strip() for d in dissent if d.strip()})
+    decision: Decision
+    decision, _created = Decision.objects.update_or_create(
+        assessment=assessment,
+        indicator=ind,
+        defaults={
+            "value": value,
+            "note": note.strip(),
+            "dissent": dissenters,
+            "decided_by": actor,
+            "tlp": DEFAULT_RATING_TLP,
+            "owner_country": assessment.country,
+        },
+    )
+    audit_append(
+        action="decision_record",
+        actor=actor,
+        obj=decision,
+        detail={"indicator": ind.key, "value": value, "dissent": dissenters},
+    )
+    return decision
+
+
+@transaction.atomic
+def assessment_finish_consolidation(*, actor: User, assessment: Assessment) -> Assessment:
+    if not selectors.is_lead(actor, assessment):
+        raise PermissionDenied("Only the team lead may finish consolidation.")
+    _require_status(assessment, [Status.CONSOLIDATION], "finish consolidation")
+    disputed = selectors.assessment_result(assessment).disputed
+    if disputed:
+        shown = ", ".join(disputed[:5]) + (" ..." if len(disputed) > 5 else "")
+        raise ServiceError(
+            f"{len(disputed)} indicator(s) are still disputed: {shown}. Record a decision first."
+        )
+    _set_status(assessment, Status.TARGETS)
+    audit_append(action="assessment_finish_consolidation", actor=actor, obj=assessment)
+    return assessment
+
+
+# ------------------------------------------------------------------------ targets
+
+
+def _check_targets(assessment: Assessment, targets: Mapping[str, float]) -> dict[str, float]:
+    fw = framework_selectors.parsed(assessment.framework)
+    clean: dict[str, float] = {}
+    for key, value in targets.items():
+        if fw.kind == "staged" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        clean[key] = value
+    try:
+        scoring.score(fw, [], {}, clean)
+    except scoring.ScoringError as exc:
+        raise ServiceError(f"Target: {exc}.", field="targets") from None
+    return clean
+
+
+@transaction.atomic
+def target_set(
+    *, actor: User, assessment: Assessment, targets: Mapping[str, float]
+) -> list[Target]:
+    """Targets per aspect (stage) or pillar (score), agreed with the country."""
+    if not (
+        selectors.is_lead(actor, assessment) or selectors.is_country_manager(actor, assessment)
+    ):
+        raise PermissionDenied("Only the team lead or the country's focal point may set targets.")
+    _require_status(assessment, [Status.TARGETS], "set targets")
+    clean = _check_targets(assessment, targets)
+    saved = []
+    for key, value in clean.items():
+        target, _ = Target.objects.update_or_create(
+            assessment=assessment,
+            key=key,
+            defaults={
+                "value": float(value),
+                "set_by": actor,
+                "tlp": DEFAULT_ASSESSMENT_TLP,
+                "owner_country": assessment.country,
+            },
+        )
+        saved.append(target)
+    audit_append(action="target_set", actor=actor, obj=assessment, detail={"targets": clean})
+    return saved
+
+
+@transaction.atomic
+def assessment_agree_targets(*, actor: User, assessment: Assessment) -> Assessment:
+    """The country's focal point agrees the targets; the report is final."""
+    if not selectors.is_country_manager(actor, assessment):
+        raise PermissionDenied("Only the country's focal point may agree the targets.")
+    _require_status(assessment, [Status.TARGETS], "agree the targets")
+    if not Target.objects.filter(assessment=assessment).exists():
+        raise ServiceError("Set at least one target before agreeing them.")
+    assessment.targets_agreed_by = actor
+    _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
+    audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_set_summary(*, actor: User, assessment: Assessment, summary: str) -> Assessment:
+    if not selectors.is_lead(actor, assessment):
+        raise PermissionDenied("Only the team lead writes the executive summary.")
+    assessment.summary = summary.strip()
+    save_versioned(assessment, expected_version=assessment.version, fields=["summary"])
+    audit_append(action="assessment_set_summary", actor=actor, obj=assessment)
+    return assessment
+
+
+# ------------------------------------------------------------------------- import
+
+
+def _fail(filename: str, path: str, message: str) -> ServiceError:
+    return ServiceError(
+        f"{filename}: {path}: {message}" if path else f"{filename}: {message}", field="file"
+    )
+
+
+def _parse_import(data: Any, filename: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _fail(filename, "", "must be a JSON object")
+    for key, kind in (("framework", str), ("country", str), ("ratings", list)):
+        if key not in data:
+            raise _fail(filename, key, "is required")
+        if not isinstance(data[key], kind):
+            raise _fail(filename, key, f"must be a {'string' if kind is str else 'list'}")
+    for key in ("cycle", "title", "tlp"):
+        if key in data and (isinstance(data[key], bool) or not isinstance(data[key], str | int)):
+            raise _fail(filename, key, "must be a string")
+    for key in ("assessors", "decisions", "targets"):
+        if key in data and not isinstance(data[key], list):
+            raise _fail(filename, key, "must be a list")
+    return data
+
+
+@transaction.atomic
+def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>") -> Assessment:
+    """Create a completed assessment from the import format (see docs). All or nothing.
+
+    Without an actor (the CLI operator) any country may be imported; a user must be the
+    country's focal point or a coordinator of its region.
+    """
+    doc = _parse_import(data, filename)
+    slug, _, version = str(doc["framework"]).partition("@")
+    fw_qs = Framework.objects.filter(slug=slug)
+    if version:
+        fw_qs = fw_qs.filter(release=version)
+    framework = fw_qs.order_by("-created_at", "-pk").first()
+    if framework is None:
+        raise _fail(filename, "framework", f"no framework {doc['framework']!r} is installed")
+    country = Country.objects.filter(code=str(doc["country"]).upper()).first()
+    if country is None:
+        raise _fail(filename, "country", f"unknown ISO 3166 code {doc['country']!r}")
+    if actor is not None:
+        scope = scope_for(actor)
+        if not (
+            scope.can_in_country(country.pk, "manage") or scope.coordinates_country(country.pk)
+        ):
+            raise PermissionDenied(
+                f"You may not import assessments of {country.name}: you need to be its focal "
+                "point or a coordinator of its region."
+            )
+    tlp = str(doc.get("tlp") or DEFAULT_ASSESSMENT_TLP)
+    if tlp not in TLP.values:
+        raise _fail(filename, "tlp", f"must be one of {', '.join(TLP.values)}")
+    cycle = str(doc.get("cycle") or "").strip()
+    if not cycle:
+        raise _fail(filename, "cycle", "is required")
+    if Assessment.objects.filter(
+        country=country, framework__slug=framework.slug, cycle=cycle
+    ).exists():
+        raise _fail(
+            filename,
+            "cycle",
+            f"{country.name} already has a {framework.slug} assessment for cycle {cycle}",
+        )
+
+    assessors: dict[str, str] = {}
+    for i, a in enumerate(doc.get("assessors", [])):
+        if not isinstance(a, dict) or not isinstance(a.get("id"), str | int) or a.get("id") == "":
+            raise _fail(filename, f"assessors[{i}].id", "is required")
+        aid = str(a["id"])
+        if aid in assessors:
+            raise _fail(filename, f"assessors[{i}].id", f"duplicate assessor id {aid!r}")
+        assessors[aid] = str(a.get("name") or aid)
+    indicators = {i.key: i for i in Indicator.objects.filter(framework=framework)}
+    rows: list[Rating] = []
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(doc["ratings"]):
+        where = f"ratings[{i}]"
+        if not isinstance(r, dict):
+            raise _fail(filename, where, "must be an object")
+        key = r.get("indicator")
+        if key not in indicators:
+            raise _fail(
+                filename, f"{where}.indicator", f"unknown indicator {key!r} in {framework.ref}"
+            )
+        aid = str(r.get("assessor", ""))
+        if aid not in assessors:
+            raise _fail(filename, f"{where}.assessor", f"{aid!r} is not listed in assessors")
+        value = r.get("value")
+        if value not in RatingValue.values:
+            raise _fail(
+                filename,
+                f"{where}.value",
+                f"must be one of {', '.join(RatingValue.values)}, not {value!r}",
+            )
+        text = r.get("evidence", "")
+        if not isinstance(text, str):
+            raise _fail(filename, f"{where}.evidence", "must be a string")
+        if (str(key), aid) in seen:
+            # A later rating by the same assessor replaces the earlier one.
+            rows = [x for x in rows if not (x.indicator.key == key and x.assessor_key == aid)]
+        seen.add((str(key), aid))
+        rows.append(
+            Rating(
+                indicator=indicators[str(key)],
+                assessor_key=aid,
+                assessor_name=assessors[aid],
+                value=value,
+                evidence_text=text,
+                tlp=DEFAULT_RATING_TLP,
+                owner_country=country,
+            )
+        )
+    decisions: dict[str, tuple[str, str]] = {}
+    for i, d in enumerate(doc.get("decisions", [])):
+        where = f"decisions[{i}]"
+        if not isinstance(d, dict):
+            raise _fail(filename, where, "must be an object")
+        key = d.get("indicator")
+        if key not in indicators:
+            raise _fail(
+                filename, f"{where}.indicator", f"unknown indicator {key!r} in {framework.ref}"
+            )
+        if d.get("value") not in RatingValue.values:
+            raise _fail(
+                filename,
+                f"{where}.value",
+                f"must be one of {', '.join(RatingValue.values)}, not {d.get('value')!r}",
+            )
+        decisions[str(key)] = (str(d["value"]), str(d.get("note", "")))
+    targets: dict[str, float] = {}
+    target_field = "stage" if framework.kind == "staged" else "score"
+    item_field = "aspect" if framework.kind == "staged" else "pillar"
+    for i, t in enumerate(doc.get("targets", [])):
+        where = f"targets[{i}]"
+        if not isinstance(t, dict):
+            raise _fail(filename, where, "must be an object")
+        key = t.get(item_field, t.get("aspect", t.get("pillar")))
+        value = t.get(target_field, t.get("stage", t.get("score")))
+        if not isinstance(key, str):
+            raise _fail(filename, f"{where}.{item_field}", "is required")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _fail(filename, f"{where}.{target_field}", "must be a number")
+        targets[key] = value
+    fw = framework_selectors.parsed(framework)
+    try:
+        scoring.score(fw, [], {}, targets)
+    except scoring.ScoringError as exc:
+        raise _fail(filename, "targets", str(exc)) from None
+
+    assessment: Assessment = Assessment.objects.create(
+        framework=framework,
+        country=country,
+        cycle=cycle,
+        title=str(doc.get("title") or f"{country.name}: {framework.name} ({cycle})"),
+        status=Status.COMPLETE,
+        tlp=tlp,
+        owner_country=country,
+        imported=True,
+        external_assessors=assessors,
+        previous=Assessment.objects.filter(country=country, framework__slug=framework.slug)
+        .order_by("-created_at", "-pk")
+        .first(),
+    )
+    for row in rows:
+        row.assessment = assessment
+    _insert_ratings(rows)
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                assessment=assessment,
+                indicator=indicators[key],
+                value=value,
+                note=note,
+                tlp=DEFAULT_RATING_TLP,
+                owner_country=country,
+            )
+            for key, (value, note) in decisions.items()
+        ]
+    )
+    Target.objects.bulk_create(
+        [
+            Target(
+                assessment=assessment,
+                key=key,
+                value=float(value),
+                tlp=DEFAULT_ASSESSMENT_TLP,
+                owner_country=country,
+            )
+            for key, value in targets.items()
+        ]
+    )
+    audit_append(
+        action="assessment_import",
+        actor=actor,
+        obj=assessment,
+        detail={"file": filename, "ratings": len(rows)},
+    )
+    return assessment
+
+
+def assessment_import_text(*, actor: User | None, text: str | bytes, filename: str) -> Assessment:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(filename, "", f"invalid JSON: {exc}") from None
+    return assessment_import(actor=actor, data=data, filename=filename)

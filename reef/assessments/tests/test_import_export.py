@@ -1,0 +1,142 @@
+"""The `reef assessment import FILE` / `export ID --json` contract."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from reef.assessments import scoring
+from reef.assessments.models import Assessment, Rating
+from reef.assessments.tests.helpers import example_framework
+from reef.frameworks import selectors as framework_selectors
+
+pytestmark = pytest.mark.django_db
+
+DOC: dict[str, Any] = {
+    "framework": "example-staged@0.1",
+    "country": "GD",
+    "cycle": "2025",
+    "title": "Grenada 2025 (illustrative)",
+    "tlp": "TLP:AMBER",
+    "assessors": [{"id": "a1", "name": "Assessor One"}, {"id": "a2", "name": "Assessor Two"}],
+    "ratings": [
+        {"indicator": "P.1.a.2.1", "assessor": "a1", "value": "met", "evidence": "Mandate"},
+        {"indicator": "P.1.a.2.1", "assessor": "a2", "value": "met", "evidence": ""},
+        {"indicator": "P.1.a.3.1", "assessor": "a1", "value": "met", "evidence": ""},
+        {"indicator": "P.1.a.3.1", "assessor": "a2", "value": "not_met", "evidence": ""},
+        {"indicator": "S.1.2.1", "assessor": "a1", "value": "partial", "evidence": ""},
+        {"indicator": "S.1.2.1", "assessor": "a2", "value": "na", "evidence": ""},
+    ],
+    "decisions": [{"indicator": "P.1.a.3.1", "value": "met", "note": "Cabinet minute seen."}],
+    "targets": [{"aspect": "P.1.a", "stage": 4}, {"aspect": "S.1", "stage": 2}],
+}
+
+
+def _write(tmp_path: Path, doc: Any, name: str = "a.json") -> Path:
+    path = tmp_path / name
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    return path
+
+
+def _import(path: Path, *extra: str) -> int:
+    out = StringIO()
+    call_command("assessment", "import", str(path), *extra, stdout=out)
+    return int(out.getvalue().strip())
+
+
+def test_round_trip(users: dict[str, Any], tmp_path: Path) -> None:
+    fw = example_framework()
+    pk = _import(_write(tmp_path, DOC), "--as", users["coordinator"].email)
+    a = Assessment.objects.get(pk=pk)
+    assert a.imported and a.status == "complete" and a.tlp == "TLP:AMBER"
+    assert a.external_assessors == {"a1": "Assessor One", "a2": "Assessor Two"}
+    out = StringIO()
+    call_command(
+        "assessment", "export", str(pk), "--json", "--as", users["focal_point"].email, stdout=out
+    )
+    exported = json.loads(out.getvalue())
+    expected = scoring.score(
+        framework_selectors.parsed(fw),
+        [(r["indicator"], r["assessor"], r["value"]) for r in DOC["ratings"]],
+        {"P.1.a.3.1": "met"},
+        {"P.1.a": 4, "S.1": 2},
+        country="GD",
+        cycle="2025",
+    ).to_dict()
+    assert exported == expected
+    assert exported["disputed"] == ["S.1.2.1"]
+    assert exported["aspects"][0] == {"key": "P.1.a", "stage": 3, "progress": 0.0, "target": 4}
+    # The API gives the same JSON.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["focal_point"])
+    assert client.get(f"/api/v1/assessments/{pk}/results").json() == expected
+
+
+def test_clear_import_is_visible_to_anyone(world: None, tmp_path: Path) -> None:
+    example_framework()
+    pk = _import(_write(tmp_path, {**DOC, "tlp": "TLP:CLEAR"}))
+    out = StringIO()
+    call_command("assessment", "export", str(pk), "--json", stdout=out)
+    assert json.loads(out.getvalue())["cycle"] == "2025"
+
+
+def _without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in DOC.items() if k != key}
+
+
+BAD: list[tuple[Any, str]] = [
+    ("{not json", "a.json: invalid JSON"),
+    ([1, 2], "must be a JSON object"),
+    (_without("ratings"), "a.json: ratings: is required"),
+    ({**DOC, "framework": "nope@1"}, "framework: no framework 'nope@1'"),
+    ({**DOC, "country": "XX"}, "country: unknown ISO 3166 code 'XX'"),
+    ({**DOC, "tlp": "TLP:PINK"}, "tlp: must be one of"),
+    (
+        {**DOC, "ratings": [{"indicator": "Q.1", "assessor": "a1", "value": "met"}]},
+        "ratings[0].indicator: unknown indicator 'Q.1'",
+    ),
+    (
+        {**DOC, "ratings": [{"indicator": "S.1.2.1", "assessor": "zz", "value": "met"}]},
+        "ratings[0].assessor: 'zz' is not listed in assessors",
+    ),
+    (
+        {**DOC, "ratings": [{"indicator": "S.1.2.1", "assessor": "a1", "value": "yes"}]},
+        "ratings[0].value: must be one of met, partial",
+    ),
+    ({**DOC, "decisions": [{"indicator": "S.1.2.1", "value": "maybe"}]}, "decisions[0].value"),
+    ({**DOC, "targets": [{"aspect": "P.1.a", "stage": 9}]}, "targets: target for 'P.1.a'"),
+    ({**DOC, "targets": [{"aspect": "P.9", "stage": 2}]}, "unknown aspect 'P.9'"),
+    ({**DOC, "assessors": [{"id": "a1"}, {"id": "a1"}]}, "duplicate assessor id"),
+]
+
+
+@pytest.mark.parametrize(("doc", "message"), BAD)
+def test_bad_input_is_refused_and_changes_nothing(
+    world: None, tmp_path: Path, doc: Any, message: str
+) -> None:
+    example_framework()
+    with pytest.raises(CommandError) as err:
+        _import(_write(tmp_path, doc))
+    assert message in str(err.value)
+    assert not Assessment.objects.exists() and not Rating.objects.exists()
+
+
+def test_import_rights_and_duplicates(users: dict[str, Any], tmp_path: Path) -> None:
+    example_framework()
+    path = _write(tmp_path, DOC)
+    with pytest.raises(CommandError, match="You may not import assessments of Grenada"):
+        _import(path, "--as", users["outsider"].email)
+    _import(path, "--as", users["focal_point"].email)
+    with pytest.raises(CommandError, match="already has"):
+        _import(path)
+    with pytest.raises(CommandError, match="no such file"):
+        _import(tmp_path / "missing.json")
+    assert Assessment.objects.count() == 1

@@ -1,0 +1,599 @@
+"""Assessment pages. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action
+from reef.assessments import charts, forms, report, scoring, selectors, services
+from reef.assessments.models import Assessment, RatingValue, Status
+from reef.core.access import scope_for
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.routes import Rule, access
+from reef.directory.models import Country
+from reef.frameworks import selectors as framework_selectors
+from reef.frameworks.models import Indicator
+
+
+def _roles(user: Any, a: Assessment) -> dict[str, bool]:
+    return {
+        "is_team": selectors.is_team_member(user, a),
+        "is_lead": selectors.is_lead(user, a),
+        "is_manager": selectors.is_country_manager(user, a),
+        "is_coordinator": selectors.is_coordinator(user, a),
+    }
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user taking a step (services only act for real users)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise DjangoPermissionDenied
+    return user
+
+
+def _detail_url(a: Assessment) -> str:
+    return reverse("assessments:assessment_detail", args=[a.pk])
+
+
+def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Run a service; its refusal becomes a message (or 403 for a permission)."""
+    try:
+        action()
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
+@access(Rule.LABELLED)
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = selectors.assessments_for(request.user)
+    country = request.GET.get("country", "").upper()
+    if country:
+        assessments = assessments.filter(country__code=country)
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {"assessments": assessments, "country": country},
+    )
+
+
+@access(Rule.SIGNED_IN)
+def assessment_request(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    scope = scope_for(request.user)
+    countries = [
+        (c.code, c.name) for c in Country.objects.filter(pk__in=scope.country_ids(Action.MANAGE))
+    ]
+    frameworks = [
+        (fw.ref, f"{fw.name} {fw.release}")
+        for fw in framework_selectors.frameworks_for(request.user)
+    ]
+    form = forms.RequestForm(request.POST or None, countries=countries, frameworks=frameworks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_request(
+                actor=_actor(request),
+                country=Country.objects.get(code=form.cleaned_data["country"]),
+                framework=framework_selectors.framework_by_ref(
+                    request.user, form.cleaned_data["framework"]
+                ),
+                cycle=form.cleaned_data["cycle"],
+                title=form.cleaned_data["title"],
+            )
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Assessment requested."))
+            return redirect(_detail_url(assessment))
+    return render(request, "assessments/request.html", {"form": form, "countries": countries})
+
+
+@access(Rule.LABELLED)
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    roles = _roles(request.user, a)
+    context: dict[str, Any] = {
+        "assessment": a,
+        "steps": Status.choices,
+        "current_step": a.status_index(),
+        "team": a.team.all(),
+        "sessions": selectors.sessions_of(request.user, a),
+        "team_form": forms.TeamForm(),
+        "session_form": forms.SessionForm(),
+        "summary_form": forms.SummaryForm(initial={"summary": a.summary}),
+        "cycles": selectors.cycles_of(request.user, a),
+        "rated": selectors.ratings_visible(request.user, a).count(),
+        "own_rated": len(selectors.own_ratings(request.user, a)),
+        "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
+        **roles,
+    }
+    return render(request, "assessments/assessment_detail.html", context)
+
+
+def _post_only(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return a
+
+
+STEPS: dict[str, tuple[Callable[..., object], str]] = {
+    "accept": (services.assessment_accept, "Request accepted."),
+    "close-rating": (services.assessment_close_rating, "Rating closed: consolidation is open."),
+    "finish-consolidation": (
+        services.assessment_finish_consolidation,
+        "Consolidation finished: set the targets with the country.",
+    ),
+    "agree-targets": (services.assessment_agree_targets, "Targets agreed: the report is final."),
+}
+
+
+@access(Rule.SERVICE)
+def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    if step not in STEPS:
+        raise Http404
+    service, done = STEPS[step]
+    _run(request, lambda: service(actor=_actor(request), assessment=a), _(done))
+    return redirect(_detail_url(a))
+
+
+@access(Rule.SERVICE)
+def assessment_reassess(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    cycle = request.POST.get("cycle", "")
+    created: list[Assessment] = []
+    _run(
+        request,
+        lambda: created.append(
+            services.assessment_request(
+                actor=_actor(request),
+                country=a.country,
+                framework=a.framework,
+                cycle=cycle,
+            )
+        ),
+        _("Re-assessment requested."),
+    )
+    return redirect(_detail_url(created[0] if created else a))
+
+
+@access(Rule.SERVICE)
+def assessment_team(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    if not selectors.is_coordinator(request.user, a):
+        raise DjangoPermissionDenied
+    form = forms.TeamForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the team members' and the lead's e-mail addresses."))
+        return redirect(_detail_url(a))
+    emails = form.emails()
+    users = list(User.objects.filter(email__in=emails, is_active=True))
+    missing = sorted(set(emails) - {u.email for u in users})
+    lead = User.objects.filter(email=form.cleaned_data["lead"].lower(), is_active=True).first()
+    if missing or lead is None:
+        messages.error(
+            request,
+            _("No active user with the e-mail: %(emails)s.")
+            % {"emails": ", ".join(missing or [form.cleaned_data["lead"]])},
+        )
+        return redirect(_detail_url(a))
+    _run(
+        request,
+        lambda: services.assessment_assign_team(
+            actor=_actor(request), assessment=a, members=users, lead=lead
+        ),
+        _("Team assigned: rating is open."),
+    )
+    return redirect(_detail_url(a))
+
+
+@access(Rule.SERVICE)
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    form = forms.SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the session: cluster, date and participant counts."))
+        return redirect(_detail_url(a))
+    _run(
+        request,
+        lambda: services.session_record(
+            actor=_actor(request),
+            assessment=a,
+            cluster=form.cleaned_data["cluster"],
+            held_on=form.cleaned_data["held_on"],
+            participants=form.participants(),
+            notes=form.cleaned_data["notes"],
+        ),
+        _("Session recorded."),
+    )
+    return redirect(_detail_url(a))
+
+
+@access(Rule.SERVICE)
+def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    form = forms.SummaryForm(request.POST)
+    form.is_valid()
+    _run(
+        request,
+        lambda: services.assessment_set_summary(
+            actor=_actor(request), assessment=a, summary=form.cleaned_data.get("summary", "")
+        ),
+        _("Summary saved."),
+    )
+    return redirect(_detail_url(a))
+
+
+# --------------------------------------------------------------------------- rating
+
+
+def _groups(a: Assessment) -> list[tuple[str, str]]:
+    fw = framework_selectors.parsed(a.framework)
+    if fw.kind == "staged":
+        return [(f.key, f"{f.key} {f.name}") for f in fw.factors]
+    return [(p.key, p.name) for p in fw.pillars]
+
+
+def _row_context(
+    request: HttpRequest,
+    a: Assessment,
+    ind: Indicator,
+    own: Any,
+    others: list[Any],
+    form: forms.RatingForm | None = None,
+) -> dict[str, Any]:
+    if form is None:
+        initial = (
+            {
+                "value": own.value,
+                "evidence_text": own.evidence_text,
+                "evidence_link": own.evidence_link,
+            }
+            if own
+            else {"value": RatingValue.UNKNOWN}
+        )
+        form = forms.RatingForm(initial=initial, prefix=f"i{ind.pk}")
+    return {
+        "assessment": a,
+        "indicator": ind,
+        "own": own,
+        "others": others,
+        "form": form,
+        "can_rate": a.status == Status.RATING,
+    }
+
+
+@access(Rule.SERVICE)
+def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    if not selectors.is_team_member(request.user, a):
+        raise DjangoPermissionDenied
+    groups = _groups(a)
+    group = request.GET.get("group") or groups[0][0]
+    if group not in dict(groups):
+        raise Http404
+    indicators = Indicator.objects.filter(framework=a.framework).order_by("position")
+    if a.framework.kind == "staged":
+        indicators = indicators.filter(factor_key=group)
+    else:
+        indicators = indicators.filter(pillar_key=group)
+    own = selectors.own_ratings(request.user, a)
+    others: dict[int, list[Any]] = {}
+    for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
+        if r.assessor_id != request.user.pk:
+            others.setdefault(r.indicator_id, []).append(r)
+    rows = [_row_context(request, a, i, own.get(i.pk), others.get(i.pk, [])) for i in indicators]
+    done = {k for k in dict(groups)}  # groups shown as links
+    return render(
+        request,
+        "assessments/rate.html",
+        {
+            "assessment": a,
+            "groups": groups,
+            "group": group,
+            "rows": rows,
+            "done": done,
+            "own_count": len(own),
+            "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
+        },
+    )
+
+
+@access(Rule.SERVICE)
+def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    try:
+        ind = Indicator.objects.get(pk=indicator_id, framework=a.framework)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+    form = forms.RatingForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
+    error = ""
+    if form.is_valid():
+        try:
+            services.rating_submit(
+                actor=_actor(request),
+                assessment=a,
+                indicator=ind,
+                value=form.cleaned_data["value"],
+                evidence_text=form.cleaned_data["evidence_text"],
+                evidence_link=form.cleaned_data["evidence_link"],
+                evidence_file=form.cleaned_data.get("evidence_file"),
+            )
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            error = exc.message
+    else:
+        error = _("Choose a rating.")
+    if request.htmx:  # type: ignore[attr-defined]
+        own = selectors.own_ratings(request.user, a).get(ind.pk)
+        others = [
+            r
+            for r in selectors.ratings_visible(request.user, a).filter(indicator=ind)
+            if r.assessor_id != request.user.pk
+        ]
+        ctx = _row_context(request, a, ind, own, others, form if error else None)
+        ctx["error"] = error
+        ctx["saved"] = not error
+        return render(request, "assessments/_rating_row.html", ctx, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Rating saved."))
+    group = ind.factor_key or ind.pillar_key
+    return redirect(reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}#i{ind.pk}")
+
+
+@access(Rule.LABELLED)
+def evidence_download(request: HttpRequest, pk: int, rating_id: int) -> FileResponse:
+    a = selectors.assessment_get(request.user, pk)
+    rating = selectors.rating_get(request.user, a, rating_id)
+    if not rating.evidence_file:
+        raise Http404
+    response = FileResponse(
+        rating.evidence_file.open("rb"),
+        content_type=rating.evidence_content_type,
+        as_attachment=True,
+        filename=(rating.evidence_file.name or "").rsplit("/", 1)[-1],
+    )
+    return response
+
+
+# -------------------------------------------------------------------- consolidation
+
+
+@access(Rule.SERVICE)
+def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    if not selectors.is_lead(request.user, a):
+        raise DjangoPermissionDenied
+    result = selectors.assessment_result(a) if a.results_open else None
+    decisions = {d.indicator_id: d for d in selectors.decisions_of(request.user, a)}
+    keys = set(result.disputed) if result else set()
+    indicators = (
+        Indicator.objects.filter(framework=a.framework)
+        .filter(key__in=keys | {d.indicator.key for d in decisions.values()})
+        .order_by("position")
+    )
+    ratings: dict[int, list[Any]] = {}
+    for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
+        ratings.setdefault(r.indicator_id, []).append(r)
+    assessors = sorted(
+        {(r.assessor_key, r.assessor_name) for rs in ratings.values() for r in rs},
+        key=lambda x: x[1],
+    )
+    assessors = [(name, name) for _key, name in assessors]
+    items = []
+    for ind in indicators:
+        d = decisions.get(ind.pk)
+        initial = {"value": d.value, "note": d.note, "dissent": d.dissent} if d else {}
+        items.append(
+            {
+                "indicator": ind,
+                "ratings": ratings.get(ind.pk, []),
+                "decision": d,
+                "disputed": ind.key in keys,
+                "form": forms.DecisionForm(
+                    initial=initial, assessors=assessors, prefix=f"d{ind.pk}"
+                ),
+            }
+        )
+    return render(
+        request,
+        "assessments/consolidation.html",
+        {
+            "assessment": a,
+            "items": items,
+            "disputed_count": len(keys),
+            "can_decide": a.status == Status.CONSOLIDATION,
+        },
+    )
+
+
+@access(Rule.SERVICE)
+def decision_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    try:
+        ind = Indicator.objects.get(pk=indicator_id, framework=a.framework)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+    names = sorted(
+        {r.assessor_name for r in selectors.ratings_visible(request.user, a).filter(indicator=ind)}
+    )
+    form = forms.DecisionForm(request.POST, assessors=[(n, n) for n in names], prefix=f"d{ind.pk}")
+    if not form.is_valid():
+        messages.error(request, _("A decision needs a value and a note."))
+    else:
+        _run(
+            request,
+            lambda: services.decision_record(
+                actor=_actor(request),
+                assessment=a,
+                indicator=ind,
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+                dissent=form.cleaned_data["dissent"],
+            ),
+            _("Decision recorded."),
+        )
+    return redirect(reverse("assessments:consolidation", args=[a.pk]) + f"#d{ind.pk}")
+
+
+# ------------------------------------------------------------------ results, report
+
+
+@access(Rule.LABELLED)
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    context: dict[str, Any] = {"assessment": a, **_roles(request.user, a)}
+    if a.results_open:
+        context.update(report.report_context(request.user, a))
+        context["can_set_targets"] = a.status == Status.TARGETS and (
+            context["is_lead"] or context["is_manager"]
+        )
+        context["targets"] = selectors.targets_of(a)
+        context["parsed"] = framework_selectors.parsed(a.framework)
+    return render(request, "assessments/results.html", context)
+
+
+@access(Rule.SERVICE)
+def targets_save(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    targets: dict[str, float] = {}
+    for name in request.POST:
+        raw = request.POST.get(name, "")
+        if name.startswith("target-") and raw.strip():
+            try:
+                targets[name.removeprefix("target-")] = float(raw)
+            except ValueError:
+                messages.error(request, _("Targets must be numbers."))
+                return redirect(reverse("assessments:results", args=[a.pk]))
+    _run(
+        request,
+        lambda: services.target_set(actor=_actor(request), assessment=a, targets=targets),
+        _("Targets saved."),
+    )
+    return redirect(reverse("assessments:results", args=[a.pk]))
+
+
+def _results_or_404(a: Assessment) -> None:
+    if not a.results_open:
+        raise Http404
+
+
+@access(Rule.LABELLED)
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    _results_or_404(a)
+    return render(
+        request,
+        "assessments/report.html",
+        {"assessment": a, **report.report_context(request.user, a)},
+    )
+
+
+@access(Rule.LABELLED)
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    _results_or_404(a)
+    pdf = report.render_pdf(request.user, a)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="reef-assessment-{a.pk}-{a.country.code}-{a.cycle}.pdf"'
+    )
+    return response
+
+
+@access(Rule.LABELLED)
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    cycles = [c for c in selectors.cycles_of(request.user, a) if c.results_open]
+    other_pk = request.GET.get("with", "")
+    before = None
+    if other_pk:
+        before = next((c for c in cycles if str(c.pk) == other_pk), None)
+    elif a.previous_id:
+        before = next((c for c in cycles if c.pk == a.previous_id), None)
+    comparison = None
+    if before is not None and a.results_open and before.pk != a.pk:
+        comparison = scoring.compare(
+            selectors.assessment_result(before), selectors.assessment_result(a)
+        )
+    names: dict[str, str] = {}
+    fw = framework_selectors.parsed(a.framework)
+    if fw.kind == "staged":
+        names = {x.key: x.name for x in fw.aspects}
+    else:
+        names = {p.key: p.name for p in fw.pillars}
+    radars = []
+    if comparison is not None and before is not None and fw.kind == "staged":
+        old = {f.key: f.stage_mean for f in selectors.assessment_result(before).factors}
+        new = {f.key: f.stage_mean for f in selectors.assessment_result(a).factors}
+        for d in fw.dimensions:
+            axes = [charts.Axis(f"{f.key} {f.name}", new.get(f.key, 0.0)) for f in d.factors]
+            earlier = [old.get(f.key, 0.0) for f in d.factors]
+            radars.append(mark_safe(charts.radar(f"{d.key} {d.name}", axes, earlier=earlier)))  # noqa: S308
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "assessment": a,
+            "before": before,
+            "comparison": comparison,
+            "counts": comparison.counts() if comparison else {},
+            "changes": [
+                {
+                    "key": c.key,
+                    "name": names.get(c.key, ""),
+                    "before": c.before,
+                    "after": c.after,
+                    "movement": c.movement,
+                }
+                for c in (comparison.changes if comparison else ())
+            ],
+            "cycles": [c for c in cycles if c.pk != a.pk],
+            "radars": radars,
+        },
+    )

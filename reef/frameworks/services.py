@@ -1,0 +1,111 @@
+"""Every write to frameworks: import (and the export that mirrors it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from django.db import transaction
+
+from reef.accounts.models import User
+from reef.core.access import scope_for
+from reef.core.audit import audit_append
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.frameworks import formats
+from reef.frameworks.models import DEFAULT_FRAMEWORK_TLP, Framework, Indicator
+
+
+def _indicator_rows(fw: Framework, parsed: formats.Framework) -> list[Indicator]:
+    rows: list[Indicator] = []
+    common: dict[str, Any] = {"framework": fw, "tlp": fw.tlp}
+    if parsed.kind == "staged":
+        for d in parsed.dimensions:
+            for f in d.factors:
+                for a in f.aspects:
+                    for i in a.indicators:
+                        rows.append(
+                            Indicator(
+                                key=i.key,
+                                position=len(rows),
+                                text=i.text,
+                                stage=i.stage,
+                                dimension_key=d.key,
+                                factor_key=f.key,
+                                aspect_key=a.key,
+                                **common,
+                            )
+                        )
+    else:
+        for p in parsed.pillars:
+            for i in p.indicators:
+                rows.append(
+                    Indicator(
+                        key=i.key,
+                        position=len(rows),
+                        text=i.text,
+                        pillar_key=p.key,
+                        points=i.points,
+                        weight=i.weight,
+                        **common,
+                    )
+                )
+    return rows
+
+
+def _may_import(actor: User | None) -> bool:
+    # The CLI operator (no --as) acts for the installation; otherwise staff or a coordinator.
+    if actor is None:
+        return True
+    return bool(actor.is_staff or scope_for(actor).is_coordinator)
+
+
+@transaction.atomic
+def framework_import(
+    *,
+    actor: User | None,
+    source: str | bytes | Path,
+    filename: str | None = None,
+    tlp: str = DEFAULT_FRAMEWORK_TLP,
+) -> Framework:
+    """Validate and store a framework file. Nothing is stored when anything is wrong.
+
+    Errors name the file, the path to the bad key and what is wrong.
+    """
+    if not _may_import(actor):
+        raise PermissionDenied("Only a regional coordinator or staff may import frameworks.")
+    try:
+        parsed = formats.load(source, filename)
+    except formats.FrameworkFormatError as exc:
+        raise ServiceError(str(exc), field="file") from exc
+    if Framework.objects.filter(slug=parsed.slug, release=parsed.version).exists():
+        raise ServiceError(
+            f"{parsed.filename}: version: framework {parsed.slug}@{parsed.version} already "
+            "exists; give the file a new version to import it",
+            field="file",
+            code="conflict",
+        )
+    fw: Framework = Framework.objects.create(
+        slug=parsed.slug,
+        release=parsed.version,
+        name=parsed.name,
+        kind=parsed.kind,
+        document=formats.to_data(parsed),
+        tlp=tlp,
+        imported_by=actor,
+    )
+    Indicator.objects.bulk_create(_indicator_rows(fw, parsed), batch_size=500)
+    audit_append(
+        action="framework_import",
+        actor=actor,
+        obj=fw,
+        detail={"ref": fw.ref, "file": parsed.filename},
+    )
+    return fw
+
+
+def framework_export(*, framework: Framework, fmt: Literal["json", "yaml"] = "json") -> str:
+    """The framework as a file in the import format (a round trip loses nothing)."""
+    if fmt not in ("json", "yaml"):
+        raise ServiceError(f"Unknown format {fmt!r}: use json or yaml.", field="format")
+    parsed = formats.parse(framework.document, f"{framework.slug}.json")
+    return formats.dump(parsed, fmt)
