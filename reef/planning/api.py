@@ -1,0 +1,587 @@
+"""Planning API: /api/v1/planning/... under the same access rules as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from reef.api.auth import require_user
+from reef.core.errors import ServiceError
+from reef.directory.models import Country, Organisation
+from reef.planning import exchange, selectors, services
+from reef.planning.models import Action, Commitment, Need, Plan, Risk
+
+router = Router(tags=["planning"])
+
+
+class PlanOut(Schema):
+    id: int
+    kind: str
+    title: str
+    cycle: str
+    country: str | None
+    organisation: str | None
+    grouping: str | None
+    tlp: str
+    currency: str
+    weights: dict[str, Decimal]
+    priorities_confirmed_at: str | None
+
+
+class GroupOut(Schema):
+    key: str | None
+    needs: int
+    covered_needs: int
+    coverage: Decimal
+    cost: Decimal
+    committed: Decimal
+    gap: Decimal
+    needs_without_cost: int
+
+
+class NeedOut(Schema):
+    id: int
+    plan: int
+    country: str | None
+    area: str
+    title: str
+    description: str
+    tlp: str
+    source: str
+    framework: str
+    factor_key: str
+    aspect_key: str
+    missing_indicators: list[str]
+    assessment_ref: int | None
+    cost_amount: Decimal | None
+    cost_currency: str
+    impact: int
+    urgency: int
+    feasibility: int
+    cost_rating: int
+    score: Decimal | None
+    position: int | None
+
+
+class PlanDetailOut(PlanOut):
+    needs: list[NeedOut]
+    total: GroupOut
+    by_area: list[GroupOut]
+
+
+class CommitmentOut(Schema):
+    id: int
+    need: int
+    action: int | None
+    organisation: str
+    kind: str
+    status: str
+    amount: Decimal | None
+    currency: str
+    description: str
+    start: date | None
+    end: date | None
+    tlp: str
+    next_steps: list[str]
+
+
+class OfferIn(Schema):
+    organisation: str
+    kind: str = "money"
+    amount: Decimal | None = None
+    currency: str = "USD"
+    description: str = ""
+    start: date | None = None
+    end: date | None = None
+    action: int | None = None
+
+
+class NeedIn(Schema):
+    area: str
+    title: str
+    description: str = ""
+    cost_amount: Decimal | None = None
+    cost_currency: str = "USD"
+    impact: int = 3
+    urgency: int = 3
+    feasibility: int = 3
+    cost_rating: int = 3
+    tlp: str | None = None
+
+
+class PlanIn(Schema):
+    country: str
+    title: str
+    cycle: str
+    tlp: str = "TLP:AMBER"
+    currency: str = "USD"
+    start: date | None = None
+    end: date | None = None
+
+
+class ActionIn(Schema):
+    title: str
+    start: date
+    end: date
+    description: str = ""
+    lead_organisation: str | None = None
+    budget_amount: Decimal | None = None
+    budget_currency: str = "USD"
+    delivery: str = "recurring_programme"
+    is_training: bool = False
+    train_the_trainer: bool = False
+    curriculum_integration: bool = False
+    local_ownership: bool = False
+    post_donor_funding: bool = False
+
+
+class ActionOut(Schema):
+    id: int
+    need: int
+    title: str
+    lead_organisation: str | None
+    start: date
+    end: date
+    status: str
+    progress: int
+    sustainability_score: int
+    drive_by_training: bool
+    tlp: str
+
+
+class RiskIn(Schema):
+    category: str
+    description: str
+    likelihood: int
+    impact: int
+    risk_owner: str = ""
+    mitigation: str = ""
+    review_on: date | None = None
+
+
+class RiskOut(Schema):
+    id: int
+    category: str
+    description: str
+    likelihood: int
+    impact: int
+    score: int
+    risk_owner: str
+    mitigation: str
+    review_on: date | None
+
+
+class TransitionIn(Schema):
+    to: str
+    note: str = ""
+
+
+class ReorderIn(Schema):
+    order: list[int]
+    reason: str
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class RegionalOut(Schema):
+    plan: PlanOut
+    total: GroupOut
+    by_area: list[GroupOut]
+    by_country: list[GroupOut]
+    actions: int
+    drive_by_training: int
+    progress: list[dict[str, Any]]
+
+
+class ThemeOut(Schema):
+    countries: list[str]
+    areas: list[str]
+    cells: dict[str, dict[str, int]]
+    recurring_areas: list[dict[str, Any]]
+    recurring_factors: list[dict[str, Any]]
+
+
+class TwinOut(Schema):
+    a: str
+    b: str
+    a_organisation: str
+    b_organisation: str
+    a_title: str
+    b_title: str
+    score: float
+    why: str
+    linked: bool
+
+
+class LinkIn(Schema):
+    a_ref: str
+    b_ref: str
+    note: str = ""
+
+
+class LinkOut(Schema):
+    id: int
+    a_ref: str
+    b_ref: str
+    tlp: str
+
+
+def _plan(p: Plan) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "kind": p.kind,
+        "title": p.title,
+        "cycle": p.cycle,
+        "country": p.country.code if p.country else None,
+        "organisation": p.organisation.slug if p.organisation else None,
+        "grouping": p.grouping.slug if p.grouping else None,
+        "tlp": p.tlp,
+        "currency": p.currency,
+        "weights": p.weights,
+        "priorities_confirmed_at": (
+            p.priorities_confirmed_at.isoformat() if p.priorities_confirmed_at else None
+        ),
+    }
+
+
+def _need(n: Need) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "plan": n.plan_id,
+        "country": n.country.code if n.country else None,
+        "area": n.area.key,
+        "title": n.title,
+        "description": n.description,
+        "tlp": n.tlp,
+        "source": n.source,
+        "framework": n.framework,
+        "factor_key": n.factor_key,
+        "aspect_key": n.aspect_key,
+        "missing_indicators": n.missing_indicators,
+        "assessment_ref": n.assessment_ref,
+        "cost_amount": n.cost_amount,
+        "cost_currency": n.cost_currency,
+        "impact": n.impact,
+        "urgency": n.urgency,
+        "feasibility": n.feasibility,
+        "cost_rating": n.cost_rating,
+        "score": n.score,
+        "position": n.position,
+    }
+
+
+def _group(g: Any) -> dict[str, Any]:
+    return {
+        "key": g.key,
+        "needs": g.needs,
+        "covered_needs": g.covered_needs,
+        "coverage": g.coverage,
+        "cost": g.cost,
+        "committed": g.committed,
+        "gap": g.gap,
+        "needs_without_cost": g.needs_without_cost,
+    }
+
+
+def _risk(r: Risk) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "category": r.category,
+        "description": r.description,
+        "likelihood": r.likelihood,
+        "impact": r.impact,
+        "score": r.score,
+        "risk_owner": r.risk_owner,
+        "mitigation": r.mitigation,
+        "review_on": r.review_on,
+    }
+
+
+def _action(a: Action) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "need": a.need_id,
+        "title": a.title,
+        "lead_organisation": a.lead_organisation.slug if a.lead_organisation else None,
+        "start": a.start,
+        "end": a.end,
+        "status": a.status,
+        "progress": a.progress,
+        "sustainability_score": a.sustainability_score,
+        "drive_by_training": a.drive_by_training,
+        "tlp": a.tlp,
+    }
+
+
+def _commitment(request: HttpRequest, c: Commitment) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "need": c.need_id,
+        "action": c.action_id,
+        "organisation": c.organisation.slug,
+        "kind": c.kind,
+        "status": c.status,
+        "amount": c.amount,
+        "currency": c.currency,
+        "description": c.description,
+        "start": c.start,
+        "end": c.end,
+        "tlp": c.tlp,
+        "next_steps": services.commitment_next_steps(request.user, c)
+        if request.user.is_authenticated
+        else [],
+    }
+
+
+@router.get("/planning/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_plan(p) for p in selectors.plans_for(request.user)]
+
+
+@router.post("/planning/plans", response={201: PlanOut})
+def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    country = Country.objects.filter(code=payload.country.upper()).first()
+    if country is None:
+        raise ServiceError("Unknown country.", field="country")
+    plan = services.plan_create(
+        actor=user,
+        country=country,
+        title=payload.title,
+        cycle=payload.cycle,
+        tlp=payload.tlp,
+        currency=payload.currency,
+        start=payload.start,
+        end=payload.end,
+    )
+    return 201, _plan(plan)
+
+
+@router.get("/planning/plans/{pk}/risks", response=list[RiskOut])
+def list_risks(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    plan = selectors.plan_get(request.user, pk)
+    return [_risk(r) for r in selectors.plan_risks(request.user, plan)]
+
+
+@router.post("/planning/plans/{pk}/risks", response={201: RiskOut})
+def create_risk(request: HttpRequest, pk: int, payload: RiskIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    plan = selectors.plan_get(user, pk)
+    return 201, _risk(services.risk_create(actor=user, plan=plan, **payload.dict()))
+
+
+@router.post("/planning/needs/{pk}/actions", response={201: ActionOut})
+def create_action(request: HttpRequest, pk: int, payload: ActionIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    need = selectors.need_get(user, pk)
+    data = payload.dict()
+    slug = data.pop("lead_organisation")
+    lead = Organisation.objects.filter(slug=slug).first() if slug else None
+    if slug and lead is None:
+        raise ServiceError("Unknown organisation.", field="lead_organisation")
+    return 201, _action(
+        services.action_create(actor=user, need=need, lead_organisation=lead, **data)
+    )
+
+
+@router.get("/planning/plans/{pk}", response=PlanDetailOut)
+def get_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
+    plan = selectors.plan_get(request.user, pk)
+    view = selectors.plan_overview(request.user, plan)
+    return {
+        **_plan(plan),
+        "needs": [_need(n) for n in view.needs],
+        "total": _group(view.rolled.region),
+        "by_area": [_group(g) for g in view.rolled.by_area.values()],
+    }
+
+
+@router.get("/planning/plans/{pk}/export", response=dict[str, Any])
+def export_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return exchange.plan_to_dict(request.user, selectors.plan_get(request.user, pk))
+
+
+@router.get("/planning/plans/{pk}/iati")
+def export_iati(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    return HttpResponse(
+        exchange.plan_to_iati(request.user, plan), content_type="application/xml; charset=utf-8"
+    )
+
+
+@router.post("/planning/plans/import", response={201: PlanOut})
+def import_plan(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    plan = exchange.plan_import(actor=user, data=payload)
+    return 201, _plan(plan)
+
+
+@router.post("/planning/plans/{pk}/needs", response={201: NeedOut})
+def create_need(request: HttpRequest, pk: int, payload: NeedIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    plan = selectors.plan_get(user, pk)
+    need = services.need_create(actor=user, plan=plan, **payload.dict())
+    return 201, _need(need)
+
+
+@router.post("/planning/plans/{pk}/priorities/score", response=list[NeedOut])
+def prioritise(request: HttpRequest, pk: int, payload: ReasonIn) -> list[dict[str, Any]]:
+    user = require_user(request)
+    plan = selectors.plan_get(user, pk)
+    services.plan_prioritise(actor=user, plan=plan, reason=payload.reason)
+    return [_need(n) for n in selectors.plan_needs(user, plan)]
+
+
+@router.post("/planning/plans/{pk}/priorities/order", response=list[NeedOut])
+def reorder(request: HttpRequest, pk: int, payload: ReorderIn) -> list[dict[str, Any]]:
+    user = require_user(request)
+    plan = selectors.plan_get(user, pk)
+    services.plan_reorder(actor=user, plan=plan, order=list(payload.order), reason=payload.reason)
+    return [_need(n) for n in selectors.plan_needs(user, plan)]
+
+
+@router.post("/planning/plans/{pk}/priorities/confirm", response=PlanOut)
+def confirm(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    user = require_user(request)
+    plan = selectors.plan_get(user, pk)
+    services.plan_confirm_priorities(actor=user, plan=plan, reason=payload.reason)
+    return _plan(plan)
+
+
+@router.get("/planning/needs", response=list[NeedOut])
+def list_needs(request: HttpRequest, country: str = "", area: str = "") -> list[dict[str, Any]]:
+    qs = selectors.needs_for(request.user)
+    if country:
+        qs = qs.filter(country__code=country.upper())
+    if area:
+        qs = qs.filter(area__key=area)
+    return [_need(n) for n in qs[:1000]]
+
+
+@router.get("/planning/needs/{pk}", response=NeedOut)
+def get_need(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _need(selectors.need_get(request.user, pk))
+
+
+@router.post("/planning/needs/{pk}/commitments", response={201: CommitmentOut})
+def offer(request: HttpRequest, pk: int, payload: OfferIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    need = selectors.need_get(user, pk)
+    organisation = Organisation.objects.filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise ServiceError("Unknown organisation.", field="organisation")
+    action = selectors.action_get(user, payload.action) if payload.action else None
+    commitment = services.commitment_offer(
+        actor=user,
+        need=need,
+        organisation=organisation,
+        kind=payload.kind,
+        amount=payload.amount,
+        currency=payload.currency,
+        description=payload.description,
+        start=payload.start,
+        end=payload.end,
+        action=action,
+    )
+    return 201, _commitment(request, commitment)
+
+
+@router.get("/planning/commitments", response=list[CommitmentOut])
+def list_commitments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_commitment(request, c) for c in selectors.commitments_for(request.user)[:1000]]
+
+
+@router.get("/planning/commitments/{pk}", response=CommitmentOut)
+def get_commitment(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _commitment(request, selectors.commitment_get(request.user, pk))
+
+
+@router.post("/planning/commitments/{pk}/transition", response=CommitmentOut)
+def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
+    user = require_user(request)
+    commitment = selectors.commitment_get(user, pk)
+    services.commitment_transition(
+        actor=user, commitment=commitment, to=payload.to, note=payload.note
+    )
+    return _commitment(request, commitment)
+
+
+@router.get("/planning/regional/{pk}", response=RegionalOut)
+def regional(request: HttpRequest, pk: int) -> dict[str, Any]:
+    plan = selectors.plan_get(request.user, pk)
+    if not plan.is_regional:
+        raise ServiceError("Not found.", code="not_found")
+    view = selectors.regional_overview(request.user, plan)
+    return {
+        "plan": _plan(plan),
+        "total": _group(view.rolled.region),
+        "by_area": [_group(g) for g in view.rolled.by_area.values()],
+        "by_country": [_group(g) for g in view.rolled.by_country.values()],
+        "actions": view.actions_total,
+        "drive_by_training": view.drive_by,
+        "progress": [
+            {
+                "at": p.at.isoformat(),
+                "needs": p.needs,
+                "covered_needs": p.covered_needs,
+                "coverage": str(p.coverage),
+                "committed": str(p.committed),
+                "delivered": str(p.delivered),
+                "gap": str(p.gap),
+            }
+            for p in view.progress
+        ],
+    }
+
+
+@router.get("/planning/themes", response=ThemeOut)
+def themes(request: HttpRequest) -> dict[str, Any]:
+    t = selectors.themes(request.user)
+    return {
+        "countries": [c.code for c in t.countries],
+        "areas": [a.key for a in t.areas],
+        "cells": {
+            row["country"].code: {c["area"].key: c["count"] for c in row["cells"]}
+            for row in t.area_rows
+        },
+        "recurring_areas": [{"area": a.key, "countries": n} for a, n in t.recurring_areas],
+        "recurring_factors": [{"factor": f, "countries": n} for f, n in t.recurring_factors],
+    }
+
+
+@router.get("/planning/twinning", response=list[TwinOut])
+def twinning(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "a": o.a.ref,
+            "b": o.b.ref,
+            "a_organisation": o.a.organisation,
+            "b_organisation": o.b.organisation,
+            "a_title": o.a.title,
+            "b_title": o.b.title,
+            "score": o.candidate.score,
+            "why": o.candidate.why,
+            "linked": o.linked,
+        }
+        for o in selectors.twinning_opportunities(request.user)
+    ]
+
+
+@router.post("/planning/twinning/links", response={201: LinkOut})
+def link(request: HttpRequest, payload: LinkIn) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    created = services.twinning_link(
+        actor=user, a_ref=payload.a_ref, b_ref=payload.b_ref, note=payload.note
+    )
+    return 201, {
+        "id": created.pk,
+        "a_ref": created.a_ref,
+        "b_ref": created.b_ref,
+        "tlp": created.tlp,
+    }

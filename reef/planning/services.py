@@ -1,0 +1,1156 @@
+"""Every write of planning: keyword-only, typed, transactional, validated, audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action as Act
+from reef.core.access import can, scope_for
+from reef.core.audit import audit_append
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.tlp import TLP, stricter
+from reef.directory.models import Country, Grouping, Organisation
+from reef.planning import prioritise, rollup, sustainability
+from reef.planning.models import (
+    Action,
+    Area,
+    Commitment,
+    CommitmentEvent,
+    Milestone,
+    Need,
+    Plan,
+    PriorityChange,
+    Risk,
+    RiskCategory,
+    TwinningLink,
+)
+from reef.planning.reference import (
+    CCSCAP_AREAS,
+    CURRENCIES,
+    DEFAULT_TAXONOMY,
+    area_for,
+)
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _text(value: str, field: str, *, required: bool = True, limit: int = 300) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"The {field.replace('_', ' ')} is required.", field=field)
+    if len(value) > limit:
+        raise ServiceError(
+            f"The {field.replace('_', ' ')} is too long (at most {limit}).", field=field
+        )
+    return value
+
+
+def _tlp(value: str) -> str:
+    if value not in TLP.values:
+        raise ServiceError(f"Unknown TLP label {value!r}.", field="tlp")
+    return value
+
+
+def _currency(value: str, plan: Plan | None = None, field: str = "currency") -> str:
+    code = (value or "").strip().upper()
+    known = set(CURRENCIES) | set((plan.rates or {}) if plan else {})
+    if code not in known:
+        raise ServiceError(
+            f"Unknown currency {value!r}; use one of {', '.join(sorted(known))}.", field=field
+        )
+    return code
+
+
+def _money(value: Decimal | str | int | None, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(f"The {field} must be a number.", field=field) from None
+    if not amount.is_finite() or amount < 0:
+        raise ServiceError(f"The {field} must be zero or more.", field=field)
+    if amount >= Decimal("1e12"):
+        raise ServiceError(f"The {field} is too large.", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _rating(value: int, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ServiceError(f"The {field} must be a whole number from 1 to 5.", field=field)
+    return value
+
+
+def _dates(start: date | None, end: date | None, *, required: bool = True) -> None:
+    if required and (start is None or end is None):
+        raise ServiceError("A start and an end date are required.", field="start")
+    if start is not None and end is not None and end < start:
+        raise ServiceError("The end date is before the start date.", field="end")
+
+
+def _copy_label(target: Any, source: Any, tlp: str | None = None) -> None:
+    target.tlp = _tlp(tlp) if tlp else source.tlp
+    target.owner_country_id = source.owner_country_id
+    target.owner_organisation_id = source.owner_organisation_id
+
+
+def _copy_shares(target: Any, source: Any) -> None:
+    """Give a child record the explicit shares of its parent (after it is saved)."""
+    orgs = list(source.shared_with_organisations.values_list("pk", flat=True))
+    countries = list(source.shared_with_countries.values_list("pk", flat=True))
+    if orgs:
+        target.shared_with_organisations.set(orgs)
+    if countries:
+        target.shared_with_countries.set(countries)
+
+
+def _bump(obj: Any) -> None:
+    obj.version += 1
+
+
+def plan_may_edit(actor: Any, plan: Plan) -> bool:
+    """Editors of the country (national) or of the owning organisation, and the
+    coordinators of the grouping (regional)."""
+    scope = scope_for(actor)
+    if plan.is_regional:
+        return scope.can_in_organisation(plan.organisation_id, Act.EDIT) or (
+            plan.grouping_id is not None and plan.grouping_id in scope.groupings
+        )
+    return scope.can_in_country(plan.country_id, Act.EDIT)
+
+
+def plan_may_manage(actor: Any, plan: Plan) -> bool:
+    """The beneficiary: the country's managers (its focal point), or for a regional
+    plan the owning organisation's managers and the grouping's coordinators."""
+    scope = scope_for(actor)
+    if plan.is_regional:
+        return scope.can_in_organisation(plan.organisation_id, Act.MANAGE) or (
+            plan.grouping_id is not None and plan.grouping_id in scope.groupings
+        )
+    return scope.can_in_country(plan.country_id, Act.MANAGE)
+
+
+def _require_edit(actor: Any, plan: Plan) -> None:
+    if not can(actor, plan, Act.VIEW):
+        raise ServiceError("Not found.", code="not_found")
+    if not plan_may_edit(actor, plan):
+        raise PermissionDenied("Only editors of the plan's country or organisation may do this.")
+
+
+def _require_manage(actor: Any, plan: Plan) -> None:
+    if not can(actor, plan, Act.VIEW):
+        raise ServiceError("Not found.", code="not_found")
+    if not plan_may_manage(actor, plan):
+        raise PermissionDenied(
+            "Only the beneficiary state's focal point (a manager of the country) may do this."
+        )
+
+
+# --- areas ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def area_ensure_defaults(*, actor: User | None = None) -> int:
+    """Create the CCSCAP's six areas if missing. Returns how many were created."""
+    created = 0
+    for position, (key, name, description) in enumerate(CCSCAP_AREAS, start=1):
+        _, was_created = Area.objects.get_or_create(
+            taxonomy=DEFAULT_TAXONOMY,
+            key=key,
+            defaults={
+                "name": name,
+                "description": description,
+                "position": position,
+                "tlp": TLP.CLEAR,
+            },
+        )
+        created += int(was_created)
+    if created:
+        audit_append(action="area_defaults", actor=actor, detail={"created": created})
+    return created
+
+
+@transaction.atomic
+def area_create(
+    *,
+    actor: User,
+    taxonomy: str,
+    key: str,
+    name: str,
+    description: str = "",
+    position: int = 0,
+) -> Area:
+    """A new area in a taxonomy; only coordinators of a grouping may extend the taxonomy."""
+    if not scope_for(actor).is_coordinator:
+        raise PermissionDenied("Only regional coordinators may change the area taxonomy.")
+    key = _text(key, "key", limit=50)
+    if Area.objects.filter(taxonomy=taxonomy, key=key).exists():
+        raise ServiceError(f"The area {key!r} exists in {taxonomy}.", field="key")
+    area: Area = Area.objects.create(
+        taxonomy=_text(taxonomy, "taxonomy", limit=50),
+        key=key,
+        name=_text(name, "name"),
+        description=description,
+        position=position,
+        tlp=TLP.CLEAR,
+    )
+    audit_append(action="area_create", actor=actor, obj=area)
+    return area
+
+
+def _area(plan: Plan, key: str) -> Area:
+    area: Area | None = Area.objects.filter(taxonomy=plan.taxonomy, key=key).first()
+    if area is None:
+        raise ServiceError(f"Unknown area {key!r} in the {plan.taxonomy} taxonomy.", field="area")
+    return area
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: User | None,
+    title: str,
+    cycle: str,
+    country: Country | None = None,
+    grouping: Grouping | None = None,
+    organisation: Organisation | None = None,
+    tlp: str = TLP.AMBER,
+    currency: str = "USD",
+    start: date | None = None,
+    end: date | None = None,
+    weights: dict[str, Decimal] | None = None,
+    system: bool = False,
+) -> Plan:
+    """A national plan (a country) or a regional plan (an organisation and a grouping).
+
+    `system=True` is for the demo and imports run by the platform itself.
+    """
+    title = _text(title, "title", limit=200)
+    cycle = _text(cycle, "cycle", limit=20)
+    _tlp(tlp)
+    currency = _currency(currency)
+    _dates(start, end, required=False)
+    if (country is None) == (organisation is None):
+        raise ServiceError(
+            "A plan belongs to a country (national) or an organisation (regional).", field="country"
+        )
+    scope = scope_for(actor)
+    if country is not None:
+        if not system and not scope.can_in_country(country.pk, Act.MANAGE):
+            raise PermissionDenied("Only the country's managers may create its national plan.")
+        if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
+            raise ServiceError(f"{country.name} already has a plan for {cycle}.", field="cycle")
+        plan = Plan(kind=Plan.Kind.NATIONAL, country=country, owner_country=country)
+    elif organisation is not None:
+        if grouping is None:
+            raise ServiceError("A regional plan covers a grouping.", field="grouping")
+        if not system and not (
+            scope.can_in_organisation(organisation.pk, Act.EDIT) and grouping.pk in scope.groupings
+        ):
+            raise PermissionDenied(
+                "Only coordinators of the grouping who edit for the organisation may create "
+                "a regional plan."
+            )
+        plan = Plan(
+            kind=Plan.Kind.REGIONAL,
+            organisation=organisation,
+            grouping=grouping,
+            owner_organisation=organisation,
+        )
+    else:
+        raise ServiceError("A plan needs a country or an organisation.", field="country")
+    plan.title, plan.cycle, plan.tlp, plan.currency = title, cycle, tlp, currency
+    plan.start, plan.end = start, end
+    if weights:
+        _apply_weights(plan, weights)
+    plan.save()
+    area_ensure_defaults(actor=actor)
+    audit_append(action="plan_create", actor=actor, obj=plan)
+    return plan
+
+
+def _apply_weights(plan: Plan, weights: dict[str, Any]) -> prioritise.Weights:
+    try:
+        parsed = prioritise.Weights.from_mapping({k: Decimal(str(v)) for k, v in weights.items()})
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        raise ServiceError(f"Invalid weights: {exc}.", field="weights") from None
+    if any(Decimal(str(v)) > 100 for v in weights.values()):
+        raise ServiceError("Each weight must be at most 100.", field="weights")
+    plan.weight_impact = Decimal(str(weights["impact"]))
+    plan.weight_urgency = Decimal(str(weights["urgency"]))
+    plan.weight_feasibility = Decimal(str(weights["feasibility"]))
+    plan.weight_cost = Decimal(str(weights["cost"]))
+    return parsed
+
+
+@transaction.atomic
+def plan_set_weights(*, actor: User, plan: Plan, weights: dict[str, Any], reason: str = "") -> Plan:
+    _require_manage(actor, plan)
+    _apply_weights(plan, weights)
+    _bump(plan)
+    plan.save()
+    _record_change(
+        actor=actor,
+        plan=plan,
+        kind=PriorityChange.Kind.WEIGHTS,
+        reason=reason or "weights changed",
+        before=_order(plan),
+        after=_order(plan),
+    )
+    audit_append(
+        action="plan_set_weights",
+        actor=actor,
+        obj=plan,
+        detail={k: str(v) for k, v in plan.weights.items()},
+    )
+    return plan
+
+
+# --- needs ---------------------------------------------------------------------------
+
+
+def _next_position(plan: Plan) -> int:
+    top = plan.needs.aggregate(m=Max("position"))["m"]
+    return int(top or 0) + 1
+
+
+@transaction.atomic
+def need_create(
+    *,
+    actor: User | None,
+    plan: Plan,
+    area: str,
+    title: str,
+    description: str = "",
+    cost_amount: Decimal | str | None = None,
+    cost_currency: str = "USD",
+    impact: int = 3,
+    urgency: int = 3,
+    feasibility: int = 3,
+    cost_rating: int = 3,
+    tlp: str | None = None,
+    shared_with: list[Organisation] | None = None,
+    source: str = Need.Source.MANUAL,
+    framework: str = "",
+    factor_key: str = "",
+    aspect_key: str = "",
+    missing_indicators: list[str] | None = None,
+    assessment_ref: int | None = None,
+    system: bool = False,
+) -> Need:
+    """A need entered by hand (or from a gap, see `need_create_from_gap`)."""
+    if not system:
+        _require_edit(actor, plan)
+    need = Need(
+        plan=plan,
+        country_id=plan.country_id,
+        area=_area(plan, area),
+        title=_text(title, "title"),
+        description=_text(description, "description", required=False, limit=5000),
+        source=source,
+        framework=framework[:80],
+        factor_key=factor_key[:120],
+        aspect_key=aspect_key[:120],
+        missing_indicators=[str(k)[:120] for k in (missing_indicators or [])],
+        assessment_ref=assessment_ref,
+        cost_amount=_money(cost_amount, "estimated cost"),
+        cost_currency=_currency(cost_currency, plan, "cost_currency"),
+        impact=_rating(impact, "impact"),
+        urgency=_rating(urgency, "urgency"),
+        feasibility=_rating(feasibility, "feasibility"),
+        cost_rating=_rating(cost_rating, "cost_rating"),
+        position=_next_position(plan),
+    )
+    _copy_label(need, plan, tlp)
+    need.score = _score(plan, need)
+    need.save()
+    _copy_shares(need, plan)
+    if shared_with:
+        need.shared_with_organisations.add(*shared_with)
+    audit_append(
+        action="need_create", actor=actor, obj=need, detail={"plan": plan.pk, "source": source}
+    )
+    return need
+
+
+def _latest_national_plan(country: Country) -> Plan | None:
+    return (
+        Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country)
+        .order_by("-cycle", "-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def need_create_from_gap(
+    *,
+    actor: User | None,
+    country: Country,
+    gap: dict[str, Any],
+    framework: str,
+    assessment_id: int | None,
+    plan: Plan | None = None,
+    area: str | None = None,
+    tlp: str | None = None,
+    cost_amount: Decimal | str | None = None,
+    cost_currency: str = "USD",
+    system: bool = False,
+) -> Need:
+    """A need from an assessment's gap.
+
+    `gap` carries at least a factor key (`factor_key` or `factor`) and may carry
+    `aspect_key`/`aspect`, `missing`/`missing_indicators` (indicator keys), a
+    `title`, a `description`/`summary` and an `area`. The need goes into `plan`, else
+    the country's latest national plan (one is created for the current year when the
+    country has none). The area is taken from `area`, the gap, or guessed from the
+    factor's words (and can be corrected later).
+    """
+    factor = str(gap.get("factor_key") or gap.get("factor") or "").strip()
+    if not factor:
+        raise ServiceError("The gap names no framework factor.", field="gap")
+    aspect = str(gap.get("aspect_key") or gap.get("aspect") or "").strip()
+    missing = gap.get("missing_indicators", gap.get("missing", [])) or []
+    if not isinstance(missing, list):
+        raise ServiceError("The gap's missing indicators must be a list of keys.", field="gap")
+    title = str(gap.get("title") or gap.get("factor_name") or "").strip() or (
+        f"Close the gap in {factor}" + (f" ({aspect})" if aspect else "")
+    )
+    description = str(gap.get("description") or gap.get("summary") or "")
+    if plan is None:
+        plan = _latest_national_plan(country)
+    if plan is None:
+        year = timezone.now().year
+        plan = plan_create(
+            actor=actor,
+            country=country,
+            title=f"National cyber security plan of {country.name}",
+            cycle=f"{year}-{year + 2}",
+            system=True,
+        )
+    elif plan.country_id != country.pk:
+        raise ServiceError("The plan is not the country's plan.", field="plan")
+    area_key = (
+        area
+        or str(gap.get("area") or "")
+        or area_for(factor, aspect, title, str(gap.get("dimension") or ""))
+    )
+    return need_create(
+        actor=actor,
+        plan=plan,
+        area=area_key,
+        title=title[:300],
+        description=description,
+        source=Need.Source.GAP,
+        framework=framework,
+        factor_key=factor,
+        aspect_key=aspect,
+        missing_indicators=[str(m) for m in missing],
+        assessment_ref=assessment_id,
+        tlp=tlp,
+        cost_amount=cost_amount,
+        cost_currency=cost_currency,
+        system=system,
+    )
+
+
+@transaction.atomic
+def need_update(
+    *,
+    actor: User,
+    need: Need,
+    area: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    cost_amount: Decimal | str | None = None,
+    cost_currency: str | None = None,
+    version: int | None = None,
+) -> Need:
+    from reef.core.errors import Conflict
+
+    _require_edit(actor, need.plan)
+    if version is not None and version != need.version:
+        raise Conflict()
+    if area is not None:
+        need.area = _area(need.plan, area)
+    if title is not None:
+        need.title = _text(title, "title")
+    if description is not None:
+        need.description = _text(description, "description", required=False, limit=5000)
+    if cost_amount is not None:
+        need.cost_amount = _money(cost_amount, "estimated cost")
+    if cost_currency is not None:
+        need.cost_currency = _currency(cost_currency, need.plan, "cost_currency")
+    _bump(need)
+    need.save()
+    audit_append(action="need_update", actor=actor, obj=need)
+    return need
+
+
+@transaction.atomic
+def need_rate(
+    *, actor: User, need: Need, impact: int, urgency: int, feasibility: int, cost_rating: int
+) -> Need:
+    """Rate a need on the four criteria; its score follows the plan's weights."""
+    _require_edit(actor, need.plan)
+    need.impact = _rating(impact, "impact")
+    need.urgency = _rating(urgency, "urgency")
+    need.feasibility = _rating(feasibility, "feasibility")
+    need.cost_rating = _rating(cost_rating, "cost_rating")
+    need.score = _score(need.plan, need)
+    _bump(need)
+    need.save()
+    audit_append(
+        action="need_rate",
+        actor=actor,
+        obj=need,
+        detail={
+            "impact": impact,
+            "urgency": urgency,
+            "feasibility": feasibility,
+            "cost": cost_rating,
+        },
+    )
+    return need
+
+
+# --- priorities ----------------------------------------------------------------------
+
+
+def _weights(plan: Plan) -> prioritise.Weights:
+    return prioritise.Weights.from_mapping(plan.weights)
+
+
+def _rating_of(need: Need) -> prioritise.NeedRating:
+    return prioritise.NeedRating(
+        str(need.pk), need.impact, need.urgency, need.feasibility, need.cost_rating
+    )
+
+
+def _score(plan: Plan, need: Need) -> Decimal:
+    exact = prioritise.score_need(
+        prioritise.NeedRating("new", need.impact, need.urgency, need.feasibility, need.cost_rating),
+        _weights(plan),
+    )
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"))
+
+
+def _order(plan: Plan) -> list[str]:
+    return [str(pk) for pk in plan.needs.order_by("position", "id").values_list("pk", flat=True)]
+
+
+def _record_change(
+    *, actor: Any, plan: Plan, kind: str, reason: str, before: list[str], after: list[str]
+) -> PriorityChange:
+    diff = prioritise.diff_orderings(before, after)
+    change = PriorityChange(
+        plan=plan,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(getattr(actor, "email", "") or "")[:254],
+        reason=reason,
+        before=before,
+        after=after,
+        moves=[
+            {"need": m.need_id, "kind": m.kind.value, "from": m.from_position, "to": m.to_position}
+            for m in diff.moves
+        ],
+    )
+    _copy_label(change, plan)
+    change.save()
+    return change
+
+
+def _apply_order(plan: Plan, order: list[str]) -> None:
+    needs = {str(n.pk): n for n in plan.needs.all()}
+    for position, need_id in enumerate(order, start=1):
+        need = needs[need_id]
+        if need.position != position:
+            need.position = position
+            need.save(update_fields=["position", "updated_at"])
+
+
+@transaction.atomic
+def plan_prioritise(*, actor: User, plan: Plan, reason: str = "") -> PriorityChange:
+    """Order the plan's needs by weighted score (impact, urgency, feasibility, cost)."""
+    _require_edit(actor, plan)
+    needs = list(plan.needs.all())
+    before = _order(plan)
+    ranked = prioritise.rank_needs([_rating_of(n) for n in needs], _weights(plan))
+    by_id = {str(n.pk): n for n in needs}
+    for item in ranked:
+        need = by_id[item.need_id]
+        need.score = item.score
+        need.position = item.position
+        need.save(update_fields=["score", "position", "updated_at"])
+    after = [r.need_id for r in ranked]
+    change = _record_change(
+        actor=actor,
+        plan=plan,
+        kind=PriorityChange.Kind.SCORED,
+        reason=reason or "ordered by weighted score",
+        before=before,
+        after=after,
+    )
+    _unconfirm(plan)
+    audit_append(action="plan_prioritise", actor=actor, obj=plan, detail={"order": after})
+    return change
+
+
+def _unconfirm(plan: Plan) -> None:
+    if plan.priorities_confirmed_at is not None:
+        plan.priorities_confirmed_at = None
+        plan.priorities_confirmed_by = None
+        plan.save(
+            update_fields=["priorities_confirmed_at", "priorities_confirmed_by", "updated_at"]
+        )
+
+
+@transaction.atomic
+def plan_reorder(
+    *, actor: User, plan: Plan, order: Sequence[int | str], reason: str
+) -> PriorityChange:
+    """The focal point puts the needs in the state's order, saying why."""
+    _require_manage(actor, plan)
+    reason = _text(reason, "reason", limit=2000)
+    wanted = [str(x) for x in order]
+    before = _order(plan)
+    if sorted(wanted) != sorted(before) or len(set(wanted)) != len(wanted):
+        raise ServiceError(
+            "The new order must list each of the plan's needs exactly once.", field="order"
+        )
+    if wanted == before:
+        raise ServiceError("The order has not changed.", field="order")
+    _apply_order(plan, wanted)
+    change = _record_change(
+        actor=actor,
+        plan=plan,
+        kind=PriorityChange.Kind.REORDERED,
+        reason=reason,
+        before=before,
+        after=wanted,
+    )
+    _unconfirm(plan)
+    audit_append(
+        action="plan_reorder",
+        actor=actor,
+        obj=plan,
+        detail={"order": wanted, "reason": reason[:200]},
+    )
+    return change
+
+
+@transaction.atomic
+def need_move(*, actor: User, need: Need, to_position: int, reason: str) -> PriorityChange:
+    """Move one need to a position (1-based) in its plan's order."""
+    order = _order(need.plan)
+    if not 1 <= to_position <= len(order):
+        raise ServiceError(f"The position must be between 1 and {len(order)}.", field="position")
+    order.remove(str(need.pk))
+    order.insert(to_position - 1, str(need.pk))
+    return plan_reorder(actor=actor, plan=need.plan, order=list(order), reason=reason)
+
+
+@transaction.atomic
+def plan_confirm_priorities(*, actor: User, plan: Plan, reason: str = "") -> PriorityChange:
+    """The beneficiary state agrees the order of priorities."""
+    _require_manage(actor, plan)
+    if not plan.needs.exists():
+        raise ServiceError("A plan without needs has no priorities to confirm.")
+    order = _order(plan)
+    plan.priorities_confirmed_at = timezone.now()
+    plan.priorities_confirmed_by = actor
+    _bump(plan)
+    plan.save()
+    change = _record_change(
+        actor=actor,
+        plan=plan,
+        kind=PriorityChange.Kind.CONFIRMED,
+        reason=reason or "priorities agreed",
+        before=order,
+        after=order,
+    )
+    audit_append(action="plan_confirm_priorities", actor=actor, obj=plan, detail={"order": order})
+    return change
+
+
+# --- actions and milestones ----------------------------------------------------------
+
+
+def _profile(action: Action) -> sustainability.SustainabilityProfile:
+    return sustainability.SustainabilityProfile(
+        delivery=sustainability.Delivery(action.delivery),
+        is_training=action.is_training,
+        train_the_trainer=action.train_the_trainer,
+        curriculum_integration=action.curriculum_integration,
+        local_ownership=action.local_ownership,
+        post_donor_funding=action.post_donor_funding,
+    )
+
+
+def action_assessment(action: Action) -> sustainability.SustainabilityAssessment:
+    return sustainability.assess(_profile(action))
+
+
+def _refresh_sustainability(action: Action) -> None:
+    result = action_assessment(action)
+    action.drive_by_training = result.drive_by_training
+    action.sustainability_score = result.score
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User | None,
+    need: Need,
+    title: str,
+    start: date,
+    end: date,
+    description: str = "",
+    lead_organisation: Organisation | None = None,
+    budget_amount: Decimal | str | None = None,
+    budget_currency: str = "USD",
+    status: str = Action.Status.PLANNED,
+    progress: int = 0,
+    delivery: str = Action.Delivery.RECURRING,
+    is_training: bool = False,
+    train_the_trainer: bool = False,
+    curriculum_integration: bool = False,
+    local_ownership: bool = False,
+    post_donor_funding: bool = False,
+    tlp: str | None = None,
+    system: bool = False,
+) -> Action:
+    """An action under a need, with its owner organisation and sustainability profile."""
+    plan = need.plan
+    if not system:
+        _require_edit(actor, plan)
+    _dates(start, end)
+    if status not in Action.Status.values:
+        raise ServiceError(f"Unknown status {status!r}.", field="status")
+    if delivery not in Action.Delivery.values:
+        raise ServiceError(f"Unknown delivery {delivery!r}.", field="delivery")
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ServiceError("Progress is a whole percentage from 0 to 100.", field="progress")
+    action = Action(
+        need=need,
+        plan=plan,
+        title=_text(title, "title"),
+        description=_text(description, "description", required=False, limit=5000),
+        lead_organisation=lead_organisation,
+        start=start,
+        end=end,
+        budget_amount=_money(budget_amount, "budget"),
+        budget_currency=_currency(budget_currency, plan, "budget_currency"),
+        status=status,
+        progress=progress,
+        delivery=delivery,
+        is_training=is_training,
+        train_the_trainer=train_the_trainer,
+        curriculum_integration=curriculum_integration,
+        local_ownership=local_ownership,
+        post_donor_funding=post_donor_funding,
+    )
+    _copy_label(action, need, tlp)
+    _refresh_sustainability(action)
+    action.save()
+    _copy_shares(action, need)
+    audit_append(
+        action="action_create",
+        actor=actor,
+        obj=action,
+        detail={"need": need.pk, "drive_by_training": action.drive_by_training},
+    )
+    return action
+
+
+@transaction.atomic
+def action_report_progress(
+    *, actor: User, action: Action, status: str, progress: int, note: str = ""
+) -> Action:
+    """Status and progress, reported by the plan's editors or the owner organisation."""
+    if not can(actor, action, Act.VIEW):
+        raise ServiceError("Not found.", code="not_found")
+    if not (
+        plan_may_edit(actor, action.plan)
+        or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
+    ):
+        raise PermissionDenied("Only the plan's editors or the owner organisation may report.")
+    if status not in Action.Status.values:
+        raise ServiceError(f"Unknown status {status!r}.", field="status")
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ServiceError("Progress is a whole percentage from 0 to 100.", field="progress")
+    action.status, action.progress = status, progress
+    _bump(action)
+    action.save()
+    audit_append(
+        action="action_report_progress",
+        actor=actor,
+        obj=action,
+        detail={"status": status, "progress": progress, "note": note[:200]},
+    )
+    return action
+
+
+@transaction.atomic
+def action_set_sustainability(
+    *,
+    actor: User,
+    action: Action,
+    delivery: str,
+    is_training: bool,
+    train_the_trainer: bool,
+    curriculum_integration: bool,
+    local_ownership: bool,
+    post_donor_funding: bool,
+) -> Action:
+    _require_edit(actor, action.plan)
+    if delivery not in Action.Delivery.values:
+        raise ServiceError(f"Unknown delivery {delivery!r}.", field="delivery")
+    action.delivery = delivery
+    action.is_training = is_training
+    action.train_the_trainer = train_the_trainer
+    action.curriculum_integration = curriculum_integration
+    action.local_ownership = local_ownership
+    action.post_donor_funding = post_donor_funding
+    _refresh_sustainability(action)
+    _bump(action)
+    action.save()
+    audit_append(
+        action="action_set_sustainability",
+        actor=actor,
+        obj=action,
+        detail={"drive_by_training": action.drive_by_training},
+    )
+    return action
+
+
+@transaction.atomic
+def milestone_create(
+    *, actor: User | None, action: Action, title: str, due: date, system: bool = False
+) -> Milestone:
+    if not system:
+        if not can(actor, action, Act.VIEW):
+            raise ServiceError("Not found.", code="not_found")
+        if not (
+            plan_may_edit(actor, action.plan)
+            or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
+        ):
+            raise PermissionDenied(
+                "Only the plan's editors or the owner organisation may add milestones."
+            )
+    milestone = Milestone(action=action, title=_text(title, "title"), due=due)
+    _copy_label(milestone, action)
+    milestone.save()
+    _copy_shares(milestone, action)
+    audit_append(action="milestone_create", actor=actor, obj=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, actor: User, milestone: Milestone, done_on: date) -> Milestone:
+    action = milestone.action
+    if not (
+        plan_may_edit(actor, action.plan)
+        or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
+    ):
+        raise PermissionDenied("Only the plan's editors or the owner organisation may do this.")
+    milestone.done_on = done_on
+    _bump(milestone)
+    milestone.save()
+    audit_append(action="milestone_complete", actor=actor, obj=milestone)
+    return milestone
+
+
+# --- commitments ---------------------------------------------------------------------
+
+_DATE_FIELD = {
+    Commitment.Status.ACCEPTED: "accepted_on",
+    Commitment.Status.DELIVERED: "delivered_on",
+    Commitment.Status.VERIFIED: "verified_on",
+    Commitment.Status.WITHDRAWN: "withdrawn_on",
+}
+
+
+def _event(
+    commitment: Commitment, *, actor: Any, from_status: str, to_status: str, on: date, note: str
+) -> CommitmentEvent:
+    event = CommitmentEvent(
+        commitment=commitment,
+        from_status=from_status,
+        to_status=to_status,
+        on=on,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note[:2000],
+    )
+    _copy_label(event, commitment)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def commitment_offer(
+    *,
+    actor: User | None,
+    need: Need,
+    organisation: Organisation,
+    kind: str = Commitment.Kind.MONEY,
+    amount: Decimal | str | None = None,
+    currency: str = "USD",
+    description: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    action: Action | None = None,
+    tlp: str | None = None,
+    on: date | None = None,
+    system: bool = False,
+) -> Commitment:
+    """An organisation pledges money, people or in-kind support to a need it may see."""
+    if not system:
+        if not can(actor, need, Act.VIEW):
+            raise ServiceError("Not found.", code="not_found")
+        if not scope_for(actor).can_in_organisation(organisation.pk, Act.EDIT):
+            raise PermissionDenied("Only editors of the pledging organisation may offer for it.")
+    if kind not in Commitment.Kind.values:
+        raise ServiceError(f"Unknown kind {kind!r}.", field="kind")
+    money = _money(amount, "amount")
+    if kind == Commitment.Kind.MONEY and not money:
+        raise ServiceError("A money commitment needs an amount above zero.", field="amount")
+    _dates(start, end, required=False)
+    if action is not None and action.need_id != need.pk:
+        raise ServiceError("The action belongs to another need.", field="action")
+    commitment = Commitment(
+        need=need,
+        action=action,
+        organisation=organisation,
+        kind=kind,
+        amount=money,
+        currency=_currency(currency, need.plan),
+        description=_text(description, "description", required=False, limit=5000),
+        start=start,
+        end=end,
+        status=Commitment.Status.OFFERED,
+        offered_on=on or timezone.localdate(),
+    )
+    _copy_label(commitment, need, tlp)
+    commitment.save()
+    _copy_shares(commitment, need)
+    _event(
+        commitment,
+        actor=actor,
+        from_status="",
+        to_status=Commitment.Status.OFFERED,
+        on=commitment.offered_on or timezone.localdate(),
+        note="",
+    )
+    audit_append(
+        action="commitment_offer",
+        actor=actor,
+        obj=commitment,
+        detail={
+            "need": need.pk,
+            "organisation": organisation.slug,
+            "amount": str(money) if money is not None else None,
+            "currency": commitment.currency,
+        },
+    )
+    return commitment
+
+
+def commitment_sides(actor: Any, commitment: Commitment) -> set[rollup.ActorSide]:
+    """Which sides of a commitment the actor speaks for."""
+    sides: set[rollup.ActorSide] = set()
+    if scope_for(actor).can_in_organisation(commitment.organisation_id, Act.EDIT):
+        sides.add(rollup.ActorSide.PLEDGER)
+    if plan_may_manage(actor, commitment.need.plan):
+        sides.add(rollup.ActorSide.BENEFICIARY)
+    return sides
+
+
+def commitment_next_steps(actor: Any, commitment: Commitment) -> list[str]:
+    """The statuses the actor may move the commitment to now."""
+    targets: list[str] = []
+    for side in sorted(commitment_sides(actor, commitment)):
+        for target in rollup.allowed_targets(commitment.status, side):
+            if target.value not in targets:
+                targets.append(target.value)
+    return targets
+
+
+@transaction.atomic
+def commitment_transition(
+    *,
+    actor: User | None,
+    commitment: Commitment,
+    to: str,
+    note: str = "",
+    on: date | None = None,
+    system: bool = False,
+) -> Commitment:
+    """Move a commitment through offered -> accepted -> in progress -> delivered -> verified
+    (or withdrawn). The beneficiary state accepts and verifies; the pledger starts and
+    delivers; either may withdraw before delivery."""
+    if not system and not can(actor, commitment, Act.VIEW):
+        raise ServiceError("Not found.", code="not_found")
+    current = commitment.status
+    if system:
+        sides = {rollup.ActorSide.PLEDGER, rollup.ActorSide.BENEFICIARY}
+    else:
+        sides = commitment_sides(actor, commitment)
+    if not sides:
+        raise PermissionDenied(
+            "Only editors of the pledging organisation or the beneficiary state's focal point "
+            "may change this commitment."
+        )
+    last_error: rollup.IllegalTransition | None = None
+    for side in sorted(sides):
+        try:
+            rollup.check_transition(current, to, side)
+        except rollup.TransitionNotPermitted as exc:
+            last_error = exc
+            continue
+        except rollup.IllegalTransition as exc:
+            raise ServiceError(str(exc).capitalize() + ".", field="status") from None
+        last_error = None
+        break
+    if last_error is not None:
+        raise PermissionDenied(str(last_error).capitalize() + ".")
+    when = on or timezone.localdate()
+    commitment.status = to
+    field = _DATE_FIELD.get(Commitment.Status(to))
+    if field:
+        setattr(commitment, field, when)
+    _bump(commitment)
+    commitment.save()
+    _event(commitment, actor=actor, from_status=current, to_status=to, on=when, note=note)
+    audit_append(
+        action="commitment_transition",
+        actor=actor,
+        obj=commitment,
+        detail={"from": current, "to": to, "note": note[:200]},
+    )
+    return commitment
+
+
+# --- risks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    actor: User | None,
+    plan: Plan,
+    category: str,
+    description: str,
+    likelihood: int,
+    impact: int,
+    risk_owner: str = "",
+    mitigation: str = "",
+    review_on: date | None = None,
+    system: bool = False,
+) -> Risk:
+    if not system:
+        _require_edit(actor, plan)
+    if category not in RiskCategory.values:
+        raise ServiceError(f"Unknown risk category {category!r}.", field="category")
+    risk = Risk(
+        plan=plan,
+        category=category,
+        description=_text(description, "description", limit=5000),
+        likelihood=_rating(likelihood, "likelihood"),
+        impact=_rating(impact, "impact"),
+        risk_owner=_text(risk_owner, "risk_owner", required=False, limit=200),
+        mitigation=_text(mitigation, "mitigation", required=False, limit=5000),
+        review_on=review_on,
+    )
+    _copy_label(risk, plan)
+    risk.save()
+    _copy_shares(risk, plan)
+    audit_append(action="risk_create", actor=actor, obj=risk)
+    return risk
+
+
+@transaction.atomic
+def risk_update(
+    *,
+    actor: User,
+    risk: Risk,
+    likelihood: int,
+    impact: int,
+    mitigation: str,
+    review_on: date | None,
+) -> Risk:
+    _require_edit(actor, risk.plan)
+    risk.likelihood = _rating(likelihood, "likelihood")
+    risk.impact = _rating(impact, "impact")
+    risk.mitigation = _text(mitigation, "mitigation", required=False, limit=5000)
+    risk.review_on = review_on
+    _bump(risk)
+    risk.save()
+    audit_append(action="risk_update", actor=actor, obj=risk)
+    return risk
+
+
+# --- twinning ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> TwinningLink:
+    """Link two efforts found by the twinning detector (refs as 'action:ID'/'commitment:ID').
+
+    The actor must see both and edit for one of the two organisations, or be a manager
+    of the country or a coordinator of its region.
+    """
+    from reef.planning import selectors
+
+    if a_ref == b_ref:
+        raise ServiceError("An effort cannot be twinned with itself.", field="b_ref")
+    a_ref, b_ref = sorted([a_ref, b_ref])
+    a = selectors.effort_get(actor, a_ref)
+    b = selectors.effort_get(actor, b_ref)
+    if a.organisation_id == b.organisation_id:
+        raise ServiceError("Both efforts are by the same organisation.", field="b_ref")
+    scope = scope_for(actor)
+    allowed = (
+        scope.can_in_organisation(a.organisation_id, Act.EDIT)
+        or scope.can_in_organisation(b.organisation_id, Act.EDIT)
+        or scope.can_in_country(a.country_id, Act.MANAGE)
+        or scope.coordinates_country(a.country_id)
+    )
+    if not allowed:
+        raise PermissionDenied(
+            "Only the organisations involved, the country's managers or the "
+            "region's coordinators may link these efforts."
+        )
+    if TwinningLink.objects.filter(a_ref=a_ref, b_ref=b_ref).exists():
+        raise ServiceError("These efforts are already linked.", field="b_ref")
+    candidates = selectors.twinning_score(a, b)
+    link = TwinningLink(
+        a_ref=a_ref,
+        b_ref=b_ref,
+        a_title=a.title[:300],
+        b_title=b.title[:300],
+        a_organisation_id=a.organisation_id,
+        b_organisation_id=b.organisation_id,
+        country_id=a.country_id,
+        score=Decimal(str(candidates[0])) if candidates else Decimal(0),
+        why=candidates[1] if candidates else "",
+        note=_text(note, "note", required=False, limit=2000),
+        created_by=actor,
+        tlp=stricter(a.tlp, b.tlp),
+        owner_country_id=a.owner_country_id,
+        owner_organisation_id=a.owner_organisation_id,
+    )
+    link.save()
+    audit_append(action="twinning_link", actor=actor, obj=link, detail={"a": a_ref, "b": b_ref})
+    return link

@@ -1,0 +1,225 @@
+"""Exchange: IATI 2.03 export validated against the shipped schema, JSON and CSV round trips,
+and the `plan` command."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import date
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xmlschema
+from django.core.management import CommandError, call_command
+
+from reef.core.errors import ServiceError
+from reef.directory.models import Organisation
+from reef.planning import exchange, iati, services
+from reef.planning.models import Need, Plan
+
+pytestmark = pytest.mark.django_db
+
+# lxml has no type stubs here; its elements are used untyped.
+etree: Any = importlib.import_module("lxml.etree")
+
+
+@pytest.fixture
+def full_plan(
+    users: dict[str, Any], gd_plan: Plan, green_need: Need, amber_need: Need, oas: Organisation
+) -> Plan:
+    fp = users["focal_point"]
+    action = services.action_create(
+        actor=fp,
+        need=green_need,
+        title="=CSIRT set-up",
+        description="Tools, staff, process",
+        lead_organisation=oas,
+        start=date(2026, 3, 1),
+        end=date(2027, 8, 31),
+        budget_amount="120000",
+        is_training=True,
+        train_the_trainer=True,
+    )
+    services.milestone_create(actor=fp, action=action, title="Staff hired", due=date(2026, 6, 1))
+    services.risk_create(
+        actor=fp,
+        plan=gd_plan,
+        category="lack_of_capacity",
+        description="Trained staff leave",
+        likelihood=4,
+        impact=4,
+        risk_owner="Ministry of ICT",
+        mitigation="Retention plan",
+        review_on=date(2026, 12, 1),
+    )
+    c1 = services.commitment_offer(
+        actor=users["donor"],
+        need=green_need,
+        organisation=oas,
+        amount="100000",
+        action=action,
+        start=date(2026, 3, 1),
+        end=date(2027, 3, 1),
+    )
+    for step in ("accepted", "in_progress", "delivered"):
+        services.commitment_transition(actor=None, commitment=c1, to=step, system=True)
+    c2 = services.commitment_offer(
+        actor=None,
+        need=amber_need,
+        organisation=Organisation.objects.get(slug="coe"),
+        amount="40000",
+        currency="EUR",
+        system=True,
+    )
+    services.commitment_transition(actor=fp, commitment=c2, to="accepted")
+    services.commitment_offer(
+        actor=None,
+        need=amber_need,
+        organisation=Organisation.objects.get(slug="itu"),
+        kind="people",
+        description="Two experts",
+        system=True,
+    )
+    services.plan_prioritise(actor=fp, plan=gd_plan)
+    return gd_plan
+
+
+def test_iati_export_validates_against_the_schema(users: dict[str, Any], full_plan: Plan):
+    xml = exchange.plan_to_iati(users["focal_point"], full_plan)
+    assert iati.validate(xml) == []
+    xsd = xmlschema.XMLSchema(str(iati.SCHEMA_DIR / "iati-activities-schema.xsd"))
+    xsd.validate(xml.decode())
+    root = etree.fromstring(xml)
+    assert root.get("version") == "2.03"
+    activities = root.findall("iati-activity")
+    assert len(activities) == 2  # one for the action, one for the need's own commitments
+    assert {a.find("recipient-country").get("code") for a in activities} == {"GD"}
+    types = sorted(t.get("code") for t in root.iter("transaction-type"))
+    assert types == ["2", "2", "3"]  # two commitments accepted, one disbursement (delivered)
+
+
+def test_iati_export_follows_access(users: dict[str, Any], full_plan: Plan):
+    xml = exchange.plan_to_iati(users["donor"], full_plan)  # sees only the OAS commitment
+    root = etree.fromstring(xml)
+    assert len(root.findall("iati-activity")) == 1
+    assert iati.validate(xml) == []
+
+
+def _shape(data: dict[str, Any]) -> list[Any]:
+    return [
+        (
+            n["priority"],
+            n["area"],
+            n["title"],
+            n["cost"],
+            n["ratings"],
+            n["tlp"],
+            n["factor_key"],
+            [
+                (
+                    a["title"],
+                    a["lead_organisation"],
+                    a["start"],
+                    a["end"],
+                    a["budget"],
+                    a["sustainability"]["drive_by_training"],
+                    [m["title"] for m in a["milestones"]],
+                )
+                for a in n["actions"]
+            ],
+        )
+        for n in data["needs"]
+    ]
+
+
+def test_json_round_trip(users: dict[str, Any], full_plan: Plan):
+    fp = users["focal_point"]
+    data = json.loads(json.dumps(exchange.plan_to_dict(fp, full_plan)))
+    copy = exchange.plan_import(actor=fp, data=data, cycle="2029-2031")
+    again = exchange.plan_to_dict(fp, copy)
+    assert _shape(again) == _shape(data)
+    assert again["risks"] == data["risks"]
+    assert again["plan"]["weights"] == data["plan"]["weights"]
+    assert again["commitments"] == []  # commitments are offered again, not imported
+
+
+def test_csv_round_trip(users: dict[str, Any], full_plan: Plan):
+    fp = users["focal_point"]
+    text = exchange.plan_to_csv(fp, full_plan)
+    assert "'=CSIRT set-up" in text  # formula injection neutralised
+    copy = exchange.plan_import(actor=fp, data=exchange.csv_to_dict(text), cycle="2029-2031")
+    # CSV carries needs and actions (not milestones or risks).
+    original = [
+        (s[:7], [a[:6] for a in s[7]]) for s in _shape(exchange.plan_to_dict(fp, full_plan))
+    ]
+    imported = [(s[:7], [a[:6] for a in s[7]]) for s in _shape(exchange.plan_to_dict(fp, copy))]
+    assert imported == original
+    assert exchange.plan_to_csv(fp, copy).count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Not a Reef plan"),
+        ({"format": "reef-plan", "version": 9}, "version"),
+        ({"format": "reef-plan", "version": 1, "plan": {"country": "ZZ"}}, "Unknown country"),
+        (
+            {
+                "format": "reef-plan",
+                "version": 1,
+                "plan": {"country": "GD", "cycle": "2040", "title": "x"},
+                "needs": [{"area": "nowhere", "title": "x"}],
+            },
+            "Unknown area",
+        ),
+    ],
+)
+def test_import_refuses_bad_files_and_changes_nothing(
+    users: dict[str, Any], data: dict[str, Any], message: str
+):
+    count = Plan.objects.count()
+    with pytest.raises(ServiceError, match=message):
+        exchange.plan_import(actor=users["focal_point"], data=data)
+    assert Plan.objects.count() == count
+
+
+def test_import_needs_the_country_manager(users: dict[str, Any], full_plan: Plan):
+    from reef.core.errors import PermissionDenied
+
+    data = exchange.plan_to_dict(users["focal_point"], full_plan)
+    with pytest.raises(PermissionDenied):
+        exchange.plan_import(actor=users["outsider"], data=data, cycle="2040-2042")
+
+
+def test_cli_export_and_import(users: dict[str, Any], full_plan: Plan, tmp_path: Path):
+    email = users["focal_point"].email
+    out = StringIO()
+    call_command("plan", "export", "GD", "--iati", "--as", email, stdout=out)
+    assert iati.validate(out.getvalue().encode()) == []
+    target = tmp_path / "gd.json"
+    call_command(
+        "plan", "export", "gd", "--json", "--as", email, "-o", str(target), stderr=StringIO()
+    )
+    csv_file = tmp_path / "gd.csv"
+    call_command(
+        "plan", "export", "GD", "--csv", "--as", email, "-o", str(csv_file), stderr=StringIO()
+    )
+    out = StringIO()
+    call_command("plan", "import", str(target), "--cycle", "2031-2033", "--as", email, stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["country"] == "GD" and result["needs"] == 2
+    call_command(
+        "plan", "import", str(csv_file), "--cycle", "2034-2036", "--as", email, stdout=StringIO()
+    )
+    with pytest.raises(CommandError, match="already has a plan"):
+        call_command(
+            "plan", "import", str(target), "--cycle", "2031-2033", "--as", email, stdout=StringIO()
+        )
+    with pytest.raises(CommandError, match="--as"):
+        call_command("plan", "import", str(target), stdout=StringIO())
+    with pytest.raises(CommandError, match="Not found"):
+        call_command(
+            "plan", "export", "GD", "--iati", "--as", users["public"].email, stdout=StringIO()
+        )

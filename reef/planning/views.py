@@ -1,0 +1,837 @@
+"""Planning pages. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reef.accounts.roles import Action as Act
+from reef.core.access import scope_for
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.http import signed_in_user
+from reef.core.routes import Rule, access
+from reef.directory.models import Country, Organisation
+from reef.planning import exchange, selectors, services
+from reef.planning.forms import (
+    ActionForm,
+    ImportForm,
+    MilestoneForm,
+    MoveForm,
+    NeedForm,
+    OfferForm,
+    PlanForm,
+    ProgressForm,
+    RatingForm,
+    ReasonForm,
+    RiskForm,
+    TransitionForm,
+    TwinningLinkForm,
+    WeightsForm,
+)
+from reef.planning.models import Plan
+
+
+def _run(request: HttpRequest, call: Callable[[], Any], *, form: Any = None) -> Any:
+    """Run a service: hidden -> 404, forbidden -> 403, refused -> message (or form error)."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        if exc.code == "not_found":
+            raise Http404 from None
+        if form is not None:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return None
+
+
+def _pledge_organisations(user: Any) -> list[tuple[str, str]]:
+    ids = scope_for(user).organisation_ids(Act.EDIT)
+    return [(o.slug, o.name) for o in Organisation.objects.filter(pk__in=ids).order_by("name")]
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    return [
+        (o.slug, str(o))
+        for o in Organisation.objects.order_by("name").only("slug", "name", "acronym")
+    ]
+
+
+# --- index, plans --------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def index(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plans_for(request.user).order_by("kind", "country__name", "-cycle"))
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "national": [p for p in plans if p.kind == Plan.Kind.NATIONAL],
+            "regional": [p for p in plans if p.kind == Plan.Kind.REGIONAL],
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    if plan.is_regional:
+        return redirect("planning:regional", pk=plan.pk)
+    view = selectors.plan_overview(request.user, plan)
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "view": view,
+            "region": view.rolled.region,
+            "by_area": [
+                {"area": area, "roll": view.rolled.by_area[area.key]}
+                for area in selectors.areas(plan.taxonomy)
+                if area.key in view.rolled.by_area
+            ],
+            "may_edit": services.plan_may_edit(request.user, plan),
+            "may_manage": services.plan_may_manage(request.user, plan),
+            "risks": selectors.plan_risks(request.user, plan)[:5],
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def plan_priorities(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    return render(
+        request,
+        "planning/priorities.html",
+        {
+            "plan": plan,
+            "needs": selectors.plan_needs(request.user, plan),
+            "history": selectors.priority_history(request.user, plan)[:50],
+            "may_edit": services.plan_may_edit(request.user, plan),
+            "may_manage": services.plan_may_manage(request.user, plan),
+            "weights_form": WeightsForm(initial={k: v for k, v in plan.weights.items()}),
+        },
+    )
+
+
+def _plan_post(request: HttpRequest, pk: int) -> Plan:
+    signed_in_user(request)
+    return selectors.plan_get(request.user, pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def plan_prioritise(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_post(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if _run(
+        request,
+        lambda: services.plan_prioritise(actor=signed_in_user(request), plan=plan, reason=reason),
+    ):
+        messages.success(request, _("The needs were ordered by their weighted score."))
+    return redirect("planning:plan_priorities", pk=plan.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_post(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new position and say why."))
+        return redirect("planning:plan_priorities", pk=plan.pk)
+    need = selectors.need_get(request.user, form.cleaned_data["need"])
+    if need.plan_id != plan.pk:
+        raise Http404
+    if _run(
+        request,
+        lambda: services.need_move(
+            actor=signed_in_user(request),
+            need=need,
+            to_position=form.cleaned_data["position"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, _("The order was changed and the change recorded."))
+    return redirect("planning:plan_priorities", pk=plan.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_post(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if _run(
+        request,
+        lambda: services.plan_confirm_priorities(
+            actor=signed_in_user(request), plan=plan, reason=reason
+        ),
+    ):
+        messages.success(request, _("The priorities are confirmed."))
+    return redirect("planning:plan_priorities", pk=plan.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def plan_weights(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_post(request, pk)
+    form = WeightsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Each weight is a number from 0 to 100."))
+        return redirect("planning:plan_priorities", pk=plan.pk)
+    data = form.cleaned_data
+    weights = {k: data[k] for k in ("impact", "urgency", "feasibility", "cost")}
+    if _run(
+        request,
+        lambda: services.plan_set_weights(
+            actor=signed_in_user(request), plan=plan, weights=weights, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("The weights were changed."))
+    return redirect("planning:plan_priorities", pk=plan.pk)
+
+
+def _timeline(actions: list[Any]) -> dict[str, Any]:
+    """Bars of a timeline as SVG coordinates (viewBox 1000 wide), no script."""
+    if not actions:
+        return {"rows": [], "ticks": [], "height": 40}
+    first = min(a.start for a in actions)
+    last = max(a.end for a in actions)
+    span = max(1, (last - first).days + 1)
+    left, width, row_h = 300, 690, 26
+
+    def x(d: date) -> float:
+        return float(round(left + width * (d - first).days / span, 1))
+
+    rows = []
+    for index, a in enumerate(actions):
+        y = 30 + index * row_h
+        bar_w = max(2.0, round(x(a.end) - x(a.start) + width / span, 1))
+        rows.append(
+            {
+                "action": a,
+                "y": y,
+                "text_y": y + 14,
+                "x": x(a.start),
+                "w": bar_w,
+                "done_w": round(bar_w * a.progress / 100, 1),
+                "milestones": [
+                    {"x": x(m.due), "done": m.done_on is not None, "title": m.title}
+                    for m in a.milestones.all()
+                    if first <= m.due <= last
+                ],
+            }
+        )
+    ticks = []
+    year = first.year
+    while date(year, 1, 1) <= last:
+        d = max(first, date(year, 1, 1))
+        ticks.append({"x": x(d), "label": str(year)})
+        year += 1
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "height": 40 + len(actions) * row_h,
+        "today": x(date.today()) if first <= date.today() <= last else None,
+    }
+
+
+@access(Rule.LABELLED)
+def plan_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    actions = list(selectors.plan_actions(request.user, plan))
+    return render(
+        request,
+        "planning/timeline.html",
+        {
+            "plan": plan,
+            "timeline": _timeline(actions),
+            "actions": actions,
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def plan_risks(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    return render(
+        request,
+        "planning/risks.html",
+        {
+            "plan": plan,
+            "risks": selectors.plan_risks(request.user, plan),
+            "may_edit": services.plan_may_edit(request.user, plan),
+            "form": RiskForm(),
+            "matrix": _risk_matrix(list(selectors.plan_risks(request.user, plan))),
+        },
+    )
+
+
+def _risk_matrix(risks: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for likelihood in range(5, 0, -1):
+        cells = []
+        for impact in range(1, 6):
+            score = likelihood * impact
+            level = "high" if score >= 15 else "medium" if score >= 8 else "low"
+            cells.append(
+                {
+                    "count": sum(
+                        1 for r in risks if r.likelihood == likelihood and r.impact == impact
+                    ),
+                    "level": level,
+                }
+            )
+        rows.append({"likelihood": likelihood, "cells": cells})
+    return rows
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_post(request, pk)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        if _run(
+            request,
+            lambda: services.risk_create(
+                actor=signed_in_user(request),
+                plan=plan,
+                category=d["category"],
+                description=d["description"],
+                likelihood=d["likelihood"],
+                impact=d["impact"],
+                risk_owner=d["risk_owner"],
+                mitigation=d["mitigation"],
+                review_on=d["review_on"],
+            ),
+        ):
+            messages.success(request, _("The risk was added to the register."))
+    else:
+        messages.error(request, _("The risk was not added: check the fields."))
+    return redirect("planning:plan_risks", pk=plan.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+def need_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a need by hand (for example from a gap of the assessment report)."""
+    user = signed_in_user(request)
+    plan = selectors.plan_get(user, pk)
+    if not services.plan_may_edit(user, plan):
+        raise DjangoPermissionDenied
+    form = NeedForm(
+        request.POST or None, areas=selectors.areas(plan.taxonomy), initial={"tlp": plan.tlp}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        need = _run(
+            request,
+            lambda: services.need_create(
+                actor=user,
+                plan=plan,
+                area=d["area"],
+                title=d["title"],
+                description=d["description"],
+                cost_amount=d["cost_amount"],
+                cost_currency=d["cost_currency"],
+                impact=d["impact"],
+                urgency=d["urgency"],
+                feasibility=d["feasibility"],
+                cost_rating=d["cost_rating"],
+                tlp=d["tlp"] or None,
+                framework=d["framework"],
+                factor_key=d["factor_key"],
+                aspect_key=d["aspect_key"],
+                source="gap" if d["factor_key"] else "manual",
+            ),
+            form=form,
+        )
+        if need is not None:
+            messages.success(request, _("The need was added to the plan."))
+            return redirect("planning:need_detail", pk=need.pk)
+    return render(request, "planning/need_form.html", {"plan": plan, "form": form})
+
+
+@access(Rule.LABELLED)
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    stem = slugify(f"plan-{plan.country.code if plan.country else plan.pk}-{plan.cycle}")
+    if fmt == "json":
+        body = json.dumps(exchange.plan_to_dict(request.user, plan), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        response = HttpResponse(
+            exchange.plan_to_csv(request.user, plan), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xml":
+        try:
+            xml = exchange.plan_to_iati(request.user, plan)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("planning:plan_detail", pk=plan.pk)
+        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        stem += "-iati"
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read(5 * 1024 * 1024 + 1)
+        plan = None
+        if len(raw) > 5 * 1024 * 1024:
+            form.add_error("file", _("The file is too large (5 MB at most)."))
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+                data = (
+                    exchange.csv_to_dict(text)
+                    if upload.name.lower().endswith(".csv")
+                    else json.loads(text)
+                )
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                form.add_error("file", _("The file is neither UTF-8 JSON nor CSV."))
+                data = None
+            except ServiceError as exc:
+                form.add_error("file", exc.message)
+                data = None
+            if data is not None:
+                plan = _run(
+                    request,
+                    lambda: exchange.plan_import(
+                        actor=user, data=data, cycle=form.cleaned_data["cycle"] or None
+                    ),
+                    form=form,
+                )
+        if plan is not None:
+            messages.success(request, _("The plan was imported."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/import.html", {"form": form})
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """A national plan for a country the user manages (its focal point)."""
+    user = signed_in_user(request)
+    managed = scope_for(user).country_ids(Act.MANAGE)
+    countries = [(c.code, c.name) for c in Country.objects.filter(pk__in=managed)]
+    form = PlanForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        plan = _run(
+            request,
+            lambda: services.plan_create(
+                actor=user,
+                country=Country.objects.get(code=d["country"]),
+                title=d["title"],
+                cycle=d["cycle"],
+                tlp=d["tlp"],
+                currency=d["currency"],
+                start=d["start"],
+                end=d["end"],
+            ),
+            form=form,
+        )
+        if plan is not None:
+            messages.success(request, _("The plan was created."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "countries": countries})
+
+
+# --- needs ---------------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def need_list(request: HttpRequest) -> HttpResponse:
+    needs = selectors.needs_for(request.user).order_by("country__name", "plan", "position")
+    country = request.GET.get("country", "").upper()
+    area = request.GET.get("area", "")
+    if country:
+        needs = needs.filter(country__code=country)
+    if area:
+        needs = needs.filter(area__key=area)
+    return render(
+        request,
+        "planning/need_list.html",
+        {
+            "needs": needs[:500],
+            "areas": selectors.areas(),
+            "country": country,
+            "area": area,
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = selectors.need_get(request.user, pk)
+    user = request.user
+    pledge_orgs = _pledge_organisations(user) if user.is_authenticated else []
+    may_edit = services.plan_may_edit(user, need.plan)
+    return render(
+        request,
+        "planning/need_detail.html",
+        {
+            "need": need,
+            "actions": selectors.plan_actions(user, need.plan).filter(need=need),
+            "commitments": selectors.commitments_for(user).filter(need=need),
+            "offer_form": OfferForm(organisations=pledge_orgs) if pledge_orgs else None,
+            "action_form": ActionForm(organisations=_organisation_choices()) if may_edit else None,
+            "may_edit": may_edit,
+            "rating_form": RatingForm(
+                initial={
+                    "impact": need.impact,
+                    "urgency": need.urgency,
+                    "feasibility": need.feasibility,
+                    "cost_rating": need.cost_rating,
+                }
+            )
+            if may_edit
+            else None,
+        },
+    )
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def need_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    need = selectors.need_get(user, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Each rating is a whole number from 1 to 5."))
+    elif _run(request, lambda: services.need_rate(actor=user, need=need, **form.cleaned_data)):
+        messages.success(request, _("The ratings were saved; reorder by score to apply them."))
+    return redirect("planning:need_detail", pk=need.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def need_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    need = selectors.need_get(user, pk)
+    form = OfferForm(request.POST, organisations=_pledge_organisations(user))
+    if not form.is_valid():
+        if "organisation" in form.errors:
+            raise DjangoPermissionDenied
+        messages.error(request, _("The offer was not made: check the fields."))
+        return redirect("planning:need_detail", pk=need.pk)
+    d = form.cleaned_data
+    organisation = Organisation.objects.get(slug=d["organisation"])
+    commitment = _run(
+        request,
+        lambda: services.commitment_offer(
+            actor=user,
+            need=need,
+            organisation=organisation,
+            kind=d["kind"],
+            amount=d["amount"],
+            currency=d["currency"],
+            description=d["description"],
+            start=d["start"],
+            end=d["end"],
+        ),
+    )
+    if commitment is None:
+        return redirect("planning:need_detail", pk=need.pk)
+    messages.success(request, _("Your offer was sent to the beneficiary state."))
+    return redirect("planning:commitment_detail", pk=commitment.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    need = selectors.need_get(user, pk)
+    form = ActionForm(request.POST, organisations=_organisation_choices())
+    if not services.plan_may_edit(user, need.plan):
+        raise DjangoPermissionDenied
+    if not form.is_valid():
+        messages.error(request, _("The action was not added: check the fields."))
+        return redirect("planning:need_detail", pk=need.pk)
+    d = form.cleaned_data
+    lead = Organisation.objects.filter(slug=d["lead_organisation"]).first()
+    action = _run(
+        request,
+        lambda: services.action_create(
+            actor=user,
+            need=need,
+            title=d["title"],
+            description=d["description"],
+            lead_organisation=lead,
+            start=d["start"],
+            end=d["end"],
+            budget_amount=d["budget_amount"],
+            budget_currency=d["budget_currency"],
+            delivery=d["delivery"],
+            is_training=d["is_training"],
+            train_the_trainer=d["train_the_trainer"],
+            curriculum_integration=d["curriculum_integration"],
+            local_ownership=d["local_ownership"],
+            post_donor_funding=d["post_donor_funding"],
+        ),
+    )
+    if action is not None:
+        if action.drive_by_training:
+            messages.warning(
+                request,
+                _(
+                    "This action is flagged as drive-by training: a one-off "
+                    "training with no local follow-up."
+                ),
+            )
+        messages.success(request, _("The action was added."))
+        return redirect("planning:action_detail", pk=action.pk)
+    return redirect("planning:need_detail", pk=need.pk)
+
+
+@access(Rule.LABELLED)
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get(request.user, pk)
+    user = request.user
+    may_report = services.plan_may_edit(user, action.plan) or scope_for(user).can_in_organisation(
+        action.lead_organisation_id, Act.EDIT
+    )
+    return render(
+        request,
+        "planning/action_detail.html",
+        {
+            "action": action,
+            "assessment": services.action_assessment(action),
+            "milestones": action.milestones.all(),
+            "commitments": selectors.commitments_for(user).filter(action=action),
+            "milestone_form": MilestoneForm() if may_report else None,
+            "progress_form": ProgressForm(
+                initial={"status": action.status, "progress": action.progress}
+            )
+            if may_report
+            else None,
+        },
+    )
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    action = selectors.action_get(user, pk)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a status and a progress from 0 to 100."))
+    elif _run(
+        request,
+        lambda: services.action_report_progress(
+            actor=user,
+            action=action,
+            status=form.cleaned_data["status"],
+            progress=form.cleaned_data["progress"],
+        ),
+    ):
+        messages.success(request, _("Progress recorded."))
+    return redirect("planning:action_detail", pk=action.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    action = selectors.action_get(user, pk)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the milestone a title and a due date."))
+    elif _run(
+        request,
+        lambda: services.milestone_create(
+            actor=user,
+            action=action,
+            title=form.cleaned_data["title"],
+            due=form.cleaned_data["due"],
+        ),
+    ):
+        messages.success(request, _("Milestone added."))
+    return redirect("planning:action_detail", pk=action.pk)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    milestone = selectors.milestone_get(user, pk)
+    if _run(
+        request,
+        lambda: services.milestone_complete(
+            actor=user, milestone=milestone, done_on=timezone.localdate()
+        ),
+    ):
+        messages.success(request, _("Milestone done."))
+    return redirect("planning:action_detail", pk=milestone.action_id)
+
+
+# --- commitments ---------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = selectors.commitment_get(request.user, pk)
+    steps = (
+        services.commitment_next_steps(request.user, commitment)
+        if request.user.is_authenticated
+        else []
+    )
+    labels = dict(commitment.Status.choices)
+    return render(
+        request,
+        "planning/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "events": selectors.commitment_events(request.user, commitment),
+            "steps": [(s, labels[s]) for s in steps],
+        },
+    )
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def commitment_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    commitment = selectors.commitment_get(user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+    elif _run(
+        request,
+        lambda: services.commitment_transition(
+            actor=user,
+            commitment=commitment,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+        ),
+    ):
+        messages.success(
+            request,
+            _("The commitment is now: %(status)s.") % {"status": commitment.get_status_display()},
+        )
+    return redirect("planning:commitment_detail", pk=commitment.pk)
+
+
+# --- regional, themes, twinning ------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def regional(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    if not plan.is_regional:
+        return redirect("planning:plan_detail", pk=plan.pk)
+    view = selectors.regional_overview(request.user, plan)
+    top = max((p.committed for p in view.progress), default=0) or 1
+    chart = [
+        {
+            "point": p,
+            "x": 40 + i * 40,
+            "h": round(float(p.committed) / float(top) * 150, 1),
+            "y": round(170 - float(p.committed) / float(top) * 150, 1),
+            "coverage": round(float(p.coverage) * 100),
+        }
+        for i, p in enumerate(view.progress)
+    ]
+    return render(
+        request,
+        "planning/regional.html",
+        {
+            "plan": plan,
+            "view": view,
+            "region": view.rolled.region,
+            "chart": chart,
+            "chart_width": 80 + 40 * len(chart),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def themes(request: HttpRequest) -> HttpResponse:
+    """Countries x areas (and x framework factors); `?grouping=caricom` limits to a region."""
+    grouping = selectors.grouping_or_none(request.GET.get("grouping", ""))
+    country_ids = selectors.grouping_country_ids(grouping) if grouping else None
+    return render(
+        request,
+        "planning/themes.html",
+        {
+            "themes": selectors.themes(request.user, country_ids),
+            "grouping": grouping,
+            "groupings": selectors.groupings(),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def twinning(request: HttpRequest) -> HttpResponse:
+    opportunities = selectors.twinning_opportunities(request.user, limit=50)
+    return render(
+        request,
+        "planning/twinning.html",
+        {
+            "opportunities": opportunities,
+            "links": selectors.twinning_links_for(request.user)[:100],
+            "can_link": request.user.is_authenticated,
+        },
+    )
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def twinning_link(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = TwinningLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose two efforts to link."))
+    elif _run(
+        request,
+        lambda: services.twinning_link(
+            actor=user,
+            a_ref=form.cleaned_data["a_ref"],
+            b_ref=form.cleaned_data["b_ref"],
+            note=form.cleaned_data["note"],
+        ),
+    ):
+        messages.success(request, _("The two efforts are linked as twins."))
+    return redirect("planning:twinning")
