@@ -4,10 +4,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
 from reef.testing import PERSONAS, ensure_world, persona
+
+# Shared machines run slowly at times: judge properties, not speed (benchmarks do that).
+hypothesis_settings.register_profile(
+    "reef", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("reef")
 
 
 @pytest.fixture(scope="session")
