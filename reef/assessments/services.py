@@ -767,3 +767,44 @@ def assessment_import_text(*, actor: User | None, text: str | bytes, filename: s
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise _fail(filename, "", f"invalid JSON: {exc}") from None
     return assessment_import(actor=actor, data=data, filename=filename)
+
+
+@transaction.atomic
+def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any:
+    """Turn one of the assessment's gaps into a need of the country's plan.
+
+    Only the country's managers (who own the plan) may; the need keeps the link to the
+    framework's factor and the indicators still missing.
+    """
+    from reef.planning.services import need_create_from_gap
+
+    if not selectors.is_country_manager(actor, assessment):
+        raise PermissionDenied("Only the country's managers may add needs to its plan.")
+    result = selectors.assessment_result(assessment)
+    gap = next((g for g in result.gaps if g.key == aspect), None)
+    if gap is None:
+        raise ServiceError(f"{aspect} is not a gap of this assessment.", field="aspect")
+    indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
+    factor = indicator.factor_key if indicator else aspect
+    need = need_create_from_gap(
+        actor=actor,
+        country=assessment.country,
+        gap={
+            "factor_key": factor,
+            "aspect_key": aspect,
+            "missing": list(gap.missing),
+            "description": (
+                f"From assessment {assessment.pk} ({assessment.cycle}): stage {gap.stage}, "
+                f"target {gap.target}."
+            ),
+        },
+        framework=assessment.framework.slug,
+        assessment_id=assessment.pk,
+    )
+    audit_append(
+        action="gap_propose_need",
+        actor=actor,
+        obj=assessment,
+        detail={"aspect": aspect, "need": need.pk},
+    )
+    return need

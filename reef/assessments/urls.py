@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/report/", views.report_page, name="report"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:pk>/compare/", views.compare, name="compare"),
+    path("<int:pk>/gaps/<str:aspect>/need/", views.gap_to_need, name="gap_to_need"),
 ]

@@ -597,3 +597,20 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "radars": radars,
         },
     )
+
+
+@access(Rule.SERVICE)
+def gap_to_need(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
+    """The country's manager turns a gap into a need of the national plan."""
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    try:
+        need = services.gap_propose_need(actor=_actor(request), assessment=a, aspect=aspect)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("assessments:results", args=[a.pk]))
+    messages.success(request, _("The gap is now a need of the national plan."))
+    return redirect(reverse("planning:need_detail", args=[need.pk]))

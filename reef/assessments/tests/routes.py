@@ -44,4 +44,10 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "assessments:report": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:report_pdf": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:compare": Sample(kwargs=pk, expect=only(VIEWERS)),
+        # Not a gap: the manager is told so (302 back); the team may not add needs (403).
+        "assessments:gap_to_need": Sample(
+            kwargs={**pk, "aspect": "no-such-aspect"},
+            method="post",
+            expect={**only(VIEWERS), "focal_point": 302, "coordinator": 403, "expert": 403},
+        ),
     }
