@@ -1,0 +1,393 @@
+"""Public record API: /api/v1/records/... under the same access rules as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from reef.api.auth import require_user
+from reef.core.errors import ServiceError
+from reef.directory.models import Country, Organisation
+from reef.records import selectors, services
+from reef.records.models import Event, Publication
+from reef.records.search import search as run_search
+
+router = Router(tags=["records"])
+
+
+class EventOut(Schema):
+    slug: str
+    title: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date
+    venue: str
+    country: str | None
+    tlp: str
+    status: str
+    summary: str
+    translations: dict[str, dict[str, str]]
+
+
+class EventIn(Schema):
+    title: str
+    start_date: dt.date
+    end_date: dt.date
+    kind: str = "meeting"
+    owner_country: str | None = None
+    owner_organisation: str | None = None
+    country: str | None = None
+    venue: str = ""
+    summary: str = ""
+    tlp: str = "TLP:AMBER"
+
+
+class PublicationOut(Schema):
+    slug: str
+    title: str
+    kind: str
+    authors: str
+    abstract: str
+    language: str
+    tlp: str
+    status: str
+    countries: list[str]
+    published_at: dt.datetime | None
+    released: bool
+
+
+class PublicationIn(Schema):
+    title: str
+    kind: str = "report"
+    owner_country: str | None = None
+    owner_organisation: str | None = None
+    authors: str = ""
+    abstract: str = ""
+    language: str = "en"
+    tlp: str = "TLP:AMBER"
+    countries: list[str] = []
+
+
+class StepIn(Schema):
+    reason: str = ""
+
+
+class ParticipantIn(Schema):
+    name: str
+    sector: str
+    organisation: str | None = None
+    organisation_name: str = ""
+    role: str = "participant"
+    consent_public: bool = False
+
+
+class SessionIn(Schema):
+    title: str
+    day: dt.date | None = None
+    starts_at: dt.time | None = None
+    ends_at: dt.time | None = None
+    description: str = ""
+    speakers: list[int] = []
+
+
+class LinkIn(Schema):
+    kind: str
+    id: int
+    title: str
+
+
+class OutcomeIn(Schema):
+    text: str
+    links: list[LinkIn] = []
+
+
+class TranslationIn(Schema):
+    language: str
+    title: str | None = None
+    summary: str | None = None
+    report: str | None = None
+    abstract: str | None = None
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+class HitOut(Schema):
+    kind: str
+    title: str
+    url: str
+    snippet: str
+    rank: float
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    counts: dict[str, int]
+    hits: list[HitOut]
+
+
+def _event(e: Event) -> EventOut:
+    return EventOut(
+        slug=e.slug,
+        title=e.title,
+        kind=e.kind,
+        start_date=e.start_date,
+        end_date=e.end_date,
+        venue=e.venue,
+        country=e.country.code if e.country else None,
+        tlp=e.tlp,
+        status=e.status,
+        summary=e.summary,
+        translations=e.translations or {},
+    )
+
+
+def _publication(p: Publication) -> PublicationOut:
+    return PublicationOut(
+        slug=p.slug,
+        title=p.title,
+        kind=p.kind,
+        authors=p.authors,
+        abstract=p.abstract,
+        language=p.language,
+        tlp=p.tlp,
+        status=p.status,
+        countries=sorted(c.code for c in p.countries.all()),
+        published_at=p.published_at,
+        released=p.released_at is not None,
+    )
+
+
+def _country(code: str | None) -> Country | None:
+    if not code:
+        return None
+    try:
+        return Country.objects.get(code=code.upper())
+    except Country.DoesNotExist:
+        raise ServiceError(f"Unknown country {code!r}.", field="country") from None
+
+
+def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None:
+    if not slug:
+        return None
+    organisation: Organisation | None = (
+        Organisation.objects.for_user(request.user).filter(slug=slug).first()
+    )
+    if organisation is None:
+        raise ServiceError(f"Unknown organisation {slug!r}.", field="owner_organisation")
+    return organisation
+
+
+@router.get("/records/events", response=list[EventOut])
+def list_events(request: HttpRequest) -> list[EventOut]:
+    return [_event(e) for e in selectors.events_for(request.user)[:500]]
+
+
+@router.get("/records/events/{slug}", response=EventOut)
+def get_event(request: HttpRequest, slug: str) -> EventOut:
+    return _event(selectors.event_get(request.user, slug))
+
+
+@router.post("/records/events", response={201: EventOut})
+def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
+    user = require_user(request)
+    event = services.event_create(
+        actor=user,
+        title=payload.title,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        kind=payload.kind,
+        owner_country=_country(payload.owner_country),
+        owner_organisation=_organisation(request, payload.owner_organisation),
+        country=_country(payload.country),
+        venue=payload.venue,
+        summary=payload.summary,
+        tlp=payload.tlp,
+    )
+    return Status(201, _event(event))
+
+
+@router.post("/records/events/{slug}/publish", response=EventOut)
+def publish_event(request: HttpRequest, slug: str) -> EventOut:
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    return _event(services.event_publish(actor=user, event=event))
+
+
+@router.post("/records/events/{slug}/participants", response={201: CreatedOut})
+def add_participant(request: HttpRequest, slug: str, payload: ParticipantIn) -> Status[CreatedOut]:
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    participant = services.participant_add(
+        actor=user,
+        event=event,
+        name=payload.name,
+        sector=payload.sector,
+        organisation=_organisation(request, payload.organisation),
+        organisation_name=payload.organisation_name,
+        role=payload.role,
+        consent_public=payload.consent_public,
+    )
+    return Status(201, CreatedOut(id=participant.pk))
+
+
+@router.post("/records/events/{slug}/sessions", response={201: CreatedOut})
+def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[CreatedOut]:
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    speakers = list(event.participants.filter(pk__in=payload.speakers))
+    if len(speakers) != len(set(payload.speakers)):
+        raise ServiceError("Speakers must be participants of this event.", field="speakers")
+    session = services.session_add(
+        actor=user,
+        event=event,
+        title=payload.title,
+        day=payload.day,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        description=payload.description,
+        speakers=speakers,
+    )
+    return Status(201, CreatedOut(id=session.pk))
+
+
+@router.post("/records/events/{slug}/outcomes", response={201: CreatedOut})
+def add_outcome(request: HttpRequest, slug: str, payload: OutcomeIn) -> Status[CreatedOut]:
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    outcome = services.outcome_add(
+        actor=user,
+        event=event,
+        text=payload.text,
+        links=[link.model_dump() for link in payload.links],
+    )
+    return Status(201, CreatedOut(id=outcome.pk))
+
+
+@router.post("/records/events/{slug}/files", response={201: CreatedOut})
+def add_event_file(
+    request: HttpRequest,
+    slug: str,
+    kind: Form[str],
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Status[CreatedOut]:
+    """Upload a presentation, photo or document (multipart). The content decides the type."""
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    item = services.event_file_add(actor=user, event=event, upload=file, kind=kind, title=title)
+    return Status(201, CreatedOut(id=item.pk))
+
+
+@router.post("/records/publications/{slug}/file", response=PublicationOut)
+def attach_publication_file(
+    request: HttpRequest, slug: str, file: File[UploadedFile]
+) -> PublicationOut:
+    user = require_user(request)
+    publication = selectors.publication_get(user, slug)
+    return _publication(
+        services.publication_attach_file(actor=user, publication=publication, upload=file)
+    )
+
+
+@router.post("/records/events/{slug}/translations", response=EventOut)
+def translate_event(request: HttpRequest, slug: str, payload: TranslationIn) -> EventOut:
+    user = require_user(request)
+    event = selectors.event_get(user, slug)
+    return _event(
+        services.event_set_translation(
+            actor=user,
+            event=event,
+            language=payload.language,
+            title=payload.title,
+            summary=payload.summary,
+            report=payload.report,
+        )
+    )
+
+
+@router.post("/records/publications/{slug}/translations", response=PublicationOut)
+def translate_publication(
+    request: HttpRequest, slug: str, payload: TranslationIn
+) -> PublicationOut:
+    user = require_user(request)
+    publication = selectors.publication_get(user, slug)
+    return _publication(
+        services.publication_set_translation(
+            actor=user,
+            publication=publication,
+            language=payload.language,
+            title=payload.title,
+            abstract=payload.abstract,
+        )
+    )
+
+
+@router.get("/records/publications", response=list[PublicationOut])
+def list_publications(request: HttpRequest) -> list[PublicationOut]:
+    return [_publication(p) for p in selectors.publications_for(request.user)[:500]]
+
+
+@router.get("/records/publications/{slug}", response=PublicationOut)
+def get_publication(request: HttpRequest, slug: str) -> PublicationOut:
+    return _publication(selectors.publication_get(request.user, slug))
+
+
+@router.post("/records/publications", response={201: PublicationOut})
+def create_publication(request: HttpRequest, payload: PublicationIn) -> Status[PublicationOut]:
+    user = require_user(request)
+    countries = [c for c in (_country(code) for code in payload.countries) if c is not None]
+    publication = services.publication_create(
+        actor=user,
+        title=payload.title,
+        kind=payload.kind,
+        owner_country=_country(payload.owner_country),
+        owner_organisation=_organisation(request, payload.owner_organisation),
+        authors=payload.authors,
+        abstract=payload.abstract,
+        language=payload.language,
+        tlp=payload.tlp,
+        countries=countries,
+    )
+    return Status(201, _publication(publication))
+
+
+@router.post("/records/publications/{slug}/{step}", response=PublicationOut)
+def publication_step(
+    request: HttpRequest, slug: str, step: str, payload: StepIn | None = None
+) -> PublicationOut:
+    user = require_user(request)
+    publication = selectors.publication_get(user, slug)
+    actions: dict[str, Any] = {
+        "submit": services.publication_submit,
+        "release": services.publication_release,
+        "publish": services.publication_publish,
+    }
+    if step == "return":
+        result = services.publication_return(
+            actor=user, publication=publication, reason=payload.reason if payload else ""
+        )
+    elif step in actions:
+        result = actions[step](actor=user, publication=publication)
+    else:
+        raise Http404
+    return _publication(result)
+
+
+@router.get("/records/search", response=SearchOut)
+def search(request: HttpRequest, q: str) -> SearchOut:
+    results = run_search(request.user, q)
+    return SearchOut(
+        query=results.query,
+        total=results.total,
+        counts=results.counts,
+        hits=[
+            HitOut(kind=h.kind, title=h.title, url=h.url, snippet=str(h.snippet), rank=h.rank)
+            for h in results.hits
+        ],
+    )

@@ -1,0 +1,120 @@
+"""Atom feeds of new public items (events and publications), for the region and per
+country. Only the public record: TLP:CLEAR and published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from reef.directory.models import Country
+from reef.records import selectors
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    kind: str
+    title: str
+    summary: str
+    link: str
+    published: dt.datetime
+    updated: dt.datetime
+    guid: str
+    categories: tuple[str, ...]
+
+
+def public_items(country: Country | None = None) -> list[FeedItem]:
+    events = selectors.public_events()
+    publications = selectors.public_publications()
+    if country is not None:
+        events = events.filter(country=country)
+        publications = publications.filter(countries=country)
+    items: list[FeedItem] = []
+    for e in events.exclude(published_at=None).order_by("-published_at")[:FEED_SIZE]:
+        assert e.published_at is not None  # noqa: S101  (excluded above)
+        items.append(
+            FeedItem(
+                kind="event",
+                title=e.display_title,
+                summary=e.display_summary,
+                link=e.get_absolute_url(),
+                published=e.published_at,
+                updated=e.updated_at,
+                guid=f"reef:records:event:{e.pk}",
+                categories=("event", e.country.code) if e.country else ("event",),
+            )
+        )
+    for p in publications.exclude(published_at=None).order_by("-published_at")[:FEED_SIZE]:
+        assert p.published_at is not None  # noqa: S101  (excluded above)
+        items.append(
+            FeedItem(
+                kind="publication",
+                title=p.display_title,
+                summary=p.display_abstract,
+                link=p.get_absolute_url(),
+                published=p.published_at,
+                updated=p.updated_at,
+                guid=f"reef:records:publication:{p.pk}",
+                categories=("publication", p.kind, *sorted(c.code for c in p.countries.all())),
+            )
+        )
+    items.sort(key=lambda i: i.published, reverse=True)
+    return items[:FEED_SIZE]
+
+
+class RecordFeed(Feed[FeedItem, Country | None]):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Country | None:
+        code = kwargs.get("code")
+        if code is None:
+            return None
+        return selectors.country_get(str(code))
+
+    def title(self, obj: Country | None) -> str:
+        if obj is None:
+            return _("Reef: the public record")
+        return _("Reef: the public record of %(country)s") % {"country": obj.name}
+
+    def link(self, obj: Country | None) -> str:
+        if obj is None:
+            return reverse("records:index")
+        return reverse("records:country_detail", kwargs={"code": obj.code})
+
+    def subtitle(self, obj: Country | None) -> str:
+        return _("New public events and publications.")
+
+    def items(self, obj: Country | None) -> list[FeedItem]:
+        return public_items(obj)
+
+    def item_title(self, item: FeedItem) -> str:
+        return item.title
+
+    def item_description(self, item: FeedItem) -> str:
+        return item.summary
+
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
+
+    def item_guid(self, item: FeedItem) -> str:
+        return item.guid
+
+    def item_guid_is_permalink(self, item: FeedItem) -> bool:
+        return False
+
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        return item.published
+
+    def item_updateddate(self, item: FeedItem) -> dt.datetime:
+        return item.updated
+
+    def item_categories(self, item: FeedItem) -> tuple[str, ...]:
+        return item.categories

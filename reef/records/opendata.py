@@ -1,0 +1,261 @@
+"""Open data: every public dataset, its data dictionary, and CSV/JSON writers.
+
+Only the public record is ever exported: TLP:CLEAR and published items, whoever asks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str  # string, integer, date, datetime, url, list
+    description: str | Promise
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str | Promise
+    description: str | Promise
+    fields: tuple[FieldSpec, ...]
+
+
+DATASETS: dict[str, Dataset] = {
+    "events": Dataset(
+        "events",
+        _("Events"),
+        _("Public meetings, workshops and conferences of the record."),
+        (
+            FieldSpec("id", "string", _("Stable identifier (the event's short name).")),
+            FieldSpec("title", "string", _("Title in the original language.")),
+            FieldSpec(
+                "kind", "string", _("meeting, workshop, conference, training, consultation.")
+            ),
+            FieldSpec("start_date", "date", _("First day (ISO 8601).")),
+            FieldSpec("end_date", "date", _("Last day (ISO 8601).")),
+            FieldSpec("venue", "string", _("Venue.")),
+            FieldSpec("country_code", "string", _("ISO 3166-1 alpha-2 code of the host country.")),
+            FieldSpec("hosts", "list", _("Host organisations, separated by '; ' in CSV.")),
+            FieldSpec("sessions", "integer", _("Number of agenda sessions.")),
+            FieldSpec("outcomes", "integer", _("Number of recorded outcomes.")),
+            FieldSpec(
+                "participants_listed",
+                "integer",
+                _("Participants who agreed to be listed publicly."),
+            ),
+            FieldSpec("languages", "list", _("Languages the record is translated into.")),
+            FieldSpec("published_at", "datetime", _("When the event was published (UTC).")),
+            FieldSpec("url", "url", _("Page of the event.")),
+        ),
+    ),
+    "publications": Dataset(
+        "publications",
+        _("Publications"),
+        _("Published reports, briefs, articles and released needs assessment reports."),
+        (
+            FieldSpec("id", "string", _("Stable identifier (the publication's short name).")),
+            FieldSpec("title", "string", _("Title in the original language.")),
+            FieldSpec("kind", "string", _("report, brief, article, assessment_report.")),
+            FieldSpec("authors", "string", _("Authors as written.")),
+            FieldSpec("abstract", "string", _("Abstract.")),
+            FieldSpec("language", "string", _("Language of the publication (ISO 639-1).")),
+            FieldSpec("countries", "list", _("ISO 3166-1 alpha-2 codes of the countries covered.")),
+            FieldSpec("events", "list", _("Identifiers of related events.")),
+            FieldSpec("published_at", "datetime", _("When it was published (UTC).")),
+            FieldSpec("file_url", "url", _("Download of the file, if any.")),
+            FieldSpec("url", "url", _("Page of the publication.")),
+        ),
+    ),
+    "countries": Dataset(
+        "countries",
+        _("Countries"),
+        _("Countries with public items in the record, and how many."),
+        (
+            FieldSpec("code", "string", _("ISO 3166-1 alpha-2 code.")),
+            FieldSpec("name", "string", _("Country name (English).")),
+            FieldSpec("public_events", "integer", _("Public events held in the country.")),
+            FieldSpec("public_publications", "integer", _("Public publications about it.")),
+            FieldSpec("url", "url", _("Page of the country in the record.")),
+        ),
+    ),
+}
+
+FORMATS = ("csv", "json")
+
+
+def licence() -> dict[str, str]:
+    return {
+        "id": getattr(settings, "REEF_OPEN_DATA_LICENCE", "CC-BY-4.0"),
+        "name": getattr(
+            settings, "REEF_OPEN_DATA_LICENCE_NAME", "Creative Commons Attribution 4.0"
+        ),
+        "url": getattr(
+            settings,
+            "REEF_OPEN_DATA_LICENCE_URL",
+            "https://creativecommons.org/licenses/by/4.0/",
+        ),
+    }
+
+
+def _absolute(path: str) -> str:
+    return settings.REEF_SITE_URL.rstrip("/") + path
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _event_rows() -> list[dict[str, Any]]:
+    from django.db.models import Count, Q
+
+    from reef.records.selectors import public_events
+
+    qs = public_events().annotate(
+        n_sessions=Count("sessions", distinct=True),
+        n_outcomes=Count("outcomes", distinct=True),
+        n_listed=Count("participants", filter=Q(participants__consent_public=True), distinct=True),
+    )
+    return [
+        {
+            "id": e.slug,
+            "title": e.title,
+            "kind": e.kind,
+            "start_date": _iso(e.start_date),
+            "end_date": _iso(e.end_date),
+            "venue": e.venue,
+            "country_code": e.country.code if e.country else "",
+            "hosts": [str(h) for h in e.hosts.all() if h.tlp == "TLP:CLEAR"],
+            "sessions": e.n_sessions,
+            "outcomes": e.n_outcomes,
+            "participants_listed": e.n_listed,
+            "languages": e.languages_available(),
+            "published_at": _iso(e.published_at),
+            "url": _absolute(e.get_absolute_url()),
+        }
+        for e in qs.order_by("start_date", "slug")
+    ]
+
+
+def _publication_rows() -> list[dict[str, Any]]:
+    from reef.records.selectors import public_events, public_publications
+
+    public_event_ids = set(public_events().values_list("pk", flat=True))
+    rows = []
+    for p in public_publications().order_by("published_at", "slug"):
+        rows.append(
+            {
+                "id": p.slug,
+                "title": p.title,
+                "kind": p.kind,
+                "authors": p.authors,
+                "abstract": p.abstract,
+                "language": p.language,
+                "countries": sorted(c.code for c in p.countries.all()),
+                "events": sorted(e.slug for e in p.events.all() if e.pk in public_event_ids),
+                "published_at": _iso(p.published_at),
+                "file_url": (
+                    _absolute(reverse("records:publication_file", kwargs={"slug": p.slug}))
+                    if p.file
+                    else ""
+                ),
+                "url": _absolute(p.get_absolute_url()),
+            }
+        )
+    return rows
+
+
+def _country_rows() -> list[dict[str, Any]]:
+    from reef.records.selectors import regional_picture
+
+    return [
+        {
+            "code": row["country"].code,
+            "name": row["country"].name,
+            "public_events": row["events"],
+            "public_publications": row["publications"],
+            "url": _absolute(
+                reverse("records:country_detail", kwargs={"code": row["country"].code})
+            ),
+        }
+        for row in regional_picture()
+    ]
+
+
+def rows(dataset: str) -> list[dict[str, Any]]:
+    builders = {
+        "events": _event_rows,
+        "publications": _publication_rows,
+        "countries": _country_rows,
+    }
+    return builders[dataset]()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start with these as formulas (CSV injection).
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        text = "'" + text
+    return text
+
+
+def to_csv(dataset: str, records: list[dict[str, Any]]) -> str:
+    names = [f.name for f in DATASETS[dataset].fields]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    for record in records:
+        writer.writerow([_cell(record[n]) for n in names])
+    return out.getvalue()
+
+
+def to_json(dataset: str, records: list[dict[str, Any]], *, version: str = "") -> str:
+    spec = DATASETS[dataset]
+    payload = {
+        "dataset": dataset,
+        "title": str(spec.title),
+        "version": version or "current",
+        "generated_at": timezone.now().isoformat(),
+        "licence": licence(),
+        "dictionary": _absolute(reverse("records:data_dictionary_json")),
+        "fields": [f.name for f in spec.fields],
+        "records": records,
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def dictionary() -> dict[str, Any]:
+    return {
+        "licence": licence(),
+        "datasets": {
+            name: {
+                "title": str(spec.title),
+                "description": str(spec.description),
+                "fields": [
+                    {"name": f.name, "type": f.type, "description": str(f.description)}
+                    for f in spec.fields
+                ],
+                "urls": {
+                    fmt: _absolute(
+                        reverse("records:data_download", kwargs={"dataset": name, "fmt": fmt})
+                    )
+                    for fmt in FORMATS
+                },
+            }
+            for name, spec in DATASETS.items()
+        },
+    }

@@ -1,0 +1,262 @@
+"""Reads of the public record, always through the access layer.
+
+Two views of the record:
+- `*_for(user)`: what a user may see: records the access layer shows them that are
+  published, plus unpublished ones of owners they may edit (drafts, reviews);
+- `public_*()`: the public record: TLP:CLEAR *and* published. Feeds, open data, the
+  country pages and the regional picture use only these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from reef.accounts.roles import Action
+from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.selectors import get_for_user
+from reef.directory.models import Country, Organisation
+from reef.records.models import Event, EventFile, Participant, Publication, Session, Snapshot
+
+
+def _editable_q(user: Any) -> Q:
+    scope = scope_for(user)
+    return Q(owner_country_id__in=scope.country_ids(Action.EDIT)) | Q(
+        owner_organisation_id__in=scope.organisation_ids(Action.EDIT)
+    )
+
+
+def may_edit(user: Any, obj: Event | Publication) -> bool:
+    scope = scope_for(user)
+    return scope.can_in_country(obj.owner_country_id, Action.EDIT) or scope.can_in_organisation(
+        obj.owner_organisation_id, Action.EDIT
+    )
+
+
+def may_manage(user: Any, obj: Event | Publication) -> bool:
+    scope = scope_for(user)
+    return scope.can_in_country(obj.owner_country_id, Action.MANAGE) or scope.can_in_organisation(
+        obj.owner_organisation_id, Action.MANAGE
+    )
+
+
+def may_release(user: Any, publication: Publication) -> bool:
+    return scope_for(user).can_in_country(publication.owner_country_id, Action.MANAGE)
+
+
+#: Where the records behind stored links live (looked up by label, never imported).
+LINK_MODELS = {
+    "need": "planning.Need",
+    "plan": "planning.Plan",
+    "action": "planning.Action",
+    "consultation": "consultations.Consultation",
+    "assessment": "assessments.Assessment",
+}
+
+
+def visible_links(user: Any, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored links whose record `user` may see, with a URL where the record has one.
+
+    A link to a record the user may not see is left out entirely, title included.
+    """
+    from django.apps import apps
+
+    from reef.records.models import LinkKind
+
+    labels = dict(LinkKind.choices)
+    wanted: dict[str, set[int]] = {}
+    for link in links or []:
+        wanted.setdefault(str(link.get("kind")), set()).add(int(link.get("id", 0)))
+    found: dict[str, dict[int, Any]] = {}
+    for kind, ids in wanted.items():
+        try:
+            model = apps.get_model(LINK_MODELS[kind])
+        except (KeyError, LookupError):
+            continue
+        manager: Any = model._default_manager
+        if not hasattr(manager, "for_user"):
+            continue
+        found[kind] = manager.for_user(user).in_bulk(list(ids))
+    result = []
+    for link in links or []:
+        kind = str(link.get("kind"))
+        obj = found.get(kind, {}).get(int(link.get("id", 0)))
+        if obj is None:
+            continue
+        getter = getattr(obj, "get_absolute_url", None)
+        url = ""
+        if callable(getter):
+            try:
+                url = str(getter())
+            except Exception:
+                url = ""
+        result.append({**link, "kind_label": labels.get(kind, kind), "url": url})
+    return result
+
+
+def outcomes_with_links(user: Any, event: Event) -> list[tuple[Any, list[dict[str, Any]]]]:
+    return [(o, visible_links(user, o.links)) for o in event.outcomes.all()]
+
+
+# Events ---------------------------------------------------------------------------
+
+
+def events_for(user: Any) -> LabelledQuerySet:
+    return (
+        Event.objects.for_user(user)
+        .filter(Q(status=Event.Status.PUBLISHED) | _editable_q(user))
+        .select_related("country")
+        .prefetch_related("hosts")
+    )
+
+
+def public_events() -> LabelledQuerySet:
+    return (
+        Event.objects.public()
+        .filter(status=Event.Status.PUBLISHED)
+        .select_related("country")
+        .prefetch_related("hosts")
+    )
+
+
+def event_get(user: Any, slug: str) -> Event:
+    obj: Event = get_for_user(events_for(user), user, slug=slug)
+    return obj
+
+
+def event_hosts(user: Any, event: Event) -> LabelledQuerySet:
+    return Organisation.objects.for_user(user).filter(hosted_events=event)
+
+
+def upcoming_public_events(today: dt.date | None = None) -> LabelledQuerySet:
+    today = today or dt.date.today()
+    return public_events().filter(end_date__gte=today).order_by("start_date")
+
+
+def participants_shown(user: Any, event: Event) -> QuerySet[Participant]:
+    """Everyone to the event's editors; to others only those who consented."""
+    qs = event.participants.select_related("organisation")
+    if not may_edit(user, event):
+        qs = qs.filter(consent_public=True)
+    return qs
+
+
+def participants_by_sector(user: Any, event: Event) -> list[dict[str, Any]]:
+    rows = participants_shown(user, event).values("sector").annotate(n=Count("pk")).order_by("-n")
+    from reef.records.models import Sector
+
+    labels = dict(Sector.choices)
+    return [{"sector": labels.get(r["sector"], r["sector"]), "n": r["n"]} for r in rows]
+
+
+def sessions_of(user: Any, event: Event) -> QuerySet[Session]:
+    return event.sessions.prefetch_related(
+        Prefetch(
+            "speakers",
+            queryset=participants_shown(user, event),
+            to_attr="shown_speakers",
+        ),
+        "files",
+    )
+
+
+def event_file_get(user: Any, slug: str, uid: str) -> EventFile:
+    event = event_get(user, slug)
+    try:
+        return event.files.get(uid=uid)
+    except (EventFile.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+# Publications ---------------------------------------------------------------------
+
+
+def publications_for(user: Any) -> LabelledQuerySet:
+    return (
+        Publication.objects.for_user(user)
+        .filter(Q(status=Publication.Status.PUBLISHED) | _editable_q(user))
+        .prefetch_related("countries")
+    )
+
+
+def public_publications() -> LabelledQuerySet:
+    return (
+        Publication.objects.public()
+        .filter(status=Publication.Status.PUBLISHED)
+        .prefetch_related("countries", "events")
+    )
+
+
+def publication_get(user: Any, slug: str) -> Publication:
+    obj: Publication = get_for_user(publications_for(user), user, slug=slug)
+    return obj
+
+
+def public_events_of(user: Any, publication: Publication) -> LabelledQuerySet:
+    return events_for(user).filter(publications=publication)
+
+
+# Countries and the regional picture -----------------------------------------------
+
+
+def country_get(code: str) -> Country:
+    try:
+        return Country.objects.get(code=code.upper())
+    except Country.DoesNotExist:
+        raise Http404 from None
+
+
+def public_items_of_country(country: Country) -> tuple[LabelledQuerySet, LabelledQuerySet]:
+    return (
+        public_events().filter(country=country),
+        public_publications().filter(countries=country),
+    )
+
+
+def regional_picture() -> list[dict[str, Any]]:
+    """Counts of public events and publications per country, countries with any only."""
+    events = dict(
+        public_events()
+        .exclude(country=None)
+        .order_by()
+        .values("country_id")
+        .annotate(n=Count("pk"))
+        .values_list("country_id", "n")
+    )
+    through: Any = Publication.countries.through
+    pubs: dict[int, int] = dict(
+        through.objects.filter(
+            publication_id__in=Publication.objects.public()
+            .filter(status=Publication.Status.PUBLISHED)
+            .values("pk")
+        )
+        .order_by()
+        .values("country_id")
+        .annotate(n=Count("publication_id", distinct=True))
+        .values_list("country_id", "n")
+    )
+    ids = set(events) | set(pubs)
+    return [
+        {
+            "country": c,
+            "events": events.get(c.pk, 0),
+            "publications": pubs.get(c.pk, 0),
+        }
+        for c in Country.objects.filter(pk__in=ids).order_by("name")
+    ]
+
+
+def snapshots() -> LabelledQuerySet:
+    return Snapshot.objects.public().defer("csv", "json").order_by("-date", "dataset")
+
+
+def snapshot_get(dataset: str, date: str) -> Snapshot:
+    try:
+        day = dt.date.fromisoformat(date)
+        obj: Snapshot = Snapshot.objects.public().get(dataset=dataset, date=day)
+    except (Snapshot.DoesNotExist, ValueError):
+        raise Http404 from None
+    return obj

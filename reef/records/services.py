@@ -1,0 +1,695 @@
+"""Every write to the public record: keyword-only, typed, transactional, audited.
+
+`actor=None` means the system (demo loader, console); every other caller is checked:
+editors of the owner draft and submit, managers of the owner publish, and a
+manager of the owning country releases its needs assessment report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any, BinaryIO, Protocol
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reef.accounts.models import User
+from reef.accounts.roles import Action
+from reef.core.access import scope_for
+from reef.core.audit import audit_append
+from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.tlp import TLP
+from reef.directory.models import Country, Organisation
+from reef.records import opendata, uploads
+from reef.records.models import (
+    Event,
+    EventFile,
+    LinkKind,
+    Outcome,
+    Participant,
+    Publication,
+    Sector,
+    Session,
+    Snapshot,
+)
+
+
+class Upload(Protocol):
+    """What a service needs of an uploaded file (Django's UploadedFile fits)."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
+
+    def open(self, mode: str = ...) -> Any: ...
+
+
+def _may(actor: User | None, obj: Event | Publication, action: str) -> bool:
+    if actor is None:
+        return True
+    scope = scope_for(actor)
+    return scope.can_in_country(obj.owner_country_id, action) or scope.can_in_organisation(
+        obj.owner_organisation_id, action
+    )
+
+
+def _require(actor: User | None, obj: Event | Publication, action: str, message: str) -> None:
+    if not _may(actor, obj, action):
+        raise PermissionDenied(message)
+
+
+def _check_owner(
+    actor: User | None, owner_country: Country | None, owner_organisation: Organisation | None
+) -> None:
+    if (owner_country is None) == (owner_organisation is None):
+        raise ServiceError(
+            _("Give exactly one owner: a country or an organisation."), field="owner"
+        )
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if owner_country is not None and not scope.can_in_country(owner_country.pk, Action.EDIT):
+        raise PermissionDenied(_("Only editors of the owning country may create this record."))
+    if owner_organisation is not None and not scope.can_in_organisation(
+        owner_organisation.pk, Action.EDIT
+    ):
+        raise PermissionDenied(_("Only editors of the owning organisation may create this record."))
+
+
+def _check_tlp(tlp: str) -> None:
+    if tlp not in TLP.values:
+        raise ServiceError(_("Unknown TLP label %(value)s.") % {"value": tlp}, field="tlp")
+
+
+def _unique_slug(model: type[Event] | type[Publication], wanted: str, title: str) -> str:
+    slug = slugify(wanted or title)[:70]
+    if not slug:
+        raise ServiceError(_("A title is needed to make a short name."), field="slug")
+    if wanted and model.objects.filter(slug=slug).exists():
+        raise ServiceError(_("The short name %(value)s is taken.") % {"value": slug}, field="slug")
+    base, n = slug, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _check_links(links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned: list[dict[str, Any]] = []
+    for link in links:
+        kind = str(link.get("kind", ""))
+        if kind not in LinkKind.values:
+            raise ServiceError(
+                _("Unknown kind of linked record %(value)s.") % {"value": kind}, field="links"
+            )
+        try:
+            target = int(link.get("id", 0))
+        except (TypeError, ValueError):
+            target = 0
+        if target <= 0:
+            raise ServiceError(_("A linked record needs a positive id."), field="links")
+        title = str(link.get("title", "")).strip()[:300]
+        if not title:
+            raise ServiceError(_("A linked record needs a title."), field="links")
+        cleaned.append({"kind": kind, "id": target, "title": title})
+    return cleaned
+
+
+def _bump(obj: Event | Publication, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != obj.version:
+        raise Conflict()
+    obj.version += 1
+
+
+def _language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+# Events ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User | None,
+    title: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    kind: str = Event.Kind.MEETING,
+    owner_country: Country | None = None,
+    owner_organisation: Organisation | None = None,
+    country: Country | None = None,
+    venue: str = "",
+    summary: str = "",
+    report: str = "",
+    hosts: Iterable[Organisation] = (),
+    tlp: str = TLP.AMBER,
+    slug: str = "",
+) -> Event:
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("An event needs a title."), field="title")
+    if kind not in Event.Kind.values:
+        raise ServiceError(_("Unknown kind of event %(value)s.") % {"value": kind}, field="kind")
+    if end_date < start_date:
+        raise ServiceError(_("The event cannot end before it starts."), field="end_date")
+    _check_tlp(tlp)
+    _check_owner(actor, owner_country, owner_organisation)
+    event: Event = Event.objects.create(
+        slug=_unique_slug(Event, slug, title),
+        title=title,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        country=country,
+        venue=venue.strip(),
+        summary=summary,
+        report=report,
+        tlp=tlp,
+        owner_country=owner_country,
+        owner_organisation=owner_organisation,
+    )
+    event.hosts.set(list(hosts))
+    audit_append(action="event_create", actor=actor, obj=event)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: User | None,
+    event: Event,
+    expected_version: int | None = None,
+    title: str | None = None,
+    summary: str | None = None,
+    report: str | None = None,
+    venue: str | None = None,
+    tlp: str | None = None,
+) -> Event:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may change this event."))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if title is not None:
+        if not title.strip():
+            raise ServiceError(_("An event needs a title."), field="title")
+        event.title = title.strip()
+    if tlp is not None:
+        _check_tlp(tlp)
+        event.tlp = tlp
+    for name, value in (("summary", summary), ("report", report), ("venue", venue)):
+        if value is not None:
+            setattr(event, name, value)
+    _bump(event, expected_version)
+    event.save()
+    for model in (Participant, Session, EventFile, Outcome):
+        model.objects.filter(event=event).update(
+            tlp=event.tlp,
+            owner_country_id=event.owner_country_id,
+            owner_organisation_id=event.owner_organisation_id,
+        )
+    audit_append(action="event_update", actor=actor, obj=event)
+    return event
+
+
+@transaction.atomic
+def event_publish(*, actor: User | None, event: Event) -> Event:
+    _require(actor, event, Action.MANAGE, _("Only managers of the owner may publish this event."))
+    if event.status == Event.Status.PUBLISHED:
+        raise ServiceError(_("The event is already published."), field="status")
+    event.status = Event.Status.PUBLISHED
+    event.published_at = timezone.now()
+    event.version += 1
+    event.save(update_fields=["status", "published_at", "version", "updated_at"])
+    audit_append(action="event_publish", actor=actor, obj=event)
+    return event
+
+
+def _set_translation(
+    obj: Event | Publication, language: str, values: dict[str, str | None]
+) -> None:
+    if language not in _language_codes() or language == settings.LANGUAGE_CODE:
+        raise ServiceError(
+            _("Unknown or original language %(value)s.") % {"value": language}, field="language"
+        )
+    current = dict(obj.translations or {})
+    entry = dict(current.get(language, {}))
+    for name, value in values.items():
+        if value is None:
+            continue
+        if value.strip():
+            entry[name] = value.strip()
+        else:
+            entry.pop(name, None)
+    if entry:
+        current[language] = entry
+    else:
+        current.pop(language, None)
+    obj.translations = current
+    obj.version += 1
+    obj.save(update_fields=["translations", "version", "updated_at"])
+
+
+@transaction.atomic
+def event_set_translation(
+    *,
+    actor: User | None,
+    event: Event,
+    language: str,
+    title: str | None = None,
+    summary: str | None = None,
+    report: str | None = None,
+) -> Event:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may translate this event."))
+    _set_translation(event, language, {"title": title, "summary": summary, "report": report})
+    audit_append(action="event_set_translation", actor=actor, obj=event, detail={"lang": language})
+    return event
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor: User | None,
+    event: Event,
+    name: str,
+    sector: str,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    role: str = Participant.Role.PARTICIPANT,
+    consent_public: bool = False,
+) -> Participant:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may add participants."))
+    if not name.strip():
+        raise ServiceError(_("A participant needs a name."), field="name")
+    if sector not in Sector.values:
+        raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
+    if role not in Participant.Role.values:
+        raise ServiceError(_("Unknown role %(value)s.") % {"value": role}, field="role")
+    participant = Participant(
+        event=event,
+        name=name.strip(),
+        sector=sector,
+        organisation=organisation,
+        organisation_name=organisation_name.strip(),
+        role=role,
+        consent_public=consent_public,
+        consent_at=timezone.now() if consent_public else None,
+    )
+    participant.copy_label(event)
+    participant.save()
+    audit_append(action="participant_add", actor=actor, obj=participant)
+    return participant
+
+
+@transaction.atomic
+def participant_set_consent(
+    *, actor: User | None, participant: Participant, consent_public: bool
+) -> Participant:
+    _require(
+        actor, participant.event, Action.EDIT, _("Only editors of the owner may record consent.")
+    )
+    participant.consent_public = consent_public
+    participant.consent_at = timezone.now() if consent_public else None
+    participant.save(update_fields=["consent_public", "consent_at", "updated_at"])
+    audit_append(
+        action="participant_set_consent",
+        actor=actor,
+        obj=participant,
+        detail={"consent": consent_public},
+    )
+    return participant
+
+
+@transaction.atomic
+def session_add(
+    *,
+    actor: User | None,
+    event: Event,
+    title: str,
+    day: dt.date | None = None,
+    starts_at: dt.time | None = None,
+    ends_at: dt.time | None = None,
+    description: str = "",
+    speakers: Iterable[Participant] = (),
+) -> Session:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may change the agenda."))
+    if not title.strip():
+        raise ServiceError(_("A session needs a title."), field="title")
+    if day is not None and not (event.start_date <= day <= event.end_date):
+        raise ServiceError(_("The session's day is outside the event's dates."), field="day")
+    if starts_at and ends_at and ends_at < starts_at:
+        raise ServiceError(_("The session cannot end before it starts."), field="ends_at")
+    speakers = list(speakers)
+    if any(s.event_id != event.pk for s in speakers):
+        raise ServiceError(_("Speakers must be participants of this event."), field="speakers")
+    session = Session(
+        event=event,
+        title=title.strip(),
+        day=day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        description=description,
+        position=event.sessions.count() + 1,
+    )
+    session.copy_label(event)
+    session.save()
+    session.speakers.set(speakers)
+    audit_append(action="session_add", actor=actor, obj=session)
+    return session
+
+
+@transaction.atomic
+def outcome_add(
+    *,
+    actor: User | None,
+    event: Event,
+    text: str,
+    links: Iterable[dict[str, Any]] = (),
+) -> Outcome:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may record outcomes."))
+    if not text.strip():
+        raise ServiceError(_("An outcome needs a text."), field="text")
+    outcome = Outcome(
+        event=event,
+        text=text.strip(),
+        links=_check_links(links),
+        position=event.outcomes.count() + 1,
+    )
+    outcome.copy_label(event)
+    outcome.save()
+    audit_append(action="outcome_add", actor=actor, obj=outcome)
+    return outcome
+
+
+def _store(upload: Upload, allowed: frozenset[str]) -> tuple[uploads.Checked, File[Any], int]:
+    name = upload.name or ""
+    size = int(upload.size or 0)
+    stream: BinaryIO = upload.open("rb")
+    try:
+        checked = uploads.inspect(
+            name=name,
+            size=size,
+            stream=stream,
+            max_bytes=settings.REEF_MAX_UPLOAD_BYTES,
+            allowed=allowed,
+        )
+        stream.seek(0)
+        data = stream.read(settings.REEF_MAX_UPLOAD_BYTES + 1)
+    except uploads.UploadRefused as exc:
+        raise ServiceError(_(exc.message) % exc.params, field="file") from None
+    if len(data) != size or len(data) > settings.REEF_MAX_UPLOAD_BYTES:
+        raise ServiceError(_("The file's size does not match what was sent."), field="file")
+    stored = ContentFile(data, name=f"{uuid.uuid4().hex}.{checked.extension}")
+    return checked, stored, size
+
+
+@transaction.atomic
+def event_file_add(
+    *,
+    actor: User | None,
+    event: Event,
+    upload: Upload,
+    kind: str,
+    title: str = "",
+    session: Session | None = None,
+) -> EventFile:
+    _require(actor, event, Action.EDIT, _("Only editors of the owner may add files."))
+    if kind not in EventFile.Kind.values:
+        raise ServiceError(_("Unknown kind of file %(value)s.") % {"value": kind}, field="kind")
+    if session is not None and session.event_id != event.pk:
+        raise ServiceError(_("The session is not part of this event."), field="session")
+    allowed = uploads.IMAGES if kind == EventFile.Kind.PHOTO else uploads.DOCUMENTS
+    checked, stored, size = _store(upload, allowed)
+    item = EventFile(
+        event=event,
+        session=session,
+        kind=kind,
+        title=(title.strip() or checked.safe_name)[:300],
+        content_type=checked.content_type,
+        size=size,
+        original_name=checked.safe_name,
+    )
+    item.copy_label(event)
+    item.file.save(str(stored.name), stored, save=False)
+    item.save()
+    audit_append(
+        action="event_file_add",
+        actor=actor,
+        obj=item,
+        detail={"type": checked.content_type, "size": size},
+    )
+    return item
+
+
+# Publications ---------------------------------------------------------------------
+
+
+def _check_language(language: str) -> str:
+    language = language.strip().lower()
+    if not language or len(language) > 10 or not language.replace("-", "").isalpha():
+        raise ServiceError(
+            _("Give the language as a code such as en, es, fr or nl."), field="language"
+        )
+    return language
+
+
+@transaction.atomic
+def publication_create(
+    *,
+    actor: User | None,
+    title: str,
+    kind: str = Publication.Kind.REPORT,
+    owner_country: Country | None = None,
+    owner_organisation: Organisation | None = None,
+    authors: str = "",
+    abstract: str = "",
+    language: str = "en",
+    tlp: str = TLP.AMBER,
+    countries: Iterable[Country] = (),
+    events: Iterable[Event] = (),
+    links: Iterable[dict[str, Any]] = (),
+    slug: str = "",
+) -> Publication:
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("A publication needs a title."), field="title")
+    if kind not in Publication.Kind.values:
+        raise ServiceError(
+            _("Unknown kind of publication %(value)s.") % {"value": kind}, field="kind"
+        )
+    if kind == Publication.Kind.ASSESSMENT_REPORT and owner_country is None:
+        raise ServiceError(
+            _("A needs assessment report is owned by the assessed country."), field="owner"
+        )
+    _check_tlp(tlp)
+    _check_owner(actor, owner_country, owner_organisation)
+    publication: Publication = Publication.objects.create(
+        slug=_unique_slug(Publication, slug, title),
+        title=title,
+        kind=kind,
+        authors=authors.strip(),
+        abstract=abstract,
+        language=_check_language(language),
+        tlp=tlp,
+        owner_country=owner_country,
+        owner_organisation=owner_organisation,
+        links=_check_links(links),
+    )
+    publication.countries.set(list(countries))
+    publication.events.set(list(events))
+    audit_append(action="publication_create", actor=actor, obj=publication)
+    return publication
+
+
+@transaction.atomic
+def publication_update(
+    *,
+    actor: User | None,
+    publication: Publication,
+    expected_version: int | None = None,
+    title: str | None = None,
+    authors: str | None = None,
+    abstract: str | None = None,
+    tlp: str | None = None,
+) -> Publication:
+    _require(actor, publication, Action.EDIT, _("Only editors of the owner may change this."))
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    if publication.status == Publication.Status.PUBLISHED:
+        raise ServiceError(_("A published publication cannot be changed."), field="status")
+    if title is not None:
+        if not title.strip():
+            raise ServiceError(_("A publication needs a title."), field="title")
+        publication.title = title.strip()
+    if tlp is not None:
+        _check_tlp(tlp)
+        publication.tlp = tlp
+    if authors is not None:
+        publication.authors = authors.strip()
+    if abstract is not None:
+        publication.abstract = abstract
+    _bump(publication, expected_version)
+    publication.save()
+    audit_append(action="publication_update", actor=actor, obj=publication)
+    return publication
+
+
+@transaction.atomic
+def publication_attach_file(
+    *, actor: User | None, publication: Publication, upload: Upload
+) -> Publication:
+    _require(actor, publication, Action.EDIT, _("Only editors of the owner may attach a file."))
+    if publication.status == Publication.Status.PUBLISHED:
+        raise ServiceError(_("A published publication cannot be changed."), field="status")
+    checked, stored, size = _store(upload, uploads.DOCUMENTS)
+    publication.file.save(str(stored.name), stored, save=False)
+    publication.file_content_type = checked.content_type
+    publication.file_size = size
+    publication.file_original_name = checked.safe_name
+    publication.version += 1
+    publication.save()
+    audit_append(
+        action="publication_attach_file",
+        actor=actor,
+        obj=publication,
+        detail={"type": checked.content_type, "size": size},
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_set_translation(
+    *,
+    actor: User | None,
+    publication: Publication,
+    language: str,
+    title: str | None = None,
+    abstract: str | None = None,
+) -> Publication:
+    _require(actor, publication, Action.EDIT, _("Only editors of the owner may translate this."))
+    _set_translation(publication, language, {"title": title, "abstract": abstract})
+    audit_append(
+        action="publication_set_translation",
+        actor=actor,
+        obj=publication,
+        detail={"lang": language},
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_submit(*, actor: User | None, publication: Publication) -> Publication:
+    _require(actor, publication, Action.EDIT, _("Only editors of the owner may submit this."))
+    if publication.status != Publication.Status.DRAFT:
+        raise ServiceError(_("Only a draft can be submitted for review."), field="status")
+    publication.status = Publication.Status.REVIEW
+    publication.submitted_at = timezone.now()
+    publication.version += 1
+    publication.save()
+    audit_append(action="publication_submit", actor=actor, obj=publication)
+    return publication
+
+
+@transaction.atomic
+def publication_return(
+    *, actor: User | None, publication: Publication, reason: str = ""
+) -> Publication:
+    _require(actor, publication, Action.MANAGE, _("Only managers of the owner may return this."))
+    if publication.status != Publication.Status.REVIEW:
+        raise ServiceError(_("Only a publication in review can be returned."), field="status")
+    publication.status = Publication.Status.DRAFT
+    publication.released_at = None
+    publication.released_by = None
+    publication.version += 1
+    publication.save()
+    audit_append(
+        action="publication_return", actor=actor, obj=publication, detail={"reason": reason[:500]}
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_release(*, actor: User | None, publication: Publication) -> Publication:
+    """The owning country's manager releases its needs assessment report for publication."""
+    if publication.kind != Publication.Kind.ASSESSMENT_REPORT:
+        raise ServiceError(_("Only a needs assessment report needs a release."), field="kind")
+    if actor is not None and not scope_for(actor).can_in_country(
+        publication.owner_country_id, Action.MANAGE
+    ):
+        raise PermissionDenied(_("Only a manager of the assessed country may release its report."))
+    if publication.status != Publication.Status.REVIEW:
+        raise ServiceError(_("Submit the report for review before releasing it."), field="status")
+    if publication.released_at is not None:
+        raise ServiceError(_("The report is already released."), field="status")
+    publication.released_at = timezone.now()
+    publication.released_by = actor
+    publication.version += 1
+    publication.save()
+    audit_append(action="publication_release", actor=actor, obj=publication)
+    return publication
+
+
+@transaction.atomic
+def publication_publish(*, actor: User | None, publication: Publication) -> Publication:
+    _require(actor, publication, Action.MANAGE, _("Only managers of the owner may publish this."))
+    if publication.status != Publication.Status.REVIEW:
+        raise ServiceError(_("Only a publication in review can be published."), field="status")
+    if publication.kind == Publication.Kind.ASSESSMENT_REPORT and publication.released_at is None:
+        raise ServiceError(
+            _("The assessed country's manager must release this report first."), field="status"
+        )
+    publication.status = Publication.Status.PUBLISHED
+    publication.published_at = timezone.now()
+    publication.published_by = actor
+    publication.version += 1
+    publication.save()
+    audit_append(action="publication_publish", actor=actor, obj=publication)
+    return publication
+
+
+# Open-data snapshots --------------------------------------------------------------
+
+
+@transaction.atomic
+def snapshot_freeze(*, actor: User | None, day: dt.date | None = None) -> list[Snapshot]:
+    """Freeze today's public datasets. Once a day per dataset; regional coordinators or
+    the system may freeze."""
+    if actor is not None and not scope_for(actor).is_coordinator:
+        raise PermissionDenied(_("Only regional coordinators may freeze the open data."))
+    day = day or timezone.localdate()
+    if Snapshot.objects.filter(date=day).exists():
+        raise ServiceError(
+            _("The open data of %(day)s is already frozen.") % {"day": day.isoformat()}, field="day"
+        )
+    frozen: list[Snapshot] = []
+    for name in opendata.DATASETS:
+        rows = opendata.rows(name)
+        csv_text = opendata.to_csv(name, rows)
+        json_text = opendata.to_json(name, rows, version=day.isoformat())
+        edition = Snapshot.objects.filter(dataset=name).count() + 1
+        snap = Snapshot.objects.create(
+            dataset=name,
+            date=day,
+            edition=edition,
+            rows=len(rows),
+            csv=csv_text,
+            json=json_text,
+            sha256=hashlib.sha256(csv_text.encode() + json_text.encode()).hexdigest(),
+            tlp=TLP.CLEAR,
+        )
+        frozen.append(snap)
+    audit_append(
+        action="snapshot_freeze",
+        actor=actor,
+        object_type="records.snapshot",
+        object_id=day.isoformat(),
+        tlp=TLP.CLEAR,
+        detail={"datasets": [s.dataset for s in frozen]},
+    )
+    return frozen

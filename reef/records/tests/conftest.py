@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reef.core.tlp import TLP
+from reef.directory.models import Country, Organisation
+from reef.records import services
+from reef.records.models import Event, Publication
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> Any:
+    return SimpleUploadedFile(name, data, content_type)
+
+
+def make_event(
+    *,
+    slug: str,
+    tlp: str = TLP.CLEAR,
+    publish: bool = True,
+    country: str = "GD",
+    title: str | None = None,
+    start: dt.date | None = None,
+    owner_country: str | None = "GD",
+) -> Event:
+    start = start or dt.date.today() + dt.timedelta(days=30)
+    event = services.event_create(
+        actor=None,
+        slug=slug,
+        title=title or f"Event {slug}",
+        start_date=start,
+        end_date=start + dt.timedelta(days=1),
+        owner_country=Country.objects.get(code=owner_country) if owner_country else None,
+        owner_organisation=None if owner_country else Organisation.objects.get(slug="ctu"),
+        country=Country.objects.get(code=country),
+        summary=f"Summary of {slug}",
+        report=f"Report of {slug}",
+        tlp=tlp,
+    )
+    if publish:
+        services.event_publish(actor=None, event=event)
+    return event
+
+
+def make_publication(
+    *,
+    slug: str,
+    tlp: str = TLP.CLEAR,
+    publish: bool = True,
+    country: str = "GD",
+    title: str | None = None,
+    kind: str = Publication.Kind.REPORT,
+) -> Publication:
+    gd = Country.objects.get(code=country)
+    pub = services.publication_create(
+        actor=None,
+        slug=slug,
+        title=title or f"Publication {slug}",
+        kind=kind,
+        owner_country=gd,
+        abstract=f"Abstract of {slug}",
+        tlp=tlp,
+        countries=[gd],
+    )
+    if publish:
+        services.publication_submit(actor=None, publication=pub)
+        if kind == Publication.Kind.ASSESSMENT_REPORT:
+            services.publication_release(actor=None, publication=pub)
+        services.publication_publish(actor=None, publication=pub)
+    return pub

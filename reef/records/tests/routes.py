@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from reef.core.tests.routes import Sample, only
+from reef.core.tlp import TLP
+from reef.directory.models import Country
+from reef.records import services
+from reef.records.models import EventFile, Publication
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def samples(users: dict[str, Any]) -> dict[str, Sample]:
+    gd = Country.objects.get(code="GD")
+    draft = services.event_create(
+        actor=None,
+        slug="route-draft-event",
+        title="Route draft event",
+        start_date=dt.date(2026, 5, 1),
+        end_date=dt.date(2026, 5, 2),
+        owner_country=gd,
+        tlp=TLP.AMBER_STRICT,  # stays hidden from others once published
+    )
+    # One stored file for every run (the route test calls this for each route).
+    stored = "records/route-sample.pdf"
+    if not default_storage.exists(stored):
+        default_storage.save(stored, ContentFile(PDF))
+    item = EventFile(
+        event=draft,
+        kind=EventFile.Kind.PRESENTATION,
+        title="Slides",
+        file=stored,
+        content_type="application/pdf",
+        size=len(PDF),
+        original_name="slides.pdf",
+    )
+    item.copy_label(draft)
+    item.save()
+    pub = services.publication_create(
+        actor=None, slug="route-draft-pub", title="Route draft", owner_country=gd, tlp=TLP.CLEAR
+    )
+    Publication.objects.filter(pk=pub.pk).update(
+        file=stored,
+        file_content_type="application/pdf",
+        file_size=len(PDF),
+        file_original_name="report.pdf",
+    )
+    services.snapshot_freeze(actor=None)
+    today = timezone.localdate().isoformat()
+    focal = only(["focal_point"])
+    focal_post = only(["focal_point"], ok=302)
+    return {
+        "records:event_detail": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:event_file": Sample(kwargs={"slug": draft.slug, "uid": item.uid}, expect=focal),
+        "records:event_upload": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:event_translate": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:event_publish": Sample(
+            kwargs={"slug": draft.slug}, method="post", data={}, expect=focal_post
+        ),
+        "records:publication_detail": Sample(kwargs={"slug": pub.slug}, expect=focal),
+        "records:publication_file": Sample(kwargs={"slug": pub.slug}, expect=focal),
+        "records:publication_upload": Sample(kwargs={"slug": pub.slug}, expect=focal),
+        "records:publication_workflow": Sample(
+            kwargs={"slug": pub.slug},
+            method="post",
+            data={"action": "submit"},
+            expect=focal_post,
+        ),
+        "records:country_detail": Sample(kwargs={"code": "GD"}),
+        "records:country_feed": Sample(kwargs={"code": "GD"}),
+        "records:data_download": Sample(kwargs={"dataset": "events", "fmt": "csv"}),
+        "records:snapshot_download": Sample(
+            kwargs={"date": today, "dataset": "events", "fmt": "json"}
+        ),
+    }

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from reef.records import views
+
+app_name = "records"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/calendar.ics", views.events_ical, name="events_ical"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("events/<slug:slug>/files/<uuid:uid>/", views.event_file, name="event_file"),
+    path("events/<slug:slug>/upload/", views.event_upload, name="event_upload"),
+    path("events/<slug:slug>/publish/", views.event_publish, name="event_publish"),
+    path("events/<slug:slug>/translate/", views.event_translate, name="event_translate"),
+    path("publications/", views.publication_list, name="publication_list"),
+    path("publications/<slug:slug>/", views.publication_detail, name="publication_detail"),
+    path("publications/<slug:slug>/file/", views.publication_file, name="publication_file"),
+    path("publications/<slug:slug>/upload/", views.publication_upload, name="publication_upload"),
+    path(
+        "publications/<slug:slug>/workflow/",
+        views.publication_workflow,
+        name="publication_workflow",
+    ),
+    path("countries/", views.regional, name="regional"),
+    path("countries/<str:code>/", views.country_detail, name="country_detail"),
+    path("feed/", views.feed, name="feed"),
+    path("feed/<str:code>/", views.feed, name="country_feed"),
+    path("search/", views.search, name="search"),
+    path("data/", views.data_index, name="data_index"),
+    path("data/dictionary.json", views.data_dictionary_json, name="data_dictionary_json"),
+    path("data/<slug:dataset>.<slug:fmt>", views.data_download, name="data_download"),
+    path(
+        "data/snapshots/<str:date>/<slug:dataset>.<slug:fmt>",
+        views.snapshot_download,
+        name="snapshot_download",
+    ),
+]

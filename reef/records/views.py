@@ -1,0 +1,413 @@
+"""Pages of the public record. Thin: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reef.accounts.models import User
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.routes import Rule, access
+from reef.records import feeds, ical, opendata, selectors, services
+from reef.records.forms import (
+    EventFileForm,
+    EventTranslationForm,
+    PublicationFileForm,
+    SearchForm,
+    WorkflowForm,
+)
+from reef.records.models import Publication
+from reef.records.search import search as run_search
+
+PAGE_SIZE = 25
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    return user
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _download(stored: Any, content_type: str, filename: str) -> FileResponse:
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=True, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Index, events --------------------------------------------------------------------
+
+
+@access(Rule.PUBLIC)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/index.html",
+        {
+            "upcoming": selectors.upcoming_public_events()[:5],
+            "events": selectors.events_for(request.user)[:6],
+            "publications": selectors.publications_for(request.user)[:6],
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = selectors.events_for(request.user)
+    when = request.GET.get("when", "")
+    today = timezone.localdate()
+    if when == "upcoming":
+        events = events.filter(end_date__gte=today).order_by("start_date")
+    elif when == "past":
+        events = events.filter(end_date__lt=today)
+    return render(
+        request,
+        "records/event_list.html",
+        {"page": _page(request, events), "when": when},
+    )
+
+
+@access(Rule.LABELLED)
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(request.user, slug)
+    user = request.user
+    return render(
+        request,
+        "records/event_detail.html",
+        {
+            "event": event,
+            "hosts": selectors.event_hosts(user, event),
+            "sessions": selectors.sessions_of(user, event),
+            "participants": selectors.participants_shown(user, event),
+            "by_sector": selectors.participants_by_sector(user, event),
+            "files": event.files.filter(session=None),
+            "outcomes": selectors.outcomes_with_links(user, event),
+            "publications": selectors.publications_for(user).filter(events=event),
+            "may_edit": selectors.may_edit(user, event),
+            "may_manage": selectors.may_manage(user, event),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def event_file(request: HttpRequest, slug: str, uid: str) -> FileResponse:
+    item = selectors.event_file_get(request.user, slug, uid)
+    return _download(item.file, item.content_type, item.original_name)
+
+
+@access(Rule.SERVICE)
+def event_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(request.user, slug)
+    if not selectors.may_edit(request.user, event):
+        raise DjangoPermissionDenied(_("Only editors of the owner may add files."))
+    form = EventFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_file_add(
+                actor=_actor(request),
+                event=event,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+            )
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("The file was added."))
+            return redirect(event.get_absolute_url())
+    return render(request, "records/upload.html", {"form": form, "target": event})
+
+
+@access(Rule.SERVICE)
+def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(request.user, slug)
+    if not selectors.may_edit(request.user, event):
+        raise DjangoPermissionDenied(_("Only editors of the owner may translate this event."))
+    language = request.GET.get("language", "es")
+    initial = {"language": language, **(event.translations or {}).get(language, {})}
+    form = EventTranslationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.event_set_translation(
+                actor=_actor(request),
+                event=event,
+                language=data["language"],
+                title=data["title"],
+                summary=data["summary"],
+                report=data["report"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The translation is saved."))
+            return redirect(event.get_absolute_url())
+    return render(request, "records/translate.html", {"form": form, "target": event})
+
+
+@access(Rule.SERVICE)
+@require_POST
+def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(request.user, slug)
+    try:
+        services.event_publish(actor=_actor(request), event=event)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The event is published."))
+    return redirect(event.get_absolute_url())
+
+
+@access(Rule.PUBLIC)
+def events_ical(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    host = settings.REEF_SITE_URL.rstrip("/")
+    entries = [
+        ical.CalendarEvent(
+            uid=f"reef-records-event-{e.pk}@{request.get_host()}",
+            title=e.display_title,
+            start=e.start_date,
+            end=e.end_date,
+            stamp=e.updated_at or now,
+            location=", ".join(x for x in (e.venue, e.country.name if e.country else "") if x),
+            description=e.display_summary,
+            url=host + e.get_absolute_url(),
+        )
+        for e in selectors.upcoming_public_events()
+    ]
+    body = ical.calendar(entries, name=_("Reef: upcoming events"), prodid="-//Reef//Records//EN")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reef-events.ics"'
+    return response
+
+
+# Publications ---------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def publication_list(request: HttpRequest) -> HttpResponse:
+    publications = selectors.publications_for(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in Publication.Kind.values:
+        publications = publications.filter(kind=kind)
+    return render(
+        request,
+        "records/publication_list.html",
+        {"page": _page(request, publications), "kinds": Publication.Kind.choices, "kind": kind},
+    )
+
+
+@access(Rule.LABELLED)
+def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = selectors.publication_get(request.user, slug)
+    user = request.user
+    return render(
+        request,
+        "records/publication_detail.html",
+        {
+            "publication": publication,
+            "events": selectors.public_events_of(user, publication),
+            "links": selectors.visible_links(user, publication.links),
+            "may_edit": selectors.may_edit(user, publication),
+            "may_manage": selectors.may_manage(user, publication),
+            "may_release": (
+                publication.kind == Publication.Kind.ASSESSMENT_REPORT
+                and publication.status == Publication.Status.REVIEW
+                and publication.released_at is None
+                and selectors.may_release(user, publication)
+            ),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def publication_file(request: HttpRequest, slug: str) -> FileResponse:
+    publication = selectors.publication_get(request.user, slug)
+    if not publication.file:
+        raise Http404
+    return _download(
+        publication.file, publication.file_content_type, publication.file_original_name
+    )
+
+
+@access(Rule.SERVICE)
+def publication_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = selectors.publication_get(request.user, slug)
+    if not selectors.may_edit(request.user, publication):
+        raise DjangoPermissionDenied(_("Only editors of the owner may attach a file."))
+    form = PublicationFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_attach_file(
+                actor=_actor(request), publication=publication, upload=form.cleaned_data["file"]
+            )
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect(publication.get_absolute_url())
+    return render(request, "records/upload.html", {"form": form, "target": publication})
+
+
+@access(Rule.SERVICE)
+@require_POST
+def publication_workflow(request: HttpRequest, slug: str) -> HttpResponse:
+    publication = selectors.publication_get(request.user, slug)
+    form = WorkflowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown step."))
+        return redirect(publication.get_absolute_url())
+    actor = _actor(request)
+    step = form.cleaned_data["action"]
+    try:
+        if step == "submit":
+            services.publication_submit(actor=actor, publication=publication)
+        elif step == "return":
+            services.publication_return(
+                actor=actor, publication=publication, reason=form.cleaned_data["reason"]
+            )
+        elif step == "release":
+            services.publication_release(actor=actor, publication=publication)
+        else:
+            services.publication_publish(actor=actor, publication=publication)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(publication.get_absolute_url())
+
+
+# Countries and the regional picture -----------------------------------------------
+
+
+@access(Rule.PUBLIC)
+def regional(request: HttpRequest) -> HttpResponse:
+    rows = selectors.regional_picture()
+    return render(
+        request,
+        "records/regional.html",
+        {
+            "rows": rows,
+            "total_events": sum(r["events"] for r in rows),
+            "total_publications": sum(r["publications"] for r in rows),
+        },
+    )
+
+
+@access(Rule.PUBLIC)
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = selectors.country_get(code)
+    events, publications = selectors.public_items_of_country(country)
+    return render(
+        request,
+        "records/country_detail.html",
+        {"country": country, "events": events, "publications": publications},
+    )
+
+
+# Feeds ----------------------------------------------------------------------------
+
+feed = access(Rule.PUBLIC)(feeds.RecordFeed())
+
+
+# Search ---------------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = run_search(request.user, form.cleaned_data["q"])
+    template = (
+        "records/_search_results.html" if getattr(request, "htmx", False) else "records/search.html"
+    )
+    return render(request, template, {"form": form, "results": results})
+
+
+# Open data ------------------------------------------------------------------------
+
+
+@access(Rule.PUBLIC)
+def data_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/data.html",
+        {
+            "datasets": opendata.DATASETS.values(),
+            "licence": opendata.licence(),
+            "snapshots": selectors.snapshots()[:60],
+        },
+    )
+
+
+def _json(payload: str, filename: str = "") -> HttpResponse:
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@access(Rule.PUBLIC)
+def data_dictionary_json(request: HttpRequest) -> HttpResponse:
+    return _json(json.dumps(opendata.dictionary(), ensure_ascii=False, indent=1))
+
+
+def _data_response(dataset: str, fmt: str, csv_text: str, json_text: str, tag: str) -> HttpResponse:
+    filename = f"reef-{dataset}{tag}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    return _json(json_text, filename)
+
+
+@access(Rule.PUBLIC)
+def data_download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
+        raise Http404
+    rows = opendata.rows(dataset)
+    return _data_response(
+        dataset,
+        fmt,
+        opendata.to_csv(dataset, rows) if fmt == "csv" else "",
+        opendata.to_json(dataset, rows) if fmt == "json" else "",
+        "",
+    )
+
+
+@access(Rule.PUBLIC)
+def snapshot_download(request: HttpRequest, date: str, dataset: str, fmt: str) -> HttpResponse:
+    if fmt not in opendata.FORMATS:
+        raise Http404
+    snap = selectors.snapshot_get(dataset, date)
+    return _data_response(dataset, fmt, snap.csv, snap.json, f"-{snap.date.isoformat()}")
