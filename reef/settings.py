@@ -269,7 +269,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("REEF_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Tests never read collected files: keep them apart from a running server's.
+STATIC_ROOT = Path(
+    env_str("REEF_STATIC_ROOT", str(BASE_DIR / "var" / ("test-static" if TESTING else "static")))
+)
 MEDIA_ROOT = Path(env_str("REEF_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
