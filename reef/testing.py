@@ -40,6 +40,12 @@ def ensure_world() -> None:
 
     if not Organisation.objects.filter(slug="oas").exists():
         directory_demo.load(lambda _line: None)
+    from reef.experts.models import ExpertiseTag
+    from reef.experts.taxonomy import seed_tags
+
+    # Reference data from data migrations is gone after a transactional test's flush.
+    if not ExpertiseTag.objects.exists():
+        seed_tags(ExpertiseTag)
     if not User.objects.filter(email=PERSONA_EMAILS["outsider"]).exists():
         accounts_demo.load(lambda _line: None)
     for email in PERSONA_EMAILS.values():

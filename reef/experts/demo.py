@@ -325,6 +325,10 @@ def _next_monday(day: dt.date) -> dt.date:
 
 
 def load(say: Callable[[str], None]) -> None:
+    from reef.experts.models import ExpertiseTag
+    from reef.experts.taxonomy import seed_tags
+
+    seed_tags(ExpertiseTag)  # idempotent; restores the taxonomy after a flush
     today = timezone.localdate()
     year = (today - dt.timedelta(days=30), today + dt.timedelta(days=400))
     created = 0

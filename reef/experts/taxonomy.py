@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 SHIPPED_CMM = Path(__file__).resolve().parent.parent / "frameworks" / "shipped" / "reef-cmm.json"
 
@@ -65,3 +66,11 @@ def cmm_factors(path: Path = SHIPPED_CMM) -> list[tuple[str, str]]:
     if not factors:
         factors = list(CMM_FACTORS_FALLBACK)
     return [(f"cmm-{key}", f"{key} {name}") for key, name in factors]
+
+
+def seed_tags(tag_model: Any) -> None:
+    """Create or update the factor and role tags (used by the migration and after a flush)."""
+    for key, name in cmm_factors():
+        tag_model.objects.update_or_create(key=key, defaults={"name": name, "kind": "factor"})
+    for key, name in ROLES:
+        tag_model.objects.update_or_create(key=key, defaults={"name": name, "kind": "role"})

@@ -6,13 +6,9 @@ from django.db import migrations
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
-    from reef.experts.taxonomy import ROLES, cmm_factors
+    from reef.experts.taxonomy import seed_tags
 
-    tag = apps.get_model("experts", "ExpertiseTag")
-    for key, name in cmm_factors():
-        tag.objects.update_or_create(key=key, defaults={"name": name, "kind": "factor"})
-    for key, name in ROLES:
-        tag.objects.update_or_create(key=key, defaults={"name": name, "kind": "role"})
+    seed_tags(apps.get_model("experts", "ExpertiseTag"))
 
 
 class Migration(migrations.Migration):
