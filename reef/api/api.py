@@ -3,18 +3,57 @@
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+import re
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 
 from reef.api.auth import CsrfFailed, reef_auth
+from reef.core.concurrency import PreconditionFailed, PreconditionRequired
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 
 log = logging.getLogger(__name__)
+
+# JSON bodies nested deeper than this are refused before parsing (400): deep
+# nesting costs recursion in the parser and in every consumer of the data.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+class JsonTooDeep(Exception):
+    pass
+
+
+def json_depth(body: bytes) -> int:
+    """Deepest nesting of arrays and objects in `body`, strings ignored, without parsing."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+class GuardedParser(Parser):
+    """The JSON parser, refusing over-deep bodies (size: DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = request.body
+        if json_depth(body) > MAX_JSON_DEPTH:
+            raise JsonTooDeep()
+        return cast(dict[str, Any], json.loads(body))
+
 
 api = NinjaAPI(
     title="Reef API",
@@ -28,6 +67,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=GuardedParser(),
 )
 
 
@@ -60,6 +100,26 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return _error(request, 409, exc.message)
 
 
+@api.exception_handler(PreconditionRequired)
+def _precondition_required(request: HttpRequest, exc: PreconditionRequired) -> HttpResponse:
+    return _error(request, 428, exc.message)
+
+
+@api.exception_handler(PreconditionFailed)
+def _precondition_failed(request: HttpRequest, exc: PreconditionFailed) -> HttpResponse:
+    return _error(request, 412, exc.message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(JsonTooDeep)
+def _too_deep(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH}).")
+
+
 @api.exception_handler(ServiceError)
 def _invalid(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if exc.code == "not_found":
@@ -79,10 +139,15 @@ def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    from django.db import InterfaceError, OperationalError
+    from django.db import DataError
 
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        return _error(request, 503, "The service is temporarily unavailable. Try again shortly.")
+    from reef.core.middleware import is_database_unavailable, unavailable_response
+
+    if is_database_unavailable(exc):
+        return unavailable_response(request)
+    if isinstance(exc, (ValueError, DataError)) and "NUL" in str(exc):
+        # PostgreSQL refuses NUL characters in text; SQLite stores them. Either way: bad input.
+        return _error(request, 400, "Text must not contain NUL (0x00) characters.")
     log.exception("unexpected API error")
     if settings.DEBUG:
         raise exc

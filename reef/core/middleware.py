@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
+from typing import Any
 
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from reef.core import context
@@ -17,11 +21,28 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    """NUL in the query string: no legitimate use, and PostgreSQL refuses it (a 500)."""
+    query = str(request.META.get("QUERY_STRING", ""))
+    return "%00" in query or "\x00" in query or any("\x00" in v for v in request.GET.values())
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = json.dumps({"detail": message}).encode()
+        return HttpResponse(body, status=400, content_type="application/json")
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404  # no such page; PostgreSQL would refuse the lookup (a 500)
+        if _has_nul(request):
+            return _bad_request(request, "Parameters must not contain NUL (0x00) characters.")
         via = "api" if request.path.startswith("/api/") else "web"
         token = context.set_current(
             context.RequestContext(
@@ -52,22 +73,53 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+DB_UNAVAILABLE = "_reef_database_unavailable"
+
+
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """Connection lost or refused, disk full, read-only database: not a bug, an outage."""
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exception, DatabaseError) and (
+        "read-only" in str(exception) or "readonly" in str(exception)
+    )
+
+
+def _note_database_failure(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Django turns an exception raised in any inner middleware (the session or
+    # user lookup, the session save) into a 500 response before it reaches the
+    # middleware below; this signal still sees it, so mark the request.
+    if request is not None and is_database_unavailable(sys.exc_info()[1]):
+        setattr(request, DB_UNAVAILABLE, True)
+
+
+got_request_exception.connect(_note_database_failure, dispatch_uid="reef-db-unavailable")
+
+
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with a clear page when the database is down or read-only, never a 500."""
+    """Answer 503 with a clear page when the database is down or read-only, never a 500.
+
+    Works whether the failure happens in the view (`process_exception`), in an
+    inner middleware (flag set by `got_request_exception`) or while answering.
+    With CONN_HEALTH_CHECKS a broken persistent connection is replaced at the
+    next request, so the site recovers without a restart once the database is back.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         except (OperationalError, InterfaceError):
             return unavailable_response(request)
+        if getattr(request, DB_UNAVAILABLE, False) and response.status_code >= 500:
+            return unavailable_response(request)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "read-only" in str(exception)
-        ):
+        if is_database_unavailable(exception):
+            setattr(request, DB_UNAVAILABLE, True)
             return unavailable_response(request)
         return None
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Load test of `reef serve` on loopback, with SQLite or PostgreSQL.
+#
+#   bench/load/run.sh sqlite            # short profile: 50 users, 2 minutes
+#   bench/load/run.sh postgres
+#   USERS=200 DURATION=10m bench/load/run.sh postgres   # the full profile
+#
+# Full profile (for a release): 200 users (spawn 20/s), 10 minutes, on each
+# database, server and load generator on separate machines if possible (here
+# both share the host, so the figures are a floor). Reports requests, errors,
+# p50/p95/p99, throughput (locust CSV in var/bench/) and the server's memory
+# (sum of RSS of the gunicorn master and workers) at start and end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DB=${1:-sqlite}
+USERS=${USERS:-50}
+SPAWN=${SPAWN:-10}
+DURATION=${DURATION:-2m}
+PORT=${PORT:-8765}
+WORKERS=${WORKERS:-5}
+OUT=var/bench
+mkdir -p "$OUT"
+
+export REEF_SECRET_KEY=${REEF_SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+export REEF_HTTPS=false REEF_DEBUG=false REEF_TESTING=false REEF_DEMO=false
+export REEF_ALLOWED_HOSTS=127.0.0.1,localhost REEF_LOG_LEVEL=ERROR
+export REEF_CACHE_URL=${REEF_CACHE_URL:-redis://127.0.0.1:6379/7}
+case "$DB" in
+  sqlite)
+    rm -f "$OUT"/load.sqlite3*
+    export REEF_DATABASE_URL="sqlite:///$OUT/load.sqlite3" ;;
+  postgres)
+    PGDB=${PGDB:-reef_load}
+    dropdb -h 127.0.0.1 -U postgres --if-exists "$PGDB"
+    createdb -h 127.0.0.1 -U postgres "$PGDB"
+    export REEF_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$PGDB" ;;
+  *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
+esac
+
+.venv/bin/python bench/load/prepare.py "$OUT/tokens.json"
+.venv/bin/reef serve --port "$PORT" --workers "$WORKERS" >"$OUT/server-$DB.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+
+rss() {  # total RSS (MiB) of the gunicorn master and its workers
+  local pids
+  pids=$(echo "$SERVER" $(pgrep -P "$SERVER") | tr ' ' ',')
+  ps -o rss= -p "$pids" | awk '{s+=$1} END {printf "%.1f", s/1024}'
+}
+# Warm every worker up (first requests import every app), then measure.
+WARM=()
+for _ in $(seq $((WORKERS * 2))); do
+  for url in / /directory/countries/ /api/v1/countries; do
+    curl -s -o /dev/null "http://127.0.0.1:$PORT$url" & WARM+=($!)
+  done
+done
+wait "${WARM[@]}"
+START_RSS=$(rss)
+REEF_BENCH_TOKENS="$OUT/tokens.json" .venv/bin/locust -f bench/load/locustfile.py \
+  --host "http://127.0.0.1:$PORT" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
+  --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 2>&1 | tail -40
+END_RSS=$(rss)
+LOCKED=$(grep -ci "database is locked" "$OUT/server-$DB.log" || true)
+echo "== $DB: users=$USERS duration=$DURATION workers=$WORKERS"
+echo "== server RSS MiB: start=$START_RSS end=$END_RSS; 'database is locked' in log: $LOCKED"
+.venv/bin/python - "$OUT/load-${DB}_stats.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+agg = next(r for r in rows if r["Name"] == "Aggregated")
+print(f"== requests={agg['Request Count']} failures={agg['Failure Count']} "
+      f"p50={agg['50%']}ms p95={agg['95%']}ms p99={agg['99%']}ms "
+      f"throughput={float(agg['Requests/s']):.1f} req/s")
+PY
