@@ -47,6 +47,10 @@ def _gunicorn(port: int, workers: int, host: str) -> None:
         "-",
         "--graceful-timeout",
         "20",
+        "--timeout",
+        "60",
+        # Import the app once before forking: no worker answers its first request cold.
+        "--preload",
         "--chdir",
         str(BASE_DIR),
     ]

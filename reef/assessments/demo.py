@@ -115,7 +115,8 @@ def _one(
 ) -> Assessment:
     country = Country.objects.get(code=code)
     focal = _focal_point(code)
-    rng = random.Random(f"{code}-{cycle}")  # noqa: S311  (illustrative data, not security)
+    # Illustrative data, not security.
+    rng = random.Random(f"{code}-{cycle}")  # noqa: S311  # nosec B311
     a = services.assessment_request(
         actor=focal,
         country=country,

@@ -180,7 +180,8 @@ def load(say: Callable[[str], None]) -> None:
                 services.statement_submit(actor=coordinator, consultation=consultation, body=body),
             )
         )
-    rng = random.Random(8)  # noqa: S311  (illustrative data, not security)
+    # Illustrative data, not security.
+    rng = random.Random(8)  # noqa: S311  # nosec B311
     cells = [(sector, camp_a) for _, sector, camp_a in participants]
     seeded = {s.pk: _seeded_votes(kind, cells, rng) for kind, s in statements}
     for n, (user, _sector, _camp) in enumerate(participants):

@@ -274,7 +274,8 @@ def _read_text(text: str, filename: str) -> Any:
                 filename, "", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        # _UniqueKeyLoader is a SafeLoader subclass: no object construction.
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

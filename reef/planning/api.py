@@ -363,6 +363,14 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, A
     return 201, _plan(plan)
 
 
+# Before the /plans/{pk} routes, so that "import" is never read as a plan id.
+@router.post("/planning/plans/import", response={201: PlanOut})
+def import_plan(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    user = require_user(request)
+    plan = exchange.plan_import(actor=user, data=payload)
+    return 201, _plan(plan)
+
+
 @router.get("/planning/plans/{pk}/risks", response=list[RiskOut])
 def list_risks(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     plan = selectors.plan_get(request.user, pk)
@@ -413,13 +421,6 @@ def export_iati(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(
         exchange.plan_to_iati(request.user, plan), content_type="application/xml; charset=utf-8"
     )
-
-
-@router.post("/planning/plans/import", response={201: PlanOut})
-def import_plan(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    user = require_user(request)
-    plan = exchange.plan_import(actor=user, data=payload)
-    return 201, _plan(plan)
 
 
 @router.post("/planning/plans/{pk}/needs", response={201: NeedOut})

@@ -412,7 +412,14 @@ def _csv_uncell(value: str | None) -> str:
 
 def csv_to_dict(text: str) -> dict[str, Any]:
     """Turn an exported CSV back into the JSON structure accepted by `plan_import`."""
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _csv_to_dict(text)
+    except csv.Error as exc:
+        raise ServiceError(f"The CSV file cannot be read: {exc}.", field="csv") from None
+
+
+def _csv_to_dict(text: str) -> dict[str, Any]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = {"country", "cycle", "need_ref", "area", "need_title"} - set(reader.fieldnames or [])
     if missing:
         raise ServiceError(f"CSV columns missing: {', '.join(sorted(missing))}.", field="csv")

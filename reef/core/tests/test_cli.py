@@ -70,7 +70,7 @@ def test_demo_is_idempotent(tmp_path: Path) -> None:
 
 def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "reef.cli", "demo", "--port", str(port)],
         cwd=ROOT,
         env=_env(tmp_path / "demo.sqlite3"),
@@ -83,7 +83,7 @@ def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
         body = b""
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
                     body = r.read()
                     break
             except OSError:
@@ -93,7 +93,7 @@ def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
         assert b"Reef" in body
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10
-        ) as r:  # noqa: S310
+        ) as r:
             assert r.status == 200
     finally:
         os.killpg(process.pid, signal.SIGTERM)

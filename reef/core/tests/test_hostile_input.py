@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -202,12 +201,6 @@ def _planning_exchange() -> Any:
 csv_headers = "country,cycle,need_ref,area,need_title,priority,action_title,start,progress\n"
 
 
-@pytest.mark.xfail(
-    raises=csv.Error,
-    strict=False,
-    reason="finding: reef.planning.exchange.csv_to_dict lets csv.Error escape (bare CR in a "
-    "field) instead of raising ServiceError; reported to the planning app",
-)
 @settings(max_examples=100, deadline=None, report_multiple_bugs=False)
 @given(
     body=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200),

@@ -30,6 +30,7 @@ def test_database_backend_queues_until_the_worker_runs(settings: Any) -> None:
     assert AuditEntry.objects.filter(action="audit_verified").count() == before
     call_command("db_worker", batch=True, startup_delay=False, interval=0.1, verbosity=0)
     result.refresh()
-    assert result.status == TaskResultStatus.SUCCESSFUL
+    status: TaskResultStatus = result.status  # refresh() changed it behind mypy's back
+    assert status == TaskResultStatus.SUCCESSFUL
     assert result.return_value["ok"] is True
     assert AuditEntry.objects.filter(action="audit_verified").count() == before + 1

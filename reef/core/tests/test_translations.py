@@ -47,7 +47,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
             args,
             cwd=copy,
             check=True,
-            capture_output=True,  # noqa: S603
+            capture_output=True,
             env={"REEF_TESTING": "true", "PATH": "/usr/bin:/bin"},
         )
     return copy

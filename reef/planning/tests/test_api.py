@@ -105,3 +105,12 @@ def test_offer_and_lists(clients: dict[str, Any], green_need: Need, gd_plan: Pla
     assert export["format"] == "reef-plan"
     iati = clients["focal_point"].get(f"/api/v1/planning/plans/{gd_plan.pk}/iati")
     assert iati.status_code == 200 and b"iati-activities" in iati.content
+
+
+@pytest.mark.django_db
+def test_plan_import_route_is_reachable(clients: dict[str, Any]) -> None:
+    # Found by schemathesis: the /plans/{pk} routes used to shadow /plans/import (405).
+    response = clients["focal_point"].post(
+        "/api/v1/planning/plans/import", {"bad": "payload"}, content_type="application/json"
+    )
+    assert response.status_code in {400, 422}
