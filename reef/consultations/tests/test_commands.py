@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from reef.consultations import opinion
 from reef.consultations.models import Consultation
 
-LONDON = Path("/work/shared/data/polis/london.youth.policing")
+LONDON = Path(__file__).resolve().parent / "data" / "polis" / "london.youth.policing"
 
 
 def test_consensus_analyze_json_contract() -> None:

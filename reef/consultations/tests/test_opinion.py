@@ -32,7 +32,7 @@ from reef.consultations.opinion import (
     update,
 )
 
-DATA = Path("/work/shared/data/polis")
+DATA = Path(__file__).resolve().parent / "data" / "polis"  # copies, CC BY 4.0 (see ATTRIBUTION.md)
 
 
 Triple = tuple[Any, Any, int]

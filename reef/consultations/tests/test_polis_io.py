@@ -17,7 +17,7 @@ from reef.consultations.polis_io import (
     write_export,
 )
 
-DATA = Path("/work/shared/data/polis")
+DATA = Path(__file__).resolve().parent / "data" / "polis"  # copies, CC BY 4.0 (see ATTRIBUTION.md)
 SMALL = ["london.youth.policing", "15-per-hour-seattle", "scoop-hivemind.freshwater"]
 
 COMMENTS = (

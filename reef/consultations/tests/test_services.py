@@ -384,7 +384,7 @@ def test_amendment_rejected_with_reason_and_stale_accept(
 
 # ---------------------------------------------------------------- Polis import / export
 
-LONDON = Path("/work/shared/data/polis/london.youth.policing")
+LONDON = Path(__file__).resolve().parent / "data" / "polis" / "london.youth.policing"
 
 
 def test_polis_round_trip_through_services(users: dict[str, Any], tmp_path: Path) -> None:
