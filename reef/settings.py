@@ -71,6 +71,8 @@ def database_from_url(url: str) -> dict[str, object]:
         path = Path(raw[1:])
         if not path.is_absolute():
             path = BASE_DIR / path
+        # A fresh clone has no var/: SQLite cannot create a file in a missing folder.
+        path.parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
