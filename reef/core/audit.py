@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -124,7 +124,7 @@ def _iter_entries(batch: int = 2000) -> Iterator[AuditEntry]:
         last = chunk[-1].seq
 
 
-def audit_verify() -> VerifyResult:
+def audit_verify(on_entry: Callable[[], None] | None = None) -> VerifyResult:
     """Check every link, the sequence and the anchored head."""
     problems: list[str] = []
     prev = GENESIS
@@ -132,6 +132,8 @@ def audit_verify() -> VerifyResult:
     count = 0
     for e in _iter_entries():
         count += 1
+        if on_entry is not None:
+            on_entry()
         if e.seq != expected_seq:
             problems.append(f"entry {expected_seq}: missing (next entry is {e.seq})")
             expected_seq = e.seq

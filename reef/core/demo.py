@@ -24,7 +24,11 @@ DEMO_PASSWORD = "reef-demo-only"  # noqa: S105  # nosec B105
 
 
 def load_all(say: Callable[[str], None] = print) -> None:
+    from reef.core.progress import Progress
+
+    progress = Progress("demo data", len(DEMO_APPS))
     for app in DEMO_APPS:
+        progress.advance()
         try:
             module = importlib.import_module(f"reef.{app}.demo")
         except ModuleNotFoundError as exc:

@@ -14,7 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify()
+        from reef.core.models import AuditEntry
+        from reef.core.progress import Progress
+
+        progress = Progress("audit entries", AuditEntry.objects.count())
+        result = audit_verify(on_entry=progress.advance)
         if not result.ok:
             for problem in result.problems[:50]:
                 self.stderr.write(problem)
