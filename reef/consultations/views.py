@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
-from reef.accounts.roles import Action
 from reef.consultations import selectors, services
 from reef.consultations.forms import (
     AmendmentForm,
@@ -33,10 +32,9 @@ from reef.consultations.forms import (
     WindowForm,
 )
 from reef.consultations.models import Consultation, DelphiItem, Statement
-from reef.core.access import scope_for
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
-from reef.directory.models import Country, Organisation
+from reef.directory.selectors import owner_choices, owner_from_choice
 
 
 def _user(request: HttpRequest) -> User:
@@ -465,30 +463,21 @@ def amendment_decide(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
 # ---------------------------------------------------------------- setting up (editors)
 
 
-def _owner_choices(user: Any) -> list[tuple[str, str]]:
-    scope = scope_for(user)
-    orgs = Organisation.objects.filter(pk__in=scope.organisation_ids(Action.EDIT))
-    countries = Country.objects.filter(pk__in=scope.country_ids(Action.EDIT))
-    return [(f"org:{o.slug}", str(o)) for o in orgs] + [
-        (f"country:{c.code}", c.name) for c in countries
-    ]
-
-
 @access(Rule.SIGNED_IN)
 @login_required
 def consultation_create(request: HttpRequest) -> HttpResponse:
     """A new consultation, owned by an organisation or country where the user is an editor."""
-    owners = _owner_choices(request.user)
+    owners = owner_choices(request.user)
     form = ConsultationForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        kind, _sep, key = form.cleaned_data["owner"].partition(":")
+        owner_country, owner_organisation = owner_from_choice(form.cleaned_data["owner"])
         try:
             consultation = services.consultation_create(
                 actor=_user(request),
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
-                owner_organisation=Organisation.objects.get(slug=key) if kind == "org" else None,
-                owner_country=Country.objects.get(code=key) if kind == "country" else None,
+                owner_organisation=owner_organisation,
+                owner_country=owner_country,
                 tlp=form.cleaned_data["tlp"],
                 participation=form.cleaned_data["participation"],
                 community_grouping=form.cleaned_data["community_grouping"],

@@ -56,3 +56,31 @@ def grouping_get(slug: str) -> Grouping:
         return groupings_with_members().get(slug=slug)
     except Grouping.DoesNotExist:
         raise Http404 from None
+
+
+def owner_choices(user: Any) -> list[tuple[str, str]]:
+    """Owners a user may create records for: where they are an editor or manager."""
+    from reef.accounts.roles import Action
+    from reef.core.access import scope_for
+
+    scope = scope_for(user)
+    orgs = Organisation.objects.filter(pk__in=scope.organisation_ids(Action.EDIT))
+    countries = Country.objects.filter(pk__in=scope.country_ids(Action.EDIT))
+    return [(f"org:{o.slug}", str(o)) for o in orgs] + [
+        (f"country:{c.code}", c.name) for c in countries
+    ]
+
+
+def owner_from_choice(value: str) -> tuple[Country | None, Organisation | None]:
+    """The (country, organisation) named by an `owner_choices` value; Http404 if unknown."""
+    from django.http import Http404
+
+    kind, _sep, key = value.partition(":")
+    try:
+        if kind == "org":
+            return None, Organisation.objects.get(slug=key)
+        if kind == "country":
+            return Country.objects.get(code=key), None
+    except (Organisation.DoesNotExist, Country.DoesNotExist):
+        pass
+    raise Http404
