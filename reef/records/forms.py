@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from reef.records.models import EventFile
+from reef.core.tlp import TLP
+from reef.directory.models import Country
+from reef.records.models import Event, EventFile, Publication
 
 
 class SearchForm(forms.Form):
@@ -45,3 +48,40 @@ class EventTranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
     report = forms.CharField(label=_("Report of the event"), widget=forms.Textarea, required=False)
+
+
+class _OwnedForm(forms.Form):
+    """A record created for an owner where the user is an editor."""
+
+    owner = forms.ChoiceField(label=_("Owner"))
+    tlp = forms.ChoiceField(label=_("TLP label"), choices=TLP.choices, initial=TLP.AMBER)
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = owners  # type: ignore[attr-defined]
+
+
+class EventForm(_OwnedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", required=False
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PublicationForm(_OwnedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Publication.Kind.choices)
+    authors = forms.CharField(label=_("Authors"), max_length=500, required=False)
+    abstract = forms.CharField(
+        label=_("Abstract"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")

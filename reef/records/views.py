@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,11 +19,14 @@ from django.views.decorators.http import require_POST
 from reef.accounts.models import User
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.directory.selectors import owner_choices, owner_from_choice
 from reef.records import feeds, ical, opendata, selectors, services
 from reef.records.forms import (
     EventFileForm,
+    EventForm,
     EventTranslationForm,
     PublicationFileForm,
+    PublicationForm,
     SearchForm,
     WorkflowForm,
 )
@@ -411,3 +415,63 @@ def snapshot_download(request: HttpRequest, date: str, dataset: str, fmt: str) -
         raise Http404
     snap = selectors.snapshot_get(dataset, date)
     return _data_response(dataset, fmt, snap.csv, snap.json, f"-{snap.date.isoformat()}")
+
+
+def _create(request: HttpRequest, form_class: type[Any], template: str, make: Any) -> HttpResponse:
+    """A create page for editors: the owner is chosen among the user's own."""
+    owners = owner_choices(request.user)
+    if not owners:
+        raise DjangoPermissionDenied(_("You are an editor of no country or organisation."))
+    form = form_class(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        owner_country, owner_organisation = owner_from_choice(form.cleaned_data["owner"])
+        try:
+            record = make(form.cleaned_data, owner_country, owner_organisation)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Saved as a draft."))
+            return redirect(record.get_absolute_url())
+    return render(request, template, {"form": form})
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    def make(data: dict[str, Any], country: Any, organisation: Any) -> Any:
+        return services.event_create(
+            actor=_actor(request),
+            title=data["title"],
+            kind=data["kind"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            country=data["country"],
+            venue=data["venue"],
+            summary=data["summary"],
+            tlp=data["tlp"],
+            owner_country=country,
+            owner_organisation=organisation,
+        )
+
+    return _create(request, EventForm, "records/event_form.html", make)
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def publication_create(request: HttpRequest) -> HttpResponse:
+    def make(data: dict[str, Any], country: Any, organisation: Any) -> Any:
+        return services.publication_create(
+            actor=_actor(request),
+            title=data["title"],
+            kind=data["kind"],
+            authors=data["authors"],
+            abstract=data["abstract"],
+            language=data["language"],
+            tlp=data["tlp"],
+            owner_country=country,
+            owner_organisation=organisation,
+        )
+
+    return _create(request, PublicationForm, "records/publication_form.html", make)

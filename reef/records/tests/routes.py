@@ -78,4 +78,7 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "records:snapshot_download": Sample(
             kwargs={"date": today, "dataset": "events", "fmt": "json"}
         ),
+        # Editors create; a signed-in user with no role has no owner to create for.
+        "records:event_create": Sample(expect={"anonymous": 302, "public": 403}),
+        "records:publication_create": Sample(expect={"anonymous": 302, "public": 403}),
     }
