@@ -228,3 +228,13 @@ def test_errors_never_show_a_trace(client: Client) -> None:
     response = client.get("/directory/organisations/%00/")
     assert response.status_code == 404
     assert b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_changing_email_asks_to_reauthenticate(users: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(users["public"])
+    response = client.post("/accounts/email/", {"action_add": "", "email": "new@example.org"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not users["public"].emailaddress_set.filter(email="new@example.org").exists()
