@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reef.core.filetypes import sniff_magic
+
 #: content type -> stored file extension
 ALLOWED = {
     "application/pdf": "pdf",
@@ -17,12 +19,9 @@ def sniff(head: bytes) -> str | None:
     PDF, PNG and JPEG by their magic bytes; plain text when the bytes are UTF-8 with no
     control characters other than tab, newline, carriage return and form feed.
     """
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
+    binary = sniff_magic(head)
+    if binary is not None:
+        return binary if binary in ALLOWED else None
     if not head:
         return None
     try:

@@ -13,9 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
+from reef.core.filetypes import JPEG as JPEG
+from reef.core.filetypes import PDF as PDF
+from reef.core.filetypes import PNG as PNG
+from reef.core.filetypes import sniff_magic
+
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -79,15 +81,7 @@ def clean_name(name: str) -> str:
 
 def sniff(head: bytes) -> str | None:
     """The broad type from the first bytes: PDF, PNG, JPEG, a zip archive, or None."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
-        return "application/zip"
-    return None
+    return sniff_magic(head)
 
 
 def _ooxml_type(stream: BinaryIO) -> str:
