@@ -2,7 +2,10 @@
 
 reef demo [--port N]       set up the SQLite demo under var/ and serve it
 reef serve [--port N]      production server (gunicorn, static files by WhiteNoise)
-reef worker                run queued tasks (database-backed task backend)
+reef worker [--requeue-stale SECONDS]
+                           run queued tasks (database-backed task backend); first put
+                           back in the queue tasks a dead worker left RUNNING for longer
+                           than SECONDS (longer than any task takes)
 reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
 reef audit verify          check the audit chain
 reef backup FILE / reef restore FILE
@@ -100,7 +103,12 @@ def serve(argv: list[str]) -> None:
 
 
 def worker(argv: list[str]) -> None:
-    _manage(["db_worker", *argv])
+    parser = argparse.ArgumentParser(prog="reef worker", add_help=False)
+    parser.add_argument("--requeue-stale", type=int, metavar="SECONDS")
+    known, rest = parser.parse_known_args(argv)
+    if known.requeue_stale is not None:
+        _manage(["requeue_tasks", "--older-than", str(known.requeue_stale)])
+    _manage(["db_worker", *rest])
 
 
 COMMANDS = {"demo": demo, "serve": serve, "worker": worker}

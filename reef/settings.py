@@ -207,6 +207,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
+# API rate limits per minute, counted in the shared cache: anonymous callers per
+# address, signed-in callers per account (tokens and sessions alike).
+REEF_API_ANON_PER_MINUTE = env_int("REEF_API_ANON_PER_MINUTE", 120, minimum=1)
+REEF_API_USER_PER_MINUTE = env_int("REEF_API_USER_PER_MINUTE", 1200, minimum=1)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

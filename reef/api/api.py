@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.parser import Parser
 
 from reef.api.auth import CsrfFailed, reef_auth
+from reef.api.throttle import PerMinuteThrottle
 from reef.core.concurrency import PreconditionFailed, PreconditionRequired
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 
@@ -68,6 +70,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     parser=GuardedParser(),
+    throttle=[PerMinuteThrottle()],
 )
 
 
@@ -77,17 +80,17 @@ def _error(request: HttpRequest, status: int, detail: str, **extra: object) -> H
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 404, "Not found.")
+    return _error(request, 404, _("Not found."))
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 401, "Authentication required or invalid credentials.")
+    return _error(request, 401, _("Authentication required or invalid credentials."))
 
 
 @api.exception_handler(CsrfFailed)
 def _csrf(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 403, "CSRF check failed: send the X-CSRFToken header.")
+    return _error(request, 403, _("CSRF check failed: send the X-CSRFToken header."))
 
 
 @api.exception_handler(PermissionDenied)
@@ -110,20 +113,29 @@ def _precondition_failed(request: HttpRequest, exc: PreconditionFailed) -> HttpR
     return _error(request, 412, exc.message)
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 429, _("Too many requests: wait a minute and try again."))
+
+
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 413, "The request body is too large.")
+    return _error(request, 413, _("The request body is too large."))
 
 
 @api.exception_handler(JsonTooDeep)
 def _too_deep(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH}).")
+    return _error(
+        request,
+        400,
+        _("The JSON body is nested too deeply (at most %(depth)s).") % {"depth": MAX_JSON_DEPTH},
+    )
 
 
 @api.exception_handler(ServiceError)
 def _invalid(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if exc.code == "not_found":
-        return _error(request, 404, "Not found.")
+        return _error(request, 404, _("Not found."))
     return _error(request, 400, exc.message, field=exc.field)
 
 
@@ -134,7 +146,7 @@ def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 
 @api.exception_handler(ValidationError)
 def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "The request does not match the schema.", errors=exc.errors)
+    return _error(request, 422, _("The request does not match the schema."), errors=exc.errors)
 
 
 @api.exception_handler(Exception)
@@ -147,11 +159,11 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         return unavailable_response(request)
     if isinstance(exc, (ValueError, DataError)) and "NUL" in str(exc):
         # PostgreSQL refuses NUL characters in text; SQLite stores them. Either way: bad input.
-        return _error(request, 400, "Text must not contain NUL (0x00) characters.")
+        return _error(request, 400, _("Text must not contain NUL (0x00) characters."))
     log.exception("unexpected API error")
     if settings.DEBUG:
         raise exc
-    return _error(request, 500, "Internal error. It has been logged.")
+    return _error(request, 500, _("Internal error. It has been logged."))
 
 
 API_APPS = [

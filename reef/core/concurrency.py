@@ -25,6 +25,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reef.core.errors import Conflict
 
@@ -34,13 +35,17 @@ VERSION_FIELD = "version"
 class PreconditionRequired(Exception):
     """A write without If-Match (HTTP 428)."""
 
-    message = "This write needs an If-Match header with the record's current ETag."
+    @property
+    def message(self) -> str:
+        return _("This write needs an If-Match header with the record's current ETag.")
 
 
 class PreconditionFailed(Exception):
     """If-Match does not match the current version (HTTP 412)."""
 
-    message = "The record changed since you read it: fetch it again and reapply your change."
+    @property
+    def message(self) -> str:
+        return _("The record changed since you read it: fetch it again and reapply your change.")
 
 
 def save_versioned(obj: models.Model, *, expected_version: int, fields: Iterable[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ServiceError(Exception):
     """A request a service refuses, with a message fit for the user."""
@@ -16,12 +18,12 @@ class ServiceError(Exception):
 class PermissionDenied(ServiceError):
     """The actor may not do this. Views turn it into 404 where the object is hidden."""
 
-    def __init__(self, message: str = "You may not do this.") -> None:
-        super().__init__(message, code="forbidden")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("You may not do this."), code="forbidden")
 
 
 class Conflict(ServiceError):
     """The record changed since the actor read it (optimistic locking)."""
 
-    def __init__(self, message: str = "This record was changed by someone else.") -> None:
-        super().__init__(message, code="conflict")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("This record was changed by someone else."), code="conflict")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 
 def _page(request: HttpRequest, status: int, template: str, message: str) -> HttpResponse:
@@ -17,11 +18,11 @@ def _page(request: HttpRequest, status: int, template: str, message: str) -> Htt
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 404, "404.html", "Not found.")
+    return _page(request, 404, "404.html", _("Not found."))
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, "403.html", "Forbidden.")
+    return _page(request, 403, "403.html", _("Forbidden."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.decorators import decorate_view
 
 from reef.core.models import IdempotencyKey
@@ -97,11 +98,15 @@ def request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+def _taken_over_message() -> str:
+    return _("This request took too long and was retried; see the retry's answer.")
+
+
 def _replay(record: IdempotencyKey) -> HttpResponse:
     try:
         body = _fernet().decrypt(bytes(record.body)) if record.body else b""
     except InvalidToken:
-        return _json(422, "The stored answer for this key cannot be read; use a new key.")
+        return _json(422, _("The stored answer for this key cannot be read; use a new key."))
     response = HttpResponse(
         body, status=record.status or 200, content_type=record.content_type or None
     )
@@ -139,15 +144,17 @@ def _reserve(
         if existing.request_hash != fingerprint:
             return _json(
                 422,
-                "This Idempotency-Key was used for a different request. "
-                "Use a new key for a new request.",
+                _(
+                    "This Idempotency-Key was used for a different request. "
+                    "Use a new key for a new request."
+                ),
             )
         if existing.status is not None:
             return _replay(existing)
         if existing.locked_at + LEASE > now:
             return _json(
                 409,
-                "A request with this Idempotency-Key is still being processed. Retry shortly.",
+                _("A request with this Idempotency-Key is still being processed. Retry shortly."),
                 Retry_After="1",
             )
         # The first attempt died: its work was rolled back with it. Take over.
@@ -157,7 +164,7 @@ def _reserve(
         if taken == 1:
             existing.locked_at = now
             return existing
-    return _json(409, "This Idempotency-Key is busy. Retry shortly.", Retry_After="1")
+    return _json(409, _("This Idempotency-Key is busy. Retry shortly."), Retry_After="1")
 
 
 def _release(record: IdempotencyKey) -> None:
@@ -224,10 +231,7 @@ def idempotent_run(run: Run) -> Run:
                     if stored != 1:
                         # Our lease was taken over by a retry: undo, let the retry win.
                         transaction.set_rollback(True)
-                        return _json(
-                            409,
-                            "This request took too long and was retried; see the retry's answer.",
-                        )
+                        return _json(409, _taken_over_message())
         except BaseException:
             _release(record)
             raise

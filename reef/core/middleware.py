@@ -11,6 +11,7 @@ from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from reef.core import context
 
@@ -42,7 +43,7 @@ class RequestContextMiddleware:
         if "\x00" in request.path:
             raise Http404  # no such page; PostgreSQL would refuse the lookup (a 500)
         if _has_nul(request):
-            return _bad_request(request, "Parameters must not contain NUL (0x00) characters.")
+            return _bad_request(request, _("Parameters must not contain NUL (0x00) characters."))
         via = "api" if request.path.startswith("/api/") else "web"
         token = context.set_current(
             context.RequestContext(
@@ -60,7 +61,7 @@ class RequestContextMiddleware:
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = HttpResponse(
-            b'{"detail": "The service is temporarily unavailable. Try again shortly."}',
+            json.dumps({"detail": _("The service is temporarily unavailable. Try again shortly.")}),
             status=503,
             content_type="application/json",
         )
