@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reef.accounts.models import ApiToken, Membership, User
 from reef.accounts.roles import Role
@@ -38,9 +39,13 @@ def user_create(
     try:
         validate_email(email)
     except ValidationError:
-        raise ServiceError(f"{email!r} is not a valid e-mail address.", field="email") from None
+        raise ServiceError(
+            _("“%(email)s” is not a valid e-mail address.") % {"email": email}, field="email"
+        ) from None
     if User.objects.filter(email=email).exists():
-        raise ServiceError(f"A user with the e-mail {email} already exists.", field="email")
+        raise ServiceError(
+            _("A user with the e-mail %(email)s already exists.") % {"email": email}, field="email"
+        )
     user = User(email=email, display_name=display_name.strip()[:150], is_superuser=is_superuser)
     if password is not None:
         try:
@@ -65,14 +70,14 @@ def membership_grant(
 ) -> Membership:
     targets = [t for t in (country, organisation, grouping) if t is not None]
     if len(targets) != 1:
-        raise ServiceError("A role is held in exactly one country, organisation or grouping.")
+        raise ServiceError(_("A role is held in exactly one country, organisation or grouping."))
     try:
         role = Role(role)
     except ValueError:
-        raise ServiceError(f"Unknown role {role!r}.", field="role") from None
+        raise ServiceError(_("Unknown role %(value)s.") % {"value": role}, field="role") from None
     if (role == Role.COORDINATOR) != (grouping is not None):
-        raise ServiceError("The coordinator role is held in a grouping, and only there.")
-    membership, _ = Membership.objects.update_or_create(
+        raise ServiceError(_("The coordinator role is held in a grouping, and only there."))
+    membership, _created = Membership.objects.update_or_create(
         user=user,
         country=country,
         organisation=organisation,
@@ -115,9 +120,9 @@ def api_token_create(
     """Create a token; the plain secret is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise ServiceError("Give the token a name of 1 to 100 characters.", field="name")
+        raise ServiceError(_("Give the token a name of 1 to 100 characters."), field="name")
     if expires_at is not None and expires_at <= timezone.now():
-        raise ServiceError("The expiry date must be in the future.", field="expires_at")
+        raise ServiceError(_("The expiry date must be in the future."), field="expires_at")
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"  # 256 bits of randomness
     token = ApiToken.objects.create(
@@ -130,7 +135,7 @@ def api_token_create(
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.user_id != actor.pk:
-        raise ServiceError("Not found.", code="not_found")
+        raise ServiceError(_("Not found."), code="not_found")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

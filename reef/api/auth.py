@@ -27,7 +27,7 @@ class CsrfFailed(Exception):
 def reef_auth(request: HttpRequest) -> Any:
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, secret = header.partition(" ")
+        scheme, _sep, secret = header.partition(" ")
         user = api_token_authenticate(secret.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             audit_append(action="api_auth_failed", detail={"scheme": scheme[:20]})

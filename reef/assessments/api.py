@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from reef.api.auth import require_user
@@ -115,5 +116,5 @@ def get_results(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     """The scoring result: the same JSON as `reef assessment export ID --json`."""
     a = selectors.assessment_get(request.user, assessment_id)
     if not a.results_open:
-        raise ServiceError("Results are available once rating has closed.", code="invalid_state")
+        raise ServiceError(_("Results are available once rating has closed."), code="invalid_state")
     return selectors.assessment_result(a).to_dict()

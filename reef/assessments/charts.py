@@ -179,8 +179,15 @@ class Cell:
     stage_max: int
 
 
-def heatmap(title: str, rows: Sequence[tuple[str, Sequence[Cell]]], width: int = 660) -> str:
-    """One row per dimension, one cell per factor, filled by the factor's mean stage."""
+def heatmap(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[Cell]]],
+    width: int = 660,
+    stage_label: str = "stage",
+) -> str:
+    """One row per dimension, one cell per factor, filled by the factor's mean stage.
+
+    `stage_label` names the legend (the caller passes it translated)."""
     label_w, cell_h, top = 170, 46, 26
     most = max((len(cells) for _, cells in rows), default=1)
     cell_w = (width - label_w - 10) / max(most, 1)
@@ -214,5 +221,5 @@ def heatmap(title: str, rows: Sequence[tuple[str, Sequence[Cell]]], width: int =
             f'stroke="{GRID}"/>'
         )
         parts.append(_text(x + 18, legend_y + 11, f"{s}", 9, "start"))
-    parts.append(_text(label_w - 8, legend_y + 11, "stage", 9, "end"))
+    parts.append(_text(label_w - 8, legend_y + 11, stage_label, 9, "end"))
     return _svg(width, int(height), "".join(parts), title)

@@ -88,7 +88,11 @@ def _staged(assessment: Assessment, result: Any) -> dict[str, Any]:
     return {
         "radars": charts_radar,
         "heatmap": _safe(
-            charts.heatmap(_("Stage of each factor (mean of its aspects)"), heat_rows)
+            charts.heatmap(
+                _("Stage of each factor (mean of its aspects)"),
+                heat_rows,
+                stage_label=_("stage"),
+            )
         ),
         "findings": findings,
         "gaps": gaps,

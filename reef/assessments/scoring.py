@@ -71,8 +71,22 @@ FloatArray = npt.NDArray[np.float64]
 Rating = tuple[str, Hashable, str]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue; the Django layer translates it."""
+    return message
+
+
 class ScoringError(ValueError):
-    """Ratings, decisions or targets that do not fit the framework."""
+    """Ratings, decisions or targets that do not fit the framework.
+
+    ``str(error)`` is the English text; ``template`` and ``params`` let the Django layer
+    translate it (``gettext(error.template) % error.params``) when ``params`` is given.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.template = message
+        self.params = params
 
 
 # ------------------------------------------------------------------ compiled index
@@ -356,9 +370,13 @@ def _staged_targets(index: _Index, targets: Mapping[str, float]) -> dict[int, in
     for key, t in targets.items():
         pos = index.aspect_position.get(key)
         if pos is None:
-            raise ScoringError(f"target for unknown aspect {key!r}")
+            raise ScoringError(gettext_noop("target for unknown aspect %(key)s"), key=repr(key))
         if isinstance(t, bool) or not isinstance(t, int) or not 1 <= t <= 5:
-            raise ScoringError(f"target for {key!r} must be an integer from 1 to 5, not {t!r}")
+            raise ScoringError(
+                gettext_noop("target for %(key)s must be an integer from 1 to 5, not %(value)s"),
+                key=repr(key),
+                value=repr(t),
+            )
         out[pos] = t
     return out
 
@@ -445,12 +463,19 @@ def _score_scored(
     for key, t in targets.items():
         pos = index.pillar_position.get(key)
         if pos is None:
-            raise ScoringError(f"target for unknown pillar {key!r}")
+            raise ScoringError(gettext_noop("target for unknown pillar %(key)s"), key=repr(key))
         if isinstance(t, bool) or not isinstance(t, int | float):
-            raise ScoringError(f"target for {key!r} must be a number, not {t!r}")
+            raise ScoringError(
+                gettext_noop("target for %(key)s must be a number, not %(value)s"),
+                key=repr(key),
+                value=repr(t),
+            )
         if not 0 <= t <= index.pillar_max[pos]:
             raise ScoringError(
-                f"target for {key!r} must be from 0 to {float(index.pillar_max[pos]):g}, not {t!r}"
+                gettext_noop("target for %(key)s must be from 0 to %(max)s, not %(value)s"),
+                key=repr(key),
+                max=f"{float(index.pillar_max[pos]):g}",
+                value=repr(t),
             )
         if rounded[pos] >= t:
             continue

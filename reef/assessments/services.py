@@ -26,6 +26,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.models import User
 from reef.assessments import evidence, scoring, selectors
@@ -50,15 +52,45 @@ from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
 
+#: Refusals of a workflow step taken in the wrong state, one whole sentence per step
+#: and number of allowed states (placeholders: status, first, second, third).
+_WRONG_STATE = {
+    "accept": gettext_lazy(
+        "Cannot accept the request: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "assign": gettext_lazy(
+        "Cannot assign the team: the assessment is '%(status)s', "
+        "it must be '%(first)s' or '%(second)s'."
+    ),
+    "session": gettext_lazy(
+        "Cannot record a session: the assessment is '%(status)s', "
+        "it must be '%(first)s', '%(second)s' or '%(third)s'."
+    ),
+    "rate": gettext_lazy("Cannot rate: the assessment is '%(status)s', it must be '%(first)s'."),
+    "close": gettext_lazy(
+        "Cannot close rating: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "decide": gettext_lazy(
+        "Cannot record a decision: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "finish": gettext_lazy(
+        "Cannot finish consolidation: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "set_targets": gettext_lazy(
+        "Cannot set targets: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "agree": gettext_lazy(
+        "Cannot agree the targets: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+}
 
-def _require_status(assessment: Assessment, allowed: Sequence[str], doing: str) -> None:
+
+def _require_status(assessment: Assessment, allowed: Sequence[str], step: str) -> None:
     if assessment.status not in allowed:
-        wanted = " or ".join(f"'{Status(s).label}'" for s in allowed)
-        raise ServiceError(
-            f"Cannot {doing}: the assessment is '{Status(assessment.status).label}', "
-            f"it must be {wanted}.",
-            code="invalid_state",
-        )
+        params = {"status": Status(assessment.status).label}
+        for name, state in zip(("first", "second", "third"), allowed, strict=False):
+            params[name] = Status(state).label
+        raise ServiceError(str(_WRONG_STATE[step]) % params, code="invalid_state")
 
 
 def _set_status(assessment: Assessment, status: str, fields: Sequence[str] = ()) -> None:
@@ -89,15 +121,16 @@ def assessment_request(
     to the most recent earlier one (`previous`).
     """
     if not scope_for(actor).can_in_country(country.pk, "manage"):
-        raise PermissionDenied("Only the country's focal point may request its assessment.")
+        raise PermissionDenied(_("Only the country's focal point may request its assessment."))
     cycle = cycle.strip()
     if not cycle:
-        raise ServiceError("Give the cycle, for example the year.", field="cycle")
+        raise ServiceError(_("Give the cycle, for example the year."), field="cycle")
     if Assessment.objects.filter(
         country=country, framework__slug=framework.slug, cycle=cycle
     ).exists():
         raise ServiceError(
-            f"{country.name} already has a {framework.slug} assessment for cycle {cycle}.",
+            _("%(country)s already has a %(framework)s assessment for cycle %(cycle)s.")
+            % {"country": country.name, "framework": framework.slug, "cycle": cycle},
             field="cycle",
         )
     previous = (
@@ -123,9 +156,9 @@ def assessment_request(
 def assessment_accept(*, actor: User, assessment: Assessment) -> Assessment:
     if not selectors.is_coordinator(actor, assessment):
         raise PermissionDenied(
-            "Only a coordinator of a grouping that includes the country may accept the request."
+            _("Only a coordinator of a grouping that includes the country may accept the request.")
         )
-    _require_status(assessment, [Status.REQUESTED], "accept the request")
+    _require_status(assessment, [Status.REQUESTED], "accept")
     assessment.accepted_by = actor
     _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
     audit_append(action="assessment_accept", actor=actor, obj=assessment)
@@ -138,16 +171,18 @@ def assessment_assign_team(
 ) -> Assessment:
     """The coordinator names the team and its lead; rating opens."""
     if not selectors.is_coordinator(actor, assessment):
-        raise PermissionDenied("Only a coordinator of the country's region may assign the team.")
-    _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign the team")
+        raise PermissionDenied(_("Only a coordinator of the country's region may assign the team."))
+    _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
     team = {u.pk: u for u in members}
     if not team:
-        raise ServiceError("A team needs at least one assessor.", field="team")
+        raise ServiceError(_("A team needs at least one assessor."), field="team")
     if lead.pk not in team:
-        raise ServiceError("The team lead must be a member of the team.", field="lead")
+        raise ServiceError(_("The team lead must be a member of the team."), field="lead")
     inactive = [u.email for u in team.values() if not u.is_active]
     if inactive:
-        raise ServiceError(f"Inactive users cannot join a team: {', '.join(inactive)}.")
+        raise ServiceError(
+            _("Inactive users cannot join a team: %(emails)s.") % {"emails": ", ".join(inactive)}
+        )
     assessment.team.set(list(team.values()))
     assessment.lead = lead
     _set_status(assessment, Status.RATING, ["lead"])
@@ -174,25 +209,28 @@ def session_record(
     if not (
         selectors.is_team_member(actor, assessment) or selectors.is_coordinator(actor, assessment)
     ):
-        raise PermissionDenied("Only the team or the coordinator may record sessions.")
-    _require_status(
-        assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "record a session"
-    )
+        raise PermissionDenied(_("Only the team or the coordinator may record sessions."))
+    _require_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
     if cluster not in Cluster.values:
-        raise ServiceError(f"Unknown cluster {cluster!r}.", field="cluster")
+        raise ServiceError(
+            _("Unknown cluster %(value)s.") % {"value": repr(cluster)}, field="cluster"
+        )
     clean: dict[str, int] = {}
     for sector, count in participants.items():
         if sector not in Cluster.values:
-            raise ServiceError(f"Unknown sector {sector!r}.", field="participants")
+            raise ServiceError(
+                _("Unknown sector %(value)s.") % {"value": repr(sector)}, field="participants"
+            )
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ServiceError(
-                f"Participants from {sector} must be a whole number, not {count!r}.",
+                _("Participants from %(sector)s must be a whole number, not %(value)s.")
+                % {"sector": Cluster(sector).label, "value": repr(count)},
                 field="participants",
             )
         if count:
             clean[sector] = count
     if not clean:
-        raise ServiceError("A session needs at least one participant.", field="participants")
+        raise ServiceError(_("A session needs at least one participant."), field="participants")
     session: StakeholderSession = StakeholderSession.objects.create(
         assessment=assessment,
         cluster=cluster,
@@ -214,18 +252,20 @@ def _check_upload(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
     limit: int = settings.REEF_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ServiceError(
-            f"The evidence file is too large ({upload.size} bytes; at most {limit}).",
+            _("The evidence file is too large (%(size)s bytes; at most %(limit)s).")
+            % {"size": upload.size, "limit": limit},
             field="evidence_file",
         )
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise ServiceError(
-            f"The evidence file is too large (at most {limit} bytes).", field="evidence_file"
+            _("The evidence file is too large (at most %(limit)s bytes).") % {"limit": limit},
+            field="evidence_file",
         )
     content_type = evidence.sniff(data[:4096])
     if content_type is None:
         raise ServiceError(
-            "Evidence files must be PDF, PNG, JPEG or plain text; this file is none of these.",
+            _("Evidence files must be PDF, PNG, JPEG or plain text; this file is none of these."),
             field="evidence_file",
         )
     return content_type, data
@@ -234,14 +274,16 @@ def _check_upload(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
 def _indicator_of(assessment: Assessment, indicator: Indicator | str) -> Indicator:
     if isinstance(indicator, Indicator):
         if indicator.framework_id != assessment.framework_id:
-            raise ServiceError("That indicator is not in this assessment's framework.")
+            raise ServiceError(_("That indicator is not in this assessment's framework."))
         return indicator
     found: Indicator | None = Indicator.objects.filter(
         framework=assessment.framework, key=indicator
     ).first()
     if found is None:
         raise ServiceError(
-            f"Unknown indicator {indicator!r} in {assessment.framework.ref}.", field="indicator"
+            _("Unknown indicator %(value)s in %(framework)s.")
+            % {"value": repr(indicator), "framework": assessment.framework.ref},
+            field="indicator",
         )
     return found
 
@@ -259,12 +301,14 @@ def rating_submit(
 ) -> Rating:
     """An assessor's own rating of an indicator (a new one replaces their earlier one)."""
     if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied("Only members of the assessment team may rate indicators.")
+        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
     _require_status(assessment, [Status.RATING], "rate")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
-            f"A rating is one of {', '.join(RatingValue.values)}, not {value!r}.", field="value"
+            _("A rating is one of %(known)s, not %(value)s.")
+            % {"known": ", ".join(RatingValue.values), "value": repr(value)},
+            field="value",
         )
     link = evidence_link.strip()
     if link:
@@ -272,7 +316,7 @@ def rating_submit(
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:
             raise ServiceError(
-                "The evidence link must be an http(s) address.", field="evidence_link"
+                _("The evidence link must be an http(s) address."), field="evidence_link"
             ) from None
     upload: tuple[str, bytes] | None = _check_upload(evidence_file) if evidence_file else None
     rating = Rating.objects.filter(
@@ -380,17 +424,22 @@ def ratings_bulk_submit(
     evidence text), for example from an offline rating sheet. All or nothing; one audit
     entry. Replaces the assessor's earlier ratings of those indicators."""
     if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied("Only members of the assessment team may rate indicators.")
+        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
     _require_status(assessment, [Status.RATING], "rate")
     indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
     key = _assessor_key(actor)
     rows: dict[str, Rating] = {}
     for n, (ind_key, value, text) in enumerate(ratings):
         if ind_key not in indicators:
-            raise ServiceError(f"Rating {n + 1}: unknown indicator {ind_key!r}.", field="indicator")
+            raise ServiceError(
+                _("Rating %(n)s: unknown indicator %(value)s.")
+                % {"n": n + 1, "value": repr(ind_key)},
+                field="indicator",
+            )
         if value not in RatingValue.values:
             raise ServiceError(
-                f"Rating {n + 1}: {value!r} is not one of {', '.join(RatingValue.values)}.",
+                _("Rating %(n)s: %(value)s is not one of %(known)s.")
+                % {"n": n + 1, "value": repr(value), "known": ", ".join(RatingValue.values)},
                 field="value",
             )
         rows[ind_key] = Rating(
@@ -417,10 +466,10 @@ def ratings_bulk_submit(
 @transaction.atomic
 def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessment:
     if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied("Only the team lead may close rating.")
-    _require_status(assessment, [Status.RATING], "close rating")
+        raise PermissionDenied(_("Only the team lead may close rating."))
+    _require_status(assessment, [Status.RATING], "close")
     if not Rating.objects.filter(assessment=assessment).exists():
-        raise ServiceError("Nobody has rated any indicator yet.")
+        raise ServiceError(_("Nobody has rated any indicator yet."))
     _set_status(assessment, Status.CONSOLIDATION)
     audit_append(action="assessment_close_rating", actor=actor, obj=assessment)
     return assessment
@@ -441,15 +490,17 @@ def decision_record(
 ) -> Decision:
     """The team lead settles an indicator; the decision overrides the ratings."""
     if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied("Only the team lead records consolidation decisions.")
-    _require_status(assessment, [Status.CONSOLIDATION], "record a decision")
+        raise PermissionDenied(_("Only the team lead records consolidation decisions."))
+    _require_status(assessment, [Status.CONSOLIDATION], "decide")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
-            f"A decision is one of {', '.join(RatingValue.values)}, not {value!r}.", field="value"
+            _("A decision is one of %(known)s, not %(value)s.")
+            % {"known": ", ".join(RatingValue.values), "value": repr(value)},
+            field="value",
         )
     if not note.strip():
-        raise ServiceError("Explain the decision in a note.", field="note")
+        raise ServiceError(_("Explain the decision in a note."), field="note")
     dissenters = sorted({d.strip() for d in dissent if d.strip()})
     decision: Decision
     decision, _created = Decision.objects.update_or_create(
@@ -476,13 +527,18 @@ def decision_record(
 @transaction.atomic
 def assessment_finish_consolidation(*, actor: User, assessment: Assessment) -> Assessment:
     if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied("Only the team lead may finish consolidation.")
-    _require_status(assessment, [Status.CONSOLIDATION], "finish consolidation")
+        raise PermissionDenied(_("Only the team lead may finish consolidation."))
+    _require_status(assessment, [Status.CONSOLIDATION], "finish")
     disputed = selectors.assessment_result(assessment).disputed
     if disputed:
         shown = ", ".join(disputed[:5]) + (" ..." if len(disputed) > 5 else "")
         raise ServiceError(
-            f"{len(disputed)} indicator(s) are still disputed: {shown}. Record a decision first."
+            ngettext(
+                "%(n)s indicator is still disputed: %(keys)s. Record a decision first.",
+                "%(n)s indicators are still disputed: %(keys)s. Record a decision first.",
+                len(disputed),
+            )
+            % {"n": len(disputed), "keys": shown}
         )
     _set_status(assessment, Status.TARGETS)
     audit_append(action="assessment_finish_consolidation", actor=actor, obj=assessment)
@@ -490,6 +546,11 @@ def assessment_finish_consolidation(*, actor: User, assessment: Assessment) -> A
 
 
 # ------------------------------------------------------------------------ targets
+
+
+def _scoring_problem(exc: scoring.ScoringError) -> str:
+    """The scoring engine's refusal, translated when it carries a template."""
+    return _(exc.template) % exc.params if exc.params else str(exc)
 
 
 def _check_targets(assessment: Assessment, targets: Mapping[str, float]) -> dict[str, float]:
@@ -502,7 +563,9 @@ def _check_targets(assessment: Assessment, targets: Mapping[str, float]) -> dict
     try:
         scoring.score(fw, [], {}, clean)
     except scoring.ScoringError as exc:
-        raise ServiceError(f"Target: {exc}.", field="targets") from None
+        raise ServiceError(
+            _("Target: %(problem)s.") % {"problem": _scoring_problem(exc)}, field="targets"
+        ) from None
     return clean
 
 
@@ -514,12 +577,14 @@ def target_set(
     if not (
         selectors.is_lead(actor, assessment) or selectors.is_country_manager(actor, assessment)
     ):
-        raise PermissionDenied("Only the team lead or the country's focal point may set targets.")
-    _require_status(assessment, [Status.TARGETS], "set targets")
+        raise PermissionDenied(
+            _("Only the team lead or the country's focal point may set targets.")
+        )
+    _require_status(assessment, [Status.TARGETS], "set_targets")
     clean = _check_targets(assessment, targets)
     saved = []
     for key, value in clean.items():
-        target, _ = Target.objects.update_or_create(
+        target, _created = Target.objects.update_or_create(
             assessment=assessment,
             key=key,
             defaults={
@@ -538,10 +603,10 @@ def target_set(
 def assessment_agree_targets(*, actor: User, assessment: Assessment) -> Assessment:
     """The country's focal point agrees the targets; the report is final."""
     if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied("Only the country's focal point may agree the targets.")
-    _require_status(assessment, [Status.TARGETS], "agree the targets")
+        raise PermissionDenied(_("Only the country's focal point may agree the targets."))
+    _require_status(assessment, [Status.TARGETS], "agree")
     if not Target.objects.filter(assessment=assessment).exists():
-        raise ServiceError("Set at least one target before agreeing them.")
+        raise ServiceError(_("Set at least one target before agreeing them."))
     assessment.targets_agreed_by = actor
     _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
     audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
@@ -551,7 +616,7 @@ def assessment_agree_targets(*, actor: User, assessment: Assessment) -> Assessme
 @transaction.atomic
 def assessment_set_summary(*, actor: User, assessment: Assessment, summary: str) -> Assessment:
     if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied("Only the team lead writes the executive summary.")
+        raise PermissionDenied(_("Only the team lead writes the executive summary."))
     assessment.summary = summary.strip()
     save_versioned(assessment, expected_version=assessment.version, fields=["summary"])
     audit_append(action="assessment_set_summary", actor=actor, obj=assessment)
@@ -569,18 +634,20 @@ def _fail(filename: str, path: str, message: str) -> ServiceError:
 
 def _parse_import(data: Any, filename: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise _fail(filename, "", "must be a JSON object")
+        raise _fail(filename, "", _("must be a JSON object"))
     for key, kind in (("framework", str), ("country", str), ("ratings", list)):
         if key not in data:
-            raise _fail(filename, key, "is required")
+            raise _fail(filename, key, _("is required"))
         if not isinstance(data[key], kind):
-            raise _fail(filename, key, f"must be a {'string' if kind is str else 'list'}")
+            raise _fail(
+                filename, key, _("must be a string") if kind is str else _("must be a list")
+            )
     for key in ("cycle", "title", "tlp"):
         if key in data and (isinstance(data[key], bool) or not isinstance(data[key], str | int)):
-            raise _fail(filename, key, "must be a string")
+            raise _fail(filename, key, _("must be a string"))
     for key in ("assessors", "decisions", "targets"):
         if key in data and not isinstance(data[key], list):
-            raise _fail(filename, key, "must be a list")
+            raise _fail(filename, key, _("must be a list"))
     return data
 
 
@@ -592,47 +659,65 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     country's focal point or a coordinator of its region.
     """
     doc = _parse_import(data, filename)
-    slug, _, version = str(doc["framework"]).partition("@")
+    slug, _sep, version = str(doc["framework"]).partition("@")
     fw_qs = Framework.objects.filter(slug=slug)
     if version:
         fw_qs = fw_qs.filter(release=version)
     framework = fw_qs.order_by("-created_at", "-pk").first()
     if framework is None:
-        raise _fail(filename, "framework", f"no framework {doc['framework']!r} is installed")
+        raise _fail(
+            filename,
+            "framework",
+            _("no framework %(value)s is installed") % {"value": repr(doc["framework"])},
+        )
     country = Country.objects.filter(code=str(doc["country"]).upper()).first()
     if country is None:
-        raise _fail(filename, "country", f"unknown ISO 3166 code {doc['country']!r}")
+        raise _fail(
+            filename,
+            "country",
+            _("unknown ISO 3166 code %(value)s") % {"value": repr(doc["country"])},
+        )
     if actor is not None:
         scope = scope_for(actor)
         if not (
             scope.can_in_country(country.pk, "manage") or scope.coordinates_country(country.pk)
         ):
             raise PermissionDenied(
-                f"You may not import assessments of {country.name}: you need to be its focal "
-                "point or a coordinator of its region."
+                _(
+                    "You may not import assessments of %(country)s: you need to be its focal "
+                    "point or a coordinator of its region."
+                )
+                % {"country": country.name}
             )
     tlp = str(doc.get("tlp") or DEFAULT_ASSESSMENT_TLP)
     if tlp not in TLP.values:
-        raise _fail(filename, "tlp", f"must be one of {', '.join(TLP.values)}")
+        raise _fail(
+            filename, "tlp", _("must be one of %(known)s") % {"known": ", ".join(TLP.values)}
+        )
     cycle = str(doc.get("cycle") or "").strip()
     if not cycle:
-        raise _fail(filename, "cycle", "is required")
+        raise _fail(filename, "cycle", _("is required"))
     if Assessment.objects.filter(
         country=country, framework__slug=framework.slug, cycle=cycle
     ).exists():
         raise _fail(
             filename,
             "cycle",
-            f"{country.name} already has a {framework.slug} assessment for cycle {cycle}",
+            _("%(country)s already has a %(framework)s assessment for cycle %(cycle)s")
+            % {"country": country.name, "framework": framework.slug, "cycle": cycle},
         )
 
     assessors: dict[str, str] = {}
     for i, a in enumerate(doc.get("assessors", [])):
         if not isinstance(a, dict) or not isinstance(a.get("id"), str | int) or a.get("id") == "":
-            raise _fail(filename, f"assessors[{i}].id", "is required")
+            raise _fail(filename, f"assessors[{i}].id", _("is required"))
         aid = str(a["id"])
         if aid in assessors:
-            raise _fail(filename, f"assessors[{i}].id", f"duplicate assessor id {aid!r}")
+            raise _fail(
+                filename,
+                f"assessors[{i}].id",
+                _("duplicate assessor id %(value)s") % {"value": repr(aid)},
+            )
         assessors[aid] = str(a.get("name") or aid)
     indicators = {i.key: i for i in Indicator.objects.filter(framework=framework)}
     rows: list[Rating] = []
@@ -640,25 +725,33 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     for i, r in enumerate(doc["ratings"]):
         where = f"ratings[{i}]"
         if not isinstance(r, dict):
-            raise _fail(filename, where, "must be an object")
+            raise _fail(filename, where, _("must be an object"))
         key = r.get("indicator")
         if key not in indicators:
             raise _fail(
-                filename, f"{where}.indicator", f"unknown indicator {key!r} in {framework.ref}"
+                filename,
+                f"{where}.indicator",
+                _("unknown indicator %(value)s in %(framework)s")
+                % {"value": repr(key), "framework": framework.ref},
             )
         aid = str(r.get("assessor", ""))
         if aid not in assessors:
-            raise _fail(filename, f"{where}.assessor", f"{aid!r} is not listed in assessors")
+            raise _fail(
+                filename,
+                f"{where}.assessor",
+                _("%(value)s is not listed in assessors") % {"value": repr(aid)},
+            )
         value = r.get("value")
         if value not in RatingValue.values:
             raise _fail(
                 filename,
                 f"{where}.value",
-                f"must be one of {', '.join(RatingValue.values)}, not {value!r}",
+                _("must be one of %(known)s, not %(value)s")
+                % {"known": ", ".join(RatingValue.values), "value": repr(value)},
             )
         text = r.get("evidence", "")
         if not isinstance(text, str):
-            raise _fail(filename, f"{where}.evidence", "must be a string")
+            raise _fail(filename, f"{where}.evidence", _("must be a string"))
         if (str(key), aid) in seen:
             # A later rating by the same assessor replaces the earlier one.
             rows = [x for x in rows if not (x.indicator.key == key and x.assessor_key == aid)]
@@ -678,17 +771,21 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     for i, d in enumerate(doc.get("decisions", [])):
         where = f"decisions[{i}]"
         if not isinstance(d, dict):
-            raise _fail(filename, where, "must be an object")
+            raise _fail(filename, where, _("must be an object"))
         key = d.get("indicator")
         if key not in indicators:
             raise _fail(
-                filename, f"{where}.indicator", f"unknown indicator {key!r} in {framework.ref}"
+                filename,
+                f"{where}.indicator",
+                _("unknown indicator %(value)s in %(framework)s")
+                % {"value": repr(key), "framework": framework.ref},
             )
         if d.get("value") not in RatingValue.values:
             raise _fail(
                 filename,
                 f"{where}.value",
-                f"must be one of {', '.join(RatingValue.values)}, not {d.get('value')!r}",
+                _("must be one of %(known)s, not %(value)s")
+                % {"known": ", ".join(RatingValue.values), "value": repr(d.get("value"))},
             )
         decisions[str(key)] = (str(d["value"]), str(d.get("note", "")))
     targets: dict[str, float] = {}
@@ -697,19 +794,19 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     for i, t in enumerate(doc.get("targets", [])):
         where = f"targets[{i}]"
         if not isinstance(t, dict):
-            raise _fail(filename, where, "must be an object")
+            raise _fail(filename, where, _("must be an object"))
         key = t.get(item_field, t.get("aspect", t.get("pillar")))
         value = t.get(target_field, t.get("stage", t.get("score")))
         if not isinstance(key, str):
-            raise _fail(filename, f"{where}.{item_field}", "is required")
+            raise _fail(filename, f"{where}.{item_field}", _("is required"))
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fail(filename, f"{where}.{target_field}", "must be a number")
+            raise _fail(filename, f"{where}.{target_field}", _("must be a number"))
         targets[key] = value
     fw = framework_selectors.parsed(framework)
     try:
         scoring.score(fw, [], {}, targets)
     except scoring.ScoringError as exc:
-        raise _fail(filename, "targets", str(exc)) from None
+        raise _fail(filename, "targets", _scoring_problem(exc)) from None
 
     assessment: Assessment = Assessment.objects.create(
         framework=framework,
@@ -766,7 +863,7 @@ def assessment_import_text(*, actor: User | None, text: str | bytes, filename: s
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(filename, "", f"invalid JSON: {exc}") from None
+        raise _fail(filename, "", _("invalid JSON: %(error)s") % {"error": exc}) from None
     return assessment_import(actor=actor, data=data, filename=filename)
 
 
@@ -780,11 +877,13 @@ def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any
     from reef.planning.services import need_create_from_gap
 
     if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied("Only the country's managers may add needs to its plan.")
+        raise PermissionDenied(_("Only the country's managers may add needs to its plan."))
     result = selectors.assessment_result(assessment)
     gap = next((g for g in result.gaps if g.key == aspect), None)
     if gap is None:
-        raise ServiceError(f"{aspect} is not a gap of this assessment.", field="aspect")
+        raise ServiceError(
+            _("%(aspect)s is not a gap of this assessment.") % {"aspect": aspect}, field="aspect"
+        )
     indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
     factor = indicator.factor_key if indicator else aspect
     need = need_create_from_gap(
@@ -795,8 +894,13 @@ def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any
             "aspect_key": aspect,
             "missing": list(gap.missing),
             "description": (
-                f"From assessment {assessment.pk} ({assessment.cycle}): stage {gap.stage}, "
-                f"target {gap.target}."
+                _("From assessment %(id)s (%(cycle)s): stage %(stage)s, target %(target)s.")
+                % {
+                    "id": assessment.pk,
+                    "cycle": assessment.cycle,
+                    "stage": gap.stage,
+                    "target": gap.target,
+                }
             ),
         },
         framework=assessment.framework.slug,

@@ -16,8 +16,10 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
 from reef.accounts.roles import Action
@@ -142,14 +144,20 @@ def _post_only(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
     return a
 
 
-STEPS: dict[str, tuple[Callable[..., object], str]] = {
-    "accept": (services.assessment_accept, "Request accepted."),
-    "close-rating": (services.assessment_close_rating, "Rating closed: consolidation is open."),
+STEPS: dict[str, tuple[Callable[..., object], Promise]] = {
+    "accept": (services.assessment_accept, gettext_lazy("Request accepted.")),
+    "close-rating": (
+        services.assessment_close_rating,
+        gettext_lazy("Rating closed: consolidation is open."),
+    ),
     "finish-consolidation": (
         services.assessment_finish_consolidation,
-        "Consolidation finished: set the targets with the country.",
+        gettext_lazy("Consolidation finished: set the targets with the country."),
     ),
-    "agree-targets": (services.assessment_agree_targets, "Targets agreed: the report is final."),
+    "agree-targets": (
+        services.assessment_agree_targets,
+        gettext_lazy("Targets agreed: the report is final."),
+    ),
 }
 
 
@@ -161,7 +169,7 @@ def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     service, done = STEPS[step]
-    _run(request, lambda: service(actor=_actor(request), assessment=a), _(done))
+    _run(request, lambda: service(actor=_actor(request), assessment=a), str(done))
     return redirect(_detail_url(a))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from reef.api.auth import require_user
@@ -416,7 +417,7 @@ def decide_amendment(request: HttpRequest, pk: int, amendment_id: int, payload: 
     consultation = selectors.consultation_get(user, pk)
     a = selectors.amendment_get(user, consultation, amendment_id)
     if not services.is_editor(user, consultation):
-        raise PermissionDenied("Only the author of the draft decides amendments.")
+        raise PermissionDenied(_("Only the author of the draft decides amendments."))
     a = services.amendment_decide(
         actor=user, amendment=a, accept=payload.accept, reason=payload.reason
     )

@@ -137,6 +137,26 @@ def rand_ucla(ratings: Sequence[int]) -> RandUcla:
     return RandUcla(med, ipr, centre, ipras, ipr / ipras, dis, label)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a string for translation; the Django layer translates it (no Django here)."""
+    return message
+
+
+#: Display names of RandUcla.appropriateness, translated by the Django layer.
+APPROPRIATENESS_LABELS = {
+    "appropriate": gettext_noop("appropriate"),
+    "uncertain": gettext_noop("uncertain"),
+    "inappropriate": gettext_noop("inappropriate"),
+}
+#: Display names of KendallW.strength, translated by the Django layer.
+STRENGTH_LABELS = {
+    "none": gettext_noop("no agreement"),
+    "weak": gettext_noop("weak"),
+    "moderate": gettext_noop("moderate"),
+    "strong": gettext_noop("strong"),
+}
+
+
 # ---------------------------------------------------------------- stability
 
 

@@ -14,7 +14,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +42,32 @@ PARTICIPANT_PREFIX = ["participant", "group-id", "n-comments", "n-votes", "n-agr
 _VALID_VOTES = {"1": 1, "-1": -1, "0": 0}
 
 
-class PolisFormatError(ValueError):
-    """A Polis export file is malformed; names the file, the 1-based line and the column."""
+def gettext_noop(message: str) -> str:
+    """Marks a reason for translation; the Django layer translates it (no Django here)."""
+    return message
 
-    def __init__(self, path: str | os.PathLike[str], line: int, column: str | None, message: str):
+
+class PolisFormatError(ValueError):
+    """A Polis export file is malformed; names the file, the 1-based line and the column.
+
+    ``message`` is an English template marked with ``gettext_noop``; ``params`` fill its
+    ``%(name)s`` placeholders. ``reason`` is the filled-in English text.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        line: int,
+        column: str | None,
+        message: str,
+        params: Mapping[str, object] | None = None,
+    ):
         self.path = str(path)
         self.line = line
         self.column = column
+        self.template = message
+        self.params: dict[str, object] = dict(params or {})
+        message = message % self.params if self.params else message
         self.reason = message
         where = f"{self.path}, line {line}"
         if column is not None:
@@ -66,7 +85,7 @@ def parse_id(text: str) -> PolisId:
 
 def _id_or_error(text: str, path: Path, line: int, column: str) -> PolisId:
     if text == "":
-        raise PolisFormatError(path, line, column, "empty id")
+        raise PolisFormatError(path, line, column, gettext_noop("empty id"))
     return parse_id(text)
 
 
@@ -74,7 +93,13 @@ def _int_or_error(text: str, path: Path, line: int, column: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise PolisFormatError(path, line, column, f"expected an integer, got {text!r}") from None
+        raise PolisFormatError(
+            path,
+            line,
+            column,
+            gettext_noop("expected an integer, got %(value)s"),
+            {"value": repr(text)},
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -220,21 +245,33 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield start, row
                 start = reader.line_num + 1
         except csv.Error as exc:
-            raise PolisFormatError(path, reader.line_num, None, f"CSV syntax: {exc}") from None
+            raise PolisFormatError(
+                path,
+                reader.line_num,
+                None,
+                gettext_noop("CSV syntax: %(error)s"),
+                {"error": str(exc)},
+            ) from None
 
 
 def _check_header(path: Path, header: list[str], required: Iterable[str]) -> dict[str, int]:
     index = {name: i for i, name in enumerate(header)}
     for name in required:
         if name not in index:
-            raise PolisFormatError(path, 1, name, "missing column in header")
+            raise PolisFormatError(path, 1, name, gettext_noop("missing column in header"))
     return index
 
 
 def _check_width(path: Path, line: int, row: list[str], header: list[str]) -> None:
     if len(row) != len(header):
         col = header[len(row)] if len(row) < len(header) else f"#{len(row)}"
-        raise PolisFormatError(path, line, col, f"expected {len(header)} fields, found {len(row)}")
+        raise PolisFormatError(
+            path,
+            line,
+            col,
+            gettext_noop("expected %(expected)s fields, found %(found)s"),
+            {"expected": len(header), "found": len(row)},
+        )
 
 
 def read_comments(path: str | os.PathLike[str]) -> list[Comment]:
@@ -243,7 +280,7 @@ def read_comments(path: str | os.PathLike[str]) -> list[Comment]:
     try:
         _, header = next(rows)
     except StopIteration:
-        raise PolisFormatError(path, 1, None, "empty file") from None
+        raise PolisFormatError(path, 1, None, gettext_noop("empty file")) from None
     ix = _check_header(path, header, ["comment-id", "moderated"])
     out: list[Comment] = []
     seen: set[PolisId] = set()
@@ -257,11 +294,23 @@ def read_comments(path: str | os.PathLike[str]) -> list[Comment]:
 
         cid = _id_or_error(get("comment-id"), path, line, "comment-id")
         if cid in seen:
-            raise PolisFormatError(path, line, "comment-id", f"duplicate comment id {cid!r}")
+            raise PolisFormatError(
+                path,
+                line,
+                "comment-id",
+                gettext_noop("duplicate comment id %(id)s"),
+                {"id": repr(cid)},
+            )
         seen.add(cid)
         mod = _int_or_error(get("moderated"), path, line, "moderated")
         if mod not in (-1, 0, 1):
-            raise PolisFormatError(path, line, "moderated", f"must be -1, 0 or 1, got {mod}")
+            raise PolisFormatError(
+                path,
+                line,
+                "moderated",
+                gettext_noop("must be -1, 0 or 1, got %(value)s"),
+                {"value": mod},
+            )
         ts = get("timestamp")
         author = get("author-id")
         out.append(
@@ -315,7 +364,9 @@ class _IdEncoder:
         if self.table is None:
             self.table = {}
         if "" in values and lines is not None:
-            raise PolisFormatError(self.path, lines[values.index("")], self.column, "empty id")
+            raise PolisFormatError(
+                self.path, lines[values.index("")], self.column, gettext_noop("empty id")
+            )
         table = self.table
         codes = np.fromiter(
             (table.setdefault(v, len(table)) for v in values), dtype=np.int32, count=len(values)
@@ -342,7 +393,7 @@ def _vote_chunks(path: Path) -> Iterator[tuple[list[str], Sequence[int], list[st
     if quoted:
         parsed = list(_rows(path))
         if not parsed or not parsed[0][1]:
-            raise PolisFormatError(path, 1, None, "empty file")
+            raise PolisFormatError(path, 1, None, gettext_noop("empty file"))
         header = parsed[0][1]
         body = [(ln, r) for ln, r in parsed[1:] if r]
         for ln, r in body:
@@ -352,7 +403,7 @@ def _vote_chunks(path: Path) -> Iterator[tuple[list[str], Sequence[int], list[st
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first = fh.readline().rstrip("\r\n")
         if not first.strip():
-            raise PolisFormatError(path, 1, None, "empty file")
+            raise PolisFormatError(path, 1, None, gettext_noop("empty file"))
         header = first.split(",")
         width = len(header)
         line = 1
@@ -416,7 +467,11 @@ def read_votes(path: str | os.PathLike[str], keep_datetime: bool = True) -> Vote
         if None in vote_list:
             i = vote_list.index(None)
             raise PolisFormatError(
-                path, lines[i], "vote", f"must be 1, -1 or 0, got {vote_raw[i]!r}"
+                path,
+                lines[i],
+                "vote",
+                gettext_noop("must be 1, -1 or 0, got %(value)s"),
+                {"value": repr(vote_raw[i])},
             )
         vote_parts.append(np.array(vote_list, dtype=np.int8))
         voters.add(column("voter-id"), lines)
@@ -427,7 +482,7 @@ def read_votes(path: str | os.PathLike[str], keep_datetime: bool = True) -> Vote
         with open(path, encoding="utf-8-sig") as fh:
             head = fh.readline()
         if not head.strip():
-            raise PolisFormatError(path, 1, None, "empty file")
+            raise PolisFormatError(path, 1, None, gettext_noop("empty file"))
         _check_header(
             path, head.strip().split(","), ["timestamp", "comment-id", "voter-id", "vote"]
         )
@@ -454,18 +509,24 @@ def read_participants(
     try:
         _, header = next(rows)
     except StopIteration:
-        raise PolisFormatError(path, 1, None, "empty file") from None
+        raise PolisFormatError(path, 1, None, gettext_noop("empty file")) from None
     has_xid = len(header) > 1 and header[1] == "xid"
     prefix = PARTICIPANT_PREFIX[:1] + (["xid"] if has_xid else []) + PARTICIPANT_PREFIX[1:]
     if header[: len(prefix)] != prefix:
         for i, name in enumerate(prefix):
             if i >= len(header) or header[i] != name:
-                raise PolisFormatError(path, 1, name, f"expected column {i + 1} to be {name!r}")
+                raise PolisFormatError(
+                    path,
+                    1,
+                    name,
+                    gettext_noop("expected column %(number)s to be %(name)s"),
+                    {"number": i + 1, "name": repr(name)},
+                )
     columns = [
         _id_or_error(h, path, 1, f"#{i + 1}") for i, h in enumerate(header) if i >= len(prefix)
     ]
     if len(set(columns)) != len(columns):
-        raise PolisFormatError(path, 1, None, "duplicate comment id in header")
+        raise PolisFormatError(path, 1, None, gettext_noop("duplicate comment id in header"))
     n0 = len(prefix)
     out: list[ParticipantRecord] = []
     for line, row in rows:
@@ -485,7 +546,11 @@ def read_participants(
             v = _VALID_VOTES.get(cell)
             if v is None:
                 raise PolisFormatError(
-                    path, line, header[n0 + j], f"vote must be 1, -1, 0 or blank, got {cell!r}"
+                    path,
+                    line,
+                    header[n0 + j],
+                    gettext_noop("vote must be 1, -1, 0 or blank, got %(value)s"),
+                    {"value": repr(cell)},
                 )
             votes[columns[j]] = v
         out.append(
@@ -508,12 +573,16 @@ def read_export(folder: str | os.PathLike[str], keep_datetime: bool = True) -> P
     folder = Path(folder)
     cpath = folder / COMMENTS_FILE
     if not cpath.is_file():
-        raise PolisFormatError(cpath, 0, None, "file not found")
+        raise PolisFormatError(cpath, 0, None, gettext_noop("file not found"))
     comments = read_comments(cpath)
     vpath, ppath = folder / VOTES_FILE, folder / PARTICIPANTS_FILE
     if not vpath.is_file() and not ppath.is_file():
         raise PolisFormatError(
-            vpath, 0, None, f"neither {VOTES_FILE} nor {PARTICIPANTS_FILE} found"
+            vpath,
+            0,
+            None,
+            gettext_noop("neither %(votes)s nor %(participants)s found"),
+            {"votes": VOTES_FILE, "participants": PARTICIPANTS_FILE},
         )
     votes = read_votes(vpath, keep_datetime) if vpath.is_file() else None
     participants: list[ParticipantRecord] | None = None

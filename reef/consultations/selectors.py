@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
 from reef.consultations import delphi
@@ -200,7 +201,7 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
         groups.append(
             {
                 "id": g["id"],
-                "label": chr(ord("A") + g["id"]) if g["id"] < 26 else str(g["id"]),
+                "label": _group_label(g["id"]),
                 "size": g["size"],
                 "colour": PALETTE[g["id"] % len(PALETTE)],
                 "representative": [
@@ -209,8 +210,18 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
             }
         )
     reality = dict(analysis.get("reality", {}))
+    labels = dict(Sector.choices)
     reality["statements"] = [
-        {**s, "body": bodies.get(s["statement"], "")} for s in reality.get("statements", [])
+        {
+            **s,
+            "body": bodies.get(s["statement"], ""),
+            "dissenting": [_part_label(name, labels) for name in s.get("dissenting", [])],
+            "barely_heard": [_part_label(name, labels) for name in s.get("barely_heard", [])],
+        }
+        for s in reality.get("statements", [])
+    ]
+    reality["sectors_not_heard"] = [
+        str(labels.get(key, key)) for key in reality.get("sectors_not_heard", [])
     ]
     by_label: dict[str, list[dict[str, Any]]] = {}
     for s in reality["statements"]:
@@ -227,10 +238,9 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
         Amendment.objects.for_user(user).filter(consultation=consultation), "participant__"
     )
     voters: dict[str, int] = reality.get("sector_participants", {})
-    labels = dict(Sector.choices)
     heard = [
         {
-            "sector": str(labels.get(key, key or "unknown")),
+            "sector": str(labels.get(key, key or _("unknown"))),
             "voters": voters.get(key, 0),
             "participants": participants.get(key, 0),
             "comments": comments.get(key, 0),
@@ -252,6 +262,20 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
     )
 
 
+def _group_label(group: int) -> str:
+    return chr(ord("A") + group) if group < 26 else str(group)
+
+
+def _part_label(name: str, sectors: dict[str, Any]) -> str:
+    """Display name of an opinion.consensus_reality part ("group 1", "sector academia")."""
+    kind, _sep, key = name.partition(" ")
+    if kind == "group" and key.isdigit():
+        return _("Group %(label)s") % {"label": _group_label(int(key))}
+    if kind == "sector":
+        return str(sectors.get(key, key))
+    return name
+
+
 def _count_by_sector(qs: Any, prefix: str = "") -> dict[str, int]:
     counts: dict[str, int] = {}
     for sector, n in qs.values_list(f"{prefix}sector").annotate(n=Count("pk")).order_by():
@@ -265,7 +289,7 @@ def _count_by_sector(qs: Any, prefix: str = "") -> dict[str, int]:
 class FeedbackHidden(ServiceError):
     def __init__(self) -> None:
         super().__init__(
-            "Give your first answer to every item of this round before you see the feedback.",
+            _("Give your first answer to every item of this round before you see the feedback."),
             code="forbidden",
         )
 
@@ -329,6 +353,7 @@ class RoundFeedback:
     items: list[ItemFeedback]
     respondents: int
     kendall: delphi.KendallW | None
+    kendall_strength: str = ""
 
 
 def _consensus(rnd: DelphiRound, ratings: list[int]) -> tuple[bool, str]:
@@ -336,17 +361,30 @@ def _consensus(rnd: DelphiRound, ratings: list[int]) -> tuple[bool, str]:
         return False, ""
     if rnd.rule == DelphiRound.Rule.IQR:
         iqr, ok = delphi.iqr_consensus(ratings, rnd.max_iqr)
-        return ok, f"IQR {iqr:.2f} (≤ {rnd.max_iqr:g})"
+        return ok, _("IQR %(iqr)s (≤ %(max)s)") % {"iqr": f"{iqr:.2f}", "max": f"{rnd.max_iqr:g}"}
     if rnd.rule == DelphiRound.Rule.SEVENTY_FIFTEEN:
-        return delphi.seventy_fifteen(ratings), "≥ 70% rate 7-9 and < 15% rate 1-3"
+        return delphi.seventy_fifteen(ratings), _("≥ %(high)s rate 7-9 and < %(low)s rate 1-3") % {
+            "high": "70%",
+            "low": "15%",
+        }
     if rnd.rule == DelphiRound.Rule.RAND_UCLA:
         r = delphi.rand_ucla(ratings)
+        label = delphi.APPROPRIATENESS_LABELS.get(r.appropriateness)
         return (
             r.appropriateness == "appropriate" and not r.disagreement,
-            f"median {r.median:g}, {r.appropriateness}, DI {r.disagreement_index:.2f}",
+            _("median %(median)s, %(appropriateness)s, DI %(index)s")
+            % {
+                "median": f"{r.median:g}",
+                "appropriateness": _(label) if label else r.appropriateness,
+                "index": f"{r.disagreement_index:.2f}",
+            },
         )
     share, ok = delphi.percent_agreement(ratings, rnd.agree_min, rnd.percent_threshold)
-    return ok, f"{share:.0%} rate {rnd.agree_min}+ (≥ {rnd.percent_threshold:.0%})"
+    return ok, _("%(share)s rate %(min)s+ (≥ %(threshold)s)") % {
+        "share": f"{share:.0%}",
+        "min": rnd.agree_min,
+        "threshold": f"{rnd.percent_threshold:.0%}",
+    }
 
 
 def delphi_feedback(user: Any, rnd: DelphiRound) -> RoundFeedback:
@@ -374,7 +412,7 @@ def delphi_feedback(user: Any, rnd: DelphiRound) -> RoundFeedback:
     for item in items:
         rows = [r for r in responses if r[0] == item.pk]
         current = {str(n): rating for _, n, _, rating in rows}
-        sectors = {str(n): str(labels.get(s, s or "unknown")) for _, n, s, _ in rows}
+        sectors = {str(n): str(labels.get(s, s or _("unknown"))) for _i, n, s, _r in rows}
         fb = delphi.feedback(current, sectors, scale, rnd.agree_min)
         ok, detail = _consensus(rnd, list(current.values()))
         change = ind = None
@@ -391,7 +429,7 @@ def delphi_feedback(user: Any, rnd: DelphiRound) -> RoundFeedback:
         out.append(
             ItemFeedback(item, fb.overall, fb.by_sector, ok, detail, change, ind, stable, bars)
         )
-        for _, n, _, rating in rows:
+        for _i, n, _s, rating in rows:
             by_participant.setdefault(n, {})[item.pk] = rating
     complete = [
         [ratings[i.pk] for i in items]
@@ -401,7 +439,14 @@ def delphi_feedback(user: Any, rnd: DelphiRound) -> RoundFeedback:
     kendall = None
     if len(complete) >= 2 and len(items) >= 2:
         kendall = delphi.kendalls_w(complete)
-    return RoundFeedback(rnd, out, len(by_participant), kendall)
+    strength = delphi.STRENGTH_LABELS.get(kendall.strength) if kendall else None
+    return RoundFeedback(
+        rnd,
+        out,
+        len(by_participant),
+        kendall,
+        _(strength) if strength else (kendall.strength if kendall else ""),
+    )
 
 
 # ---------------------------------------------------------------- draft review

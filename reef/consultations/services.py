@@ -15,6 +15,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
 from reef.accounts.roles import Action
@@ -56,7 +58,7 @@ class RateLimited(ServiceError):
 
 def _signed_in(actor: Any) -> User:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Sign in to take part.")
+        raise PermissionDenied(_("Sign in to take part."))
     user: User = actor
     return user
 
@@ -69,7 +71,7 @@ def is_editor(user: Any, consultation: Consultation) -> bool:
 def _require_editor(actor: Any, consultation: Consultation) -> User:
     user = _signed_in(actor)
     if not is_editor(user, consultation):
-        raise PermissionDenied("Only the owner's editors may do this.")
+        raise PermissionDenied(_("Only the owner's editors may do this."))
     return user
 
 
@@ -115,9 +117,9 @@ def may_take_part(user: Any, consultation: Consultation) -> bool:
 def _require_open(consultation: Consultation, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if now < consultation.opens_at:
-        raise ServiceError("This consultation is not open yet.", code="not_open")
+        raise ServiceError(_("This consultation is not open yet."), code="not_open")
     if now >= consultation.closes_at:
-        raise ServiceError("This consultation closed; nothing more can be added.", code="closed")
+        raise ServiceError(_("This consultation closed; nothing more can be added."), code="closed")
 
 
 def _participant_of(user: User, consultation: Consultation) -> Participant:
@@ -126,17 +128,47 @@ def _participant_of(user: User, consultation: Consultation) -> Participant:
     ).first()
     if participant is None:
         raise ServiceError(
-            "Join the consultation first: give your sector and country.", code="join_required"
+            _("Join the consultation first: give your sector and country."), code="join_required"
         )
     return participant
 
 
-def _clean_text(value: str, field: str, label: str, limit: int) -> str:
+#: Per text kind: (message when empty, message when longer than %(limit)s characters).
+_TEXT_MESSAGES: dict[str, tuple[Any, Any]] = {
+    "title": (
+        gettext_lazy("The title cannot be empty."),
+        gettext_lazy("The title is longer than %(limit)s characters."),
+    ),
+    "statement": (
+        gettext_lazy("A statement cannot be empty."),
+        gettext_lazy("A statement is longer than %(limit)s characters."),
+    ),
+    "heading": (
+        gettext_lazy("The heading cannot be empty."),
+        gettext_lazy("The heading is longer than %(limit)s characters."),
+    ),
+    "section_text": (
+        gettext_lazy("The section text cannot be empty."),
+        gettext_lazy("The section text is longer than %(limit)s characters."),
+    ),
+    "comment": (
+        gettext_lazy("A comment cannot be empty."),
+        gettext_lazy("A comment is longer than %(limit)s characters."),
+    ),
+    "proposed_text": (
+        gettext_lazy("The proposed text cannot be empty."),
+        gettext_lazy("The proposed text is longer than %(limit)s characters."),
+    ),
+}
+
+
+def _clean_text(value: str, field: str, kind: str, limit: int) -> str:
+    empty, too_long = _TEXT_MESSAGES[kind]
     value = value.strip()
     if not value:
-        raise ServiceError(f"{label} cannot be empty.", field=field)
+        raise ServiceError(str(empty), field=field)
     if len(value) > limit:
-        raise ServiceError(f"{label} is longer than {limit} characters.", field=field)
+        raise ServiceError(str(too_long) % {"limit": limit}, field=field)
     return value
 
 
@@ -154,18 +186,24 @@ def _validate_setup(
     *, tlp: str, participation: str, opens_at: datetime, closes_at: datetime
 ) -> None:
     if tlp not in TLP.values:
-        raise ServiceError(f"Unknown TLP label {tlp!r}.", field="tlp")
+        raise ServiceError(_("Unknown TLP label %(value)s.") % {"value": tlp}, field="tlp")
     if participation not in Participation.values:
-        raise ServiceError(f"Unknown participation {participation!r}.", field="participation")
+        raise ServiceError(
+            _("Unknown participation %(value)s.") % {"value": participation},
+            field="participation",
+        )
     if participation == Participation.PUBLIC and tlp != TLP.CLEAR:
-        raise ServiceError("A public consultation must be labelled TLP:CLEAR.", field="tlp")
+        raise ServiceError(_("A public consultation must be labelled TLP:CLEAR."), field="tlp")
     if participation == Participation.COMMUNITY and tlp not in (TLP.CLEAR, TLP.GREEN):
         raise ServiceError(
-            "A community consultation must be TLP:CLEAR or TLP:GREEN so its community can see it.",
+            _(
+                "A community consultation must be TLP:CLEAR or TLP:GREEN "
+                "so its community can see it."
+            ),
             field="tlp",
         )
     if closes_at <= opens_at:
-        raise ServiceError("The window must close after it opens.", field="closes_at")
+        raise ServiceError(_("The window must close after it opens."), field="closes_at")
 
 
 @transaction.atomic
@@ -188,14 +226,16 @@ def consultation_create(
     consensus_threshold: float = 0.6,
 ) -> Consultation:
     """Create a consultation. `actor` None is the system (demo, imports by an operator)."""
-    title = _clean_text(title, "title", "The title", 200)
+    title = _clean_text(title, "title", "title", 200)
     if (owner_organisation is None) == (owner_country is None):
-        raise ServiceError("Give exactly one owner: an organisation or a country.", field="owner")
+        raise ServiceError(
+            _("Give exactly one owner: an organisation or a country."), field="owner"
+        )
     _validate_setup(tlp=tlp, participation=participation, opens_at=opens_at, closes_at=closes_at)
     if votes_per_minute < 1 or target_votes < 1:
-        raise ServiceError("Limits must be at least 1.", field="votes_per_minute")
+        raise ServiceError(_("Limits must be at least 1."), field="votes_per_minute")
     if not 0.5 <= consensus_threshold < 1:
-        raise ServiceError("The consensus threshold must lie in [0.5, 1).", field="threshold")
+        raise ServiceError(_("The consensus threshold must lie in [0.5, 1)."), field="threshold")
     if actor is not None:
         scope = scope_for(actor)
         allowed = (
@@ -204,7 +244,7 @@ def consultation_create(
             else scope.can_in_country(owner_country.pk if owner_country else None, Action.EDIT)
         )
         if not allowed:
-            raise PermissionDenied("Only the owner's editors may create its consultations.")
+            raise PermissionDenied(_("Only the owner's editors may create its consultations."))
     consultation: Consultation = Consultation.objects.create(
         title=title,
         description=description.strip(),
@@ -240,23 +280,23 @@ def consultation_set_window(
     _require_editor(actor, consultation)
     now = now or timezone.now()
     if closes_at <= opens_at:
-        raise ServiceError("The window must close after it opens.", field="closes_at")
+        raise ServiceError(_("The window must close after it opens."), field="closes_at")
     if consultation.has_opened(now):
         if opens_at != consultation.opens_at:
             raise ServiceError(
-                "The window is open: its opening cannot be moved.",
+                _("The window is open: its opening cannot be moved."),
                 field="opens_at",
                 code="window_locked",
             )
         if closes_at < consultation.closes_at:
             raise ServiceError(
-                "The window is open: it can be extended but never shortened.",
+                _("The window is open: it can be extended but never shortened."),
                 field="closes_at",
                 code="window_locked",
             )
     elif opens_at < now:
         raise ServiceError(
-            "A window that has not opened cannot open in the past.", field="opens_at"
+            _("A window that has not opened cannot open in the past."), field="opens_at"
         )
     before = (consultation.opens_at.isoformat(), consultation.closes_at.isoformat())
     if closes_at != consultation.closes_at:
@@ -301,11 +341,11 @@ def participant_join(
     """Join (or update one's sector and country). Sector is required: it shows who was heard."""
     user = _signed_in(actor)
     if not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     if sector not in Sector.values:
-        raise ServiceError("Choose your stakeholder sector.", field="sector")
+        raise ServiceError(_("Choose your stakeholder sector."), field="sector")
     if country is None:
-        raise ServiceError("Choose your country.", field="country")
+        raise ServiceError(_("Choose your country."), field="country")
     participant: Participant | None = (
         Participant.objects.select_for_update().filter(consultation=consultation, user=user).first()
     )
@@ -353,16 +393,16 @@ def statement_submit(
 ) -> Statement:
     """Add a statement. Participants' statements wait for moderation; editors' are accepted."""
     user = _signed_in(actor)
-    body = _clean_text(body, "body", "A statement", 1000)
+    body = _clean_text(body, "body", "statement", 1000)
     editor = is_editor(user, consultation)
     if not editor and not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     author = Participant.objects.filter(consultation=consultation, user=user).first()
     if author is None and not editor:
         _participant_of(user, consultation)
     if Statement.objects.filter(consultation=consultation, body__iexact=body).exists():
-        raise ServiceError("This statement is already in the consultation.", field="body")
+        raise ServiceError(_("This statement is already in the consultation."), field="body")
     statement = _child(
         Statement,
         consultation,
@@ -387,7 +427,7 @@ def statement_moderate(*, actor: User, statement: Statement, status: str) -> Sta
     consultation = statement.consultation
     user = _require_editor(actor, consultation)
     if status not in (Statement.Status.ACCEPTED, Statement.Status.REJECTED):
-        raise ServiceError("Accept or reject the statement.", field="status")
+        raise ServiceError(_("Accept or reject the statement."), field="status")
     statement.status = status
     statement.moderated_by = user
     statement.version += 1
@@ -409,7 +449,10 @@ def _rate_limit(consultation: Consultation, user: User, ip: str) -> None:
     for key in keys:
         cache.add(key, 0, timeout=120)
         if cache.incr(key) > limit:
-            raise RateLimited(f"Too many votes: at most {limit} a minute. Wait a moment and go on.")
+            raise RateLimited(
+                _("Too many votes: at most %(limit)s a minute. Wait a moment and go on.")
+                % {"limit": limit}
+            )
 
 
 @transaction.atomic
@@ -418,12 +461,12 @@ def vote_cast(*, actor: User, statement: Statement, value: int, ip: str = "") ->
     user = _signed_in(actor)
     consultation = statement.consultation
     if value not in (-1, 0, 1):
-        raise ServiceError("A vote is agree (1), disagree (-1) or pass (0).", field="value")
+        raise ServiceError(_("A vote is agree (1), disagree (-1) or pass (0)."), field="value")
     if not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     if statement.status != Statement.Status.ACCEPTED:
-        raise ServiceError("This statement is not open for votes.", field="statement")
+        raise ServiceError(_("This statement is not open for votes."), field="statement")
     participant = _participant_of(user, consultation)
     _rate_limit(consultation, user, ip)
     now = timezone.now()
@@ -608,23 +651,23 @@ def delphi_round_create(
     """A new round. With no `items`, the previous round's items are carried over (linked)."""
     if actor is not None:
         _require_editor(actor, consultation)
-    title = _clean_text(title, "title", "The title", 200)
+    title = _clean_text(title, "title", "title", 200)
     lo, hi = scale
     if not 0 <= lo < hi <= 10:
-        raise ServiceError("The scale must run from low to high within 0..10.", field="scale")
+        raise ServiceError(_("The scale must run from low to high within 0..10."), field="scale")
     if rule not in DelphiRound.Rule.values:
-        raise ServiceError(f"Unknown consensus rule {rule!r}.", field="rule")
+        raise ServiceError(_("Unknown consensus rule %(value)s.") % {"value": rule}, field="rule")
     if rule in (DelphiRound.Rule.SEVENTY_FIFTEEN, DelphiRound.Rule.RAND_UCLA) and scale != (1, 9):
-        raise ServiceError("This rule needs a 1-9 scale.", field="rule")
+        raise ServiceError(_("This rule needs a 1-9 scale."), field="rule")
     amin = hi - 1 if agree_min is None else agree_min
     if not lo <= amin <= hi:
-        raise ServiceError("The agreement rating must lie on the scale.", field="agree_min")
+        raise ServiceError(_("The agreement rating must lie on the scale."), field="agree_min")
     previous = DelphiRound.objects.filter(consultation=consultation).order_by("-number").first()
     texts = [t.strip() for t in items if t.strip()]
     carried: list[DelphiItem] = []
     if not texts:
         if previous is None:
-            raise ServiceError("A first round needs items to rate.", field="items")
+            raise ServiceError(_("A first round needs items to rate."), field="items")
         carried = list(previous.items.all())
     if previous is not None and previous.status != DelphiRound.Status.CLOSED:
         previous.status = DelphiRound.Status.CLOSED
@@ -678,15 +721,15 @@ def delphi_respond(
     user = _signed_in(actor)
     consultation = round.consultation
     if not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     if round.status != DelphiRound.Status.OPEN:
-        raise ServiceError("This round is not open.", code="closed")
+        raise ServiceError(_("This round is not open."), code="closed")
     participant = _participant_of(user, consultation)
     items = {i.pk: i for i in round.items.all()}
     unknown = set(ratings) - set(items)
     if unknown:
-        raise ServiceError("Some ratings are for items outside this round.", field="ratings")
+        raise ServiceError(_("Some ratings are for items outside this round."), field="ratings")
     existing = {
         r.item_id: r
         for r in DelphiResponse.objects.select_for_update().filter(
@@ -696,14 +739,16 @@ def delphi_respond(
     missing = [pk for pk in items if pk not in existing and pk not in ratings]
     if missing:
         raise ServiceError(
-            "Rate every item: your first answers are given together, before any feedback.",
+            _("Rate every item: your first answers are given together, before any feedback."),
             field="ratings",
         )
     out: list[DelphiResponse] = []
     for pk, value in ratings.items():
         if not isinstance(value, int) or not round.scale_min <= value <= round.scale_max:
             raise ServiceError(
-                f"Ratings lie between {round.scale_min} and {round.scale_max}.", field="ratings"
+                _("Ratings lie between %(low)s and %(high)s.")
+                % {"low": round.scale_min, "high": round.scale_max},
+                field="ratings",
             )
         comment = ((comments or {}).get(pk) or "").strip()[:2000]
         response = existing.get(pk)
@@ -742,8 +787,8 @@ def section_create(
 ) -> Section:
     if actor is not None:
         _require_editor(actor, consultation)
-    heading = _clean_text(heading, "heading", "The heading", 200)
-    text = _clean_text(text, "text", "The section text", 20000)
+    heading = _clean_text(heading, "heading", "heading", 200)
+    text = _clean_text(text, "text", "section_text", 20000)
     section = _child(
         Section,
         consultation,
@@ -759,9 +804,9 @@ def section_create(
 def section_comment_add(*, actor: User, section: Section, body: str) -> SectionComment:
     user = _signed_in(actor)
     consultation = section.consultation
-    body = _clean_text(body, "body", "A comment", 4000)
+    body = _clean_text(body, "body", "comment", 4000)
     if not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     participant = _participant_of(user, consultation)
     comment = _child(
@@ -779,11 +824,13 @@ def amendment_propose(
 ) -> Amendment:
     user = _signed_in(actor)
     consultation = section.consultation
-    proposed_text = _clean_text(proposed_text, "proposed_text", "The proposed text", 20000)
+    proposed_text = _clean_text(proposed_text, "proposed_text", "proposed_text", 20000)
     if proposed_text == section.text.strip():
-        raise ServiceError("The proposed text is the same as the section.", field="proposed_text")
+        raise ServiceError(
+            _("The proposed text is the same as the section."), field="proposed_text"
+        )
     if not may_take_part(user, consultation):
-        raise PermissionDenied("You are not invited to take part in this consultation.")
+        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     participant = _participant_of(user, consultation)
     amendment = _child(
@@ -811,14 +858,17 @@ def amendment_decide(*, actor: User, amendment: Amendment, accept: bool, reason:
     user = _require_editor(actor, consultation)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("Give the reason for the decision.", field="reason")
+        raise ServiceError(_("Give the reason for the decision."), field="reason")
     if amendment.status != Amendment.Status.PENDING:
-        raise Conflict("This amendment was already decided.")
+        raise Conflict(_("This amendment was already decided."))
     section = Section.objects.select_for_update().get(pk=amendment.section_id)
     if accept:
         if section.text != amendment.original_text:
             raise Conflict(
-                "The section changed since this amendment was proposed; decide it on the new text."
+                _(
+                    "The section changed since this amendment was proposed; "
+                    "decide it on the new text."
+                )
             )
         section.text = amendment.proposed_text
         section.version += 1
@@ -905,6 +955,23 @@ def _numbering(ids: Sequence[polis_io.PolisId]) -> dict[polis_io.PolisId, int]:
     return {pid: n for n, pid in enumerate(ids, start=1)}
 
 
+def _polis_error(exc: polis_io.PolisFormatError) -> str:
+    """The format error in the user's language: file, line, column and reason."""
+    reason = _(exc.template) % exc.params if exc.params else _(exc.template)
+    if exc.column is not None:
+        return _("%(file)s, line %(line)s, column '%(column)s': %(reason)s") % {
+            "file": exc.path,
+            "line": exc.line,
+            "column": exc.column,
+            "reason": reason,
+        }
+    return _("%(file)s, line %(line)s: %(reason)s") % {
+        "file": exc.path,
+        "line": exc.line,
+        "reason": reason,
+    }
+
+
 @transaction.atomic
 def consultation_import_polis(
     *,
@@ -921,15 +988,24 @@ def consultation_import_polis(
     try:
         export = polis_io.read_export(folder)
     except polis_io.PolisFormatError as exc:
-        raise ServiceError(f"Cannot import: {exc}", field="folder", code="bad_file") from None
+        raise ServiceError(
+            _("Cannot import: %(error)s") % {"error": _polis_error(exc)},
+            field="folder",
+            code="bad_file",
+        ) from None
     except OSError as exc:
-        raise ServiceError(f"Cannot read {folder}: {exc.strerror or exc}", field="folder") from None
+        raise ServiceError(
+            _("Cannot read %(folder)s: %(error)s")
+            % {"folder": folder, "error": exc.strerror or exc},
+            field="folder",
+        ) from None
     final = export.final_votes()
     known_comments = [c.id for c in export.comments]
     unknown = [c for c in final.comment_ids if c not in set(known_comments)]
     if unknown:
         raise ServiceError(
-            f"Cannot import: votes refer to comment {unknown[0]!r}, which is not in comments.csv.",
+            _("Cannot import: votes refer to comment “%(comment)s”, which is not in comments.csv.")
+            % {"comment": unknown[0]},
             field="folder",
             code="bad_file",
         )
@@ -1033,7 +1109,7 @@ def consultation_export_polis(
         .order_by("voted_at", "pk")
         .values_list("voted_at", "statement__number", "participant__number", "value")
     )
-    for _, s, _, v in rows:
+    for _voted_at, s, _participant, v in rows:
         t = counts.setdefault(s, [0, 0])
         if v == 1:
             t[0] += 1
@@ -1057,7 +1133,7 @@ def consultation_export_polis(
     comment_ids: list[polis_io.PolisId] = []
     cindex: dict[int, int] = {}
     vi, ci = [], []
-    for _, s, p, _ in rows:
+    for _voted_at, s, p, _value in rows:
         if p not in vindex:
             vindex[p] = len(voter_ids)
             voter_ids.append(p)

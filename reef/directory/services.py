@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
 from reef.accounts.roles import Action
@@ -55,7 +56,7 @@ def grouping_set_members(
     description: str = "",
     actor: User | None = None,
 ) -> Grouping:
-    grouping, _ = Grouping.objects.update_or_create(
+    grouping, _created = Grouping.objects.update_or_create(
         slug=slug, defaults={"name": name, "description": description}
     )
     wanted = {code: GroupingMember.Status.MEMBER for code in members}
@@ -63,7 +64,7 @@ def grouping_set_members(
     countries = {c.code: c for c in Country.objects.filter(code__in=wanted)}
     missing = sorted(set(wanted) - set(countries))
     if missing:
-        raise ServiceError(f"Unknown country codes: {', '.join(missing)}.")
+        raise ServiceError(_("Unknown country codes: %(codes)s.") % {"codes": ", ".join(missing)})
     grouping.memberships.exclude(country__code__in=wanted).delete()
     for code, status in wanted.items():
         GroupingMember.objects.update_or_create(
@@ -92,14 +93,18 @@ def organisation_create(
 ) -> Organisation:
     name = name.strip()
     if not name:
-        raise ServiceError("An organisation needs a name.", field="name")
+        raise ServiceError(_("An organisation needs a name."), field="name")
     if kind not in OrganisationKind.values:
-        raise ServiceError(f"Unknown organisation kind {kind!r}.", field="kind")
+        raise ServiceError(
+            _("Unknown organisation kind %(value)s.") % {"value": kind}, field="kind"
+        )
     if tlp not in TLP.values:
-        raise ServiceError(f"Unknown TLP label {tlp!r}.", field="tlp")
+        raise ServiceError(_("Unknown TLP label %(value)s.") % {"value": tlp}, field="tlp")
     slug = slug or slugify(acronym or name)
     if Organisation.objects.filter(slug=slug).exists():
-        raise ServiceError(f"An organisation with the slug {slug!r} exists.", field="slug")
+        raise ServiceError(
+            _("An organisation with the slug “%(slug)s” exists.") % {"slug": slug}, field="slug"
+        )
     org = Organisation.objects.create(
         slug=slug,
         name=name,
@@ -131,10 +136,10 @@ def _validate_website(website: str) -> str:
         URLValidator(schemes=["http", "https"])(website)
     except ValidationError:
         raise ServiceError(
-            "The website must be a full http:// or https:// address.", field="website"
+            _("The website must be a full http:// or https:// address."), field="website"
         ) from None
     if len(website) > 200:
-        raise ServiceError("The website address is too long (200 at most).", field="website")
+        raise ServiceError(_("The website address is too long (200 at most)."), field="website")
     return website
 
 
@@ -156,7 +161,7 @@ def organisation_update(
     if not can(actor, organisation, Action.EDIT):
         raise PermissionDenied()
     if len(description) > 10_000:
-        raise ServiceError("The description is too long (10,000 characters at most).")
+        raise ServiceError(_("The description is too long (10,000 characters at most)."))
     organisation.description = description
     organisation.website = _validate_website(website)
     save_versioned(
@@ -186,7 +191,7 @@ def person_create(
     user: User | None = None,
 ) -> Person:
     if not name.strip():
-        raise ServiceError("A person needs a name.", field="name")
+        raise ServiceError(_("A person needs a name."), field="name")
     person = Person.objects.create(
         name=name.strip(),
         title=title,

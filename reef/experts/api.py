@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -238,13 +239,15 @@ def create_mission(request: HttpRequest, body: MissionIn) -> Status[MissionOut]:
     user = require_user(request)
     country = Country.objects.filter(code=body.country.upper()).first()
     if country is None:
-        raise ServiceError(f"Unknown country {body.country!r}.", field="country")
+        raise ServiceError(
+            _("Unknown country %(value)s.") % {"value": body.country}, field="country"
+        )
     tags = list(ExpertiseTag.objects.filter(key__in=body.expertise))
     if len(tags) != len(set(body.expertise)):
-        raise ServiceError("Unknown expertise tag.", field="expertise")
+        raise ServiceError(_("Unknown expertise tag."), field="expertise")
     organisations = list(Organisation.objects.public().filter(slug__in=body.organisations))
     if len(organisations) != len(set(body.organisations)):
-        raise ServiceError("Unknown organisation.", field="organisations")
+        raise ServiceError(_("Unknown organisation."), field="organisations")
     mission = services.mission_request_create(
         actor=user,
         title=body.title,

@@ -39,6 +39,19 @@ Id = str | int
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Solver = Literal["auto", "ortools", "highs"]
+#: One clause of an explanation: an English template and its named parameters.
+Clause = tuple[str, dict[str, str]]
+
+
+def gettext_noop(message: str) -> str:
+    """Mark an English template for translation; the Django layer translates it."""
+    return message
+
+
+def _render(parts: list[Clause]) -> str:
+    """The English explanation: the clauses' templates filled in, joined by "; "."""
+    return "; ".join(template % params for template, params in parts)
+
 
 __all__ = [
     "MatchingInputError",
@@ -1384,32 +1397,40 @@ def _explain_team(
     def describe(e: int, kind: str) -> dict[str, Any]:
         matched = sorted(wanted & experts[e].expertise)
         cov = covers(e)
-        parts = []
+        parts: list[Clause] = []
         if kind.startswith("role:"):
-            parts.append(f"fills the required {kind[5:]} role")
+            parts.append((gettext_noop("fills the required %(role)s role"), {"role": kind[5:]}))
         elif kind == "local":
-            parts.append("covers the regional private-sector/academia rule")
+            parts.append((gettext_noop("covers the regional private-sector/academia rule"), {}))
         elif kind.startswith("language:"):
-            parts.append(f"covers the required language {kind[9:]}")
+            parts.append(
+                (gettext_noop("covers the required language %(language)s"), {"language": kind[9:]})
+            )
         elif kind == "nascent":
-            parts.append("nascent specialist shadowing the team")
+            parts.append((gettext_noop("nascent specialist shadowing the team"), {}))
         else:
-            parts.append("best remaining expertise fit")
+            parts.append((gettext_noop("best remaining expertise fit"), {}))
         also = [c for c in cov if c != kind]
         if also:
-            parts.append("also covers " + ", ".join(also))
-        parts.append(
-            f"fit {fit[e]:.3f} ({experts[e].seniority}"
-            + (f"; matches {', '.join(matched)}" if matched else "")
-            + ")"
-        )
+            parts.append((gettext_noop("also covers %(rules)s"), {"rules": ", ".join(also)}))
+        score = {"fit": f"{fit[e]:.3f}", "seniority": experts[e].seniority}
+        if matched:
+            parts.append(
+                (
+                    gettext_noop("fit %(fit)s (%(seniority)s; matches %(expertise)s)"),
+                    {**score, "expertise": ", ".join(matched)},
+                )
+            )
+        else:
+            parts.append((gettext_noop("fit %(fit)s (%(seniority)s)"), score))
         return {
             "expert": experts[e].id,
             "seat": kind,
             "covers": cov,
             "fit": float(fit[e]),
             "matched_expertise": matched,
-            "reason": "; ".join(parts),
+            "reason": _render(parts),
+            "reason_parts": [[template, params] for template, params in parts],
             "runner_up": runner_up(kind, kind == "nascent", in_team | set(shadow)),
         }
 
@@ -1529,19 +1550,25 @@ def match_mentors(data: dict[str, Any]) -> dict[str, Any]:
                 j = slots[c]
                 shared = sorted(mentees[i]["fields"] & mentors[j]["fields"])
                 langs = sorted(mentees[i]["languages"] & mentors[j]["languages"])
-                reason = f"shares languages {', '.join(langs)}"
+                parts: list[Clause] = [
+                    (
+                        gettext_noop("shares languages %(languages)s"),
+                        {"languages": ", ".join(langs)},
+                    )
+                ]
                 if shared:
-                    reason += f"; fields {', '.join(shared)}"
+                    parts.append((gettext_noop("fields %(fields)s"), {"fields": ", ".join(shared)}))
                 if mentees[i]["country"] and mentees[i]["country"] == mentors[j]["country"]:
-                    reason += "; same country"
+                    parts.append((gettext_noop("same country"), {}))
                 elif mentees[i]["region"] and mentees[i]["region"] == mentors[j]["region"]:
-                    reason += "; same region"
+                    parts.append((gettext_noop("same region"), {}))
                 pairs.append(
                     {
                         "mentee": mentees[i]["id"],
                         "mentor": mentors[j]["id"],
                         "score": float(score[i, j]),
-                        "reason": reason,
+                        "reason": _render(parts),
+                        "reason_parts": [[template, params] for template, params in parts],
                     }
                 )
     paired = {p["mentee"] for p in pairs}

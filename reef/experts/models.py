@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reef.accounts.roles import Action, Scope
@@ -22,7 +23,7 @@ from reef.core.tlp import TLP
 
 #: Version of the consent text an expert accepts when creating a profile.
 CONSENT_VERSION = "2026-01"
-CONSENT_TEXT = (
+CONSENT_TEXT = _(
     "I agree that Reef keeps my expert profile (sector, country, organisation, expertise, "
     "languages, seniority, availability and conflict-of-interest declarations) to propose "
     "me for mission teams, review panels and mentoring. I can download or delete my data "
@@ -61,7 +62,13 @@ class ExpertiseTag(models.Model):
         ordering = ["kind", "key"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: role names are translated (see `taxonomy.ROLES`);
+        factor names are the framework's own."""
+        return gettext(self.name) if self.kind == self.Kind.ROLE else self.name
 
 
 class ExpertProfile(Labelled):

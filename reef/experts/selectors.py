@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
 from reef.core.selectors import get_for_user
@@ -167,7 +169,7 @@ def growth_timeline(profile: ExpertProfile) -> list[dict[str, Any]]:
     items: list[tuple[dt.date, int, dict[str, Any]]] = []
     for change in profile.seniority_changes.all():
         text = (
-            f"Joined the network as {change.get_new_display()}"
+            _("Joined the network as %(seniority)s") % {"seniority": change.get_new_display()}
             if not change.old
             else f"{change.get_old_display()} → {change.get_new_display()}"
         )
@@ -180,7 +182,7 @@ def growth_timeline(profile: ExpertProfile) -> list[dict[str, Any]]:
                 {
                     "on": pair.started_on,
                     "kind": "mentoring",
-                    "text": f"Mentored by {pair.mentor.name}",
+                    "text": _("Mentored by %(name)s") % {"name": pair.mentor.name},
                 },
             )
         )

@@ -24,6 +24,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.models import User
 from reef.accounts.roles import Action
@@ -62,6 +65,31 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_WORKING_DAYS = 10
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 PREFERRED_REGIONS = ("caricom", "cariforum", "oecs")
+
+
+#: Messages of the required single-line texts: (missing, too long), by field.
+TEXT_MESSAGES = {
+    "name": (
+        gettext_lazy("A name is required."),
+        gettext_lazy("A name must be at most %(limit)s characters."),
+    ),
+    "title": (
+        gettext_lazy("A title is required."),
+        gettext_lazy("A title must be at most %(limit)s characters."),
+    ),
+}
+
+#: Why an answered invitation cannot be answered again, by its status.
+ALREADY_ANSWERED = {
+    "accepted": gettext_lazy("This invitation is already accepted."),
+    "declined": gettext_lazy("This invitation is already declined."),
+    "submitted": gettext_lazy("The review for this invitation is already submitted."),
+}
+
+
+def day(value: dt.date, with_year: bool = True) -> str:
+    """A date in the active language, e.g. 01 Jun 2026 (for messages and notifications)."""
+    return date_format(value, "d M Y" if with_year else "d M")
 
 
 def min_working_days() -> int:
@@ -118,17 +146,17 @@ def _coordinates_grouping(actor: Actor, grouping_id: int) -> bool:
 
 def _require_profile_editor(actor: Actor, profile: ExpertProfile) -> None:
     if not (_is_self(actor, profile) or _coordinates(actor, profile.country_id)):
-        raise PermissionDenied("Only the expert or a coordinator of their region may do this.")
+        raise PermissionDenied(_("Only the expert or a coordinator of their region may do this."))
 
 
 def _require_mission_coordinator(actor: Actor, mission: MissionRequest) -> None:
     if not _coordinates(actor, mission.country_id):
-        raise PermissionDenied("Only a coordinator of the country's region may do this.")
+        raise PermissionDenied(_("Only a coordinator of the country's region may do this."))
 
 
 def _require_round_coordinator(actor: Actor, round_: ReviewRound) -> None:
     if not _coordinates_grouping(actor, round_.grouping_id):
-        raise PermissionDenied("Only a coordinator of the round's region may do this.")
+        raise PermissionDenied(_("Only a coordinator of the round's region may do this."))
 
 
 def _clean_languages(languages: Iterable[str]) -> list[str]:
@@ -139,7 +167,8 @@ def _clean_languages(languages: Iterable[str]) -> list[str]:
             continue
         if not LANGUAGE_RE.match(code):
             raise ServiceError(
-                f"{raw!r} is not a language code (use ISO 639-1, e.g. en, fr, es).",
+                _("“%(value)s” is not a language code (use ISO 639-1, e.g. en, fr, es).")
+                % {"value": raw},
                 field="languages",
             )
         if code not in out:
@@ -147,13 +176,15 @@ def _clean_languages(languages: Iterable[str]) -> list[str]:
     return out
 
 
-def _text(value: str, field: str, label: str, limit: int = 200) -> str:
-    """A required single-line text, stripped and within the column's length."""
+def _text(value: str, field: str, limit: int = 200) -> str:
+    """A required single-line text (`field` is "name" or "title"), stripped and within
+    the column's length."""
+    missing, too_long = TEXT_MESSAGES[field]
     value = value.strip()
     if not value:
-        raise ServiceError(f"{label} is required.", field=field)
+        raise ServiceError(str(missing), field=field)
     if len(value) > limit:
-        raise ServiceError(f"{label} must be at most {limit} characters.", field=field)
+        raise ServiceError(str(too_long) % {"limit": limit}, field=field)
     return value
 
 
@@ -164,10 +195,11 @@ def _contact(email: str, phone: str) -> tuple[str, str]:
             validate_email(email)
         except ValidationError:
             raise ServiceError(
-                f"{email!r} is not an e-mail address.", field="contact_email"
+                _("“%(value)s” is not an e-mail address.") % {"value": email},
+                field="contact_email",
             ) from None
     if len(phone) > 40:
-        raise ServiceError("The phone number is too long.", field="contact_phone")
+        raise ServiceError(_("The phone number is too long."), field="contact_phone")
     return email, phone
 
 
@@ -217,28 +249,32 @@ def profile_create(
     """Create an expert profile. The expert's consent is required and recorded."""
     others = user is not None and actor is not None and user.pk != actor.pk
     if others and not _coordinates(actor, country.pk):
-        raise PermissionDenied("You may create a profile for yourself only.")
+        raise PermissionDenied(_("You may create a profile for yourself only."))
     if user is None and not _coordinates(actor, country.pk):
         raise PermissionDenied(
-            "Only a coordinator of the region may add experts without an account."
+            _("Only a coordinator of the region may add experts without an account.")
         )
     if not consent:
-        raise ServiceError("The expert's consent is needed to keep a profile.", field="consent")
-    name = _text(name, "name", "A name")
+        raise ServiceError(_("The expert's consent is needed to keep a profile."), field="consent")
+    name = _text(name, "name")
     contact_email, contact_phone = _contact(contact_email, contact_phone)
     if sector not in Sector.values:
-        raise ServiceError(f"Unknown sector {sector!r}.", field="sector")
+        raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
     if seniority not in Seniority.values:
-        raise ServiceError(f"Unknown seniority {seniority!r}.", field="seniority")
+        raise ServiceError(
+            _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
+        )
     if contact_tlp not in TLP.values:
-        raise ServiceError(f"Unknown TLP label {contact_tlp!r}.", field="contact_tlp")
+        raise ServiceError(
+            _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
+        )
     if not 0 <= max_reviews_per_quarter <= 50:
         raise ServiceError(
-            "Maximum reviews per quarter must be between 0 and 50.",
+            _("Maximum reviews per quarter must be between 0 and 50."),
             field="max_reviews_per_quarter",
         )
     if user is not None and ExpertProfile.objects.filter(user=user).exists():
-        raise ServiceError("This user already has an expert profile.", field="user")
+        raise ServiceError(_("This user already has an expert profile."), field="user")
     langs = _clean_languages(languages)
     profile: ExpertProfile = ExpertProfile.objects.create(
         user=user,
@@ -295,10 +331,10 @@ def profile_update(
     """Change a profile; a seniority change is kept in the expert's growth timeline."""
     _require_profile_editor(actor, profile)
     if name is not None:
-        profile.name = _text(name, "name", "A name")
+        profile.name = _text(name, "name")
     if sector is not None:
         if sector not in Sector.values:
-            raise ServiceError(f"Unknown sector {sector!r}.", field="sector")
+            raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
         profile.sector = sector
     if organisation is not None or clear_organisation:
         profile.organisation = organisation
@@ -309,7 +345,7 @@ def profile_update(
     if max_reviews_per_quarter is not None:
         if not 0 <= max_reviews_per_quarter <= 50:
             raise ServiceError(
-                "Maximum reviews per quarter must be between 0 and 50.",
+                _("Maximum reviews per quarter must be between 0 and 50."),
                 field="max_reviews_per_quarter",
             )
         profile.max_reviews_per_quarter = max_reviews_per_quarter
@@ -322,11 +358,15 @@ def profile_update(
         profile.contact_phone = _contact("", contact_phone)[1]
     if contact_tlp is not None:
         if contact_tlp not in TLP.values:
-            raise ServiceError(f"Unknown TLP label {contact_tlp!r}.", field="contact_tlp")
+            raise ServiceError(
+                _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
+            )
         profile.contact_tlp = contact_tlp
     if seniority is not None and seniority != profile.seniority:
         if seniority not in Seniority.values:
-            raise ServiceError(f"Unknown seniority {seniority!r}.", field="seniority")
+            raise ServiceError(
+                _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
+            )
         SeniorityChange.objects.create(
             profile=profile,
             old=profile.seniority,
@@ -350,7 +390,7 @@ def availability_add(
     _require_profile_editor(actor, profile)
     if end < start:
         raise ServiceError(
-            "The end of an availability range must not be before its start.", field="end"
+            _("The end of an availability range must not be before its start."), field="end"
         )
     item: Availability = Availability.objects.create(
         profile=profile, start=start, end=end, note=note.strip()[:200], **private_label(profile)
@@ -381,13 +421,15 @@ def conflict_declare(
     _require_profile_editor(actor, profile)
     K = ConflictDeclaration.Kind
     if kind not in K.values:
-        raise ServiceError(f"Unknown conflict kind {kind!r}.", field="kind")
+        raise ServiceError(_("Unknown conflict kind %(value)s.") % {"value": kind}, field="kind")
     if kind == K.ORGANISATION and organisation is None:
-        raise ServiceError("Name the organisation you are conflicted with.", field="organisation")
+        raise ServiceError(
+            _("Name the organisation you are conflicted with."), field="organisation"
+        )
     if kind == K.COUNTRY and country is None:
-        raise ServiceError("Name the country you are conflicted with.", field="country")
+        raise ServiceError(_("Name the country you are conflicted with."), field="country")
     if kind == K.PERSON and not person_name.strip():
-        raise ServiceError("Name the person you are conflicted with.", field="person_name")
+        raise ServiceError(_("Name the person you are conflicted with."), field="person_name")
     item: ConflictDeclaration = ConflictDeclaration.objects.create(
         profile=profile,
         kind=kind,
@@ -416,7 +458,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 def profile_export(*, actor: Actor, profile: ExpertProfile) -> dict[str, Any]:
     """Everything Reef holds about an expert, for the expert (data portability)."""
     if not _is_self(actor, profile):
-        raise PermissionDenied("Only the expert may download their data.")
+        raise PermissionDenied(_("Only the expert may download their data."))
     data: dict[str, Any] = {
         "format": "reef-expert-export/1",
         "exported_at": timezone.now().isoformat(),
@@ -522,7 +564,7 @@ def profile_delete(*, actor: Actor, profile: ExpertProfile) -> dict[str, int]:
         _is_self(actor, profile)
         or (profile.user_id is None and _coordinates(actor, profile.country_id))
     ):
-        raise PermissionDenied("Only the expert may delete their data.")
+        raise PermissionDenied(_("Only the expert may delete their data."))
     summary = {
         "availability": profile.availability.count(),
         "conflicts": profile.conflicts.count(),
@@ -560,21 +602,46 @@ def profile_delete(*, actor: Actor, profile: ExpertProfile) -> dict[str, int]:
 # --------------------------------------------------------------------------- eligibility
 
 
+def _cannot_join(name: str, problems: list[str]) -> str:
+    return _("%(name)s cannot join: %(problems)s.") % {
+        "name": name,
+        "problems": "; ".join(problems),
+    }
+
+
+def explain(parts: Any, fallback: str) -> str:
+    """The matching engine's explanation in the active language.
+
+    `parts` is the engine's `reason_parts`: (English template, params) pairs whose
+    templates are marked for translation in `reef.experts.matching`; `fallback` is its
+    English `reason`, used when there are no parts.
+    """
+    if not parts:
+        return fallback
+    clauses = []
+    for template, params in parts:
+        values = dict(params)
+        if values.get("seniority") in Seniority.values:
+            values["seniority"] = Seniority(values["seniority"]).label
+        clauses.append(_(template) % values)
+    return "; ".join(clauses)
+
+
 def mission_problems(profile: ExpertProfile, mission: MissionRequest) -> list[str]:
     """Why an expert may not join a mission (empty when they may): hard rules."""
     problems: list[str] = []
     if not any(
         a.start <= mission.start and a.end >= mission.end for a in profile.availability.all()
     ):
-        problems.append("not available on the mission dates")
+        problems.append(_("not available on the mission dates"))
     involved = {o.pk for o in mission.organisations.all()}
     if profile.organisation_id is not None and profile.organisation_id in involved:
-        problems.append("works for an organisation involved in the mission")
+        problems.append(_("works for an organisation involved in the mission"))
     for c in profile.conflicts.all():
         if c.kind == ConflictDeclaration.Kind.COUNTRY and c.country_id == mission.country_id:
-            problems.append("declared a conflict with the mission's country")
+            problems.append(_("declared a conflict with the mission's country"))
         if c.kind == ConflictDeclaration.Kind.ORGANISATION and c.organisation_id in involved:
-            problems.append("declared a conflict with an organisation involved in the mission")
+            problems.append(_("declared a conflict with an organisation involved in the mission"))
     busy = (
         TeamMember.objects.filter(
             profile=profile,
@@ -585,7 +652,7 @@ def mission_problems(profile: ExpertProfile, mission: MissionRequest) -> list[st
         .exclude(mission__status=MissionRequest.Status.CANCELLED)
     )
     if busy.exists():
-        problems.append("already on another mission on overlapping dates")
+        problems.append(_("already on another mission on overlapping dates"))
     return problems
 
 
@@ -596,7 +663,7 @@ def review_conflicts(profile: ExpertProfile, proposal: Proposal) -> list[str]:
     if proposal.author_organisation_id is not None:
         orgs.add(proposal.author_organisation_id)
     if profile.organisation_id is not None and profile.organisation_id in orgs:
-        reasons.append("same organisation as the proposal's author or implementer")
+        reasons.append(_("same organisation as the proposal's author or implementer"))
     round_ = proposal.round
     if (
         round_.exclude_government_of_country
@@ -604,16 +671,16 @@ def review_conflicts(profile: ExpertProfile, proposal: Proposal) -> list[str]:
         and profile.sector == Sector.GOVERNMENT
         and profile.country_id == proposal.country_id
     ):
-        reasons.append("government employee of the country whose proposal is reviewed")
+        reasons.append(_("government employee of the country whose proposal is reviewed"))
     author = proposal.author_name.strip().casefold()
     for c in profile.conflicts.all():
         K = ConflictDeclaration.Kind
         if c.kind == K.ORGANISATION and c.organisation_id in orgs:
-            reasons.append("declared a conflict with the proposal's author or implementer")
+            reasons.append(_("declared a conflict with the proposal's author or implementer"))
         elif c.kind == K.COUNTRY and proposal.country_id and c.country_id == proposal.country_id:
-            reasons.append("declared a conflict with the country concerned")
+            reasons.append(_("declared a conflict with the country concerned"))
         elif c.kind == K.PERSON and author and c.person_name.strip().casefold() == author:
-            reasons.append("declared a conflict with the proposal's author")
+            reasons.append(_("declared a conflict with the proposal's author"))
     return reasons
 
 
@@ -643,28 +710,34 @@ def mission_request_create(
         scope.can_in_country(country.pk, Action.EDIT) or scope.coordinates_country(country.pk)
     ):
         raise PermissionDenied(
-            "Only the country's editors or its region's coordinators may request a mission."
+            _("Only the country's editors or its region's coordinators may request a mission.")
         )
-    title = _text(title, "title", "A title")
+    title = _text(title, "title")
     if end < start:
-        raise ServiceError("The mission must not end before it starts.", field="end")
+        raise ServiceError(_("The mission must not end before it starts."), field="end")
     roles = default_roles() if required_roles is None else dict(required_roles)
     role_keys = set(
         ExpertiseTag.objects.filter(kind=ExpertiseTag.Kind.ROLE).values_list("key", flat=True)
     )
     for role, count in roles.items():
         if role not in role_keys:
-            raise ServiceError(f"Unknown role {role!r}.", field="required_roles")
+            raise ServiceError(
+                _("Unknown role %(value)s.") % {"value": role}, field="required_roles"
+            )
         if not isinstance(count, int) or count < 0:
-            raise ServiceError(f"Role {role!r} needs a non-negative count.", field="required_roles")
+            raise ServiceError(
+                _("The role %(value)s needs a non-negative count.") % {"value": role},
+                field="required_roles",
+            )
     roles = {k: v for k, v in roles.items() if v > 0}
     if not 1 <= size <= 50:
-        raise ServiceError("A team has from 1 to 50 members.", field="size")
+        raise ServiceError(_("A team has from 1 to 50 members."), field="size")
     if assessment_ref is not None and not 1 <= assessment_ref <= 2**31 - 1:
-        raise ServiceError("The assessment number is out of range.", field="assessment_ref")
+        raise ServiceError(_("The assessment number is out of range."), field="assessment_ref")
     if sum(roles.values()) > size:
         raise ServiceError(
-            f"The required roles need {sum(roles.values())} experts but the team size is {size}.",
+            _("The required roles need %(needed)s experts but the team size is %(size)s.")
+            % {"needed": sum(roles.values()), "size": size},
             field="size",
         )
     langs = _clean_languages(languages)
@@ -777,13 +850,15 @@ def mission_team_propose(*, actor: Actor, mission: MissionRequest) -> dict[str, 
     _require_mission_coordinator(actor, mission)
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
         raise ServiceError(
-            f"The team is {mission.get_status_display().lower()}; it cannot be proposed again."
+            _("The team is confirmed; it cannot be proposed again.")
+            if mission.status == MissionRequest.Status.CONFIRMED
+            else _("The mission is cancelled; its team cannot be proposed again.")
         )
     data = mission_team_input(mission)
     try:
         result = matching.match_team(data)
     except matching.MatchingInputError as exc:  # pragma: no cover - our own input
-        raise ServiceError(f"The mission cannot be matched: {exc}") from exc
+        raise ServiceError(_("The mission cannot be matched: %(error)s") % {"error": exc}) from exc
     team = result["teams"][0]
     profiles = {
         p.pk: p
@@ -797,19 +872,19 @@ def mission_team_propose(*, actor: Actor, mission: MissionRequest) -> dict[str, 
         profile = profiles[entry["expert"]]
         problems = mission_problems(profile, mission)
         if problems:  # the engine and our rules disagree: never propose such an expert
-            raise ServiceError(f"{profile.name} cannot join: {'; '.join(problems)}.")
+            raise ServiceError(_cannot_join(profile.name, problems))
         runner = entry.get("runner_up") or {}
         runner_profile = profiles.get(runner.get("expert")) if runner else None
         note = ""
         if runner and runner.get("assigned_to") is not None:
-            note = "already proposed for another mission"
+            note = _("already proposed for another mission")
         TeamMember.objects.create(
             mission=mission,
             profile=profile,
             seat=entry["seat"],
             covers=entry["covers"],
             fit=entry["fit"],
-            reason=entry["reason"],
+            reason=explain(entry.get("reason_parts"), entry["reason"]),
             runner_up=runner_profile,
             runner_up_fit=runner.get("fit") if runner else None,
             runner_up_note=note,
@@ -880,21 +955,23 @@ def team_member_add(
     """The coordinator adds an expert by hand; the hard rules still apply."""
     _require_mission_coordinator(actor, mission)
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
-        raise ServiceError("The team is confirmed; it can no longer be edited.")
+        raise ServiceError(_("The team is confirmed; it can no longer be edited."))
     if mission.team.filter(profile=profile).exists():
-        raise ServiceError(f"{profile.name} is already on the team.", field="profile")
+        raise ServiceError(
+            _("%(name)s is already on the team.") % {"name": profile.name}, field="profile"
+        )
     problems = mission_problems(profile, mission)
     if problems:
-        raise ServiceError(f"{profile.name} cannot join: {'; '.join(problems)}.", field="profile")
+        raise ServiceError(_cannot_join(profile.name, problems), field="profile")
     if seat == "nascent" and profile.seniority != Seniority.NASCENT:
-        raise ServiceError("Only a nascent specialist can take the shadow seat.", field="seat")
+        raise ServiceError(_("Only a nascent specialist can take the shadow seat."), field="seat")
     if seat != "nascent" and profile.seniority == Seniority.NASCENT:
         seat = "nascent"
     member: TeamMember = TeamMember.objects.create(
         mission=mission,
         profile=profile,
         seat=seat,
-        reason="added by the coordinator",
+        reason=_("added by the coordinator"),
         chosen_by="coordinator",
         **label_of(mission),
     )
@@ -911,7 +988,7 @@ def team_member_remove(*, actor: Actor, member: TeamMember) -> None:
     mission = member.mission
     _require_mission_coordinator(actor, mission)
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
-        raise ServiceError("The team is confirmed; it can no longer be edited.")
+        raise ServiceError(_("The team is confirmed; it can no longer be edited."))
     profile_id = member.profile_id
     member.delete()
     mission.missing = mission_coverage(mission)
@@ -927,18 +1004,18 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
     in the nascent specialist's growth timeline."""
     _require_mission_coordinator(actor, mission)
     if mission.status != MissionRequest.Status.PROPOSED:
-        raise ServiceError("Only a proposed team can be confirmed.")
+        raise ServiceError(_("Only a proposed team can be confirmed."))
     members = list(
         mission.team.select_related("profile__user").prefetch_related(
             "profile__availability", "profile__conflicts"
         )
     )
     if not members:
-        raise ServiceError("The team has no members.")
+        raise ServiceError(_("The team has no members."))
     for m in members:
         problems = mission_problems(m.profile, mission)
         if problems:
-            raise ServiceError(f"{m.profile.name} cannot join: {'; '.join(problems)}.")
+            raise ServiceError(_cannot_join(m.profile.name, problems))
     mission.team.update(status=TeamMember.Status.CONFIRMED)
     mission.status = MissionRequest.Status.CONFIRMED
     mission.missing = mission_coverage(mission)
@@ -956,14 +1033,14 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
                 mission=mission,
                 kind=MentoringActivity.Kind.SHADOWED_MISSION,
                 on=mission.start,
-                description=f"Shadowed the mission {mission.title}",
+                description=_("Shadowed the mission %(title)s") % {"title": mission.title},
                 **private_label(m.profile),
             )
         _notify(
             m.profile.user,
-            f"You are on the team for {mission.title}",
-            f"The coordinator confirmed the team for {mission.title} "
-            f"({mission.start:%d %b %Y} to {mission.end:%d %b %Y}).",
+            _("You are on the team for %(title)s") % {"title": mission.title},
+            _("The coordinator confirmed the team for %(title)s (%(start)s to %(end)s).")
+            % {"title": mission.title, "start": day(mission.start), "end": day(mission.end)},
             url,
         )
     audit_append(
@@ -983,8 +1060,19 @@ def _check_window(opens_on: dt.date, closes_on: dt.date) -> None:
     days = working_days(opens_on, closes_on)
     if days < minimum:
         raise ServiceError(
-            f"A review window must last at least {minimum} working days; "
-            f"{opens_on:%d %b} to {closes_on:%d %b %Y} has {days}.",
+            ngettext(
+                "A review window must last at least %(minimum)s working day; "
+                "%(start)s to %(end)s has %(days)s.",
+                "A review window must last at least %(minimum)s working days; "
+                "%(start)s to %(end)s has %(days)s.",
+                minimum,
+            )
+            % {
+                "minimum": minimum,
+                "start": day(opens_on, with_year=False),
+                "end": day(closes_on),
+                "days": days,
+            },
             field="closes_on",
         )
 
@@ -1004,14 +1092,17 @@ def round_create(
     organisation: Organisation | None = None,
 ) -> ReviewRound:
     if not _coordinates_grouping(actor, grouping.pk):
-        raise PermissionDenied("Only a coordinator of the region may run a review round.")
-    title = _text(title, "title", "A title")
+        raise PermissionDenied(_("Only a coordinator of the region may run a review round."))
+    title = _text(title, "title")
     if not 1 <= reviewers_per_proposal <= 20:
         raise ServiceError(
-            "Reviewers per proposal must be between 1 and 20.", field="reviewers_per_proposal"
+            _("Reviewers per proposal must be between 1 and 20."),
+            field="reviewers_per_proposal",
         )
     if objective not in ReviewRound.Objective.values:
-        raise ServiceError(f"Unknown objective {objective!r}.", field="objective")
+        raise ServiceError(
+            _("Unknown objective %(value)s.") % {"value": objective}, field="objective"
+        )
     _check_window(opens_on, closes_on)
     round_: ReviewRound = ReviewRound.objects.create(
         title=title,
@@ -1037,17 +1128,17 @@ def round_set_window(
     round_ = round
     _require_round_coordinator(actor, round_)
     if round_.status == ReviewRound.Status.CLOSED:
-        raise ServiceError("The round is closed.")
+        raise ServiceError(_("The round is closed."))
     new_open = opens_on or round_.opens_on
     if round_.status == ReviewRound.Status.OPEN:
         if new_open != round_.opens_on:
             raise ServiceError(
-                "The window is open: its start can no longer move.", field="opens_on"
+                _("The window is open: its start can no longer move."), field="opens_on"
             )
         if closes_on < round_.closes_on:
             raise ServiceError(
-                "The window is open and cannot be shortened: it closes on "
-                f"{round_.closes_on:%d %b %Y}.",
+                _("The window is open and cannot be shortened: it closes on %(date)s.")
+                % {"date": day(round_.closes_on)},
                 field="closes_on",
             )
     _check_window(new_open, closes_on)
@@ -1080,10 +1171,10 @@ def proposal_add(
     round_ = round
     _require_round_coordinator(actor, round_)
     if round_.status == ReviewRound.Status.CLOSED:
-        raise ServiceError("The round is closed.")
-    title = _text(title, "title", "A title")
+        raise ServiceError(_("The round is closed."))
+    title = _text(title, "title")
     if not text.strip():
-        raise ServiceError("A proposal needs a text for the reviewers.", field="text")
+        raise ServiceError(_("A proposal needs a text for the reviewers."), field="text")
     proposal: Proposal = Proposal.objects.create(
         round=round_,
         title=title,
@@ -1171,11 +1262,11 @@ def reviewer_input(round_: ReviewRound) -> dict[str, Any]:
 def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], dict[str, Any]]:
     data = reviewer_input(round_)
     if not data["proposals"]:
-        raise ServiceError("The round has no proposals to review.")
+        raise ServiceError(_("The round has no proposals to review."))
     try:
         result = matching.match_reviewers(data)
     except matching.MatchingInputError as exc:  # pragma: no cover - our own input
-        raise ServiceError(f"The round cannot be matched: {exc}") from exc
+        raise ServiceError(_("The round cannot be matched: %(error)s") % {"error": exc}) from exc
     fixed = {(f["proposal"], f["reviewer"]) for f in data["fixed"]}
     proposals = {p.pk: p for p in round_.proposals.all()}
     profiles = {
@@ -1191,7 +1282,10 @@ def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], 
         proposal = proposals[a["proposal"]]
         reviewer = profiles[a["reviewer"]]
         if review_conflicts(reviewer, proposal):  # defensive: never invite a conflicted expert
-            raise ServiceError(f"{reviewer.name} is conflicted for {proposal.title}.")
+            raise ServiceError(
+                _("%(name)s is conflicted for %(title)s.")
+                % {"name": reviewer.name, "title": proposal.title}
+            )
         item: ReviewAssignment = ReviewAssignment.objects.create(
             proposal=proposal,
             reviewer=reviewer,
@@ -1201,9 +1295,12 @@ def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], 
         created.append(item)
         _notify(
             reviewer.user,
-            f"Review invitation: {proposal.title}",
-            f"You are invited to review {proposal.title} in the round {round_.title}. "
-            f"The window closes on {round_.closes_on:%d %b %Y}. Please accept or decline.",
+            _("Review invitation: %(title)s") % {"title": proposal.title},
+            _(
+                "You are invited to review %(title)s in the round %(round)s. "
+                "The window closes on %(date)s. Please accept or decline."
+            )
+            % {"title": proposal.title, "round": round_.title, "date": day(round_.closes_on)},
             reverse("experts:round_detail", args=[round_.pk]),
         )
     return created, result
@@ -1215,7 +1312,7 @@ def round_open(*, actor: Actor, round: ReviewRound) -> ReviewRound:
     round_ = round
     _require_round_coordinator(actor, round_)
     if round_.status != ReviewRound.Status.DRAFT:
-        raise ServiceError("Only a draft round can be opened.")
+        raise ServiceError(_("Only a draft round can be opened."))
     _check_window(round_.opens_on, round_.closes_on)
     created, result = _assign(actor, round_)
     round_.status = ReviewRound.Status.OPEN
@@ -1236,7 +1333,7 @@ def round_assign(*, actor: Actor, round: ReviewRound) -> list[ReviewAssignment]:
     round_ = round
     _require_round_coordinator(actor, round_)
     if round_.status == ReviewRound.Status.CLOSED:
-        raise ServiceError("The round is closed.")
+        raise ServiceError(_("The round is closed."))
     created, result = _assign(actor, round_)
     audit_append(
         action="review_round_assign",
@@ -1254,10 +1351,11 @@ def round_close(*, actor: Actor, round: ReviewRound, today: dt.date | None = Non
     _require_round_coordinator(actor, round_)
     today = today or timezone.localdate()
     if round_.status != ReviewRound.Status.OPEN:
-        raise ServiceError("Only an open round can be closed.")
+        raise ServiceError(_("Only an open round can be closed."))
     if today <= round_.closes_on:
         raise ServiceError(
-            f"The window runs until {round_.closes_on:%d %b %Y}; it cannot be cut short."
+            _("The window runs until %(date)s; it cannot be cut short.")
+            % {"date": day(round_.closes_on)}
         )
     round_.status = ReviewRound.Status.CLOSED
     round_.version += 1
@@ -1269,16 +1367,16 @@ def round_close(*, actor: Actor, round: ReviewRound, today: dt.date | None = Non
 def _require_reviewer(actor: Actor, assignment: ReviewAssignment) -> None:
     reviewer = assignment.reviewer
     if reviewer is None or not _is_self(actor, reviewer):
-        raise PermissionDenied("Only the invited reviewer may answer this invitation.")
+        raise PermissionDenied(_("Only the invited reviewer may answer this invitation."))
 
 
 @transaction.atomic
 def assignment_accept(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssignment:
     _require_reviewer(actor, assignment)
     if assignment.proposal.round.status != ReviewRound.Status.OPEN:
-        raise ServiceError("The round is not open.")
+        raise ServiceError(_("The round is not open."))
     if assignment.status != ReviewAssignment.Status.INVITED:
-        raise ServiceError(f"This invitation is already {assignment.get_status_display().lower()}.")
+        raise ServiceError(str(ALREADY_ANSWERED[assignment.status]))
     assignment.status = ReviewAssignment.Status.ACCEPTED
     assignment.version += 1
     assignment.save()
@@ -1294,9 +1392,9 @@ def assignment_decline(
     _require_reviewer(actor, assignment)
     round_ = assignment.proposal.round
     if round_.status != ReviewRound.Status.OPEN:
-        raise ServiceError("The round is not open.")
+        raise ServiceError(_("The round is not open."))
     if assignment.status not in (ReviewAssignment.Status.INVITED, ReviewAssignment.Status.ACCEPTED):
-        raise ServiceError(f"This invitation is already {assignment.get_status_display().lower()}.")
+        raise ServiceError(str(ALREADY_ANSWERED[assignment.status]))
     assignment.status = ReviewAssignment.Status.DECLINED
     assignment.decline_reason = reason.strip()[:300]
     assignment.version += 1
@@ -1329,16 +1427,16 @@ def review_submit(
     round_ = assignment.proposal.round
     today = today or timezone.localdate()
     if round_.status != ReviewRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
-        raise ServiceError("Reviews can be submitted only while the window is open.")
+        raise ServiceError(_("Reviews can be submitted only while the window is open."))
     if assignment.status not in (
         ReviewAssignment.Status.ACCEPTED,
         ReviewAssignment.Status.SUBMITTED,
     ):
-        raise ServiceError("Accept the invitation before submitting a review.")
+        raise ServiceError(_("Accept the invitation before submitting a review."))
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise ServiceError("The score must be a whole number from 1 to 5.", field="score")
+        raise ServiceError(_("The score must be a whole number from 1 to 5."), field="score")
     if not comments.strip():
-        raise ServiceError("Please explain your score in the comments.", field="comments")
+        raise ServiceError(_("Please explain your score in the comments."), field="comments")
     assignment.score = score
     assignment.comments = comments.strip()
     assignment.status = ReviewAssignment.Status.SUBMITTED
@@ -1353,7 +1451,9 @@ def reviews_remind(*, days_before: int = 3, today: dt.date | None = None) -> int
     """Remind reviewers with a review still due when a window closes within `days_before`
     days. Each assignment is reminded at most once a day. Returns reminders sent."""
     if days_before < 0:
-        raise ServiceError("days_before must not be negative.", field="days_before")
+        raise ServiceError(
+            _("The number of days before must not be negative."), field="days_before"
+        )
     today = today or timezone.localdate()
     due = (
         ReviewAssignment.objects.filter(
@@ -1375,13 +1475,20 @@ def reviews_remind(*, days_before: int = 3, today: dt.date | None = None) -> int
                 continue
             _notify(
                 reviewer.user,
-                f"Reminder: review of {a.proposal.title} due {round_.closes_on:%d %b %Y}",
-                f"The review window of {round_.title} closes on {round_.closes_on:%d %b %Y}. "
-                + (
-                    "Please accept or decline the invitation."
+                _("Reminder: review of %(title)s due %(date)s")
+                % {"title": a.proposal.title, "date": day(round_.closes_on)},
+                (
+                    _(
+                        "The review window of %(round)s closes on %(date)s. "
+                        "Please accept or decline the invitation."
+                    )
                     if a.status == ReviewAssignment.Status.INVITED
-                    else "Please submit your review."
-                ),
+                    else _(
+                        "The review window of %(round)s closes on %(date)s. "
+                        "Please submit your review."
+                    )
+                )
+                % {"round": round_.title, "date": day(round_.closes_on)},
                 reverse("experts:round_detail", args=[round_.pk]),
             )
             a.reminded_on = today
@@ -1403,7 +1510,7 @@ def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> li
     """Pair unpaired nascent specialists with senior mentors (field, language, country)."""
     scope = scope_for(actor)
     if actor is not None and not scope.is_coordinator:
-        raise PermissionDenied("Only a regional coordinator may pair mentors.")
+        raise PermissionDenied(_("Only a regional coordinator may pair mentors."))
     base = ExpertProfile.objects.filter(consent_at__isnull=False)
     if actor is not None:
         base = base.filter(country_id__in=list(scope.coordinated_countries))
@@ -1447,11 +1554,12 @@ def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> li
     pairs: list[MentorPair] = []
     for item in result["pairs"]:
         mentee = by_id[item["mentee"]]
+        reason = explain(item.get("reason_parts"), item["reason"])
         pair: MentorPair = MentorPair.objects.create(
             mentee=mentee,
             mentor=by_id[item["mentor"]],
             score=item["score"],
-            reason=item["reason"][:300],
+            reason=reason[:300],
             started_on=today or timezone.localdate(),
             **private_label(mentee),
         )
@@ -1459,8 +1567,9 @@ def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> li
         for who, other in ((pair.mentee, pair.mentor), (pair.mentor, pair.mentee)):
             _notify(
                 who.user,
-                "A new mentoring pair",
-                f"You are paired with {other.name} ({item['reason']}).",
+                _("A new mentoring pair"),
+                _("You are paired with %(name)s (%(reason)s).")
+                % {"name": other.name, "reason": reason},
                 reverse("experts:growth", args=[mentee.pk]),
             )
     audit_append(
@@ -1491,12 +1600,12 @@ def activity_record(
     is_mentor = pair is not None and actor is not None and pair.mentor.user_id == actor.pk
     if not (_is_self(actor, specialist) or is_mentor or _coordinates(actor, specialist.country_id)):
         raise PermissionDenied(
-            "Only the specialist, their mentor or a coordinator may record this."
+            _("Only the specialist, their mentor or a coordinator may record this.")
         )
     if kind not in MentoringActivity.Kind.values:
-        raise ServiceError(f"Unknown activity {kind!r}.", field="kind")
+        raise ServiceError(_("Unknown activity %(value)s.") % {"value": kind}, field="kind")
     if on > timezone.localdate() + dt.timedelta(days=366):
-        raise ServiceError("The date is too far in the future.", field="on")
+        raise ServiceError(_("The date is too far in the future."), field="on")
     item: MentoringActivity = MentoringActivity.objects.create(
         specialist=specialist,
         pair=pair,

@@ -10,20 +10,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+
+def gettext_noop(message: str) -> str:
+    """Mark a role name for translation; the Django layer translates it (`ExpertiseTag.label`)."""
+    return message
+
+
 SHIPPED_CMM = Path(__file__).resolve().parent.parent / "frameworks" / "shipped" / "reef-cmm.json"
 
-#: Role tags: (key, name). Keys are what the matching engine sees as roles.
+#: Role tags: (key, English name). Keys are what the matching engine sees as roles; the
+#: names are stored in the tags and translated when shown.
 ROLES: list[tuple[str, str]] = [
-    ("technical", "Technical"),
-    ("criminal_justice", "Criminal justice"),
-    ("prosecution", "Prosecution"),
-    ("judiciary", "Judiciary"),
-    ("policy", "Policy"),
-    ("legal_drafting", "Legal drafting"),
-    ("digital_forensics", "Digital forensics"),
-    ("incident_response", "Incident response"),
-    ("awareness", "Awareness"),
-    ("education", "Education"),
+    ("technical", gettext_noop("Technical")),
+    ("criminal_justice", gettext_noop("Criminal justice")),
+    ("prosecution", gettext_noop("Prosecution")),
+    ("judiciary", gettext_noop("Judiciary")),
+    ("policy", gettext_noop("Policy")),
+    ("legal_drafting", gettext_noop("Legal drafting")),
+    ("digital_forensics", gettext_noop("Digital forensics")),
+    ("incident_response", gettext_noop("Incident response")),
+    ("awareness", gettext_noop("Awareness")),
+    ("education", gettext_noop("Education")),
 ]
 
 CMM_FACTORS_FALLBACK: list[tuple[str, str]] = [

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
@@ -334,7 +335,11 @@ def me_delete(request: HttpRequest) -> HttpResponse:
         summary = services.profile_delete(actor=_user(request), profile=profile)
         messages.success(
             request,
-            _("Your expert data was deleted. %(n)s submitted review(s) were kept anonymised.")
+            ngettext(
+                "Your expert data was deleted. %(n)s submitted review was kept anonymised.",
+                "Your expert data was deleted. %(n)s submitted reviews were kept anonymised.",
+                summary["reviews_anonymised"],
+            )
             % {"n": summary["reviews_anonymised"]},
         )
         return redirect("experts:home")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
 from reef.core.access import scope_for
@@ -72,15 +73,18 @@ def framework_import(
     Errors name the file, the path to the bad key and what is wrong.
     """
     if not _may_import(actor):
-        raise PermissionDenied("Only a regional coordinator or staff may import frameworks.")
+        raise PermissionDenied(_("Only a regional coordinator or staff may import frameworks."))
     try:
         parsed = formats.load(source, filename)
     except formats.FrameworkFormatError as exc:
         raise ServiceError(str(exc), field="file") from exc
     if Framework.objects.filter(slug=parsed.slug, release=parsed.version).exists():
         raise ServiceError(
-            f"{parsed.filename}: version: framework {parsed.slug}@{parsed.version} already "
-            "exists; give the file a new version to import it",
+            _(
+                "%(file)s: version: framework %(ref)s already exists; "
+                "give the file a new version to import it"
+            )
+            % {"file": parsed.filename, "ref": f"{parsed.slug}@{parsed.version}"},
             field="file",
             code="conflict",
         )
@@ -106,6 +110,8 @@ def framework_import(
 def framework_export(*, framework: Framework, fmt: Literal["json", "yaml"] = "json") -> str:
     """The framework as a file in the import format (a round trip loses nothing)."""
     if fmt not in ("json", "yaml"):
-        raise ServiceError(f"Unknown format {fmt!r}: use json or yaml.", field="format")
+        raise ServiceError(
+            _("Unknown format %(value)s: use json or yaml.") % {"value": fmt}, field="format"
+        )
     parsed = formats.parse(framework.document, f"{framework.slug}.json")
     return formats.dump(parsed, fmt)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from reef.api.auth import require_user
@@ -349,7 +350,7 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, A
     user = require_user(request)
     country = Country.objects.filter(code=payload.country.upper()).first()
     if country is None:
-        raise ServiceError("Unknown country.", field="country")
+        raise ServiceError(_("Unknown country."), field="country")
     plan = services.plan_create(
         actor=user,
         country=country,
@@ -392,7 +393,7 @@ def create_action(request: HttpRequest, pk: int, payload: ActionIn) -> tuple[int
     slug = data.pop("lead_organisation")
     lead = Organisation.objects.filter(slug=slug).first() if slug else None
     if slug and lead is None:
-        raise ServiceError("Unknown organisation.", field="lead_organisation")
+        raise ServiceError(_("Unknown organisation."), field="lead_organisation")
     return 201, _action(
         services.action_create(actor=user, need=need, lead_organisation=lead, **data)
     )
@@ -476,7 +477,7 @@ def offer(request: HttpRequest, pk: int, payload: OfferIn) -> tuple[int, dict[st
     need = selectors.need_get(user, pk)
     organisation = Organisation.objects.filter(slug=payload.organisation).first()
     if organisation is None:
-        raise ServiceError("Unknown organisation.", field="organisation")
+        raise ServiceError(_("Unknown organisation."), field="organisation")
     action = selectors.action_get(user, payload.action) if payload.action else None
     commitment = services.commitment_offer(
         actor=user,
@@ -517,7 +518,7 @@ def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str
 def regional(request: HttpRequest, pk: int) -> dict[str, Any]:
     plan = selectors.plan_get(request.user, pk)
     if not plan.is_regional:
-        raise ServiceError("Not found.", code="not_found")
+        raise ServiceError(_("Not found."), code="not_found")
     view = selectors.regional_overview(request.user, plan)
     return {
         "plan": _plan(plan),

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
 from reef.core.audit import audit_append
@@ -205,7 +206,11 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ServiceError(f"{field}: {value!r} is not a date (YYYY-MM-DD).", field=field) from None
+        raise ServiceError(
+            _("%(field)s: %(value)s is not a date (YYYY-MM-DD).")
+            % {"field": field, "value": repr(value)},
+            field=field,
+        ) from None
 
 
 def _int(value: Any, field: str, default: int) -> int:
@@ -214,7 +219,11 @@ def _int(value: Any, field: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"{field}: {value!r} is not a whole number.", field=field) from None
+        raise ServiceError(
+            _("%(field)s: %(value)s is not a whole number.")
+            % {"field": field, "value": repr(value)},
+            field=field,
+        ) from None
 
 
 def _bool(value: Any) -> bool:
@@ -228,7 +237,9 @@ def _organisation(slug: Any) -> Organisation | None:
         return None
     org: Organisation | None = Organisation.objects.filter(slug=str(slug)).first()
     if org is None:
-        raise ServiceError(f"Unknown organisation {slug!r}.", field="lead_organisation")
+        raise ServiceError(
+            _("Unknown organisation %(value)s.") % {"value": repr(slug)}, field="lead_organisation"
+        )
     return org
 
 
@@ -238,17 +249,23 @@ def plan_import(
 ) -> Plan:
     """Create a national plan from exported JSON (needs, actions, milestones, risks)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ServiceError(f"Not a Reef plan file (format must be {FORMAT!r}).", field="format")
+        raise ServiceError(
+            _("Not a Reef plan file (format must be %(format)s).") % {"format": repr(FORMAT)},
+            field="format",
+        )
     if data.get("version") != VERSION:
         raise ServiceError(
-            f"Unsupported plan file version {data.get('version')!r}.", field="version"
+            _("Unsupported plan file version %(value)s.") % {"value": repr(data.get("version"))},
+            field="version",
         )
     meta = data.get("plan") or {}
     if meta.get("kind", "national") != Plan.Kind.NATIONAL:
-        raise ServiceError("Only national plans can be imported.", field="kind")
+        raise ServiceError(_("Only national plans can be imported."), field="kind")
     country = Country.objects.filter(code=str(meta.get("country") or "").upper()).first()
     if country is None:
-        raise ServiceError(f"Unknown country {meta.get('country')!r}.", field="country")
+        raise ServiceError(
+            _("Unknown country %(value)s.") % {"value": repr(meta.get("country"))}, field="country"
+        )
     plan = services.plan_create(
         actor=actor,
         country=country,
@@ -263,7 +280,7 @@ def plan_import(
     )
     needs = data.get("needs") or []
     if not isinstance(needs, list):
-        raise ServiceError("needs must be a list.", field="needs")
+        raise ServiceError(_("The needs must be a list."), field="needs")
     for index, item in enumerate(sorted(needs, key=lambda n: n.get("priority") or 0), start=1):
         cost = item.get("cost") or {}
         ratings = item.get("ratings") or {}
@@ -295,7 +312,9 @@ def plan_import(
             end = _date(a.get("end"), "end")
             if start is None or end is None:
                 raise ServiceError(
-                    f"Action {a.get('title')!r} needs a start and an end.", field="start"
+                    _("The action %(title)s needs a start and an end.")
+                    % {"title": repr(a.get("title"))},
+                    field="start",
                 )
             action = services.action_create(
                 actor=actor,
@@ -320,7 +339,7 @@ def plan_import(
             for m in a.get("milestones") or []:
                 due = _date(m.get("due"), "due")
                 if due is None:
-                    raise ServiceError("A milestone needs a due date.", field="due")
+                    raise ServiceError(_("A milestone needs a due date."), field="due")
                 services.milestone_create(
                     actor=actor,
                     action=action,
@@ -415,14 +434,19 @@ def csv_to_dict(text: str) -> dict[str, Any]:
     try:
         return _csv_to_dict(text)
     except csv.Error as exc:
-        raise ServiceError(f"The CSV file cannot be read: {exc}.", field="csv") from None
+        raise ServiceError(
+            _("The CSV file cannot be read: %(error)s.") % {"error": exc}, field="csv"
+        ) from None
 
 
 def _csv_to_dict(text: str) -> dict[str, Any]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = {"country", "cycle", "need_ref", "area", "need_title"} - set(reader.fieldnames or [])
     if missing:
-        raise ServiceError(f"CSV columns missing: {', '.join(sorted(missing))}.", field="csv")
+        raise ServiceError(
+            _("CSV columns missing: %(columns)s.") % {"columns": ", ".join(sorted(missing))},
+            field="csv",
+        )
     meta: dict[str, Any] = {}
     needs: dict[str, dict[str, Any]] = {}
     for line, row in enumerate(reader, start=2):
@@ -435,7 +459,9 @@ def _csv_to_dict(text: str) -> dict[str, Any]:
                 "title": row.get("plan_title", ""),
             }
         elif (row["country"], row["cycle"]) != (meta["country"], meta["cycle"]):
-            raise ServiceError(f"Line {line}: all rows must belong to one plan.", field="csv")
+            raise ServiceError(
+                _("Line %(line)s: all rows must belong to one plan.") % {"line": line}, field="csv"
+            )
         ref = row["need_ref"] or f"line-{line}"
         need = needs.get(ref)
         if need is None:
@@ -482,7 +508,7 @@ def _csv_to_dict(text: str) -> dict[str, Any]:
                 }
             )
     if not meta:
-        raise ServiceError("The CSV file has no rows.", field="csv")
+        raise ServiceError(_("The CSV file has no rows."), field="csv")
     return {"format": FORMAT, "version": VERSION, "plan": meta, "needs": list(needs.values())}
 
 
@@ -534,7 +560,7 @@ def plan_to_iati(user: Any, plan: Plan, generated_at: datetime | None = None) ->
         )
     )
     if not commitments:
-        raise ServiceError("The plan has no commitments that you may see to export.")
+        raise ServiceError(_("The plan has no commitments that you may see to export."))
     groups: dict[str, list[Commitment]] = {}
     for c in commitments:
         key = f"a{c.action_id}" if c.action_id else f"n{c.need_id}"
@@ -549,7 +575,7 @@ def plan_to_iati(user: Any, plan: Plan, generated_at: datetime | None = None) ->
         reporting = _iati_org(plan.organisation)
         beneficiary = None
     else:
-        raise ServiceError("The plan has neither a country nor an organisation.")
+        raise ServiceError(_("The plan has neither a country nor an organisation."))
     activities = []
     for key, items in groups.items():
         first = items[0]

@@ -51,7 +51,7 @@ class NeedForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self.fields["area"], [(a.key, a.name) for a in areas])
+        _set_choices(self.fields["area"], [(a.key, a.label) for a in areas])
 
 
 class RatingForm(forms.Form):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reef.core.access import LabelledManager
@@ -46,6 +47,11 @@ class Area(Labelled):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: the shipped CCSCAP areas are translated, others are as entered."""
+        return gettext(self.name) if self.taxonomy == "ccscap" and self.name else self.name
 
 
 class Plan(Labelled):
@@ -363,6 +369,21 @@ class CommitmentEvent(Labelled):
     @classmethod
     def extra_access(cls, scope: Scope, action: str) -> Q:
         return Q(commitment__organisation_id__in=scope.organisation_ids(action))
+
+    @staticmethod
+    def _status_label(value: str) -> str:
+        try:
+            return str(Commitment.Status(value).label)
+        except ValueError:
+            return value
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class RiskCategory(models.TextChoices):

@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation; the Django layer translates it (no Django here)."""
+    return message
+
+
 @dataclass(frozen=True, slots=True)
 class OverlapAction:
     """One action or commitment as the overlap detector sees it."""
@@ -108,16 +113,31 @@ class TwinningCandidate:
         return self.area_key is not None
 
     @property
-    def reasons(self) -> tuple[str, ...]:
+    def explained(self) -> tuple[tuple[str, dict[str, str]], ...]:
+        """The reasons as (English template, params): gettext(template) % params."""
         # Built on demand: large runs produce many candidates and few are displayed.
-        reasons = [f"same {self.scope}: {self.scope_code}"]
+        scope = (
+            gettext_noop("same region: %(code)s")
+            if self.scope == "region"
+            else gettext_noop("same country: %(code)s")
+        )
+        reasons = [(scope, {"code": self.scope_code})]
         if self.factor_key is not None:
-            reasons.append(f"same factor: {self.factor_key}")
+            reasons.append((gettext_noop("same factor: %(key)s"), {"key": self.factor_key}))
         if self.area_key is not None:
-            reasons.append(f"same area: {self.area_key}")
-        reasons.append(f"similarity {self.similarity:.2f}")
-        reasons.append(f"overlap {_month(self.overlap_start)}..{_month(self.overlap_end)}")
+            reasons.append((gettext_noop("same area: %(key)s"), {"key": self.area_key}))
+        reasons.append((gettext_noop("similarity %(value)s"), {"value": f"{self.similarity:.2f}"}))
+        reasons.append(
+            (
+                gettext_noop("overlap %(start)s..%(end)s"),
+                {"start": _month(self.overlap_start), "end": _month(self.overlap_end)},
+            )
+        )
         return tuple(reasons)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(template % params for template, params in self.explained)
 
     @property
     def why(self) -> str:

@@ -6,36 +6,42 @@ from decimal import Decimal
 
 from reef.planning.rollup import RateTable
 
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation (the area names are translated when shown)."""
+    return message
+
+
 #: The CARICOM Cyber Security and Cybercrime Action Plan's areas (CCSCAP 2016 + 2025).
 CCSCAP_AREAS: list[tuple[str, str, str]] = [
     (
         "public-awareness",
-        "Public Awareness",
+        gettext_noop("Public Awareness"),
         "Awareness and basic cyber hygiene in government, business and the public.",
     ),
     (
         "sustainable-capacity",
-        "Building Sustainable Capacity",
+        gettext_noop("Building Sustainable Capacity"),
         "People trained and institutions able to carry skills on: curricula, train-the-trainer.",
     ),
     (
         "technical-standards",
-        "Technical Standards and Infrastructure",
+        gettext_noop("Technical Standards and Infrastructure"),
         "Standards, secure infrastructure and technical controls.",
     ),
     (
         "legal-environment",
-        "Legal Environment",
+        gettext_noop("Legal Environment"),
         "Cybercrime and electronic evidence law, prosecutors and courts.",
     ),
     (
         "regional-cooperation",
-        "Regional and International Cooperation",
+        gettext_noop("Regional and International Cooperation"),
         "Cooperation on incident response, cybercrime investigation and capacity building.",
     ),
     (
         "incident-response",
-        "Incident Response",
+        gettext_noop("Incident Response"),
         "National CSIRTs, incident handling and exercises (added by CCSCAP 2025).",
     ),
 ]

@@ -83,8 +83,22 @@ ACTIVE_STATUSES: frozenset[CommitmentStatus] = frozenset(
 DELIVERED_STATUSES: frozenset[CommitmentStatus] = frozenset({S.DELIVERED, S.VERIFIED})
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation; the Django layer translates it (no Django here)."""
+    return message
+
+
 class IllegalTransition(ValueError):
-    """The state machine has no edge from the current status to the target."""
+    """The state machine has no edge from the current status to the target.
+
+    ``str(exc)`` is the English detail; ``template`` % ``params`` is the sentence for
+    users, which the Django layer translates with ``gettext(template) % params``.
+    """
+
+    def __init__(self, message: str, template: str, params: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.template = template
+        self.params = dict(params)
 
 
 class TransitionNotPermitted(IllegalTransition):
@@ -96,7 +110,11 @@ def _status(value: str) -> CommitmentStatus:
         return CommitmentStatus(value)
     except ValueError:
         known = ", ".join(s.value for s in CommitmentStatus)
-        raise IllegalTransition(f"unknown status {value!r} (known: {known})") from None
+        raise IllegalTransition(
+            f"unknown status {value!r} (known: {known})",
+            gettext_noop("Unknown status %(value)s (known: %(known)s)."),
+            {"value": repr(value), "known": known},
+        ) from None
 
 
 def _side(value: str) -> ActorSide:
@@ -104,7 +122,11 @@ def _side(value: str) -> ActorSide:
         return ActorSide(value)
     except ValueError:
         known = ", ".join(s.value for s in ActorSide)
-        raise IllegalTransition(f"unknown actor side {value!r} (known: {known})") from None
+        raise IllegalTransition(
+            f"unknown actor side {value!r} (known: {known})",
+            gettext_noop("Unknown actor side %(value)s (known: %(known)s)."),
+            {"value": repr(value), "known": known},
+        ) from None
 
 
 def allowed_targets(current: str, actor_side: str | None = None) -> list[CommitmentStatus]:
@@ -123,16 +145,42 @@ def check_transition(current: str, target: str, actor_side: str) -> None:
     source, goal, side = _status(current), _status(target), _side(actor_side)
     sides = TRANSITIONS.get((source, goal))
     if sides is None:
-        options = ", ".join(t.value for t in allowed_targets(source)) or "none (final status)"
+        options = ", ".join(t.value for t in allowed_targets(source))
+        template = (
+            gettext_noop(
+                "A commitment cannot go from %(source)s to %(target)s; "
+                "allowed from %(source)s: %(options)s."
+            )
+            if options
+            else gettext_noop(
+                "A commitment cannot go from %(source)s to %(target)s; "
+                "allowed from %(source)s: none (final status)."
+            )
+        )
         raise IllegalTransition(
             f"a commitment cannot go from {source.value} to {goal.value}; "
-            f"allowed from {source.value}: {options}"
+            f"allowed from {source.value}: {options or 'none (final status)'}",
+            template,
+            {"source": source.value, "target": goal.value, "options": options},
         )
     if side not in sides:
         who = " or ".join(sorted(s.value for s in sides))
+        template = (
+            gettext_noop(
+                "Only the pledger may move a commitment from %(source)s to %(target)s, "
+                "not the beneficiary."
+            )
+            if side == ActorSide.BENEFICIARY
+            else gettext_noop(
+                "Only the beneficiary may move a commitment from %(source)s to %(target)s, "
+                "not the pledger."
+            )
+        )
         raise TransitionNotPermitted(
             f"only the {who} may move a commitment from {source.value} to {goal.value}, "
-            f"not the {side.value}"
+            f"not the {side.value}",
+            template,
+            {"source": source.value, "target": goal.value},
         )
 
 

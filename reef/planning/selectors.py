@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reef.accounts.roles import Action as Act
 from reef.core.access import LabelledQuerySet
@@ -546,7 +547,8 @@ def _effort_from_commitment(c: Commitment, region: str | None) -> Effort:
         ref=f"commitment:{c.pk}",
         kind="commitment",
         pk=c.pk,
-        title=c.description.split("\n")[0][:200] or f"{c.organisation} commitment",
+        title=c.description.split("\n")[0][:200]
+        or gettext("%(organisation)s commitment") % {"organisation": c.organisation},
         organisation_id=c.organisation_id,
         organisation=str(c.organisation),
         country_id=n.country_id,
@@ -659,6 +661,11 @@ class Opportunity:
     a: Effort
     b: Effort
     linked: bool
+
+    @property
+    def why(self) -> str:
+        """The detector's reasons in the active language."""
+        return "; ".join(gettext(t) % params for t, params in self.candidate.explained)
 
 
 def twinning_opportunities(

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
 from reef.accounts.roles import Action as Act
@@ -41,21 +43,54 @@ from reef.planning.reference import (
 
 # --- helpers -------------------------------------------------------------------------
 
+# What each validated field is called in messages (the `field=` code stays as it is).
+_LABELS: dict[str, Any] = {
+    "key": gettext_lazy("key"),
+    "taxonomy": gettext_lazy("taxonomy"),
+    "name": gettext_lazy("name"),
+    "title": gettext_lazy("title"),
+    "cycle": gettext_lazy("cycle"),
+    "description": gettext_lazy("description"),
+    "reason": gettext_lazy("reason"),
+    "risk_owner": gettext_lazy("risk owner"),
+    "mitigation": gettext_lazy("mitigation"),
+    "note": gettext_lazy("note"),
+    "estimated cost": gettext_lazy("estimated cost"),
+    "budget": gettext_lazy("budget"),
+    "amount": gettext_lazy("amount"),
+    "impact": gettext_lazy("impact"),
+    "urgency": gettext_lazy("urgency"),
+    "feasibility": gettext_lazy("feasibility"),
+    "cost_rating": gettext_lazy("cost rating"),
+    "likelihood": gettext_lazy("likelihood"),
+}
+
+
+def _label(field: str) -> str:
+    label = _LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ")
+
+
+def _not_found() -> ServiceError:
+    return ServiceError(_("Not found."), code="not_found")
+
 
 def _text(value: str, field: str, *, required: bool = True, limit: int = 300) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ServiceError(f"The {field.replace('_', ' ')} is required.", field=field)
+        raise ServiceError(_("The %(field)s is required.") % {"field": _label(field)}, field=field)
     if len(value) > limit:
         raise ServiceError(
-            f"The {field.replace('_', ' ')} is too long (at most {limit}).", field=field
+            _("The %(field)s is too long (at most %(limit)s characters).")
+            % {"field": _label(field), "limit": limit},
+            field=field,
         )
     return value
 
 
 def _tlp(value: str) -> str:
     if value not in TLP.values:
-        raise ServiceError(f"Unknown TLP label {value!r}.", field="tlp")
+        raise ServiceError(_("Unknown TLP label %(value)s.") % {"value": repr(value)}, field="tlp")
     return value
 
 
@@ -64,7 +99,9 @@ def _currency(value: str, plan: Plan | None = None, field: str = "currency") -> 
     known = set(CURRENCIES) | set((plan.rates or {}) if plan else {})
     if code not in known:
         raise ServiceError(
-            f"Unknown currency {value!r}; use one of {', '.join(sorted(known))}.", field=field
+            _("Unknown currency %(value)s; use one of %(known)s.")
+            % {"value": repr(value), "known": ", ".join(sorted(known))},
+            field=field,
         )
     return code
 
@@ -75,25 +112,32 @@ def _money(value: Decimal | str | int | None, field: str) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ServiceError(f"The {field} must be a number.", field=field) from None
+        raise ServiceError(
+            _("The %(field)s must be a number.") % {"field": _label(field)}, field=field
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise ServiceError(f"The {field} must be zero or more.", field=field)
+        raise ServiceError(
+            _("The %(field)s must be zero or more.") % {"field": _label(field)}, field=field
+        )
     if amount >= Decimal("1e12"):
-        raise ServiceError(f"The {field} is too large.", field=field)
+        raise ServiceError(_("The %(field)s is too large.") % {"field": _label(field)}, field=field)
     return amount.quantize(Decimal("0.01"))
 
 
 def _rating(value: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ServiceError(f"The {field} must be a whole number from 1 to 5.", field=field)
+        raise ServiceError(
+            _("The %(field)s must be a whole number from 1 to 5.") % {"field": _label(field)},
+            field=field,
+        )
     return value
 
 
 def _dates(start: date | None, end: date | None, *, required: bool = True) -> None:
     if required and (start is None or end is None):
-        raise ServiceError("A start and an end date are required.", field="start")
+        raise ServiceError(_("A start and an end date are required."), field="start")
     if start is not None and end is not None and end < start:
-        raise ServiceError("The end date is before the start date.", field="end")
+        raise ServiceError(_("The end date is before the start date."), field="end")
 
 
 def _copy_label(target: Any, source: Any, tlp: str | None = None) -> None:
@@ -140,17 +184,17 @@ def plan_may_manage(actor: Any, plan: Plan) -> bool:
 
 def _require_edit(actor: Any, plan: Plan) -> None:
     if not can(actor, plan, Act.VIEW):
-        raise ServiceError("Not found.", code="not_found")
+        raise _not_found()
     if not plan_may_edit(actor, plan):
-        raise PermissionDenied("Only editors of the plan's country or organisation may do this.")
+        raise PermissionDenied(_("Only editors of the plan's country or organisation may do this."))
 
 
 def _require_manage(actor: Any, plan: Plan) -> None:
     if not can(actor, plan, Act.VIEW):
-        raise ServiceError("Not found.", code="not_found")
+        raise _not_found()
     if not plan_may_manage(actor, plan):
         raise PermissionDenied(
-            "Only the beneficiary state's focal point (a manager of the country) may do this."
+            _("Only the beneficiary state's focal point (a manager of the country) may do this.")
         )
 
 
@@ -190,10 +234,14 @@ def area_create(
 ) -> Area:
     """A new area in a taxonomy; only coordinators of a grouping may extend the taxonomy."""
     if not scope_for(actor).is_coordinator:
-        raise PermissionDenied("Only regional coordinators may change the area taxonomy.")
+        raise PermissionDenied(_("Only regional coordinators may change the area taxonomy."))
     key = _text(key, "key", limit=50)
     if Area.objects.filter(taxonomy=taxonomy, key=key).exists():
-        raise ServiceError(f"The area {key!r} exists in {taxonomy}.", field="key")
+        raise ServiceError(
+            _("The area %(key)s exists in the %(taxonomy)s taxonomy.")
+            % {"key": repr(key), "taxonomy": taxonomy},
+            field="key",
+        )
     area: Area = Area.objects.create(
         taxonomy=_text(taxonomy, "taxonomy", limit=50),
         key=key,
@@ -209,7 +257,11 @@ def area_create(
 def _area(plan: Plan, key: str) -> Area:
     area: Area | None = Area.objects.filter(taxonomy=plan.taxonomy, key=key).first()
     if area is None:
-        raise ServiceError(f"Unknown area {key!r} in the {plan.taxonomy} taxonomy.", field="area")
+        raise ServiceError(
+            _("Unknown area %(key)s in the %(taxonomy)s taxonomy.")
+            % {"key": repr(key), "taxonomy": plan.taxonomy},
+            field="area",
+        )
     return area
 
 
@@ -243,24 +295,31 @@ def plan_create(
     _dates(start, end, required=False)
     if (country is None) == (organisation is None):
         raise ServiceError(
-            "A plan belongs to a country (national) or an organisation (regional).", field="country"
+            _("A plan belongs to a country (national) or an organisation (regional)."),
+            field="country",
         )
     scope = scope_for(actor)
     if country is not None:
         if not system and not scope.can_in_country(country.pk, Act.MANAGE):
-            raise PermissionDenied("Only the country's managers may create its national plan.")
+            raise PermissionDenied(_("Only the country's managers may create its national plan."))
         if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
-            raise ServiceError(f"{country.name} already has a plan for {cycle}.", field="cycle")
+            raise ServiceError(
+                _("%(country)s already has a plan for %(cycle)s.")
+                % {"country": country.name, "cycle": cycle},
+                field="cycle",
+            )
         plan = Plan(kind=Plan.Kind.NATIONAL, country=country, owner_country=country)
     elif organisation is not None:
         if grouping is None:
-            raise ServiceError("A regional plan covers a grouping.", field="grouping")
+            raise ServiceError(_("A regional plan covers a grouping."), field="grouping")
         if not system and not (
             scope.can_in_organisation(organisation.pk, Act.EDIT) and grouping.pk in scope.groupings
         ):
             raise PermissionDenied(
-                "Only coordinators of the grouping who edit for the organisation may create "
-                "a regional plan."
+                _(
+                    "Only coordinators of the grouping who edit for the organisation may create "
+                    "a regional plan."
+                )
             )
         plan = Plan(
             kind=Plan.Kind.REGIONAL,
@@ -269,7 +328,7 @@ def plan_create(
             owner_organisation=organisation,
         )
     else:
-        raise ServiceError("A plan needs a country or an organisation.", field="country")
+        raise ServiceError(_("A plan needs a country or an organisation."), field="country")
     plan.title, plan.cycle, plan.tlp, plan.currency = title, cycle, tlp, currency
     plan.start, plan.end = start, end
     if weights:
@@ -281,12 +340,27 @@ def plan_create(
 
 
 def _apply_weights(plan: Plan, weights: dict[str, Any]) -> prioritise.Weights:
+    unknown = sorted(set(weights) - set(prioritise.CRITERIA))
+    if unknown:
+        raise ServiceError(
+            _("Unknown weights %(names)s; the weights are impact, urgency, feasibility and cost.")
+            % {"names": ", ".join(unknown)},
+            field="weights",
+        )
+    missing = sorted(set(prioritise.CRITERIA) - set(weights))
+    if missing:
+        raise ServiceError(
+            _("The weights for %(names)s are missing.") % {"names": ", ".join(missing)},
+            field="weights",
+        )
     try:
         parsed = prioritise.Weights.from_mapping({k: Decimal(str(v)) for k, v in weights.items()})
-    except (ValueError, TypeError, InvalidOperation) as exc:
-        raise ServiceError(f"Invalid weights: {exc}.", field="weights") from None
+    except (ValueError, TypeError, InvalidOperation):
+        raise ServiceError(
+            _("The weights must be numbers from 0 to 100, and not all zero."), field="weights"
+        ) from None
     if any(Decimal(str(v)) > 100 for v in weights.values()):
-        raise ServiceError("Each weight must be at most 100.", field="weights")
+        raise ServiceError(_("Each weight must be at most 100."), field="weights")
     plan.weight_impact = Decimal(str(weights["impact"]))
     plan.weight_urgency = Decimal(str(weights["urgency"]))
     plan.weight_feasibility = Decimal(str(weights["feasibility"]))
@@ -418,11 +492,11 @@ def need_create_from_gap(
     """
     factor = str(gap.get("factor_key") or gap.get("factor") or "").strip()
     if not factor:
-        raise ServiceError("The gap names no framework factor.", field="gap")
+        raise ServiceError(_("The gap names no framework factor."), field="gap")
     aspect = str(gap.get("aspect_key") or gap.get("aspect") or "").strip()
     missing = gap.get("missing_indicators", gap.get("missing", [])) or []
     if not isinstance(missing, list):
-        raise ServiceError("The gap's missing indicators must be a list of keys.", field="gap")
+        raise ServiceError(_("The gap's missing indicators must be a list of keys."), field="gap")
     title = str(gap.get("title") or gap.get("factor_name") or "").strip() or (
         f"Close the gap in {factor}" + (f" ({aspect})" if aspect else "")
     )
@@ -439,7 +513,7 @@ def need_create_from_gap(
             system=True,
         )
     elif plan.country_id != country.pk:
-        raise ServiceError("The plan is not the country's plan.", field="plan")
+        raise ServiceError(_("The plan is not the country's plan."), field="plan")
     area_key = (
         area
         or str(gap.get("area") or "")
@@ -627,10 +701,10 @@ def plan_reorder(
     before = _order(plan)
     if sorted(wanted) != sorted(before) or len(set(wanted)) != len(wanted):
         raise ServiceError(
-            "The new order must list each of the plan's needs exactly once.", field="order"
+            _("The new order must list each of the plan's needs exactly once."), field="order"
         )
     if wanted == before:
-        raise ServiceError("The order has not changed.", field="order")
+        raise ServiceError(_("The order has not changed."), field="order")
     _apply_order(plan, wanted)
     change = _record_change(
         actor=actor,
@@ -655,7 +729,10 @@ def need_move(*, actor: User, need: Need, to_position: int, reason: str) -> Prio
     """Move one need to a position (1-based) in its plan's order."""
     order = _order(need.plan)
     if not 1 <= to_position <= len(order):
-        raise ServiceError(f"The position must be between 1 and {len(order)}.", field="position")
+        raise ServiceError(
+            _("The position must be between 1 and %(last)s.") % {"last": len(order)},
+            field="position",
+        )
     order.remove(str(need.pk))
     order.insert(to_position - 1, str(need.pk))
     return plan_reorder(actor=actor, plan=need.plan, order=list(order), reason=reason)
@@ -666,7 +743,7 @@ def plan_confirm_priorities(*, actor: User, plan: Plan, reason: str = "") -> Pri
     """The beneficiary state agrees the order of priorities."""
     _require_manage(actor, plan)
     if not plan.needs.exists():
-        raise ServiceError("A plan without needs has no priorities to confirm.")
+        raise ServiceError(_("A plan without needs has no priorities to confirm."))
     order = _order(plan)
     plan.priorities_confirmed_at = timezone.now()
     plan.priorities_confirmed_by = actor
@@ -737,11 +814,13 @@ def action_create(
         _require_edit(actor, plan)
     _dates(start, end)
     if status not in Action.Status.values:
-        raise ServiceError(f"Unknown status {status!r}.", field="status")
+        raise ServiceError(_("Unknown status %(value)s.") % {"value": repr(status)}, field="status")
     if delivery not in Action.Delivery.values:
-        raise ServiceError(f"Unknown delivery {delivery!r}.", field="delivery")
+        raise ServiceError(
+            _("Unknown kind of delivery %(value)s.") % {"value": repr(delivery)}, field="delivery"
+        )
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise ServiceError("Progress is a whole percentage from 0 to 100.", field="progress")
+        raise ServiceError(_("Progress is a whole percentage from 0 to 100."), field="progress")
     action = Action(
         need=need,
         plan=plan,
@@ -780,16 +859,16 @@ def action_report_progress(
 ) -> Action:
     """Status and progress, reported by the plan's editors or the owner organisation."""
     if not can(actor, action, Act.VIEW):
-        raise ServiceError("Not found.", code="not_found")
+        raise _not_found()
     if not (
         plan_may_edit(actor, action.plan)
         or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
     ):
-        raise PermissionDenied("Only the plan's editors or the owner organisation may report.")
+        raise PermissionDenied(_("Only the plan's editors or the owner organisation may report."))
     if status not in Action.Status.values:
-        raise ServiceError(f"Unknown status {status!r}.", field="status")
+        raise ServiceError(_("Unknown status %(value)s.") % {"value": repr(status)}, field="status")
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise ServiceError("Progress is a whole percentage from 0 to 100.", field="progress")
+        raise ServiceError(_("Progress is a whole percentage from 0 to 100."), field="progress")
     action.status, action.progress = status, progress
     _bump(action)
     action.save()
@@ -816,7 +895,9 @@ def action_set_sustainability(
 ) -> Action:
     _require_edit(actor, action.plan)
     if delivery not in Action.Delivery.values:
-        raise ServiceError(f"Unknown delivery {delivery!r}.", field="delivery")
+        raise ServiceError(
+            _("Unknown kind of delivery %(value)s.") % {"value": repr(delivery)}, field="delivery"
+        )
     action.delivery = delivery
     action.is_training = is_training
     action.train_the_trainer = train_the_trainer
@@ -841,13 +922,13 @@ def milestone_create(
 ) -> Milestone:
     if not system:
         if not can(actor, action, Act.VIEW):
-            raise ServiceError("Not found.", code="not_found")
+            raise _not_found()
         if not (
             plan_may_edit(actor, action.plan)
             or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
         ):
             raise PermissionDenied(
-                "Only the plan's editors or the owner organisation may add milestones."
+                _("Only the plan's editors or the owner organisation may add milestones.")
             )
     milestone = Milestone(action=action, title=_text(title, "title"), due=due)
     _copy_label(milestone, action)
@@ -864,7 +945,7 @@ def milestone_complete(*, actor: User, milestone: Milestone, done_on: date) -> M
         plan_may_edit(actor, action.plan)
         or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
     ):
-        raise PermissionDenied("Only the plan's editors or the owner organisation may do this.")
+        raise PermissionDenied(_("Only the plan's editors or the owner organisation may do this."))
     milestone.done_on = done_on
     _bump(milestone)
     milestone.save()
@@ -918,17 +999,19 @@ def commitment_offer(
     """An organisation pledges money, people or in-kind support to a need it may see."""
     if not system:
         if not can(actor, need, Act.VIEW):
-            raise ServiceError("Not found.", code="not_found")
+            raise _not_found()
         if not scope_for(actor).can_in_organisation(organisation.pk, Act.EDIT):
-            raise PermissionDenied("Only editors of the pledging organisation may offer for it.")
+            raise PermissionDenied(_("Only editors of the pledging organisation may offer for it."))
     if kind not in Commitment.Kind.values:
-        raise ServiceError(f"Unknown kind {kind!r}.", field="kind")
+        raise ServiceError(
+            _("Unknown kind of commitment %(value)s.") % {"value": repr(kind)}, field="kind"
+        )
     money = _money(amount, "amount")
     if kind == Commitment.Kind.MONEY and not money:
-        raise ServiceError("A money commitment needs an amount above zero.", field="amount")
+        raise ServiceError(_("A money commitment needs an amount above zero."), field="amount")
     _dates(start, end, required=False)
     if action is not None and action.need_id != need.pk:
-        raise ServiceError("The action belongs to another need.", field="action")
+        raise ServiceError(_("The action belongs to another need."), field="action")
     commitment = Commitment(
         need=need,
         action=action,
@@ -1001,7 +1084,7 @@ def commitment_transition(
     (or withdrawn). The beneficiary state accepts and verifies; the pledger starts and
     delivers; either may withdraw before delivery."""
     if not system and not can(actor, commitment, Act.VIEW):
-        raise ServiceError("Not found.", code="not_found")
+        raise _not_found()
     current = commitment.status
     if system:
         sides = {rollup.ActorSide.PLEDGER, rollup.ActorSide.BENEFICIARY}
@@ -1009,8 +1092,10 @@ def commitment_transition(
         sides = commitment_sides(actor, commitment)
     if not sides:
         raise PermissionDenied(
-            "Only editors of the pledging organisation or the beneficiary state's focal point "
-            "may change this commitment."
+            _(
+                "Only editors of the pledging organisation or the beneficiary state's focal point "
+                "may change this commitment."
+            )
         )
     last_error: rollup.IllegalTransition | None = None
     for side in sorted(sides):
@@ -1020,11 +1105,11 @@ def commitment_transition(
             last_error = exc
             continue
         except rollup.IllegalTransition as exc:
-            raise ServiceError(str(exc).capitalize() + ".", field="status") from None
+            raise ServiceError(_(exc.template) % exc.params, field="status") from None
         last_error = None
         break
     if last_error is not None:
-        raise PermissionDenied(str(last_error).capitalize() + ".")
+        raise PermissionDenied(_(last_error.template) % last_error.params)
     when = on or timezone.localdate()
     commitment.status = to
     field = _DATE_FIELD.get(Commitment.Status(to))
@@ -1062,7 +1147,9 @@ def risk_create(
     if not system:
         _require_edit(actor, plan)
     if category not in RiskCategory.values:
-        raise ServiceError(f"Unknown risk category {category!r}.", field="category")
+        raise ServiceError(
+            _("Unknown risk category %(value)s.") % {"value": repr(category)}, field="category"
+        )
     risk = Risk(
         plan=plan,
         category=category,
@@ -1114,12 +1201,12 @@ def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> Twi
     from reef.planning import selectors
 
     if a_ref == b_ref:
-        raise ServiceError("An effort cannot be twinned with itself.", field="b_ref")
+        raise ServiceError(_("An effort cannot be twinned with itself."), field="b_ref")
     a_ref, b_ref = sorted([a_ref, b_ref])
     a = selectors.effort_get(actor, a_ref)
     b = selectors.effort_get(actor, b_ref)
     if a.organisation_id == b.organisation_id:
-        raise ServiceError("Both efforts are by the same organisation.", field="b_ref")
+        raise ServiceError(_("Both efforts are by the same organisation."), field="b_ref")
     scope = scope_for(actor)
     allowed = (
         scope.can_in_organisation(a.organisation_id, Act.EDIT)
@@ -1129,11 +1216,13 @@ def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> Twi
     )
     if not allowed:
         raise PermissionDenied(
-            "Only the organisations involved, the country's managers or the "
-            "region's coordinators may link these efforts."
+            _(
+                "Only the organisations involved, the country's managers or the "
+                "region's coordinators may link these efforts."
+            )
         )
     if TwinningLink.objects.filter(a_ref=a_ref, b_ref=b_ref).exists():
-        raise ServiceError("These efforts are already linked.", field="b_ref")
+        raise ServiceError(_("These efforts are already linked."), field="b_ref")
     candidates = selectors.twinning_score(a, b)
     link = TwinningLink(
         a_ref=a_ref,

@@ -44,20 +44,40 @@ POINTS: dict[str, int] = {
     "post_donor_funding": 15,
 }
 
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation; the Django layer translates it (no Django here)."""
+    return message
+
+
 _LABELS: dict[str, tuple[str, str]] = {
-    # key: (reason when present, reason when missing)
-    "recurring": ("recurring programme", "one-off event"),
-    "train_the_trainer": ("trains local trainers", "no train-the-trainer component"),
-    "curriculum_integration": (
-        "integrated into a local curriculum",
-        "not integrated into a local curriculum",
+    # key: (reason when present, reason when missing), English templates for gettext
+    "recurring": (
+        gettext_noop("recurring programme (+%(points)s)"),
+        gettext_noop("one-off event (+0 of %(points)s)"),
     ),
-    "local_ownership": ("owned by a local institution", "no local owner"),
+    "train_the_trainer": (
+        gettext_noop("trains local trainers (+%(points)s)"),
+        gettext_noop("no train-the-trainer component (+0 of %(points)s)"),
+    ),
+    "curriculum_integration": (
+        gettext_noop("integrated into a local curriculum (+%(points)s)"),
+        gettext_noop("not integrated into a local curriculum (+0 of %(points)s)"),
+    ),
+    "local_ownership": (
+        gettext_noop("owned by a local institution (+%(points)s)"),
+        gettext_noop("no local owner (+0 of %(points)s)"),
+    ),
     "post_donor_funding": (
-        "funded after the donor leaves",
-        "no funding after the donor leaves",
+        gettext_noop("funded after the donor leaves (+%(points)s)"),
+        gettext_noop("no funding after the donor leaves (+0 of %(points)s)"),
     ),
 }
+
+DRIVE_BY = gettext_noop(
+    "drive-by training: a one-off training with no train-the-trainer, "
+    "curriculum integration or local ownership"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +86,9 @@ class SustainabilityAssessment:
     level: str  # "low" (<40), "medium" (40..69), "high" (>=70)
     drive_by_training: bool
     reasons: tuple[str, ...]  # each with the points it earned, strengths first
+    # The same reasons as (English template, points) for translation:
+    # gettext(template) % {"points": points}.
+    explained: tuple[tuple[str, int], ...] = ()
 
 
 def is_drive_by_training(profile: SustainabilityProfile) -> bool:
@@ -88,14 +111,12 @@ def assess(profile: SustainabilityProfile) -> SustainabilityAssessment:
         "post_donor_funding": profile.post_donor_funding,
     }
     score = sum(POINTS[k] for k, ok in present.items() if ok)
-    strengths = [f"{_LABELS[k][0]} (+{POINTS[k]})" for k, ok in present.items() if ok]
-    gaps = [f"{_LABELS[k][1]} (+0 of {POINTS[k]})" for k, ok in present.items() if not ok]
+    strengths = [(_LABELS[k][0], POINTS[k]) for k, ok in present.items() if ok]
+    gaps = [(_LABELS[k][1], POINTS[k]) for k, ok in present.items() if not ok]
     drive_by = is_drive_by_training(profile)
     if drive_by:
-        gaps.insert(
-            0,
-            "drive-by training: a one-off training with no train-the-trainer, "
-            "curriculum integration or local ownership",
-        )
+        gaps.insert(0, (DRIVE_BY, 0))
     level = "high" if score >= 70 else "medium" if score >= 40 else "low"
-    return SustainabilityAssessment(score, level, drive_by, tuple(strengths + gaps))
+    explained = tuple(strengths + gaps)
+    reasons = tuple(template % {"points": points} for template, points in explained)
+    return SustainabilityAssessment(score, level, drive_by, reasons, explained)

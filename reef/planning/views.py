@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from reef.accounts.roles import Action as Act
@@ -620,10 +621,18 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planning:need_detail", pk=need.pk)
 
 
+_SUSTAINABILITY_LEVELS = {
+    "low": pgettext_lazy("sustainability", "low"),
+    "medium": pgettext_lazy("sustainability", "medium"),
+    "high": pgettext_lazy("sustainability", "high"),
+}
+
+
 @access(Rule.LABELLED)
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(request.user, pk)
     user = request.user
+    assessment = services.action_assessment(action)
     may_report = services.plan_may_edit(user, action.plan) or scope_for(user).can_in_organisation(
         action.lead_organisation_id, Act.EDIT
     )
@@ -632,7 +641,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/action_detail.html",
         {
             "action": action,
-            "assessment": services.action_assessment(action),
+            "assessment": assessment,
+            "sustainability_level": _SUSTAINABILITY_LEVELS.get(assessment.level, assessment.level),
+            "sustainability_reasons": [
+                _(template) % {"points": points} for template, points in assessment.explained
+            ],
             "milestones": action.milestones.all(),
             "commitments": selectors.commitments_for(user).filter(action=action),
             "milestone_form": MilestoneForm() if may_report else None,

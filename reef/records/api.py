@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from reef.api.auth import require_user
@@ -169,7 +170,9 @@ def _country(code: str | None) -> Country | None:
     try:
         return Country.objects.get(code=code.upper())
     except Country.DoesNotExist:
-        raise ServiceError(f"Unknown country {code!r}.", field="country") from None
+        raise ServiceError(
+            _("Unknown country %(value)s.") % {"value": repr(code)}, field="country"
+        ) from None
 
 
 def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None:
@@ -179,7 +182,10 @@ def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None
         Organisation.objects.for_user(request.user).filter(slug=slug).first()
     )
     if organisation is None:
-        raise ServiceError(f"Unknown organisation {slug!r}.", field="owner_organisation")
+        raise ServiceError(
+            _("Unknown organisation %(value)s.") % {"value": repr(slug)},
+            field="owner_organisation",
+        )
     return organisation
 
 
@@ -242,7 +248,7 @@ def add_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[C
     event = selectors.event_get(user, slug)
     speakers = list(event.participants.filter(pk__in=payload.speakers))
     if len(speakers) != len(set(payload.speakers)):
-        raise ServiceError("Speakers must be participants of this event.", field="speakers")
+        raise ServiceError(_("Speakers must be participants of this event."), field="speakers")
     session = services.session_add(
         actor=user,
         event=event,

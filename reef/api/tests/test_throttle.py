@@ -34,15 +34,15 @@ def test_signed_in_callers_are_limited_per_account_not_per_address(
     settings.REEF_API_ANON_PER_MINUTE = 1
     settings.REEF_API_USER_PER_MINUTE = 3
     _, secret = api_token_create(user=users["donor"], name="test")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    auth = {"Authorization": f"Bearer {secret}"}
     client = Client(REMOTE_ADDR="192.0.2.20")
     # The anonymous allowance of this address is spent; the token's is not.
     assert client.get("/api/v1/countries").status_code == 200
     assert client.get("/api/v1/countries").status_code == 429
-    assert [client.get("/api/v1/me", **auth).status_code for _ in range(3)] == [200] * 3
+    assert [client.get("/api/v1/me", headers=auth).status_code for _ in range(3)] == [200] * 3
     # The same account from another address shares the allowance.
     other = Client(REMOTE_ADDR="192.0.2.21")
-    assert other.get("/api/v1/me", **auth).status_code == 429
+    assert other.get("/api/v1/me", headers=auth).status_code == 429
     # Another account is not affected.
     _, other_secret = api_token_create(user=users["expert"], name="test")
     assert other.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {other_secret}").status_code == 200
@@ -56,12 +56,12 @@ def test_a_refused_request_changes_nothing(
 
     settings.REEF_API_USER_PER_MINUTE = 1
     _, secret = api_token_create(user=users["donor"], name="test")
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    auth = {"Authorization": f"Bearer {secret}"}
     client = Client()
-    assert client.get("/api/v1/me", **auth).status_code == 200
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
     before = ApiToken.objects.count()
     refused = client.post(
-        "/api/v1/tokens", {"name": "more"}, content_type="application/json", **auth
+        "/api/v1/tokens", {"name": "more"}, content_type="application/json", headers=auth
     )
     assert refused.status_code == 429
     assert ApiToken.objects.count() == before

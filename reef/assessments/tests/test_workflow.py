@@ -168,7 +168,7 @@ def test_consolidation_decisions_override_disputes(users: dict[str, Any]) -> Non
     )
     services.assessment_close_rating(actor=users["coordinator"], assessment=a)
     assert selectors.assessment_result(a).disputed == ("P.1.a.2.1",)
-    with pytest.raises(ServiceError, match=r"1 indicator\(s\) are still disputed: P\.1\.a\.2\.1"):
+    with pytest.raises(ServiceError, match=r"1 indicator is still disputed: P\.1\.a\.2\.1"):
         services.assessment_finish_consolidation(actor=users["coordinator"], assessment=a)
     with pytest.raises(PermissionDenied):
         services.decision_record(

@@ -710,3 +710,11 @@ def test_mentor_pairing() -> None:
     assert out["unmatched"] == ["n4"]
     with pytest.raises(MatchingInputError, match=r"mentors\[0\].capacity"):
         match_mentors({**data, "mentors": [{**data["mentors"][0], "capacity": 3}]})
+
+
+def test_explanations_come_with_their_translatable_parts() -> None:
+    pair = {"id": "m", "fields": ["x", "y"], "languages": ["en", "fr"], "country": "GD"}
+    out = match_mentors({"mentees": [{**pair, "id": "a"}], "mentors": [pair]})
+    (item,) = out["pairs"]
+    assert item["reason"] == "shares languages en, fr; fields x, y; same country"
+    assert item["reason"] == "; ".join(t % p for t, p in item["reason_parts"])

@@ -704,3 +704,14 @@ def test_match_command_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("match", "team", str(tmp_path / "broken.json"), "--json")
+
+
+def test_explain_fills_the_engine_templates_in_the_active_language() -> None:
+    parts = [
+        ["fills the required %(role)s role", {"role": "technical"}],
+        ["fit %(fit)s (%(seniority)s)", {"fit": "0.700", "seniority": "senior"}],
+    ]
+    assert (
+        services.explain(parts, "unused") == "fills the required technical role; fit 0.700 (Senior)"
+    )
+    assert services.explain(None, "the engine's text") == "the engine's text"
