@@ -3,23 +3,30 @@
     REEF_BENCH_TOKENS=var/bench/tokens.json locust -f bench/load/locustfile.py \
         --host http://127.0.0.1:8765 --headless -u 50 -r 10 -t 2m
 
-Writes use what exists: API token creation (with Idempotency-Key, one retry in
-five replays the same key) and organisation updates with If-Match (412 when
-another user wrote first is an expected answer, not an error). Endpoints that
-answer 404 (apps not yet built) are skipped after their first answer.
+Writes: API token creation (with Idempotency-Key, one retry in five replays the
+same key), organisation updates with If-Match (412 when another user wrote first
+is an expected answer, not an error), and, with REEF_BENCH_SCENARIO (written by
+`prepare.py --scenario`), contributors who vote on a public consultation's
+statements, rate indicators of an assessment as its team, comment on sections of
+a draft and read the opinion report. Endpoints that answer 404 are skipped after
+their first answer.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import uuid
 from pathlib import Path
+from typing import Any
 
 from locust import HttpUser, between, events, task
 
 TOKENS: dict[str, str] = {}
+SCENARIO: dict[str, Any] = {}
+_NEXT_CONTRIBUTOR = itertools.count()
 MISSING: set[str] = set()
 PUBLIC_PAGES = [
     "/",
@@ -51,6 +58,22 @@ EDITABLE = {"donor": ["oas"], "expert": ["tt-secure-networks"], "coordinator": [
 def _setup(environment, **_kwargs):  # type: ignore[no-untyped-def]
     path = Path(os.environ.get("REEF_BENCH_TOKENS", "var/bench/tokens.json"))
     TOKENS.update(json.loads(path.read_text()))
+    scenario = os.environ.get("REEF_BENCH_SCENARIO")
+    if scenario:
+        SCENARIO.update(json.loads(Path(scenario).read_text()))
+
+
+@events.quitting.add_listener
+def _write_counts(environment, **_kwargs):  # type: ignore[no-untyped-def]
+    """Exact accepted counts per request name (the CSV can miss the last requests)."""
+    path = os.environ.get("REEF_BENCH_COUNTS")
+    if not path:
+        return
+    counts = {
+        name: entry.num_requests - entry.num_failures
+        for (name, _method), entry in environment.stats.entries.items()
+    }
+    Path(path).write_text(json.dumps(counts, indent=2))
 
 
 def _present(urls: list[str]) -> list[str]:
@@ -131,3 +154,65 @@ class ApiUser(HttpUser):
         ) as response:
             if response.status_code == 412:
                 response.success()  # another user wrote first: the expected refusal
+
+
+class Contributor(HttpUser):
+    """A signed-in participant: votes, rates as an assessor, comments on a draft.
+
+    Each simulated contributor takes its own account from the scenario (accounts are
+    reused round-robin when there are more simulated users than accounts).
+    """
+
+    weight = 4
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        tokens = SCENARIO.get("contributors") or []
+        if not tokens:
+            raise RuntimeError("Contributor needs REEF_BENCH_SCENARIO (prepare.py --scenario)")
+        self.headers = {"Authorization": tokens[next(_NEXT_CONTRIBUTOR) % len(tokens)]}
+        self.consultation = f"/api/v1/consultations/{SCENARIO['consultation']}"
+        self.assessment = f"/api/v1/assessments/{SCENARIO['assessment']}"
+
+    @task(6)
+    def vote(self) -> None:
+        self.client.post(
+            f"{self.consultation}/votes",
+            json={
+                "statement": random.choice(SCENARIO["statements"]),
+                "value": random.choice([-1, 0, 1]),
+            },
+            headers=self.headers,
+            name="vote",
+        )
+
+    @task(3)
+    def rate(self) -> None:
+        self.client.post(
+            f"{self.assessment}/ratings",
+            json={
+                "indicator": random.choice(SCENARIO["indicators"]),
+                "value": random.choice(["met", "partial", "not_met", "unknown"]),
+                "evidence": "Seen in the load test's interview notes.",
+            },
+            headers=self.headers,
+            name="rating",
+        )
+
+    @task(1)
+    def comment(self) -> None:
+        section = random.choice(SCENARIO["sections"])
+        self.client.post(
+            f"{self.consultation}/sections/{section}/comments",
+            json={"body": f"A comment from the load test ({uuid.uuid4().hex[:8]})."},
+            headers=self.headers,
+            name="section comment",
+        )
+
+    @task(2)
+    def read_ratings(self) -> None:
+        self.client.get(f"{self.assessment}/ratings", headers=self.headers, name="own ratings")
+
+    @task(1)
+    def report(self) -> None:
+        self.client.get(f"{self.consultation}/report", headers=self.headers, name="opinion report")

@@ -37,10 +37,17 @@ case "$DB" in
   *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
 esac
 
-.venv/bin/python bench/load/prepare.py "$OUT/tokens.json"
+# All simulated users come from 127.0.0.1: lift the per-address API limit for
+# anonymous callers (the limit itself is tested in reef/api/tests/test_throttle.py).
+export REEF_API_ANON_PER_MINUTE=${REEF_API_ANON_PER_MINUTE:-1000000}
+# As in production: tasks (opinion analyses of large consultations) go to a worker.
+export REEF_TASKS=database
+.venv/bin/python bench/load/prepare.py "$OUT/tokens.json" --scenario "$OUT/scenario.json"
 .venv/bin/reef serve --port "$PORT" --workers "$WORKERS" >"$OUT/server-$DB.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+.venv/bin/reef worker --requeue-stale 3600 --no-startup-delay --interval 1 >"$OUT/worker-$DB.log" 2>&1 &
+TASK_WORKER=$!
+trap 'kill $SERVER $TASK_WORKER 2>/dev/null || true; wait $SERVER $TASK_WORKER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 
 rss() {  # total RSS (MiB) of the gunicorn master and its workers
@@ -57,13 +64,15 @@ for _ in $(seq $((WORKERS * 2))); do
 done
 wait "${WARM[@]}"
 START_RSS=$(rss)
-REEF_BENCH_TOKENS="$OUT/tokens.json" .venv/bin/locust -f bench/load/locustfile.py \
+REEF_BENCH_TOKENS="$OUT/tokens.json" REEF_BENCH_SCENARIO="$OUT/scenario.json" \
+REEF_BENCH_COUNTS="$OUT/counts-$DB.json" .venv/bin/locust -f bench/load/locustfile.py \
   --host "http://127.0.0.1:$PORT" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 2>&1 | tail -40
 END_RSS=$(rss)
 LOCKED=$(grep -ci "database is locked" "$OUT/server-$DB.log" || true)
 echo "== $DB: users=$USERS duration=$DURATION workers=$WORKERS"
 echo "== server RSS MiB: start=$START_RSS end=$END_RSS; 'database is locked' in log: $LOCKED"
+.venv/bin/python bench/load/verify_writes.py "$OUT/counts-$DB.json" "$OUT/scenario.json"
 .venv/bin/python - "$OUT/load-${DB}_stats.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
