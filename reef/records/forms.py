@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reef.core.tlp import TLP
-from reef.directory.models import Country
-from reef.records.models import Event, EventFile, Publication
+from reef.directory.models import Country, Organisation
+from reef.records.models import Event, EventFile, Participant, Publication, Sector
 
 
 class SearchForm(forms.Form):
@@ -85,3 +85,64 @@ class PublicationForm(_OwnedForm):
         label=_("Abstract"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_at = forms.TimeField(
+        label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    speakers = forms.ModelMultipleChoiceField(
+        label=_("Speakers"),
+        queryset=Participant.objects.none(),
+        required=False,
+        help_text=_("Add speakers as participants first."),
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        speakers = self.fields["speakers"]
+        speakers.queryset = event.participants.order_by("name")  # type: ignore[attr-defined]
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation (if not in the directory)"), max_length=300, required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Participant.Role.choices, initial=Participant.Role.PARTICIPANT
+    )
+    consent_public = forms.BooleanField(
+        label=_("The participant agreed to be named in the public record"), required=False
+    )
+
+
+class OutcomeForm(forms.Form):
+    text = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+    needs = forms.MultipleChoiceField(label=_("Needs it produced"), required=False)
+    plans = forms.MultipleChoiceField(label=_("Plans it produced"), required=False)
+    consultations = forms.MultipleChoiceField(label=_("Consultations it produced"), required=False)
+
+    def __init__(
+        self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for field, options in choices.items():
+            self.fields[field].choices = options  # type: ignore[attr-defined]

@@ -260,3 +260,34 @@ def snapshot_get(dataset: str, date: str) -> Snapshot:
     except (Snapshot.DoesNotExist, ValueError):
         raise Http404 from None
     return obj
+
+
+# Outcome links ----------------------------------------------------------------------
+
+#: Outcome form field -> link kind.
+OUTCOME_LINK_FIELDS = {"needs": "need", "plans": "plan", "consultations": "consultation"}
+LINK_CHOICES_LIMIT = 300
+
+
+def outcome_link_choices(user: Any, event: Event) -> dict[str, list[tuple[str, str]]]:
+    """Records `user` may see that an outcome of `event` can point to, newest first.
+
+    With a host country, that country's records come first; at most
+    LINK_CHOICES_LIMIT per kind, so the form stays usable on a large platform.
+    """
+    from django.apps import apps
+
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for field, kind in OUTCOME_LINK_FIELDS.items():
+        manager: Any = apps.get_model(LINK_MODELS[kind])._default_manager
+        qs = manager.for_user(user).order_by("-pk")
+        if event.country_id is not None:
+            local = list(qs.filter(owner_country_id=event.country_id)[:LINK_CHOICES_LIMIT])
+            rest = list(
+                qs.exclude(owner_country_id=event.country_id)[: LINK_CHOICES_LIMIT - len(local)]
+            )
+            records = local + rest
+        else:
+            records = list(qs[:LINK_CHOICES_LIMIT])
+        choices[field] = [(str(r.pk), str(r)[:300]) for r in records]
+    return choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reef.records import views
+from reef.records import event_parts, views
 
 app_name = "records"
 urlpatterns = [
@@ -13,6 +13,13 @@ urlpatterns = [
     path("events/<slug:slug>/upload/", views.event_upload, name="event_upload"),
     path("events/<slug:slug>/publish/", views.event_publish, name="event_publish"),
     path("events/<slug:slug>/translate/", views.event_translate, name="event_translate"),
+    path("events/<slug:slug>/sessions/new/", event_parts.session_add, name="session_add"),
+    path(
+        "events/<slug:slug>/participants/new/",
+        event_parts.participant_add,
+        name="participant_add",
+    ),
+    path("events/<slug:slug>/outcomes/new/", event_parts.outcome_add, name="outcome_add"),
     path("publications/", views.publication_list, name="publication_list"),
     path("publications/new/", views.publication_create, name="publication_create"),
     path("publications/<slug:slug>/", views.publication_detail, name="publication_detail"),

@@ -36,7 +36,7 @@ from reef.records.search import search as run_search
 PAGE_SIZE = 25
 
 
-def _actor(request: HttpRequest) -> User:
+def actor_of(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
@@ -131,7 +131,7 @@ def event_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.event_file_add(
-                actor=_actor(request),
+                actor=actor_of(request),
                 event=event,
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
@@ -157,7 +157,7 @@ def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.event_set_translation(
-                actor=_actor(request),
+                actor=actor_of(request),
                 event=event,
                 language=data["language"],
                 title=data["title"],
@@ -177,7 +177,7 @@ def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
 def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(request.user, slug)
     try:
-        services.event_publish(actor=_actor(request), event=event)
+        services.event_publish(actor=actor_of(request), event=event)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from None
     except ServiceError as exc:
@@ -268,7 +268,7 @@ def publication_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_attach_file(
-                actor=_actor(request), publication=publication, upload=form.cleaned_data["file"]
+                actor=actor_of(request), publication=publication, upload=form.cleaned_data["file"]
             )
         except ServiceError as exc:
             form.add_error("file", exc.message)
@@ -286,7 +286,7 @@ def publication_workflow(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Unknown step."))
         return redirect(publication.get_absolute_url())
-    actor = _actor(request)
+    actor = actor_of(request)
     step = form.cleaned_data["action"]
     try:
         if step == "submit":
@@ -442,7 +442,7 @@ def _create(request: HttpRequest, form_class: type[Any], template: str, make: An
 def event_create(request: HttpRequest) -> HttpResponse:
     def make(data: dict[str, Any], country: Any, organisation: Any) -> Any:
         return services.event_create(
-            actor=_actor(request),
+            actor=actor_of(request),
             title=data["title"],
             kind=data["kind"],
             start_date=data["start_date"],
@@ -463,7 +463,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def publication_create(request: HttpRequest) -> HttpResponse:
     def make(data: dict[str, Any], country: Any, organisation: Any) -> Any:
         return services.publication_create(
-            actor=_actor(request),
+            actor=actor_of(request),
             title=data["title"],
             kind=data["kind"],
             authors=data["authors"],

@@ -60,6 +60,9 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "records:event_file": Sample(kwargs={"slug": draft.slug, "uid": item.uid}, expect=focal),
         "records:event_upload": Sample(kwargs={"slug": draft.slug}, expect=focal),
         "records:event_translate": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:session_add": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:participant_add": Sample(kwargs={"slug": draft.slug}, expect=focal),
+        "records:outcome_add": Sample(kwargs={"slug": draft.slug}, expect=focal),
         "records:event_publish": Sample(
             kwargs={"slug": draft.slug}, method="post", data={}, expect=focal_post
         ),
