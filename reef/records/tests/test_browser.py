@@ -56,3 +56,34 @@ def test_find_a_publication_by_search(live_server: Any) -> None:
         screenshot(page, "search-results")
         link.click()
         page.wait_for_url("**/records/publications/hygiene/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_builds_the_agenda_and_records_an_outcome(live_server: Any) -> None:
+    from reef.browser import sign_in
+    from reef.testing import persona
+
+    ensure_world()
+    make_event(slug="csmii", title="Caribbean Stakeholders' Meeting II")
+    with browser_page() as page:
+        sign_in(page, live_server.url, persona("focal_point"))
+        page.goto(f"{live_server.url}/records/events/csmii/")
+        page.get_by_role("link", name="Add a participant").click()
+        page.get_by_label("Name", exact=False).first.fill("Ana Joseph")
+        page.get_by_label("Sector").select_option("government")
+        page.get_by_label("Role").select_option("speaker")
+        page.get_by_label("The participant agreed to be named in the public record").check()
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url("**/records/events/csmii/")
+        page.get_by_role("link", name="Add a session").click()
+        page.get_by_label("Title", exact=False).first.fill("Regional incident response")
+        page.get_by_label("Speakers").select_option(label="Ana Joseph")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url("**/records/events/csmii/")
+        page.get_by_role("link", name="Record an outcome").click()
+        page.get_by_label("Outcome", exact=False).first.fill("A regional CSIRT network was agreed.")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url("**/records/events/csmii/")
+        for text in ("Regional incident response", "Ana Joseph", "A regional CSIRT network"):
+            assert page.get_by_text(text).first.is_visible()
+        screenshot(page, "event-agenda-built-by-editor")
