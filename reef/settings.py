@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reef.accounts.language.UserLanguageMiddleware",
     "reef.core.middleware.RequestContextMiddleware",
     "reef.accounts.middleware.SessionTimeoutMiddleware",
     "reef.accounts.middleware.RequireMFAMiddleware",

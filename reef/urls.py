@@ -6,18 +6,15 @@ import importlib
 
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for translated URLs later)
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.i18n import set_language
 
+from reef.accounts.language import language_switch
 from reef.api.api import api
 from reef.core import views as core_views
-from reef.core.routes import Rule, access
-
-set_language = access(Rule.PUBLIC)(set_language)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("reef.accounts.urls")),
     path("directory/", include("reef.directory.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -44,6 +45,9 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(_("name"), max_length=150, blank=True)
+    # The interface language chosen with the switcher while signed in; notifications and
+    # reminders are written in it. Blank: the site's default.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     # Honoured only when REEF_DEMO is on, which production settings refuse.
     demo_mfa_exempt = models.BooleanField(default=False, editable=False)
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -180,3 +181,18 @@ def user_deactivate(*, user: User, actor: User | None) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     end_sessions(user)
     audit_append(action="user_deactivate", actor=actor, obj=user)
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the interface language a user chose ("" for the site's default)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if language and language not in known:
+        raise ServiceError(_("Unknown language %(value)s.") % {"value": language}, field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_append(
+            action="user_set_language", actor=user, obj=user, detail={"language": language}
+        )
+    return user

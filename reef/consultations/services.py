@@ -13,11 +13,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reef.accounts.language import in_language_of
 from reef.accounts.models import User
 from reef.accounts.roles import Action
 from reef.consultations import opinion, polis_io
@@ -891,14 +892,18 @@ def amendment_decide(*, actor: User, amendment: Amendment, accept: bool, reason:
 # ---------------------------------------------------------------- reminders
 
 
-def _reminder_recipients(consultation: Consultation) -> list[str]:
-    emails = set(
-        consultation.participants.filter(user__isnull=False, user__is_active=True).values_list(
-            "user__email", flat=True
+def _reminder_recipients(consultation: Consultation) -> list[User]:
+    """Active participants and named members, each once, by e-mail address."""
+    people = {
+        u.email: u
+        for u in User.objects.filter(
+            Q(pk__in=consultation.participants.filter(user__isnull=False).values("user"))
+            | Q(pk__in=consultation.members.values("pk")),
+            is_active=True,
         )
-    )
-    emails |= set(consultation.members.filter(is_active=True).values_list("email", flat=True))
-    return sorted(e for e in emails if e)
+        if u.email
+    }
+    return [people[email] for email in sorted(people)]
 
 
 @transaction.atomic
@@ -923,17 +928,21 @@ def consultation_send_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _mail_each(consultation: Consultation, recipients: list[str], url: str) -> int:
-    """One message per recipient, so that no one learns who else takes part."""
-    subject = f"[Reef] {consultation.title}: closes {consultation.closes_at:%Y-%m-%d %H:%M} UTC"
-    body = (
-        f'The consultation "{consultation.title}" ({consultation.tlp}) closes on '
-        f"{consultation.closes_at:%Y-%m-%d %H:%M} UTC.\n"
-        "Add your votes, ratings, comments and amendments before then:\n"
-        f"{url}\n"
-    )
-    for email in recipients:
-        send_mail(subject, body, None, [email])
+def _mail_each(consultation: Consultation, recipients: list[User], url: str) -> int:
+    """One message per recipient, in the recipient's language, so that no one learns who
+    else takes part."""
+    closes = f"{consultation.closes_at:%Y-%m-%d %H:%M} UTC"
+    for user in recipients:
+        with in_language_of(user):
+            subject = _("[Reef] %(title)s: closes %(closes)s") % {
+                "title": consultation.title,
+                "closes": closes,
+            }
+            body = _(
+                "The consultation “%(title)s” (%(tlp)s) closes on %(closes)s.\n"
+                "Add your votes, ratings, comments and amendments before then:\n%(url)s\n"
+            ) % {"title": consultation.title, "tlp": consultation.tlp, "closes": closes, "url": url}
+        send_mail(subject, body, None, [user.email])
     return len(recipients)
 
 

@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from reef.accounts.language import in_language_of
 from reef.accounts.models import User
 from reef.accounts.roles import Action
 from reef.core.access import scope_for
@@ -1036,13 +1037,14 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
                 description=_("Shadowed the mission %(title)s") % {"title": mission.title},
                 **private_label(m.profile),
             )
-        _notify(
-            m.profile.user,
-            _("You are on the team for %(title)s") % {"title": mission.title},
-            _("The coordinator confirmed the team for %(title)s (%(start)s to %(end)s).")
-            % {"title": mission.title, "start": day(mission.start), "end": day(mission.end)},
-            url,
-        )
+        with in_language_of(m.profile.user):
+            _notify(
+                m.profile.user,
+                _("You are on the team for %(title)s") % {"title": mission.title},
+                _("The coordinator confirmed the team for %(title)s (%(start)s to %(end)s).")
+                % {"title": mission.title, "start": day(mission.start), "end": day(mission.end)},
+                url,
+            )
     audit_append(
         action="mission_team_confirm",
         actor=actor,
@@ -1293,16 +1295,17 @@ def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], 
             **label_of(round_),
         )
         created.append(item)
-        _notify(
-            reviewer.user,
-            _("Review invitation: %(title)s") % {"title": proposal.title},
-            _(
-                "You are invited to review %(title)s in the round %(round)s. "
-                "The window closes on %(date)s. Please accept or decline."
+        with in_language_of(reviewer.user):
+            _notify(
+                reviewer.user,
+                _("Review invitation: %(title)s") % {"title": proposal.title},
+                _(
+                    "You are invited to review %(title)s in the round %(round)s. "
+                    "The window closes on %(date)s. Please accept or decline."
+                )
+                % {"title": proposal.title, "round": round_.title, "date": day(round_.closes_on)},
+                reverse("experts:round_detail", args=[round_.pk]),
             )
-            % {"title": proposal.title, "round": round_.title, "date": day(round_.closes_on)},
-            reverse("experts:round_detail", args=[round_.pk]),
-        )
     return created, result
 
 
@@ -1473,24 +1476,25 @@ def reviews_remind(*, days_before: int = 3, today: dt.date | None = None) -> int
             reviewer = a.reviewer
             if reviewer is None:  # pragma: no cover - filtered above
                 continue
-            _notify(
-                reviewer.user,
-                _("Reminder: review of %(title)s due %(date)s")
-                % {"title": a.proposal.title, "date": day(round_.closes_on)},
-                (
-                    _(
-                        "The review window of %(round)s closes on %(date)s. "
-                        "Please accept or decline the invitation."
+            with in_language_of(reviewer.user):
+                _notify(
+                    reviewer.user,
+                    _("Reminder: review of %(title)s due %(date)s")
+                    % {"title": a.proposal.title, "date": day(round_.closes_on)},
+                    (
+                        _(
+                            "The review window of %(round)s closes on %(date)s. "
+                            "Please accept or decline the invitation."
+                        )
+                        if a.status == ReviewAssignment.Status.INVITED
+                        else _(
+                            "The review window of %(round)s closes on %(date)s. "
+                            "Please submit your review."
+                        )
                     )
-                    if a.status == ReviewAssignment.Status.INVITED
-                    else _(
-                        "The review window of %(round)s closes on %(date)s. "
-                        "Please submit your review."
-                    )
+                    % {"round": round_.title, "date": day(round_.closes_on)},
+                    reverse("experts:round_detail", args=[round_.pk]),
                 )
-                % {"round": round_.title, "date": day(round_.closes_on)},
-                reverse("experts:round_detail", args=[round_.pk]),
-            )
             a.reminded_on = today
             a.save(update_fields=["reminded_on", "updated_at"])
             audit_append(action="review_remind", obj=a)
@@ -1565,13 +1569,14 @@ def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> li
         )
         pairs.append(pair)
         for who, other in ((pair.mentee, pair.mentor), (pair.mentor, pair.mentee)):
-            _notify(
-                who.user,
-                _("A new mentoring pair"),
-                _("You are paired with %(name)s (%(reason)s).")
-                % {"name": other.name, "reason": reason},
-                reverse("experts:growth", args=[mentee.pk]),
-            )
+            with in_language_of(who.user):
+                _notify(
+                    who.user,
+                    _("A new mentoring pair"),
+                    _("You are paired with %(name)s (%(reason)s).")
+                    % {"name": other.name, "reason": reason},
+                    reverse("experts:growth", args=[mentee.pk]),
+                )
     audit_append(
         action="mentoring_pairs_propose",
         actor=actor,
