@@ -156,7 +156,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     from reef.core.middleware import is_database_unavailable, unavailable_response
 
     if is_database_unavailable(exc):
-        return unavailable_response(request)
+        return unavailable_response(request, exc)
     if isinstance(exc, (ValueError, DataError)) and "NUL" in str(exc):
         # PostgreSQL refuses NUL characters in text; SQLite stores them. Either way: bad input.
         return _error(request, 400, _("Text must not contain NUL (0x00) characters."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from reef.core import context
 
 Handler = Callable[[HttpRequest], HttpResponse]
+log = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -58,7 +60,18 @@ class RequestContextMiddleware:
             context.reset(token)
 
 
-def unavailable_response(request: HttpRequest) -> HttpResponse:
+def unavailable_response(
+    request: HttpRequest, exception: BaseException | None = None
+) -> HttpResponse:
+    """The 503 answer; the cause goes to the log (one line: operators need it, users not)."""
+    if exception is not None:
+        log.warning(
+            "database unavailable for %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+        )
     if request.path.startswith("/api/"):
         response = HttpResponse(
             json.dumps({"detail": _("The service is temporarily unavailable. Try again shortly.")}),
@@ -90,8 +103,10 @@ def _note_database_failure(sender: Any, request: HttpRequest | None = None, **kw
     # Django turns an exception raised in any inner middleware (the session or
     # user lookup, the session save) into a 500 response before it reaches the
     # middleware below; this signal still sees it, so mark the request.
-    if request is not None and is_database_unavailable(sys.exc_info()[1]):
+    exception = sys.exc_info()[1]
+    if request is not None and is_database_unavailable(exception):
         setattr(request, DB_UNAVAILABLE, True)
+        log.warning("database unavailable in a middleware: %s", type(exception).__name__)
 
 
 got_request_exception.connect(_note_database_failure, dispatch_uid="reef-db-unavailable")
@@ -112,8 +127,8 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             response = self.get_response(request)
-        except (OperationalError, InterfaceError):
-            return unavailable_response(request)
+        except (OperationalError, InterfaceError) as exc:
+            return unavailable_response(request, exc)
         if getattr(request, DB_UNAVAILABLE, False) and response.status_code >= 500:
             return unavailable_response(request)
         return response
@@ -121,7 +136,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_unavailable(exception):
             setattr(request, DB_UNAVAILABLE, True)
-            return unavailable_response(request)
+            return unavailable_response(request, exception)
         return None
 
 
