@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 
 export REEF_SECRET_KEY=${REEF_SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export REEF_HTTPS=false REEF_DEBUG=false REEF_TESTING=false REEF_DEMO=false
-export REEF_ALLOWED_HOSTS=127.0.0.1,localhost REEF_LOG_LEVEL=ERROR
+export REEF_ALLOWED_HOSTS=127.0.0.1,localhost REEF_LOG_LEVEL=${REEF_LOG_LEVEL:-WARNING}
 export REEF_CACHE_URL=${REEF_CACHE_URL:-redis://127.0.0.1:6379/7}
 case "$DB" in
   sqlite)

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Reef core"
 
     def ready(self) -> None:
-        from reef.core import checks, signals  # noqa: F401  (registers checks and receivers)
+        from reef.core import checks, lockorder, signals  # noqa: F401  (registers checks and receivers)
+
+        lockorder.install()
