@@ -72,7 +72,8 @@ END_RSS=$(rss)
 LOCKED=$(grep -ci "database is locked" "$OUT/server-$DB.log" || true)
 echo "== $DB: users=$USERS duration=$DURATION workers=$WORKERS"
 echo "== server RSS MiB: start=$START_RSS end=$END_RSS; 'database is locked' in log: $LOCKED"
-.venv/bin/python bench/load/verify_writes.py "$OUT/counts-$DB.json" "$OUT/scenario.json"
+.venv/bin/python bench/load/verify_writes.py "$OUT/counts-$DB.json" "$OUT/scenario.json" \
+  "$OUT/server-$DB.log"
 .venv/bin/python - "$OUT/load-${DB}_stats.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
