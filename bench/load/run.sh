@@ -64,11 +64,17 @@ for _ in $(seq $((WORKERS * 2))); do
 done
 wait "${WARM[@]}"
 START_RSS=$(rss)
+# Memory over the run: one sample every 30 s (elapsed seconds, MiB).
+echo "seconds,rss_mib" >"$OUT/rss-$DB.csv"
+( t=0; while sleep 30; do t=$((t + 30)); echo "$t,$(rss)" >>"$OUT/rss-$DB.csv"; done ) &
+SAMPLER=$!
 REEF_BENCH_TOKENS="$OUT/tokens.json" REEF_BENCH_SCENARIO="$OUT/scenario.json" \
 REEF_BENCH_COUNTS="$OUT/counts-$DB.json" .venv/bin/locust -f bench/load/locustfile.py \
   --host "http://127.0.0.1:$PORT" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 2>&1 | tail -40
 END_RSS=$(rss)
+kill $SAMPLER 2>/dev/null || true
+echo "== server RSS MiB every minute: $(awk -F, 'NR > 1 && $1 % 60 == 0 {printf "%s ", $2}' "$OUT/rss-$DB.csv")"
 LOCKED=$(grep -ci "database is locked" "$OUT/server-$DB.log" || true)
 echo "== $DB: users=$USERS duration=$DURATION workers=$WORKERS"
 echo "== server RSS MiB: start=$START_RSS end=$END_RSS; 'database is locked' in log: $LOCKED"

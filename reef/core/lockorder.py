@@ -29,7 +29,11 @@ WRITERS_LOCK_KEY = 0x52656566  # "Reef"
 WRITERS_LOCK = f"SELECT pg_advisory_xact_lock({WRITERS_LOCK_KEY})"
 _LOCKING = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|\bFOR\s+(NO\s+KEY\s+)?UPDATE\b", re.I)
 EXEMPT_TABLES = ('"django_session"', '"django_tasks_database_dbtaskresult"')
-_BUSY = "_reef_taking_head_lock"
+_BUSY = "_reef_taking_writers_lock"
+# Set once the current transaction holds the lock; cleared when a transaction
+# begins or ends (set_autocommit) and when a savepoint is rolled back (which
+# releases locks taken after it).
+_HELD = "_reef_writers_lock_held"
 
 
 def takes_row_locks(sql: str) -> bool:
@@ -43,22 +47,35 @@ def head_first(
     connection: BaseDatabaseWrapper = context["connection"]
     if (
         connection.in_atomic_block
+        and not getattr(connection, _HELD, False)
         and not getattr(connection, _BUSY, False)
         and takes_row_locks(sql)
     ):
         setattr(connection, _BUSY, True)
         try:
-            # Re-entrant: no wait when this transaction already holds the lock.
             with connection.cursor() as cursor:
                 cursor.execute(WRITERS_LOCK)
+            setattr(connection, _HELD, True)
         finally:
             setattr(connection, _BUSY, False)
     return execute(sql, params, many, context)
 
 
+def _forgetting(connection: BaseDatabaseWrapper, method: str) -> None:
+    original = getattr(connection, method)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        setattr(connection, _HELD, False)
+        return original(*args, **kwargs)
+
+    setattr(connection, method, wrapper)
+
+
 def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "postgresql" and head_first not in connection.execute_wrappers:
         connection.execute_wrappers.append(head_first)
+        for method in ("set_autocommit", "commit", "rollback", "savepoint_rollback"):
+            _forgetting(connection, method)
 
 
 def install() -> None:

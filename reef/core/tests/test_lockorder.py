@@ -70,3 +70,43 @@ def test_opposite_orders_do_not_deadlock(world: None) -> None:
         t.join(timeout=30)
     assert errors == []
     assert AuditEntry.objects.filter(action__startswith="lockorder_").count() == 3
+
+
+def _holds_writers_lock() -> bool:
+    from reef.core.lockorder import WRITERS_LOCK_KEY
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+            " AND pid = pg_backend_pid() AND granted",
+            [WRITERS_LOCK_KEY],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lock_taken_once_and_again_after_a_savepoint_rollback(
+    world: None, django_assert_num_queries: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    slug = Organisation.objects.values_list("slug", flat=True).first()
+    with transaction.atomic():
+        assert not _holds_writers_lock()
+        with django_assert_num_queries(2):  # the lock, then the update
+            Organisation.objects.filter(slug=slug).update(description="a")
+        with django_assert_num_queries(1):  # held: no second lock query
+            Organisation.objects.filter(slug=slug).update(description="b")
+        assert _holds_writers_lock()
+    assert not _holds_writers_lock()  # released at commit
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: the lock is taken inside it
+                Organisation.objects.filter(slug=slug).update(description="c")
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        assert not _holds_writers_lock()  # released with the savepoint
+        Organisation.objects.filter(slug=slug).update(description="d")
+        assert _holds_writers_lock()  # taken again
