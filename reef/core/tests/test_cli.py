@@ -104,3 +104,16 @@ def test_bad_port_is_refused(tmp_path: Path) -> None:
     result = _reef("demo", "--port", "70000", env=_env(tmp_path / "x.sqlite3"))
     assert result.returncode != 0
     assert "--port" in result.stderr
+
+
+def test_serve_recycles_workers_after_max_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reef import cli
+
+    monkeypatch.delenv("REEF_MAX_REQUESTS", raising=False)
+    assert cli._max_requests() == 5000
+    monkeypatch.setenv("REEF_MAX_REQUESTS", "0")
+    assert cli._max_requests() == 0
+    for bad in ("-1", "many"):
+        monkeypatch.setenv("REEF_MAX_REQUESTS", bad)
+        with pytest.raises(SystemExit, match="REEF_MAX_REQUESTS"):
+            cli._max_requests()
