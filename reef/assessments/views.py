@@ -28,6 +28,7 @@ from reef.assessments.models import Assessment, RatingValue, Status
 from reef.core.access import scope_for
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
@@ -52,18 +53,6 @@ def _actor(request: HttpRequest) -> User:
 
 def _detail_url(a: Assessment) -> str:
     return reverse("assessments:assessment_detail", args=[a.pk])
-
-
-def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
-    """Run a service; its refusal becomes a message (or 403 for a permission)."""
-    try:
-        action()
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
 
 
 @access(Rule.LABELLED)
@@ -169,7 +158,7 @@ def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     service, done = STEPS[step]
-    _run(request, lambda: service(actor=_actor(request), assessment=a), str(done))
+    call_service(request, lambda: service(actor=_actor(request), assessment=a), str(done))
     return redirect(_detail_url(a))
 
 
@@ -180,7 +169,7 @@ def assessment_reassess(request: HttpRequest, pk: int) -> HttpResponse:
         return a
     cycle = request.POST.get("cycle", "")
     created: list[Assessment] = []
-    _run(
+    call_service(
         request,
         lambda: created.append(
             services.assessment_request(
@@ -217,7 +206,7 @@ def assessment_team(request: HttpRequest, pk: int) -> HttpResponse:
             % {"emails": ", ".join(missing or [form.cleaned_data["lead"]])},
         )
         return redirect(_detail_url(a))
-    _run(
+    call_service(
         request,
         lambda: services.assessment_assign_team(
             actor=_actor(request), assessment=a, members=users, lead=lead
@@ -236,7 +225,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Check the session: cluster, date and participant counts."))
         return redirect(_detail_url(a))
-    _run(
+    call_service(
         request,
         lambda: services.session_record(
             actor=_actor(request),
@@ -258,7 +247,7 @@ def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
         return a
     form = forms.SummaryForm(request.POST)
     form.is_valid()
-    _run(
+    call_service(
         request,
         lambda: services.assessment_set_summary(
             actor=_actor(request), assessment=a, summary=form.cleaned_data.get("summary", "")
@@ -472,7 +461,7 @@ def decision_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("A decision needs a value and a note."))
     else:
-        _run(
+        call_service(
             request,
             lambda: services.decision_record(
                 actor=_actor(request),
@@ -518,7 +507,7 @@ def targets_save(request: HttpRequest, pk: int) -> HttpResponse:
             except ValueError:
                 messages.error(request, _("Targets must be numbers."))
                 return redirect(reverse("assessments:results", args=[a.pk]))
-    _run(
+    call_service(
         request,
         lambda: services.target_set(actor=_actor(request), assessment=a, targets=targets),
         _("Targets saved."),

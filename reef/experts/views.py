@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
 from reef.core.access import scope_for
-from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 from reef.directory.models import Country, Grouping
 from reef.experts import selectors, services
 from reef.experts.forms import (
@@ -48,19 +47,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101  (views behind login_required)
     return user
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its refusal as a message. 403 when the role is missing."""
-    try:
-        action()
-    except PermissionDenied as exc:
-        raise HttpForbidden(exc.message) from exc
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --------------------------------------------------------------------------- profiles
@@ -126,7 +112,7 @@ def growth(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if call_service(
                 request,
                 lambda: services.activity_record(
                     actor=_user(request),
@@ -159,7 +145,7 @@ def me(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if profile is None:
-            ok = _attempt(
+            ok = call_service(
                 request,
                 lambda: services.profile_create(
                     actor=user,
@@ -183,7 +169,7 @@ def me(request: HttpRequest) -> HttpResponse:
             )
         else:
             current = profile
-            ok = _attempt(
+            ok = call_service(
                 request,
                 lambda: services.profile_update(
                     actor=user,
@@ -241,7 +227,7 @@ def me_availability(request: HttpRequest) -> HttpResponse:
     form = AvailabilityForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _attempt(
+        call_service(
             request,
             lambda: services.availability_add(
                 actor=_user(request),
@@ -265,7 +251,7 @@ def me_conflict(request: HttpRequest) -> HttpResponse:
     form = ConflictForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _attempt(
+        call_service(
             request,
             lambda: services.conflict_declare(
                 actor=_user(request),
@@ -291,7 +277,7 @@ def me_availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = profile.availability.filter(pk=pk).first()
     if item is None:
         raise Http404
-    _attempt(
+    call_service(
         request,
         lambda: services.availability_remove(actor=_user(request), availability=item),
         _("Availability removed."),
@@ -307,7 +293,7 @@ def me_conflict_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = profile.conflicts.filter(pk=pk).first()
     if item is None:
         raise Http404
-    _attempt(
+    call_service(
         request,
         lambda: services.conflict_remove(actor=_user(request), conflict=item),
         _("Declaration removed."),
@@ -388,7 +374,7 @@ def mission_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created: list[MissionRequest] = []
-        if _attempt(
+        if call_service(
             request,
             lambda: created.append(
                 services.mission_request_create(
@@ -446,7 +432,7 @@ def _mission_for_coordinator(request: HttpRequest, pk: int) -> MissionRequest:
 @require_POST
 def mission_propose(request: HttpRequest, pk: int) -> HttpResponse:
     mission = _mission_for_coordinator(request, pk)
-    _attempt(
+    call_service(
         request,
         lambda: services.mission_team_propose(actor=_user(request), mission=mission),
         _("A team was proposed. Check why each expert was chosen, edit and confirm."),
@@ -462,7 +448,7 @@ def mission_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberAddForm(request.POST, profiles=ExpertProfile.objects.all())
     if form.is_valid():
         profile = form.cleaned_data["profile"]
-        _attempt(
+        call_service(
             request,
             lambda: services.team_member_add(
                 actor=_user(request), mission=mission, profile=profile
@@ -482,7 +468,7 @@ def mission_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
     member = mission.team.filter(pk=member_pk).select_related("mission").first()
     if member is None:
         raise Http404
-    _attempt(
+    call_service(
         request,
         lambda: services.team_member_remove(actor=_user(request), member=member),
         _("The expert was removed from the team."),
@@ -495,7 +481,7 @@ def mission_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
 @require_POST
 def mission_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     mission = _mission_for_coordinator(request, pk)
-    _attempt(
+    call_service(
         request,
         lambda: services.mission_team_confirm(actor=_user(request), mission=mission),
         _("The team is confirmed and its members were told."),
@@ -564,7 +550,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
         membership = user.memberships.filter(organisation__isnull=False).first()
         if membership is not None:
             organisation = membership.organisation
-        if _attempt(
+        if call_service(
             request,
             lambda: created.append(
                 services.round_create(
@@ -597,7 +583,7 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if call_service(
             request,
             lambda: services.proposal_add(
                 actor=_user(request),
@@ -627,7 +613,7 @@ def _round_for_runner(request: HttpRequest, pk: int) -> ReviewRound:
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for_runner(request, pk)
-    _attempt(
+    call_service(
         request,
         lambda: services.round_open(actor=_user(request), round=round_),
         _("The round is open and reviewers were invited."),
@@ -640,7 +626,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for_runner(request, pk)
-    _attempt(
+    call_service(
         request,
         lambda: services.round_assign(actor=_user(request), round=round_),
         _("Empty reviewer seats were filled where possible."),
@@ -653,7 +639,7 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for_runner(request, pk)
-    _attempt(
+    call_service(
         request,
         lambda: services.round_close(actor=_user(request), round=round_),
         _("The round is closed."),
@@ -669,7 +655,7 @@ def round_window(request: HttpRequest, pk: int) -> HttpResponse:
     form = WindowForm(request.POST)
     if form.is_valid():
         closes_on = form.cleaned_data["closes_on"]
-        _attempt(
+        call_service(
             request,
             lambda: services.round_set_window(
                 actor=_user(request), round=round_, closes_on=closes_on
@@ -697,13 +683,13 @@ def assignment_respond(request: HttpRequest, pk: int) -> HttpResponse:
     answer = request.POST.get("answer", "")
     user = _user(request)
     if answer == "accept":
-        _attempt(
+        call_service(
             request,
             lambda: services.assignment_accept(actor=user, assignment=assignment),
             _("Thank you: the invitation is accepted."),
         )
     elif answer == "decline":
-        _attempt(
+        call_service(
             request,
             lambda: services.assignment_decline(
                 actor=user, assignment=assignment, reason=request.POST.get("reason", "")
@@ -723,7 +709,7 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if call_service(
             request,
             lambda: services.review_submit(
                 actor=_user(request),
@@ -768,7 +754,7 @@ def mentoring(request: HttpRequest) -> HttpResponse:
 def mentoring_propose(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     pairs: list[Any] = []
-    _attempt(
+    call_service(
         request,
         lambda: pairs.extend(services.mentoring_pairs_propose(actor=user)),
         _("Mentoring pairs were proposed."),

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from reef.accounts.roles import Action as Act
 from reef.core.access import scope_for
-from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 from reef.directory.models import Country, Organisation
 from reef.planning import exchange, selectors, services
 from reef.planning.forms import (
@@ -45,19 +46,8 @@ from reef.planning.models import Plan
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], *, form: Any = None) -> Any:
-    """Run a service: hidden -> 404, forbidden -> 403, refused -> message (or form error)."""
-    try:
-        return call()
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        if exc.code == "not_found":
-            raise Http404 from None
-        if form is not None:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.error(request, exc.message)
-        return None
+    """The service's result, or None when it refused (see `call_service`)."""
+    return call_service(request, call, form=form).result
 
 
 def _pledge_organisations(user: Any) -> list[tuple[str, str]]:

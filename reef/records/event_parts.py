@@ -6,14 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 from reef.records import selectors, services
 from reef.records.forms import OutcomeForm, ParticipantForm, SessionForm
 from reef.records.models import Event
@@ -36,16 +35,12 @@ def _handle(
     heading: str,
     done: str,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, done)
-            return redirect(event.get_absolute_url())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(request, lambda: save(form.cleaned_data), done, form=form)
+    ):
+        return redirect(event.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
         request,

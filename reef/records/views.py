@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from reef.accounts.models import User
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 from reef.directory.selectors import owner_choices, owner_from_choice
 from reef.records import feeds, ical, opendata, selectors, services
 from reef.records.forms import (
@@ -176,14 +177,11 @@ def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(request.user, slug)
-    try:
-        services.event_publish(actor=actor_of(request), event=event)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The event is published."))
+    call_service(
+        request,
+        lambda: services.event_publish(actor=actor_of(request), event=event),
+        _("The event is published."),
+    )
     return redirect(event.get_absolute_url())
 
 
@@ -425,15 +423,14 @@ def _create(request: HttpRequest, form_class: type[Any], template: str, make: An
     form = form_class(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
         owner_country, owner_organisation = owner_from_choice(form.cleaned_data["owner"])
-        try:
-            record = make(form.cleaned_data, owner_country, owner_organisation)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Saved as a draft."))
-            return redirect(record.get_absolute_url())
+        done = call_service(
+            request,
+            lambda: make(form.cleaned_data, owner_country, owner_organisation),
+            _("Saved as a draft."),
+            form=form,
+        )
+        if done.result is not None:
+            return redirect(done.result.get_absolute_url())
     return render(request, template, {"form": form})
 
 
