@@ -4,6 +4,7 @@ pages use it on every device, and notifications are written in it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.views.i18n import set_language
 
 from reef.accounts.services import user_set_language
+from reef.core.errors import ServiceError
 from reef.core.routes import Rule, access
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -33,9 +35,10 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = request.POST.get("language", "") if request.method == "POST" else ""
     user = getattr(request, "user", None)
-    known = {code for code, _name in settings.LANGUAGES}
-    if user is not None and user.is_authenticated and language in known:
-        user_set_language(user=user, language=language)
+    if user is not None and user.is_authenticated and language:
+        # The service validates; an unknown language is ignored, as set_language does.
+        with suppress(ServiceError):
+            user_set_language(user=user, language=language)
     return response
 
 
