@@ -23,11 +23,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reef.settings")
 
 
-def scenario_ids(path: str) -> tuple[int, int]:
-    scenario = json.loads(Path(path).read_text())
-    return int(scenario["consultation"]), int(scenario["assessment"])
-
-
 def main() -> int:
     import django
 
@@ -40,7 +35,8 @@ def main() -> int:
 
     counts = json.loads(Path(sys.argv[1]).read_text())
     log = Path(sys.argv[3]).read_text(errors="replace") if len(sys.argv) > 3 else ""
-    consultation, assessment = scenario_ids(sys.argv[2])
+    scenario = json.loads(Path(sys.argv[2]).read_text())
+    consultation, assessment = int(scenario["consultation"]), int(scenario["assessment"])
 
     def acknowledged(pattern: str) -> int:
         return len(re.findall(rf'"POST {pattern} HTTP/1.1" 20[01] ', log))
@@ -52,7 +48,6 @@ def main() -> int:
         "vote": acknowledged(rf"/api/v1/consultations/{consultation}/votes"),
         "rating": acknowledged(rf"/api/v1/assessments/{assessment}/ratings"),
     }
-    scenario = json.loads(Path(sys.argv[2]).read_text())
 
     def accepted(name: str) -> int:
         """Acknowledged by the server (its log), else as counted by locust."""
