@@ -258,6 +258,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "reef.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reef"
+# One 30-second step either side: a code typed as the step turns still works
+# (RFC 6238 section 5.2); single use still holds across the window.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

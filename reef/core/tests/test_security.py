@@ -144,6 +144,34 @@ def test_totp_code_completes_sign_in_and_rotates_the_session(users: dict[str, An
 
 
 @pytest.mark.django_db
+def test_totp_accepts_one_step_of_drift_and_no_more(users: dict[str, Any]) -> None:
+    import time
+
+    import pyotp
+
+    from reef.testing import totp_secret_for
+
+    user = users["focal_point"]
+    user.set_password("a long test password 123")
+    user.save()
+    totp = pyotp.TOTP(totp_secret_for(user.email))
+
+    def attempt(code: str) -> bool:
+        client = Client()
+        client.post(
+            "/accounts/login/", {"login": user.email, "password": "a long test password 123"}
+        )
+        client.post("/accounts/2fa/authenticate/", {"code": code})
+        return "_auth_user_id" in client.session
+
+    now = time.time()
+    # Typed as the step turned: the previous step's code still signs in.
+    assert attempt(totp.at(now - 30))
+    # Two steps back: refused.
+    assert not attempt(totp.at(now - 60))
+
+
+@pytest.mark.django_db
 def test_failed_sign_ins_are_throttled(world: None) -> None:
     user = make_user()
     client = Client()
