@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from reef.api.auth import require_user
 from reef.core.errors import ServiceError
@@ -346,7 +346,7 @@ def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/planning/plans", response={201: PlanOut})
-def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, Any]]:
+def create_plan(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     country = Country.objects.filter(code=payload.country.upper()).first()
     if country is None:
@@ -361,15 +361,15 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, A
         start=payload.start,
         end=payload.end,
     )
-    return 201, _plan(plan)
+    return Status(201, _plan(plan))
 
 
 # Before the /plans/{pk} routes, so that "import" is never read as a plan id.
 @router.post("/planning/plans/import", response={201: PlanOut})
-def import_plan(request: HttpRequest, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def import_plan(request: HttpRequest, payload: dict[str, Any]) -> Status[dict[str, Any]]:
     user = require_user(request)
     plan = exchange.plan_import(actor=user, data=payload)
-    return 201, _plan(plan)
+    return Status(201, _plan(plan))
 
 
 @router.get("/planning/plans/{pk}/risks", response=list[RiskOut])
@@ -379,14 +379,14 @@ def list_risks(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.post("/planning/plans/{pk}/risks", response={201: RiskOut})
-def create_risk(request: HttpRequest, pk: int, payload: RiskIn) -> tuple[int, dict[str, Any]]:
+def create_risk(request: HttpRequest, pk: int, payload: RiskIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     plan = selectors.plan_get(user, pk)
-    return 201, _risk(services.risk_create(actor=user, plan=plan, **payload.dict()))
+    return Status(201, _risk(services.risk_create(actor=user, plan=plan, **payload.dict())))
 
 
 @router.post("/planning/needs/{pk}/actions", response={201: ActionOut})
-def create_action(request: HttpRequest, pk: int, payload: ActionIn) -> tuple[int, dict[str, Any]]:
+def create_action(request: HttpRequest, pk: int, payload: ActionIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     need = selectors.need_get(user, pk)
     data = payload.dict()
@@ -394,8 +394,8 @@ def create_action(request: HttpRequest, pk: int, payload: ActionIn) -> tuple[int
     lead = Organisation.objects.filter(slug=slug).first() if slug else None
     if slug and lead is None:
         raise ServiceError(_("Unknown organisation."), field="lead_organisation")
-    return 201, _action(
-        services.action_create(actor=user, need=need, lead_organisation=lead, **data)
+    return Status(
+        201, _action(services.action_create(actor=user, need=need, lead_organisation=lead, **data))
     )
 
 
@@ -425,11 +425,11 @@ def export_iati(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post("/planning/plans/{pk}/needs", response={201: NeedOut})
-def create_need(request: HttpRequest, pk: int, payload: NeedIn) -> tuple[int, dict[str, Any]]:
+def create_need(request: HttpRequest, pk: int, payload: NeedIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     plan = selectors.plan_get(user, pk)
     need = services.need_create(actor=user, plan=plan, **payload.dict())
-    return 201, _need(need)
+    return Status(201, _need(need))
 
 
 @router.post("/planning/plans/{pk}/priorities/score", response=list[NeedOut])
@@ -472,7 +472,7 @@ def get_need(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/planning/needs/{pk}/commitments", response={201: CommitmentOut})
-def offer(request: HttpRequest, pk: int, payload: OfferIn) -> tuple[int, dict[str, Any]]:
+def offer(request: HttpRequest, pk: int, payload: OfferIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     need = selectors.need_get(user, pk)
     organisation = Organisation.objects.filter(slug=payload.organisation).first()
@@ -491,7 +491,7 @@ def offer(request: HttpRequest, pk: int, payload: OfferIn) -> tuple[int, dict[st
         end=payload.end,
         action=action,
     )
-    return 201, _commitment(request, commitment)
+    return Status(201, _commitment(request, commitment))
 
 
 @router.get("/planning/commitments", response=list[CommitmentOut])
@@ -576,14 +576,17 @@ def twinning(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/planning/twinning/links", response={201: LinkOut})
-def link(request: HttpRequest, payload: LinkIn) -> tuple[int, dict[str, Any]]:
+def link(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     created = services.twinning_link(
         actor=user, a_ref=payload.a_ref, b_ref=payload.b_ref, note=payload.note
     )
-    return 201, {
-        "id": created.pk,
-        "a_ref": created.a_ref,
-        "b_ref": created.b_ref,
-        "tlp": created.tlp,
-    }
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "a_ref": created.a_ref,
+            "b_ref": created.b_ref,
+            "tlp": created.tlp,
+        },
+    )
