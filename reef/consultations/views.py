@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
@@ -34,6 +37,7 @@ from reef.consultations.forms import (
 from reef.consultations.models import Consultation, DelphiItem, Statement
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.servicecall import Outcome, call_service
 from reef.directory.selectors import owner_choices, owner_from_choice
 
 
@@ -65,11 +69,12 @@ def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> 
     }
 
 
-def _denied(request: HttpRequest, exc: ServiceError) -> None:
-    """A refused write: 403 for permissions, else a message for the next page."""
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied(exc.message)
-    messages.error(request, exc.message)
+def _join_first(request: HttpRequest, pk: int, why: str) -> HttpResponse:
+    """A reader who has not joined goes to the join page, then back here."""
+    messages.info(request, why)
+    return redirect(
+        reverse("consultations:join", args=[pk]) + "?" + urlencode({"next": request.path})
+    )
 
 
 def _require_signed_in(request: HttpRequest) -> HttpResponse | None:
@@ -124,23 +129,26 @@ def participant_join(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = JoinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_join(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            lambda: services.participant_join(
                 actor=_user(request),
                 consultation=consultation,
                 sector=form.cleaned_data["sector"],
                 country=form.cleaned_data["country"],
-            )
-        except ServiceError as exc:
-            _denied(request, exc)
-        else:
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                target = reverse("consultations:vote", args=[pk])
-            return redirect(target)
+            ),
+            form=form,
+        )
+    ):
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("consultations:vote", args=[pk])
+        return redirect(target)
     status = 200 if services.may_take_part(request.user, consultation) else 403
     return render(
         request,
@@ -209,21 +217,22 @@ def statement_list(request: HttpRequest, pk: int) -> HttpResponse:
         if (login := _require_signed_in(request)) is not None:
             return login
         if form.is_valid():
-            try:
-                statement = services.statement_submit(
+            outcome = call_service(
+                request,
+                lambda: services.statement_submit(
                     actor=_user(request),
                     consultation=consultation,
                     body=form.cleaned_data["body"],
-                )
-            except ServiceError as exc:
-                if exc.code == "join_required":
-                    return redirect(reverse("consultations:join", args=[pk]))
-                _denied(request, exc)
-            else:
+                ),
+                form=form,
+            )
+            if outcome.code == "join_required":
+                return _join_first(request, pk, outcome.message)
+            if outcome.result is not None:
                 messages.success(
                     request,
                     _("Statement added.")
-                    if statement.status == Statement.Status.ACCEPTED
+                    if outcome.result.status == Statement.Status.ACCEPTED
                     else _("Thank you: your statement will appear once a moderator accepts it."),
                 )
                 return redirect("consultations:statement_list", pk=pk)
@@ -253,14 +262,14 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             statement = selectors.statement_get(
                 request.user, consultation, form.cleaned_data["statement"]
             )
-            try:
-                services.statement_moderate(
+            call_service(
+                request,
+                lambda: services.statement_moderate(
                     actor=_user(request),
                     statement=statement,
                     status=form.cleaned_data["status"],
-                )
-            except ServiceError as exc:
-                _denied(request, exc)
+                ),
+            )
         return redirect("consultations:moderate", pk=pk)
     return render(
         request,
@@ -293,19 +302,22 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if consultation.has_opened():
         form.fields["opens_at"].disabled = True  # an open window's opening cannot move
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_set_window(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            lambda: services.consultation_set_window(
                 actor=_user(request),
                 consultation=consultation,
                 opens_at=form.cleaned_data["opens_at"],
                 closes_at=form.cleaned_data["closes_at"],
-            )
-        except ServiceError as exc:
-            _denied(request, exc)
-        else:
-            messages.success(request, _("Window saved."))
-            return redirect("consultations:detail", pk=pk)
+            ),
+            _("Window saved."),
+            form=form,
+        )
+    ):
+        return redirect("consultations:detail", pk=pk)
     return render(request, "consultations/window.html", _context(request, consultation, form=form))
 
 
@@ -329,21 +341,20 @@ def delphi_round(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if (login := _require_signed_in(request)) is not None:
             return login
         if form.is_valid():
-            try:
-                services.delphi_respond(
+            outcome = call_service(
+                request,
+                lambda: services.delphi_respond(
                     actor=_user(request),
                     round=rnd,
                     ratings=form.ratings(),
                     comments=form.comments(),
-                )
-            except ServiceError as exc:
-                if exc.code == "join_required":
-                    return redirect(
-                        reverse("consultations:join", args=[pk]) + "?next=" + request.path
-                    )
-                _denied(request, exc)
-            else:
-                messages.success(request, _("Your ratings are saved."))
+                ),
+                _("Your ratings are saved."),
+                form=form,
+            )
+            if outcome.code == "join_required":
+                return _join_first(request, pk, outcome.message)
+            if outcome:
                 return redirect("consultations:delphi", pk=pk, number=number)
     feedback = None
     if selectors.delphi_feedback_visible(request.user, rnd):
@@ -390,28 +401,34 @@ def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if request.method == "POST":
         if (login := _require_signed_in(request)) is not None:
             return login
-        try:
-            if comment_form.is_bound and comment_form.is_valid():
-                services.section_comment_add(
+        outcome: Outcome[object] | None = None
+        if comment_form.is_bound and comment_form.is_valid():
+            outcome = call_service(
+                request,
+                lambda: services.section_comment_add(
                     actor=_user(request),
                     section=section,
                     body=comment_form.cleaned_data["body"],
-                )
-                messages.success(request, _("Comment added."))
-                return redirect("consultations:section", pk=pk, number=number)
-            if amendment_form.is_bound and amendment_form.is_valid():
-                services.amendment_propose(
+                ),
+                _("Comment added."),
+                form=comment_form,
+            )
+        elif amendment_form.is_bound and amendment_form.is_valid():
+            outcome = call_service(
+                request,
+                lambda: services.amendment_propose(
                     actor=_user(request),
                     section=section,
                     proposed_text=amendment_form.cleaned_data["proposed_text"],
                     rationale=amendment_form.cleaned_data["rationale"],
-                )
-                messages.success(request, _("Amendment proposed."))
-                return redirect("consultations:section", pk=pk, number=number)
-        except ServiceError as exc:
-            if exc.code == "join_required":
-                return redirect(reverse("consultations:join", args=[pk]) + "?next=" + request.path)
-            _denied(request, exc)
+                ),
+                _("Amendment proposed."),
+                form=amendment_form,
+            )
+        if outcome is not None and outcome.code == "join_required":
+            return _join_first(request, pk, outcome.message)
+        if outcome:
+            return redirect("consultations:section", pk=pk, number=number)
     return render(
         request,
         "consultations/section.html",
@@ -436,22 +453,22 @@ def amendment_decide(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
     if not services.is_editor(request.user, consultation):
         raise DjangoPermissionDenied(_("Only the author of the draft decides amendments."))
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.amendment_decide(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            lambda: services.amendment_decide(
                 actor=_user(request),
                 amendment=amendment,
                 accept=form.cleaned_data["decision"] == "accept",
                 reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            if exc.field == "reason":
-                form.add_error("reason", exc.message)
-            else:
-                _denied(request, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("consultations:section", pk=pk, number=amendment.section.number)
+            ),
+            _("Decision recorded."),
+            form=form,
+        )
+    ):
+        return redirect("consultations:section", pk=pk, number=amendment.section.number)
     return render(
         request,
         "consultations/amendment_decide.html",
@@ -471,8 +488,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
         owner_country, owner_organisation = owner_from_choice(form.cleaned_data["owner"])
-        try:
-            consultation = services.consultation_create(
+        outcome = call_service(
+            request,
+            lambda: services.consultation_create(
                 actor=_user(request),
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
@@ -484,11 +502,11 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
                 opens_at=form.cleaned_data["opens_at"],
                 closes_at=form.cleaned_data["closes_at"],
                 document_title=form.cleaned_data["document_title"],
-            )
-        except ServiceError as exc:
-            _denied(request, exc)
-        else:
-            return redirect("consultations:manage", pk=consultation.pk)
+            ),
+            form=form,
+        )
+        if outcome.result is not None:
+            return redirect("consultations:manage", pk=outcome.result.pk)
     return render(request, "consultations/create.html", {"form": form, "may_create": bool(owners)})
 
 
@@ -505,42 +523,47 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     round_form = RoundForm(request.POST if kind == "round" else None)
     section_form = SectionForm(request.POST if kind == "section" else None)
     if request.method == "POST":
-        try:
-            if statement_form.is_bound and statement_form.is_valid():
-                services.statement_submit(
-                    actor=_user(request),
-                    consultation=consultation,
-                    body=statement_form.cleaned_data["body"],
-                )
-            elif round_form.is_bound and round_form.is_valid():
-                data = round_form.cleaned_data
-                services.delphi_round_create(
-                    actor=_user(request),
-                    consultation=consultation,
-                    title=data["title"],
-                    items=[line for line in data["items"].splitlines() if line.strip()],
-                    scale=(1, data["scale_max"]),
-                    rule=data["rule"],
-                    agree_min=7 if data["scale_max"] == 9 else None,
-                )
-            elif kind == "close_round":
-                rnd = selectors.delphi_round_get(
-                    request.user, consultation, int(request.POST.get("number") or 0)
-                )
-                services.delphi_round_close(actor=_user(request), round=rnd)
-            elif section_form.is_bound and section_form.is_valid():
-                services.section_create(
-                    actor=_user(request),
-                    consultation=consultation,
-                    heading=section_form.cleaned_data["heading"],
-                    text=section_form.cleaned_data["text"],
-                )
-            else:
-                raise ServiceError(_("Check the form."))
-        except ServiceError as exc:
-            _denied(request, exc)
-        else:
-            messages.success(request, _("Saved."))
+        user = _user(request)
+        write: Callable[[], object] | None = None
+        bound: forms.Form | None = None
+        if statement_form.is_bound and statement_form.is_valid():
+            body = statement_form.cleaned_data["body"]
+            bound = statement_form
+            write = partial(
+                services.statement_submit, actor=user, consultation=consultation, body=body
+            )
+        elif round_form.is_bound and round_form.is_valid():
+            data = round_form.cleaned_data
+            bound = round_form
+            write = partial(
+                services.delphi_round_create,
+                actor=user,
+                consultation=consultation,
+                title=data["title"],
+                items=[line for line in data["items"].splitlines() if line.strip()],
+                scale=(1, data["scale_max"]),
+                rule=data["rule"],
+                agree_min=7 if data["scale_max"] == 9 else None,
+            )
+        elif kind == "close_round":
+            number = request.POST.get("number", "")
+            rnd = selectors.delphi_round_get(
+                request.user, consultation, int(number) if number.isdigit() else 0
+            )
+            write = partial(services.delphi_round_close, actor=user, round=rnd)
+        elif section_form.is_bound and section_form.is_valid():
+            section = section_form.cleaned_data
+            bound = section_form
+            write = partial(
+                services.section_create,
+                actor=user,
+                consultation=consultation,
+                heading=section["heading"],
+                text=section["text"],
+            )
+        if write is None:
+            messages.error(request, _("Check the form."))
+        elif call_service(request, write, _("Saved."), form=bound):
             return redirect("consultations:manage", pk=pk)
     return render(
         request,

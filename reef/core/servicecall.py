@@ -20,10 +20,16 @@ from reef.core.errors import PermissionDenied, ServiceError
 
 @dataclass(frozen=True)
 class Outcome[T]:
-    """What the service returned, and whether it accepted (truthy when it did)."""
+    """What the service returned, and whether it accepted (truthy when it did).
+
+    On a refusal, `code` and `message` are the service's, for views that act on
+    one (a consultation sends a reader who has not joined to the join page).
+    """
 
     ok: bool
     result: T | None = None
+    code: str = ""
+    message: str = ""
 
     def __bool__(self) -> bool:
         return self.ok
@@ -47,7 +53,7 @@ def call_service[T](
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.error(request, exc.message)
-        return Outcome(ok=False)
+        return Outcome(ok=False, code=exc.code, message=exc.message)
     if success:
         messages.success(request, success)
     return Outcome(ok=True, result=result)

@@ -216,3 +216,35 @@ def test_join_redirects_only_to_local_pages(c: Consultation, clients: dict[str, 
     local = reverse("consultations:draft", args=[c.pk])
     response = clients["expert"].post(url + f"?next={local}", data)
     assert response["Location"] == local
+
+
+def test_writing_before_joining_leads_to_the_join_page_and_back(
+    c: Consultation, clients: dict[str, Client]
+) -> None:
+    here = reverse("consultations:statement_list", args=[c.pk])
+    response = clients["expert"].post(here, {"body": "A statement before joining."}, follow=True)
+    join_url = reverse("consultations:join", args=[c.pk])
+    assert response.redirect_chain[-1][0] == join_url + f"?next={here.replace('/', '%2F')}"
+    assert "Join the consultation first" in response.content.decode()
+    assert not c.statements.filter(body="A statement before joining.").exists()
+
+
+def test_set_up_refuses_bad_input_clearly_and_keeps_what_was_there(
+    c: Consultation, clients: dict[str, Client]
+) -> None:
+    manage = reverse("consultations:manage", args=[c.pk])
+    client = clients["coordinator"]
+    # Not a number, or no such round: 404, nothing closed.
+    assert client.post(manage, {"kind": "close_round", "number": "x"}).status_code == 404
+    assert client.post(manage, {"kind": "close_round", "number": "99"}).status_code == 404
+    # An unknown kind, or an empty form: said, nothing written.
+    page = client.post(manage, {"kind": "statement", "body": ""}, follow=True).content.decode()
+    assert "Check the form." in page
+    assert not c.statements.exists()
+    # A rule the service refuses on this scale: said on the round form, no round.
+    response = client.post(
+        manage, {"kind": "round", "title": "R", "items": "A\nB", "rule": "70/15", "scale_max": 5}
+    )
+    assert response.status_code == 200
+    assert "This rule needs a 1-9 scale." in response.content.decode()
+    assert not c.delphi_rounds.exists()
