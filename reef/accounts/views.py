@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from reef.accounts.forms import ApiTokenForm
 from reef.accounts.models import ApiToken
 from reef.accounts.services import api_token_create, api_token_revoke
-from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
+from reef.core.servicecall import call_service
 
 
 @access(Rule.SIGNED_IN)
@@ -22,15 +22,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_secret = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_secret = api_token_create(
+        created = call_service(
+            request,
+            lambda: api_token_create(
                 user=user,
                 name=form.cleaned_data["name"],
                 expires_at=form.cleaned_data["expires_at"],
-            )
+            ),
+            form=form,
+        )
+        if created.result is not None:
+            _token, new_secret = created.result
             form = ApiTokenForm()
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     return render(
         request,
         "accounts/profile.html",

@@ -84,8 +84,9 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
     ]
     form = forms.RequestForm(request.POST or None, countries=countries, frameworks=frameworks)
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_request(
+        outcome = call_service(
+            request,
+            lambda: services.assessment_request(
                 actor=_actor(request),
                 country=Country.objects.get(code=form.cleaned_data["country"]),
                 framework=framework_selectors.framework_by_ref(
@@ -93,14 +94,12 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
                 ),
                 cycle=form.cleaned_data["cycle"],
                 title=form.cleaned_data["title"],
-            )
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from None
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Assessment requested."))
-            return redirect(_detail_url(assessment))
+            ),
+            _("Assessment requested."),
+            form=form,
+        )
+        if outcome.result is not None:
+            return redirect(_detail_url(outcome.result))
     return render(request, "assessments/request.html", {"form": form, "countries": countries})
 
 
@@ -604,12 +603,11 @@ def gap_to_need(request: HttpRequest, pk: int, aspect: str) -> HttpResponse:
     a = _post_only(request, pk)
     if isinstance(a, HttpResponse):
         return a
-    try:
-        need = services.gap_propose_need(actor=_actor(request), assessment=a, aspect=aspect)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    outcome = call_service(
+        request,
+        lambda: services.gap_propose_need(actor=_actor(request), assessment=a, aspect=aspect),
+        _("The gap is now a need of the national plan."),
+    )
+    if outcome.result is None:
         return redirect(reverse("assessments:results", args=[a.pk]))
-    messages.success(request, _("The gap is now a need of the national plan."))
-    return redirect(reverse("planning:need_detail", args=[need.pk]))
+    return redirect(reverse("planning:need_detail", args=[outcome.result.pk]))

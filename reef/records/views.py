@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
-from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
 from reef.core.servicecall import call_service
 from reef.directory.selectors import owner_choices, owner_from_choice
@@ -129,20 +130,23 @@ def event_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.may_edit(request.user, event):
         raise DjangoPermissionDenied(_("Only editors of the owner may add files."))
     form = EventFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_file_add(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            lambda: services.event_file_add(
                 actor=actor_of(request),
                 event=event,
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
-            )
-        except ServiceError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(request, _("The file was added."))
-            return redirect(event.get_absolute_url())
+            ),
+            _("The file was added."),
+            form=form,
+        )
+    ):
+        return redirect(event.get_absolute_url())
     return render(request, "records/upload.html", {"form": form, "target": event})
 
 
@@ -156,19 +160,19 @@ def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
     form = EventTranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.event_set_translation(
+        if call_service(
+            request,
+            lambda: services.event_set_translation(
                 actor=actor_of(request),
                 event=event,
                 language=data["language"],
                 title=data["title"],
                 summary=data["summary"],
                 report=data["report"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The translation is saved."))
+            ),
+            _("The translation is saved."),
+            form=form,
+        ):
             return redirect(event.get_absolute_url())
     return render(request, "records/translate.html", {"form": form, "target": event})
 
@@ -263,16 +267,19 @@ def publication_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.may_edit(request.user, publication):
         raise DjangoPermissionDenied(_("Only editors of the owner may attach a file."))
     form = PublicationFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publication_attach_file(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            lambda: services.publication_attach_file(
                 actor=actor_of(request), publication=publication, upload=form.cleaned_data["file"]
-            )
-        except ServiceError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(request, _("The file was attached."))
-            return redirect(publication.get_absolute_url())
+            ),
+            _("The file was attached."),
+            form=form,
+        )
+    ):
+        return redirect(publication.get_absolute_url())
     return render(request, "records/upload.html", {"form": form, "target": publication})
 
 
@@ -286,23 +293,21 @@ def publication_workflow(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(publication.get_absolute_url())
     actor = actor_of(request)
     step = form.cleaned_data["action"]
-    try:
-        if step == "submit":
-            services.publication_submit(actor=actor, publication=publication)
-        elif step == "return":
-            services.publication_return(
-                actor=actor, publication=publication, reason=form.cleaned_data["reason"]
-            )
-        elif step == "release":
-            services.publication_release(actor=actor, publication=publication)
-        else:
-            services.publication_publish(actor=actor, publication=publication)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    write: Callable[[], object]
+    if step == "submit":
+        write = partial(services.publication_submit, actor=actor, publication=publication)
+    elif step == "return":
+        write = partial(
+            services.publication_return,
+            actor=actor,
+            publication=publication,
+            reason=form.cleaned_data["reason"],
+        )
+    elif step == "release":
+        write = partial(services.publication_release, actor=actor, publication=publication)
     else:
-        messages.success(request, _("Done."))
+        write = partial(services.publication_publish, actor=actor, publication=publication)
+    call_service(request, write, _("Done."))
     return redirect(publication.get_absolute_url())
 
 
