@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -158,7 +157,7 @@ def test_small_chunks_give_same_result() -> None:
     )
 
 
-def test_scales_to_ten_thousand_actions() -> None:
+def test_ten_thousand_actions_give_only_valid_pairs() -> None:
     rng = random.Random(7)
     countries = ["AG", "BS", "BB", "BZ", "DM", "DO", "GD", "GY", "HT", "JM", "KN", "LC"]
     words = [
@@ -203,11 +202,17 @@ def test_scales_to_ten_thousand_actions() -> None:
                 end=start + timedelta(days=rng.randrange(30, 365)),
             )
         )
-    began = time.perf_counter()
+    # Speed is measured in bench/overlaps_bench.py; here the blocked, chunked path
+    # must give only valid pairs, each once, best first.
+    by_id = {a.id: a for a in actions}
     found = find_twinning_candidates(actions)
-    elapsed = time.perf_counter() - began
     assert found
-    assert elapsed < 10.0, elapsed  # generous for CI; see bench/overlaps.md for figures
+    assert len({(c.a_id, c.b_id) for c in found}) == len(found)
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    for c in found:
+        a, b = by_id[c.a_id], by_id[c.b_id]
+        assert c.a_id < c.b_id and a.organisation_id != b.organisation_id
+        assert a.start <= b.end and b.start <= a.end
 
 
 def test_limit_keeps_the_best() -> None:
