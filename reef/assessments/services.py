@@ -130,7 +130,7 @@ def assessment_request(
     ).exists():
         raise ServiceError(
             _("%(country)s already has a %(framework)s assessment for cycle %(cycle)s.")
-            % {"country": country.name, "framework": framework.slug, "cycle": cycle},
+            % {"country": country.display_name, "framework": framework.slug, "cycle": cycle},
             field="cycle",
         )
     previous = (
@@ -687,7 +687,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                     "You may not import assessments of %(country)s: you need to be its focal "
                     "point or a coordinator of its region."
                 )
-                % {"country": country.name}
+                % {"country": country.display_name}
             )
     tlp = str(doc.get("tlp") or DEFAULT_ASSESSMENT_TLP)
     if tlp not in TLP.values:
@@ -704,7 +704,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
             filename,
             "cycle",
             _("%(country)s already has a %(framework)s assessment for cycle %(cycle)s")
-            % {"country": country.name, "framework": framework.slug, "cycle": cycle},
+            % {"country": country.display_name, "framework": framework.slug, "cycle": cycle},
         )
 
     assessors: dict[str, str] = {}

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from reef.core.routes import Rule, access
 from reef.directory.models import Organisation
+from reef.directory.names import by_display_name
 from reef.directory.selectors import countries_in_region
 
 
@@ -16,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
-            "countries": countries_in_region(),
+            "countries": by_display_name(countries_in_region()),
             "organisations_count": Organisation.objects.for_user(request.user).count(),
         },
     )

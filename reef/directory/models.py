@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reef.core.access import LabelledManager
 from reef.core.models import Labelled
 from reef.core.tlp import TLP
+from reef.directory.names import country_name
 
 
 class Country(models.Model):
@@ -23,10 +24,16 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the stored name is ISO English)."""
+        return country_name(self.name)
 
 
 class Grouping(models.Model):

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from reef.core.routes import Rule, access
 from reef.directory import selectors
+from reef.directory.names import by_display_name
 
 
 @access(Rule.PUBLIC)
@@ -17,7 +18,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         request,
         "directory/country_list.html",
         {
-            "countries": countries,
+            "countries": by_display_name(countries),
             "groupings": selectors.groupings_with_members(),
             "show_all": show_all,
         },

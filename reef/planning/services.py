@@ -305,7 +305,7 @@ def plan_create(
         if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
             raise ServiceError(
                 _("%(country)s already has a plan for %(cycle)s.")
-                % {"country": country.name, "cycle": cycle},
+                % {"country": country.display_name, "cycle": cycle},
                 field="cycle",
             )
         plan = Plan(kind=Plan.Kind.NATIONAL, country=country, owner_country=country)
