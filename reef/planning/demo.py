@@ -249,6 +249,9 @@ COMMITMENTS: list[tuple[str, int, str, int | None, str, list[tuple[str, date]]]]
 ]
 
 COUNTRIES = ["TT", "DM", "GD", "AG", "BB"]
+# Countries that chose to publish their plan (TLP:CLEAR): the public record shows it
+# with its progress. The restricted need below stays AMBER whatever the plan's label.
+PUBLISHED = {"DM"}
 
 
 def _actions(need: Need, code: str, index: int) -> None:
@@ -367,7 +370,7 @@ def load(say: Callable[[str], None]) -> None:
             country=country,
             title=f"National cyber security action plan of {country.name}{NOTE}",
             cycle=CYCLE,
-            tlp=TLP.GREEN,
+            tlp=TLP.CLEAR if code in PUBLISHED else TLP.GREEN,
             start=date(2026, 1, 1),
             end=date(2028, 12, 31),
             system=True,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    type: str  # string, integer, date, datetime, url, list
+    type: str  # string, integer, decimal (as a string), date, datetime, url, list
     description: str | Promise
 
 
@@ -88,7 +88,34 @@ DATASETS: dict[str, Dataset] = {
             FieldSpec("name", "string", _("Country name (English).")),
             FieldSpec("public_events", "integer", _("Public events held in the country.")),
             FieldSpec("public_publications", "integer", _("Public publications about it.")),
+            FieldSpec("public_plans", "integer", _("National plans the country made public.")),
             FieldSpec("url", "url", _("Page of the country in the record.")),
+        ),
+    ),
+    "plans": Dataset(
+        "plans",
+        _("National plans and progress"),
+        _(
+            "National plans their country made public, with progress counted over the needs "
+            "and commitments that are public themselves."
+        ),
+        (
+            FieldSpec("id", "integer", _("Stable identifier of the plan.")),
+            FieldSpec("country_code", "string", _("ISO 3166-1 alpha-2 code of the country.")),
+            FieldSpec("title", "string", _("Title in the original language.")),
+            FieldSpec("cycle", "string", _("Planning cycle, as the country names it.")),
+            FieldSpec("start_date", "date", _("First day of the plan (ISO 8601), if set.")),
+            FieldSpec("end_date", "date", _("Last day of the plan (ISO 8601), if set.")),
+            FieldSpec("currency", "string", _("ISO 4217 code of the amounts below.")),
+            FieldSpec("needs", "integer", _("Public needs in the plan.")),
+            FieldSpec("needs_covered", "integer", _("Public needs with at least one commitment.")),
+            FieldSpec("coverage", "decimal", _("needs_covered / needs, 0 to 1.")),
+            FieldSpec("cost", "decimal", _("Estimated cost of the needs with a known cost.")),
+            FieldSpec("committed", "decimal", _("Amount committed to those needs.")),
+            FieldSpec("gap", "decimal", _("Sum of each need's cost not yet committed.")),
+            FieldSpec("commitments", "integer", _("Public commitments not withdrawn.")),
+            FieldSpec("commitments_delivered", "integer", _("Of those, delivered (or verified).")),
+            FieldSpec("url", "url", _("Page of the plan.")),
         ),
     ),
 }
@@ -186,6 +213,7 @@ def _country_rows() -> list[dict[str, Any]]:
             "name": row["country"].name,
             "public_events": row["events"],
             "public_publications": row["publications"],
+            "public_plans": row["plans"],
             "url": _absolute(
                 reverse("records:country_detail", kwargs={"code": row["country"].code})
             ),
@@ -194,11 +222,38 @@ def _country_rows() -> list[dict[str, Any]]:
     ]
 
 
+def _plan_rows() -> list[dict[str, Any]]:
+    from reef.records.selectors import public_national_plans, public_plans_of
+
+    return [
+        {
+            "id": row.plan.pk,
+            "country_code": row.plan.country.code if row.plan.country else "",
+            "title": row.plan.title,
+            "cycle": row.plan.cycle,
+            "start_date": _iso(row.plan.start),
+            "end_date": _iso(row.plan.end),
+            "currency": row.plan.currency,
+            "needs": row.totals.needs,
+            "needs_covered": row.totals.covered_needs,
+            "coverage": str(row.totals.coverage),
+            "cost": str(row.totals.cost),
+            "committed": str(row.totals.committed),
+            "gap": str(row.totals.gap),
+            "commitments": row.commitments,
+            "commitments_delivered": row.delivered,
+            "url": _absolute(reverse("planning:plan_detail", kwargs={"pk": row.plan.pk})),
+        }
+        for row in public_plans_of(public_national_plans().order_by("country__name", "cycle"))
+    ]
+
+
 def rows(dataset: str) -> list[dict[str, Any]]:
     builders = {
         "events": _event_rows,
         "publications": _publication_rows,
         "countries": _country_rows,
+        "plans": _plan_rows,
     }
     return builders[dataset]()
 

@@ -10,8 +10,10 @@ Two views of the record:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -19,6 +21,9 @@ from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
 from reef.core.selectors import get_for_user
 from reef.directory.models import Country, Organisation
+from reef.planning import selectors as planning_selectors
+from reef.planning.models import Commitment, Plan
+from reef.planning.rollup import GroupRollup
 from reef.records.models import Event, EventFile, Participant, Publication, Session, Snapshot
 
 
@@ -216,8 +221,44 @@ def public_items_of_country(country: Country) -> tuple[LabelledQuerySet, Labelle
     )
 
 
+@dataclass(frozen=True)
+class PublicPlan:
+    """A national plan its country made public, with progress over public items only."""
+
+    plan: Plan
+    totals: GroupRollup
+    commitments: int
+    delivered: int  # delivered, or delivered and verified by the state
+
+
+DELIVERED = (Commitment.Status.DELIVERED, Commitment.Status.VERIFIED)
+
+
+def public_national_plans() -> LabelledQuerySet:
+    return Plan.objects.public().filter(kind=Plan.Kind.NATIONAL).exclude(country=None)
+
+
+def public_plans_of(plans: QuerySet[Plan]) -> list[PublicPlan]:
+    """Progress as an anonymous reader would count it: needs and commitments that are
+    not public themselves are neither shown nor counted."""
+    anonymous = AnonymousUser()
+    result = []
+    for plan in plans.select_related("country"):
+        view = planning_selectors.plan_overview(anonymous, plan)
+        live = [c for c in view.commitments if c.status != Commitment.Status.WITHDRAWN]
+        result.append(
+            PublicPlan(
+                plan=plan,
+                totals=view.rolled.region,
+                commitments=len(live),
+                delivered=sum(c.status in DELIVERED for c in live),
+            )
+        )
+    return result
+
+
 def regional_picture() -> list[dict[str, Any]]:
-    """Counts of public events and publications per country, countries with any only."""
+    """Counts of public events, publications and plans per country, countries with any."""
     events = dict(
         public_events()
         .exclude(country=None)
@@ -238,12 +279,20 @@ def regional_picture() -> list[dict[str, Any]]:
         .annotate(n=Count("publication_id", distinct=True))
         .values_list("country_id", "n")
     )
-    ids = set(events) | set(pubs)
+    plans: dict[int, int] = dict(
+        public_national_plans()
+        .order_by()
+        .values("country_id")
+        .annotate(n=Count("pk"))
+        .values_list("country_id", "n")
+    )
+    ids = set(events) | set(pubs) | set(plans)
     return [
         {
             "country": c,
             "events": events.get(c.pk, 0),
             "publications": pubs.get(c.pk, 0),
+            "plans": plans.get(c.pk, 0),
         }
         for c in Country.objects.filter(pk__in=ids).order_by("name")
     ]

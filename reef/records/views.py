@@ -324,6 +324,7 @@ def regional(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total_events": sum(r["events"] for r in rows),
             "total_publications": sum(r["publications"] for r in rows),
+            "total_plans": sum(r["plans"] for r in rows),
         },
     )
 
@@ -332,10 +333,19 @@ def regional(request: HttpRequest) -> HttpResponse:
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = selectors.country_get(code)
     events, publications = selectors.public_items_of_country(country)
+    kind = Publication.Kind.ASSESSMENT_REPORT
     return render(
         request,
         "records/country_detail.html",
-        {"country": country, "events": events, "publications": publications},
+        {
+            "country": country,
+            "events": events,
+            "assessment_reports": publications.filter(kind=kind),
+            "publications": publications.exclude(kind=kind),
+            "plans": selectors.public_plans_of(
+                selectors.public_national_plans().filter(country=country).order_by("-cycle")
+            ),
+        },
     )
 
 

@@ -25,3 +25,21 @@ def test_demo_is_idempotent_and_public(world: None, client: Client) -> None:
     assert "Participant I (illustrative)" not in page
     assert "Speaker A (illustrative)" in page
     assert client.get("/records/publications/regional-trends-draft/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_demo_country_page_shows_what_the_country_made_public(world: None, client: Client) -> None:
+    from reef.planning import demo as planning_demo
+
+    planning_demo.load(lambda _line: None)
+    demo.load(lambda _line: None)
+    dominica = client.get("/records/countries/DM/").content.decode()
+    assert "Needs assessment 2014-15: public summary, Dominica" in dominica
+    assert "National cyber security action plan of Dominica" in dominica
+    # Its restricted need is neither listed nor counted in public.
+    assert "Vulnerabilities found in government systems" not in dominica
+    plan = client.get("/records/data/plans.json").json()["records"]
+    assert [p["country_code"] for p in plan] == ["DM"]
+    assert plan[0]["needs"] > 0 and plan[0]["needs_covered"] <= plan[0]["needs"]
+    grenada = client.get("/records/countries/GD/").content.decode()
+    assert "No plan made public." in grenada

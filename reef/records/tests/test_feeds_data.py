@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from reef.records import opendata, services
-from reef.records.tests.conftest import make_event, make_publication
+from reef.records.tests.conftest import make_event, make_plan, make_publication
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def items(world: None) -> None:
     make_event(slug="future-ev", title="Future meeting; with, commas", start=dt.date.today())
     make_event(slug="past-ev", title="Past meeting", start=dt.date(2016, 3, 16), country="LC")
     make_publication(slug="pub-1", title="Report one")
+    make_plan(country="GD")
 
 
 @pytest.mark.django_db
@@ -119,9 +120,10 @@ def test_dictionary_json_is_valid_json_without_db() -> None:
                 "name": "Grenada",
                 "public_events": 1,
                 "public_publications": 0,
+                "public_plans": 1,
                 "url": "u",
             }
         ],
     )
-    assert text.splitlines()[0] == "code,name,public_events,public_publications,url"
+    assert text.splitlines()[0] == "code,name,public_events,public_publications,public_plans,url"
     assert json.loads(json.dumps(opendata.licence()))["url"].startswith("https://creativecommons")

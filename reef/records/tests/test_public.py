@@ -12,9 +12,9 @@ from django.test import Client
 
 from reef.core.tlp import TLP
 from reef.records import services
-from reef.records.tests.conftest import make_event, make_publication
+from reef.records.tests.conftest import make_event, make_plan, make_publication
 
-SECRET_WORDS = ("Zanzibarite", "Quokkaform", "Wombatine", "Narwhalic")
+SECRET_WORDS = ("Zanzibarite", "Quokkaform", "Wombatine", "Narwhalic", "Hippogriffin")
 
 
 @pytest.fixture
@@ -29,6 +29,9 @@ def record(world: None) -> dict[str, Any]:
         # Published but labelled AMBER / GREEN.
         "amber_event": make_event(slug="amber-ev", title="Wombatine amber", tlp=TLP.AMBER),
         "green_pub": make_publication(slug="green-pub", title="Narwhalic green", tlp=TLP.GREEN),
+        # A public plan holding an AMBER need and commitment, and a GREEN plan.
+        "public_plan": make_plan(title="Open plan Heron"),
+        "green_plan": make_plan(title="Hippogriffin green plan", tlp=TLP.GREEN, cycle="2023-25"),
     }
 
 
@@ -55,12 +58,16 @@ PUBLIC_URLS = [
     "/records/data/publications.json",
     "/records/data/countries.csv",
     "/records/data/countries.json",
+    "/records/data/plans.csv",
+    "/records/data/plans.json",
+    "/records/search/?q=Hippogriffin",
     "/records/search/?q=Zanzibarite+Quokkaform",
     "/records/search/?q=Wombatine",
     "/records/search/?q=Narwhalic",
     "/api/v1/records/events",
     "/api/v1/records/publications",
     "/api/v1/records/search?q=Narwhalic",
+    "/api/v1/records/search?q=Hippogriffin",
 ]
 
 
@@ -115,6 +122,24 @@ def test_counts_only_count_public_items(record: dict[str, Any], clients: dict[st
     )
     gd = next(r for r in rows if r["code"] == "GD")
     assert gd["public_events"] == "1" and gd["public_publications"] == "1"
+    assert gd["public_plans"] == "1"
+    # The public plan's progress leaves out its AMBER need and commitment.
+    plans = list(
+        csv.DictReader(io.StringIO(_body(clients["anonymous"], "/records/data/plans.csv")))
+    )
+    assert [p["title"] for p in plans] == ["Open plan Heron"]
+    assert (plans[0]["needs"], plans[0]["needs_covered"], plans[0]["commitments"]) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert (plans[0]["cost"], plans[0]["committed"], plans[0]["gap"]) == (
+        "100000.00",
+        "40000.00",
+        "60000.00",
+    )
+    page = _body(clients["anonymous"], "/records/countries/GD/")
+    assert "Open plan Heron" in page and "60,000 USD" in page
     data = json.loads(_body(clients["anonymous"], "/api/v1/records/search?q=Pelican"))
     assert data["counts"] == {"event": 1, "publication": 1} and data["total"] == 2
     secret = json.loads(_body(clients["anonymous"], "/api/v1/records/search?q=Zanzibarite"))

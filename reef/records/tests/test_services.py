@@ -9,7 +9,7 @@ from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
-from reef.records import services
+from reef.records import opendata, services
 from reef.records.models import Event, EventFile, Publication, Snapshot
 from reef.records.tests.conftest import PDF, PNG, make_event, make_publication, upload
 
@@ -324,7 +324,7 @@ def test_snapshot_freeze(users: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
         services.snapshot_freeze(actor=users["focal_point"])
     frozen = services.snapshot_freeze(actor=users["coordinator"], day=dt.date(2026, 1, 1))
-    assert {s.dataset for s in frozen} == {"events", "publications", "countries"}
+    assert {s.dataset for s in frozen} == set(opendata.DATASETS)
     assert Snapshot.objects.get(dataset="events", date=dt.date(2026, 1, 1)).rows == 1
     with pytest.raises(ServiceError, match="already frozen"):
         services.snapshot_freeze(actor=None, day=dt.date(2026, 1, 1))
@@ -354,5 +354,5 @@ def test_records_command(world: None) -> None:
 def test_freeze_task_is_idempotent(world: None) -> None:
     from reef.records.tasks import freeze_open_data
 
-    assert freeze_open_data.call() == 3
+    assert freeze_open_data.call() == len(opendata.DATASETS)
     assert freeze_open_data.call() == 0
