@@ -593,13 +593,39 @@ def _effort_region(plan: Plan, country_id: int | None, regions: dict[int, str]) 
     return regions.get(country_id)
 
 
+#: The label columns an Effort carries (and the access layer's own checks read).
+_LABEL_FIELDS = ("tlp", "owner_country_id", "owner_organisation_id")
+
+
 def efforts_for(user: Any, country_ids: list[int] | None = None) -> list[Effort]:
     """Visible actions with an owner organisation and visible live commitments."""
+    # Only the columns an Effort needs: at thousands of rows, building full model
+    # instances (long texts, every joined model) was most of the page's time.
+    need_fields = (
+        "title",
+        "factor_key",
+        "country_id",
+        "area_id",
+        "country__code",
+        "area__key",
+    )
     actions = (
         Action.objects.for_user(user)
         .exclude(status=Action.Status.CANCELLED)
         .select_related(
             "need", "need__country", "need__area", "lead_organisation", "plan__grouping"
+        )
+        .only(
+            *_LABEL_FIELDS,
+            "title",
+            "start",
+            "end",
+            "status",
+            "lead_organisation__name",
+            "lead_organisation__acronym",
+            "plan__grouping_id",
+            "plan__grouping__slug",
+            *(f"need__{f}" for f in need_fields),
         )
     )
     commitments = (
@@ -607,6 +633,20 @@ def efforts_for(user: Any, country_ids: list[int] | None = None) -> list[Effort]
         .exclude(status=Commitment.Status.WITHDRAWN)
         .select_related(
             "need", "need__country", "need__area", "organisation", "action", "need__plan__grouping"
+        )
+        .only(
+            *_LABEL_FIELDS,
+            "description",
+            "start",
+            "end",
+            "status",
+            "organisation__name",
+            "organisation__acronym",
+            "action__start",
+            "action__end",
+            "need__plan__grouping_id",
+            "need__plan__grouping__slug",
+            *(f"need__{f}" for f in need_fields),
         )
     )
     if country_ids is not None:

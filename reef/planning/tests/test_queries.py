@@ -36,3 +36,27 @@ def test_regional_page_queries_do_not_grow(
         assert client.get(f"/api/v1/planning/regional/{big.pk}").status_code == 200
     with django_assert_max_num_queries(THEMES_PAGE_QUERIES):
         assert client.get("/planning/themes/").status_code == 200
+
+
+#: Measured: session, user, scope, regions (plans, members), actions, commitments, links.
+TWINNING_PAGE_QUERIES = 15
+
+
+def test_twinning_page_queries_do_not_grow(
+    clients: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client = clients["coordinator"]
+    make_region(actions=10, needs_per_country=1, cycle="2080-2082")
+    with django_assert_max_num_queries(TWINNING_PAGE_QUERIES):
+        small = client.get("/planning/twinning/")
+    assert small.status_code == 200
+    make_region(actions=2000, needs_per_country=20)
+    with django_assert_max_num_queries(TWINNING_PAGE_QUERIES):
+        big = client.get("/planning/twinning/")
+    assert big.status_code == 200
+    opportunities = big.context["opportunities"]
+    assert opportunities
+    # What the page shows of each pair comes from the loaded columns.
+    first = opportunities[0]
+    assert first.a.organisation and first.a.area_key and first.a.need_title
+    assert first.a.start is not None and first.b.end is not None
