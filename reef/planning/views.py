@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -43,11 +42,6 @@ from reef.planning.forms import (
     WeightsForm,
 )
 from reef.planning.models import Plan
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], *, form: Any = None) -> Any:
-    """The service's result, or None when it refused (see `call_service`)."""
-    return call_service(request, call, form=form).result
 
 
 def _pledge_organisations(user: Any) -> list[tuple[str, str]]:
@@ -132,11 +126,11 @@ def plan_prioritise(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_post(request, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if _run(
+    call_service(
         request,
         lambda: services.plan_prioritise(actor=signed_in_user(request), plan=plan, reason=reason),
-    ):
-        messages.success(request, _("The needs were ordered by their weighted score."))
+        _("The needs were ordered by their weighted score."),
+    )
     return redirect("planning:plan_priorities", pk=plan.pk)
 
 
@@ -152,7 +146,7 @@ def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get(request.user, form.cleaned_data["need"])
     if need.plan_id != plan.pk:
         raise Http404
-    if _run(
+    call_service(
         request,
         lambda: services.need_move(
             actor=signed_in_user(request),
@@ -160,8 +154,8 @@ def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
             to_position=form.cleaned_data["position"],
             reason=form.cleaned_data["reason"],
         ),
-    ):
-        messages.success(request, _("The order was changed and the change recorded."))
+        _("The order was changed and the change recorded."),
+    )
     return redirect("planning:plan_priorities", pk=plan.pk)
 
 
@@ -172,13 +166,13 @@ def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_post(request, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if _run(
+    call_service(
         request,
         lambda: services.plan_confirm_priorities(
             actor=signed_in_user(request), plan=plan, reason=reason
         ),
-    ):
-        messages.success(request, _("The priorities are confirmed."))
+        _("The priorities are confirmed."),
+    )
     return redirect("planning:plan_priorities", pk=plan.pk)
 
 
@@ -193,13 +187,13 @@ def plan_weights(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:plan_priorities", pk=plan.pk)
     data = form.cleaned_data
     weights = {k: data[k] for k in ("impact", "urgency", "feasibility", "cost")}
-    if _run(
+    call_service(
         request,
         lambda: services.plan_set_weights(
             actor=signed_in_user(request), plan=plan, weights=weights, reason=data["reason"]
         ),
-    ):
-        messages.success(request, _("The weights were changed."))
+        _("The weights were changed."),
+    )
     return redirect("planning:plan_priorities", pk=plan.pk)
 
 
@@ -306,7 +300,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RiskForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        if _run(
+        call_service(
             request,
             lambda: services.risk_create(
                 actor=signed_in_user(request),
@@ -319,8 +313,8 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
                 mitigation=d["mitigation"],
                 review_on=d["review_on"],
             ),
-        ):
-            messages.success(request, _("The risk was added to the register."))
+            _("The risk was added to the register."),
+        )
     else:
         messages.error(request, _("The risk was not added: check the fields."))
     return redirect("planning:plan_risks", pk=plan.pk)
@@ -339,7 +333,7 @@ def need_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        need = _run(
+        need = call_service(
             request,
             lambda: services.need_create(
                 actor=user,
@@ -359,10 +353,10 @@ def need_new(request: HttpRequest, pk: int) -> HttpResponse:
                 aspect_key=d["aspect_key"],
                 source="gap" if d["factor_key"] else "manual",
             ),
+            _("The need was added to the plan."),
             form=form,
-        )
+        ).result
         if need is not None:
-            messages.success(request, _("The need was added to the plan."))
             return redirect("planning:need_detail", pk=need.pk)
     return render(request, "planning/need_form.html", {"plan": plan, "form": form})
 
@@ -418,15 +412,15 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", exc.message)
                 data = None
             if data is not None:
-                plan = _run(
+                plan = call_service(
                     request,
                     lambda: exchange.plan_import(
                         actor=user, data=data, cycle=form.cleaned_data["cycle"] or None
                     ),
+                    _("The plan was imported."),
                     form=form,
-                )
+                ).result
         if plan is not None:
-            messages.success(request, _("The plan was imported."))
             return redirect("planning:plan_detail", pk=plan.pk)
     return render(request, "planning/import.html", {"form": form})
 
@@ -441,7 +435,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, countries=countries)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        plan = _run(
+        plan = call_service(
             request,
             lambda: services.plan_create(
                 actor=user,
@@ -453,10 +447,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                 start=d["start"],
                 end=d["end"],
             ),
+            _("The plan was created."),
             form=form,
-        )
+        ).result
         if plan is not None:
-            messages.success(request, _("The plan was created."))
             return redirect("planning:plan_detail", pk=plan.pk)
     return render(request, "planning/plan_form.html", {"form": form, "countries": countries})
 
@@ -524,8 +518,12 @@ def need_rate(request: HttpRequest, pk: int) -> HttpResponse:
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Each rating is a whole number from 1 to 5."))
-    elif _run(request, lambda: services.need_rate(actor=user, need=need, **form.cleaned_data)):
-        messages.success(request, _("The ratings were saved; reorder by score to apply them."))
+    else:
+        call_service(
+            request,
+            lambda: services.need_rate(actor=user, need=need, **form.cleaned_data),
+            _("The ratings were saved; reorder by score to apply them."),
+        )
     return redirect("planning:need_detail", pk=need.pk)
 
 
@@ -543,7 +541,7 @@ def need_offer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:need_detail", pk=need.pk)
     d = form.cleaned_data
     organisation = Organisation.objects.get(slug=d["organisation"])
-    commitment = _run(
+    commitment = call_service(
         request,
         lambda: services.commitment_offer(
             actor=user,
@@ -556,10 +554,10 @@ def need_offer(request: HttpRequest, pk: int) -> HttpResponse:
             start=d["start"],
             end=d["end"],
         ),
-    )
+        _("Your offer was sent to the beneficiary state."),
+    ).result
     if commitment is None:
         return redirect("planning:need_detail", pk=need.pk)
-    messages.success(request, _("Your offer was sent to the beneficiary state."))
     return redirect("planning:commitment_detail", pk=commitment.pk)
 
 
@@ -577,7 +575,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:need_detail", pk=need.pk)
     d = form.cleaned_data
     lead = Organisation.objects.filter(slug=d["lead_organisation"]).first()
-    action = _run(
+    action = call_service(
         request,
         lambda: services.action_create(
             actor=user,
@@ -596,7 +594,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             local_ownership=d["local_ownership"],
             post_donor_funding=d["post_donor_funding"],
         ),
-    )
+    ).result
     if action is not None:
         if action.drive_by_training:
             messages.warning(
@@ -657,16 +655,17 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a status and a progress from 0 to 100."))
-    elif _run(
-        request,
-        lambda: services.action_report_progress(
-            actor=user,
-            action=action,
-            status=form.cleaned_data["status"],
-            progress=form.cleaned_data["progress"],
-        ),
-    ):
-        messages.success(request, _("Progress recorded."))
+    else:
+        call_service(
+            request,
+            lambda: services.action_report_progress(
+                actor=user,
+                action=action,
+                status=form.cleaned_data["status"],
+                progress=form.cleaned_data["progress"],
+            ),
+            _("Progress recorded."),
+        )
     return redirect("planning:action_detail", pk=action.pk)
 
 
@@ -679,16 +678,17 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the milestone a title and a due date."))
-    elif _run(
-        request,
-        lambda: services.milestone_create(
-            actor=user,
-            action=action,
-            title=form.cleaned_data["title"],
-            due=form.cleaned_data["due"],
-        ),
-    ):
-        messages.success(request, _("Milestone added."))
+    else:
+        call_service(
+            request,
+            lambda: services.milestone_create(
+                actor=user,
+                action=action,
+                title=form.cleaned_data["title"],
+                due=form.cleaned_data["due"],
+            ),
+            _("Milestone added."),
+        )
     return redirect("planning:action_detail", pk=action.pk)
 
 
@@ -698,13 +698,13 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     milestone = selectors.milestone_get(user, pk)
-    if _run(
+    call_service(
         request,
         lambda: services.milestone_complete(
             actor=user, milestone=milestone, done_on=timezone.localdate()
         ),
-    ):
-        messages.success(request, _("Milestone done."))
+        _("Milestone done."),
+    )
     return redirect("planning:action_detail", pk=milestone.action_id)
 
 
@@ -740,7 +740,7 @@ def commitment_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
-    elif _run(
+    elif call_service(
         request,
         lambda: services.commitment_transition(
             actor=user,
@@ -827,14 +827,15 @@ def twinning_link(request: HttpRequest) -> HttpResponse:
     form = TwinningLinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose two efforts to link."))
-    elif _run(
-        request,
-        lambda: services.twinning_link(
-            actor=user,
-            a_ref=form.cleaned_data["a_ref"],
-            b_ref=form.cleaned_data["b_ref"],
-            note=form.cleaned_data["note"],
-        ),
-    ):
-        messages.success(request, _("The two efforts are linked as twins."))
+    else:
+        call_service(
+            request,
+            lambda: services.twinning_link(
+                actor=user,
+                a_ref=form.cleaned_data["a_ref"],
+                b_ref=form.cleaned_data["b_ref"],
+                note=form.cleaned_data["note"],
+            ),
+            _("The two efforts are linked as twins."),
+        )
     return redirect("planning:twinning")
