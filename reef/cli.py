@@ -39,14 +39,12 @@ def _manage(argv: list[str]) -> None:
 
 def _max_requests() -> int:
     """Requests a worker serves before it is replaced by a fresh fork (0: never)."""
-    raw = os.environ.get("REEF_MAX_REQUESTS", "") or "5000"
+    from reef.settings import SettingsError, env_int
+
     try:
-        value = int(raw)
-    except ValueError:
-        raise SystemExit(f"REEF_MAX_REQUESTS must be an integer, got {raw!r}") from None
-    if value < 0:
-        raise SystemExit(f"REEF_MAX_REQUESTS must be 0 or more, got {value}")
-    return value
+        return env_int("REEF_MAX_REQUESTS", 5000)
+    except SettingsError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _gunicorn(port: int, workers: int, host: str) -> None:
