@@ -635,6 +635,12 @@ def consultation_refresh_analysis(*, consultation: Consultation) -> dict[str, An
 # ---------------------------------------------------------------- Delphi
 
 
+def _default_agree_min(lo: int, hi: int) -> int:
+    """Agreement starts at 7 on a 1-9 scale (the 7-9 band of the RAND/UCLA and 70/15
+    rules), else at the top two points of the scale."""
+    return 7 if (lo, hi) == (1, 9) else hi - 1
+
+
 @transaction.atomic
 def delphi_round_create(
     *,
@@ -660,7 +666,7 @@ def delphi_round_create(
         raise ServiceError(_("Unknown consensus rule %(value)s.") % {"value": rule}, field="rule")
     if rule in (DelphiRound.Rule.SEVENTY_FIFTEEN, DelphiRound.Rule.RAND_UCLA) and scale != (1, 9):
         raise ServiceError(_("This rule needs a 1-9 scale."), field="rule")
-    amin = hi - 1 if agree_min is None else agree_min
+    amin = _default_agree_min(lo, hi) if agree_min is None else agree_min
     if not lo <= amin <= hi:
         raise ServiceError(_("The agreement rating must lie on the scale."), field="agree_min")
     previous = DelphiRound.objects.filter(consultation=consultation).order_by("-number").first()

@@ -540,10 +540,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 consultation=consultation,
                 title=data["title"],
-                items=[line for line in data["items"].splitlines() if line.strip()],
+                items=data["items"].splitlines(),
                 scale=(1, data["scale_max"]),
                 rule=data["rule"],
-                agree_min=7 if data["scale_max"] == 9 else None,
             )
         elif kind == "close_round":
             number = request.POST.get("number", "")

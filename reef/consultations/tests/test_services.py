@@ -324,6 +324,22 @@ def test_delphi_second_round_stability(c: Consultation, users: dict[str, Any]) -
         )
 
 
+def test_delphi_agreement_band_defaults_by_scale(c: Consultation, users: dict[str, Any]) -> None:
+    """The page and the API get the same default: 7-9 on a 1-9 scale, the top two
+    points otherwise; a given value wins."""
+    coordinator = users["coordinator"]
+
+    def make(title: str, **kwargs: Any) -> int:
+        rnd = services.delphi_round_create(
+            actor=coordinator, consultation=c, title=title, items=["A", "B"], **kwargs
+        )
+        return rnd.agree_min
+
+    assert make("Nine", scale=(1, 9), rule="70/15") == 7
+    assert make("Five", scale=(1, 5)) == 4
+    assert make("Given", scale=(1, 9), agree_min=8) == 8
+
+
 # ---------------------------------------------------------------- amendments
 
 
