@@ -23,7 +23,7 @@ from reef.core.selectors import get_for_user
 from reef.directory.models import Country, Organisation
 from reef.planning import selectors as planning_selectors
 from reef.planning.models import Commitment, Plan
-from reef.planning.rollup import GroupRollup
+from reef.planning.rollup import DELIVERED_STATUSES, GroupRollup
 from reef.records.models import Event, EventFile, Participant, Publication, Session, Snapshot
 
 
@@ -214,11 +214,19 @@ def country_get(code: str) -> Country:
         raise Http404 from None
 
 
-def public_items_of_country(country: Country) -> tuple[LabelledQuerySet, LabelledQuerySet]:
-    return (
-        public_events().filter(country=country),
-        public_publications().filter(countries=country),
-    )
+def public_record_of_country(country: Country) -> dict[str, Any]:
+    """What a country made public: events, released assessment reports, other
+    publications, and national plans with their progress."""
+    publications = public_publications().filter(countries=country)
+    report = Publication.Kind.ASSESSMENT_REPORT
+    return {
+        "events": public_events().filter(country=country),
+        "assessment_reports": publications.filter(kind=report),
+        "publications": publications.exclude(kind=report),
+        "plans": public_plans_of(
+            public_national_plans().filter(country=country).order_by("-cycle")
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -229,9 +237,6 @@ class PublicPlan:
     totals: GroupRollup
     commitments: int
     delivered: int  # delivered, or delivered and verified by the state
-
-
-DELIVERED = (Commitment.Status.DELIVERED, Commitment.Status.VERIFIED)
 
 
 def public_national_plans() -> LabelledQuerySet:
@@ -251,7 +256,7 @@ def public_plans_of(plans: QuerySet[Plan]) -> list[PublicPlan]:
                 plan=plan,
                 totals=view.rolled.region,
                 commitments=len(live),
-                delivered=sum(c.status in DELIVERED for c in live),
+                delivered=sum(c.status in DELIVERED_STATUSES for c in live),
             )
         )
     return result

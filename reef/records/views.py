@@ -332,20 +332,10 @@ def regional(request: HttpRequest) -> HttpResponse:
 @access(Rule.PUBLIC)
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = selectors.country_get(code)
-    events, publications = selectors.public_items_of_country(country)
-    kind = Publication.Kind.ASSESSMENT_REPORT
     return render(
         request,
         "records/country_detail.html",
-        {
-            "country": country,
-            "events": events,
-            "assessment_reports": publications.filter(kind=kind),
-            "publications": publications.exclude(kind=kind),
-            "plans": selectors.public_plans_of(
-                selectors.public_national_plans().filter(country=country).order_by("-cycle")
-            ),
-        },
+        {"country": country, **selectors.public_record_of_country(country)},
     )
 
 
