@@ -70,7 +70,7 @@ def unavailable_response(
             request.method,
             request.path,
             type(exception).__name__,
-            str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+            next(iter(str(exception).strip().splitlines()), ""),
         )
     if request.path.startswith("/api/"):
         response = HttpResponse(
