@@ -42,6 +42,10 @@ class Scope:
     organisations: dict[int, int] = field(default_factory=dict)  # organisation id -> rank
     groupings: frozenset[int] = frozenset()  # coordinated groupings
     coordinated_countries: frozenset[int] = frozenset()
+    # A platform administrator manages organisations, groupings, memberships and
+    # frameworks and reads the audit trail; by that role alone they read no
+    # country's AMBER or RED records.
+    is_admin: bool = False
 
     @property
     def is_community(self) -> bool:

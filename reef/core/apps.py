@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +11,5 @@ class CoreConfig(AppConfig):
         from reef.core import checks, lockorder, signals  # noqa: F401  (registers checks and receivers)
 
         lockorder.install()
+        # Every app's rules.py registers its write rules (reef.core.rules.RULES).
+        autodiscover_modules("rules")

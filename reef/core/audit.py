@@ -74,7 +74,11 @@ def audit_append(
         object_id = object_id or str(obj.pk)
         tlp = tlp or str(getattr(obj, "tlp", "") or "")
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = str(getattr(actor, "email", "") or "") if actor_id else ""
+    if actor_id:
+        actor_label = str(getattr(actor, "email", "") or "")
+    else:
+        # A named system actor (reef.core.rules.SystemActor) is written as "system:NAME".
+        actor_label = str(actor) if str(actor).startswith("system:") else ""
     entry = AuditEntry(
         seq=head.seq + 1,
         at=timezone.now(),
