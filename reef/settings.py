@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "reef.experts",
     "reef.consultations",
     "reef.records",
+    "reef.notifications",
     "reef.api",
 ]
 
@@ -198,6 +199,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reef.core.context_processors.reef",
+                "reef.notifications.context_processors.notifications",
             ],
         },
     }

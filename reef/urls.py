@@ -22,7 +22,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 # Apps added later mount themselves at /<app>/ when they have a urls.py.
-for _app in ("frameworks", "assessments", "planning", "experts", "consultations", "records"):
+for _app in (
+    "frameworks",
+    "assessments",
+    "planning",
+    "experts",
+    "consultations",
+    "records",
+    "notifications",
+):
     try:
         importlib.import_module(f"reef.{_app}.urls")
     except ModuleNotFoundError as exc:

@@ -175,6 +175,7 @@ API_APPS = [
     "experts",
     "consultations",
     "records",
+    "notifications",
 ]
 
 for _app in API_APPS:

@@ -1,0 +1,175 @@
+"""The registry of notification kinds: one per hand-off of the cycle.
+
+Each kind names the record it is about (`model`), a translatable title and body
+(`%(subject)s` is the record's name, `%(actor)s` who acted), who it is for, and the
+service that sends it. docs/notifications.md lists the same kinds; a test keeps
+them equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    model: str  # "app_label.model" of the record it is about
+    title: Promise
+    body: Promise
+    audience: Promise
+    sender: str  # the service that calls notify(...)
+    recipients: str  # the function of reef.notifications.recipients that computes them
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    if kind.key in KINDS:
+        raise RuntimeError(f"notification kind {kind.key!r} declared twice")
+    KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> Kind | None:
+    return KINDS.get(key)
+
+
+register(
+    Kind(
+        key="assessment.requested",
+        model="assessments.assessment",
+        title=_("Assessment requested: %(subject)s"),
+        body=_("%(actor)s requested an assessment. Accept it so that a team can be formed."),
+        audience=_("the coordinators of the groupings the country belongs to"),
+        sender="assessments.services.assessment_request",
+        recipients="coordinators_of_assessed_country",
+    )
+)
+register(
+    Kind(
+        key="assessment.accepted",
+        model="assessments.assessment",
+        title=_("Assessment accepted: %(subject)s"),
+        body=_("%(actor)s accepted the assessment you requested. A mission team comes next."),
+        audience=_("the focal point who requested it (else the country's managers)"),
+        sender="assessments.services.assessment_accept",
+        recipients="requester_of_assessment",
+    )
+)
+register(
+    Kind(
+        key="mission.team_proposed",
+        model="experts.missionrequest",
+        title=_("You are proposed for a mission team: %(subject)s"),
+        body=_("%(actor)s proposed you for this mission's team. Check your availability."),
+        audience=_("the experts proposed for the team"),
+        sender="experts.services.mission_team_propose",
+        recipients="proposed_experts",
+    )
+)
+register(
+    Kind(
+        key="assessment.rating_closed",
+        model="assessments.assessment",
+        title=_("Rating closed: %(subject)s"),
+        body=_("%(actor)s closed rating. As team lead, consolidate the ratings."),
+        audience=_("the team lead"),
+        sender="assessments.services.assessment_close_rating",
+        recipients="lead_of_assessment",
+    )
+)
+register(
+    Kind(
+        key="assessment.draft_report_ready",
+        model="assessments.assessment",
+        title=_("Draft report ready for your review: %(subject)s"),
+        body=_("The draft report is ready. Review it section by section before it is final."),
+        audience=_("the managers of the assessed country"),
+        sender="assessments.services.assessment_agree_targets (the draft goes to review)",
+        recipients="managers_of_assessed_country",
+    )
+)
+register(
+    Kind(
+        key="assessment.report_released",
+        model="assessments.assessment",
+        title=_("Report released: %(subject)s"),
+        body=_("%(actor)s released the final report."),
+        audience=_("the assessment team and the coordinators of the country's groupings"),
+        sender="assessments.services report release (the service that makes the report final)",
+        recipients="team_and_coordinators",
+    )
+)
+register(
+    Kind(
+        key="planning.need_published",
+        model="planning.need",
+        title=_("New need in an area you follow: %(subject)s"),
+        body=_("A need was published that matches your organisation's interests."),
+        audience=_(
+            "editors and managers of consortium members whose interests match the need's area"
+        ),
+        sender="planning.services.need_create / need_create_from_gap (when published)",
+        recipients="interested_consortium_members",
+    )
+)
+register(
+    Kind(
+        key="planning.commitment_offered",
+        model="planning.commitment",
+        title=_("Support offered: %(subject)s"),
+        body=_("%(actor)s offered support for one of your needs. Accept or decline it."),
+        audience=_("the managers of the beneficiary (the state)"),
+        sender="planning.services.commitment_offer",
+        recipients="beneficiary_of_commitment",
+    )
+)
+register(
+    Kind(
+        key="planning.commitment_accepted",
+        model="planning.commitment",
+        title=_("Offer accepted: %(subject)s"),
+        body=_("%(actor)s accepted your offer. Start the work and report progress."),
+        audience=_("editors and managers of the pledging organisation (the donor)"),
+        sender="planning.services.commitment_transition (to accepted)",
+        recipients="donor_of_commitment",
+    )
+)
+register(
+    Kind(
+        key="planning.commitment_declined",
+        model="planning.commitment",
+        title=_("Offer declined: %(subject)s"),
+        body=_("%(actor)s declined or cancelled your commitment."),
+        audience=_("editors and managers of the pledging organisation (the donor)"),
+        sender="planning.services.commitment_transition (to withdrawn, by the state)",
+        recipients="donor_of_commitment",
+    )
+)
+register(
+    Kind(
+        key="planning.commitment_verified",
+        model="planning.commitment",
+        title=_("Delivery verified: %(subject)s"),
+        body=_("%(actor)s verified the delivery of your commitment."),
+        audience=_("editors and managers of the pledging organisation (the donor)"),
+        sender="planning.services.commitment_transition (to verified)",
+        recipients="donor_of_commitment",
+    )
+)
+register(
+    Kind(
+        key="consultation.window_closing",
+        model="consultations.consultation",
+        title=_("Closing soon: %(subject)s"),
+        body=_("This consultation closes soon and you have not answered yet."),
+        audience=_("participants and named members who have not answered"),
+        sender="consultations.services.consultation_send_reminders",
+        recipients="not_yet_answered",
+    )
+)

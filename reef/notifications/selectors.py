@@ -1,0 +1,42 @@
+"""Reads of notifications: a user's own, through the access layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from reef.core.access import LabelledQuerySet
+from reef.notifications.models import Delivery, Notification, NotificationPreference
+
+
+def inbox_for(user: Any, *, unread_only: bool = False) -> LabelledQuerySet:
+    if user is None or not user.is_authenticated:
+        return Notification.objects.get_queryset().none()
+    qs = (
+        Notification.objects.for_user(user)
+        .filter(recipient_id=user.pk)
+        .select_related("recipient", "actor", "subject_type")
+    )
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_count(user: Any) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def notification_for(user: Any, pk: int) -> Notification:
+    """One of the user's own notifications; anyone else's is 404."""
+    found = inbox_for(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    result: Notification = found
+    return result
+
+
+def preference_for(user: Any) -> NotificationPreference:
+    """The user's preference (the default, unsaved, when they never chose)."""
+    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return pref or NotificationPreference(user=user, delivery=Delivery.IMMEDIATE, need_areas=[])
