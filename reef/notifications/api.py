@@ -16,6 +16,7 @@ from reef.notifications.render import render
 router = Router(tags=["notifications"])
 
 MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
 
 
 class NotificationOut(Schema):
@@ -38,7 +39,7 @@ class NotificationPage(Schema):
 
 
 class PageQuery(Schema):
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
     unread: bool = False
 

@@ -9,6 +9,8 @@ from django.http import Http404
 from reef.core.access import LabelledQuerySet
 from reef.notifications.models import Delivery, Notification, NotificationPreference
 
+MAX_ID = 2**63
+
 
 def inbox_for(user: Any, *, unread_only: bool = False) -> LabelledQuerySet:
     if user is None or not user.is_authenticated:
@@ -29,6 +31,8 @@ def unread_count(user: Any) -> int:
 
 def notification_for(user: Any, pk: int) -> Notification:
     """One of the user's own notifications; anyone else's is 404."""
+    if not 0 < pk < MAX_ID:  # out of the database's range: no such notification
+        raise Http404
     found = inbox_for(user).filter(pk=pk).first()
     if found is None:
         raise Http404
