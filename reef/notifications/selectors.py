@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404
 
 from reef.core.access import LabelledQuerySet
 from reef.notifications.models import Delivery, Notification, NotificationPreference
 
 MAX_ID = 2**63
+# The header's count is kept in the shared cache so that pages add no query for it;
+# writes forget it, and it expires anyway (caches local to a process may lag by this).
+UNREAD_TTL = 60
+
+
+def unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
 
 
 def inbox_for(user: Any, *, unread_only: bool = False) -> LabelledQuerySet:
@@ -27,6 +35,22 @@ def unread_count(user: Any) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def cached_unread_count(user: Any) -> int | None:
+    """The unread count if the cache holds it (no query); None when it must be counted."""
+    if user is None or not user.is_authenticated:
+        return None
+    found = cache.get(unread_key(user.pk))
+    return int(found) if found is not None else None
+
+
+def unread_count_cached(user: Any) -> int:
+    """Count the unread notifications and keep the count for the header."""
+    count = unread_count(user)
+    if user is not None and user.is_authenticated:
+        cache.set(unread_key(user.pk), count, UNREAD_TTL)
+    return count
 
 
 def notification_for(user: Any, pk: int) -> Notification:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from reef.notifications import rules
 from reef.notifications.kinds import get_kind
 from reef.notifications.models import Delivery, Notification, NotificationPreference
 from reef.notifications.render import render
+from reef.notifications.selectors import unread_key
 
 if TYPE_CHECKING:
     from reef.accounts.models import User
@@ -48,6 +50,15 @@ def _check_url(url: str) -> str:
     if url and (not url.startswith("/") or url.startswith("//") or len(url) > 300):
         raise ServiceError(_("A notification links to a page of this site only."), field="url")
     return url
+
+
+def _forget_unread(user_ids: Iterable[int]) -> None:
+    """Drop the cached header counts now and again at commit (a page read in between
+    may have cached the old count)."""
+    keys = [unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def delivery_of(user: Any) -> str:
@@ -112,6 +123,7 @@ def notify(
         obj=subject_obj,
         detail={"kind": kind, "recipients": [n.recipient_id for n in created]},
     )
+    _forget_unread(n.recipient_id for n in created)
     immediate = [n.pk for n in created if delivery_of(n.recipient) == Delivery.IMMEDIATE]
     if immediate:
         from reef.notifications.tasks import send_notification_email
@@ -140,6 +152,7 @@ def notification_mark_read(*, actor: Actor, notification: Notification) -> Notif
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
         audit_append(action="notification_read", actor=actor, obj=notification)
+        _forget_unread([notification.recipient_id])
     return notification
 
 
@@ -153,6 +166,7 @@ def notification_mark_all_read(*, actor: User) -> int:
     )
     if count:
         audit_append(action="notification_read_all", actor=actor, detail={"count": count})
+        _forget_unread([actor.pk])
     return count
 
 

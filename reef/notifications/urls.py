@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/read/", views.mark_read, name="mark_read"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("unread/", views.unread, name="unread"),
     path("preferences/", views.preferences, name="preferences"),
 ]

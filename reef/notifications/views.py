@@ -64,10 +64,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
         selectors.inbox_for(request.user, unread_only=unread_only), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     items = [(n, render_notification(n)) for n in page.object_list]
+    selectors.unread_count_cached(request.user)  # the header shows the exact count here
     return render(
         request,
         "notifications/inbox.html",
         {"page": page, "items": items, "unread_only": unread_only},
+    )
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def unread(request: HttpRequest) -> HttpResponse:
+    """The header's unread count (a fragment), counted and cached for the next pages."""
+    return render(
+        request,
+        "notifications/_unread.html",
+        {"unread": selectors.unread_count_cached(request.user)},
     )
 
 

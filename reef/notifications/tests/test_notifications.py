@@ -5,12 +5,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
 from reef.assessments.models import Assessment
-from reef.core.audit import AuditEntry
 from reef.core.errors import ServiceError
+from reef.core.models import AuditEntry
 from reef.core.rules import WORKER
 from reef.core.tlp import TLP
 from reef.notifications import recipients, selectors, services
@@ -150,23 +150,43 @@ def test_inbox_shows_only_the_users_own(
 
 
 def test_mark_read_and_the_unread_count_in_the_header(
-    users: dict[str, Any], requested: Assessment, clients: dict[str, Client]
+    users: dict[str, Any],
+    requested: Assessment,
+    clients: dict[str, Client],
+    django_assert_max_num_queries: Any,
 ) -> None:
     (note,) = _request_notice(requested, users)
     coordinator = clients["coordinator"]
+    # Not counted yet: the header asks for the count once the page has loaded.
     home = coordinator.get("/").content.decode()
-    assert 'data-unread="1"' in home
-    assert coordinator.get("/", follow=False).status_code == 200
+    assert 'hx-get="/notifications/unread/"' in home
+    fragment = coordinator.get("/notifications/unread/").content.decode()
+    assert 'data-unread="1"' in fragment
+    # Counted: the next pages show it at once, with no query for it.
+    with django_assert_max_num_queries(0):
+        from reef.notifications.context_processors import notifications
+
+        request = RequestFactory().get("/")
+        request.user = users["coordinator"]
+        assert notifications(request) == {"notifications_unread": 1}
+    assert 'data-unread="1"' in coordinator.get("/").content.decode()
     response = coordinator.post(f"/notifications/{note.pk}/read/", {"next": "/notifications/"})
     assert response.status_code == 302
     assert response["Location"] == "/notifications/"
     note.refresh_from_db()
     assert note.read_at is not None
+    # Marking read forgot the count; the inbox counts again.
+    assert 'data-unread="0"' in coordinator.get("/notifications/").content.decode()
     assert 'data-unread="0"' in coordinator.get("/").content.decode()
+    # A new notification makes the header count again.
+    _request_notice(requested, users)
+    assert 'hx-get="/notifications/unread/"' in coordinator.get("/").content.decode()
+    assert 'data-unread="1"' in coordinator.get("/notifications/unread/").content.decode()
     # Marking read again is harmless; an off-site "next" is ignored.
     again = coordinator.post(f"/notifications/{note.pk}/read/", {"next": "https://evil.example/"})
     assert again["Location"] == "/notifications/"
     assert "notifications-link" not in clients["anonymous"].get("/").content.decode()
+    assert clients["anonymous"].get("/notifications/unread/").status_code == 302
 
 
 def test_mark_all_read(users: dict[str, Any], requested: Assessment) -> None:
