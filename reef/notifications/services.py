@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_AREAS = 50
+# An immediate mail still unsent after this long has failed; the daily run sends it again.
+RETRY_AFTER = timedelta(minutes=15)
 
 
 def _check_url(url: str) -> str:
@@ -132,7 +134,8 @@ def notify(
             for pk in immediate:
                 send_notification_email.enqueue(pk)
 
-        transaction.on_commit(enqueue)
+        # The hand-off is committed: a queue that fails must not turn it into an error.
+        transaction.on_commit(enqueue, robust=True)
     return created
 
 
@@ -247,7 +250,11 @@ def notification_email_send(*, notification_id: int) -> bool:
         title, text = _mail_text(n)
         subject = _("[Reef] %(title)s") % {"title": title}
         body = f"{text}\n\n-- \n{_footer()}\n"
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException):  # still unmailed: the daily run retries it
+        log.warning("could not mail notification %s to user %s", n.pk, user.pk)
+        return False
     n.emailed_at = timezone.now()
     n.save(update_fields=["emailed_at", "updated_at"])
     audit_append(action="notification_emailed", actor=WORKER, obj=n)
@@ -256,7 +263,8 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 def notifications_send_digest(*, now: datetime | None = None) -> int:
     """One e-mail per digest user gathering their unread notifications not yet mailed
-    (a day's, when run daily). Immediate users get none. Returns the mails sent."""
+    (a day's, when run daily). Immediate users get no digest; only their immediate mails
+    that failed are sent again. Returns the mails sent."""
     now = now or timezone.now()
     sent = 0
     users = NotificationPreference.objects.filter(delivery=Delivery.DIGEST).values_list(
@@ -267,6 +275,16 @@ def notifications_send_digest(*, now: datetime | None = None) -> int:
             sent += _digest_one(user_id, now)
         except (OSError, smtplib.SMTPException):  # left unmailed: the next run retries
             log.warning("could not mail the digest to user %s", user_id)
+    # Immediate mails that failed (mail server down) go again, one by one.
+    stale = (
+        Notification.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now - RETRY_AFTER
+        )
+        .exclude(recipient_id__in=users)
+        .values_list("pk", flat=True)
+    )
+    for pk in list(stale):
+        sent += int(notification_email_send(notification_id=pk))
     return sent
 
 

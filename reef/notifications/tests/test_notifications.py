@@ -296,3 +296,30 @@ def test_a_system_actor_may_notify_but_not_mark_read(
     assert "Reef" in render(note).body
     with pytest.raises(ServiceError):
         services.notification_mark_read(actor=WORKER, notification=note)
+
+
+def test_a_failed_immediate_mail_keeps_the_notification_and_the_daily_run_retries(
+    users: dict[str, Any],
+    requested: Assessment,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import smtplib
+
+    def down(*args: Any, **kwargs: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        (note,) = _request_notice(requested, users)
+    note.refresh_from_db()
+    assert note.emailed_at is None  # the in-app notification stands, unmailed
+    monkeypatch.undo()
+    # Not yet stale: the daily run leaves it to the worker.
+    assert services.notifications_send_digest() == 0
+    later = timezone.now() + services.RETRY_AFTER + timedelta(seconds=1)
+    assert services.notifications_send_digest(now=later) == 1
+    assert [m.to for m in mailoutbox] == [[users["coordinator"].email]]
+    note.refresh_from_db()
+    assert note.emailed_at is not None
