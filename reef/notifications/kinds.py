@@ -173,3 +173,16 @@ register(
         recipients="not_yet_answered",
     )
 )
+
+
+def commitment_kind(to: str, side: str) -> str | None:
+    """The kind for a commitment moved to `to` by `side` ("pledger" or "beneficiary"):
+    the donor hears of acceptance, verification and of the state declining it; nothing
+    else is a hand-off to the donor."""
+    if to == "accepted":
+        return "planning.commitment_accepted"
+    if to == "verified":
+        return "planning.commitment_verified"
+    if to == "withdrawn" and side == "beneficiary":
+        return "planning.commitment_declined"
+    return None

@@ -139,6 +139,25 @@ def notify(
     return created
 
 
+def notify_handoff(
+    *, kind: str, subject_obj: models.Model, actor: Actor, url: str = ""
+) -> list[Notification]:
+    """A hand-off in one call: the kind's own recipients (reef.notifications.recipients)."""
+    from reef.notifications.recipients import recipients_for
+
+    if get_kind(kind) is None:
+        raise ServiceError(
+            _("Unknown notification kind “%(kind)s”.") % {"kind": kind}, field="kind"
+        )
+    return notify(
+        recipients=recipients_for(kind, subject_obj),
+        kind=kind,
+        subject_obj=subject_obj,
+        actor=actor,
+        url=url,
+    )
+
+
 def notification_send(
     *, recipient: User, kind: str, subject_obj: models.Model, actor: Actor, url: str = ""
 ) -> Notification | None:

@@ -323,3 +323,16 @@ def test_a_failed_immediate_mail_keeps_the_notification_and_the_daily_run_retrie
     assert [m.to for m in mailoutbox] == [[users["coordinator"].email]]
     note.refresh_from_db()
     assert note.emailed_at is not None
+
+
+def test_a_hand_off_in_one_call(users: dict[str, Any], requested: Assessment) -> None:
+    with pytest.raises(ServiceError) as exc:
+        services.notify_handoff(kind="nope", subject_obj=requested, actor=users["focal_point"])
+    assert exc.value.field == "kind"
+    (note,) = services.notify_handoff(
+        kind="assessment.requested",
+        subject_obj=requested,
+        actor=users["focal_point"],
+        url=f"/assessments/{requested.pk}/",
+    )
+    assert note.recipient == users["coordinator"]

@@ -15,7 +15,7 @@ from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.experts.models import ExpertProfile, MissionRequest, TeamMember
 from reef.notifications import recipients, services
-from reef.notifications.kinds import KINDS
+from reef.notifications.kinds import KINDS, commitment_kind
 from reef.planning import services as planning
 from reef.planning.models import Need, Plan
 
@@ -101,6 +101,22 @@ def test_commitment_hand_offs_and_matching_interest(
     assert recipients.recipients_for("planning.commitment_offered", commitment) == [fp]
     for kind in ("accepted", "declined", "verified"):
         assert recipients.recipients_for(f"planning.commitment_{kind}", commitment) == [donor]
+    (offered,) = services.notify_handoff(
+        kind="planning.commitment_offered",
+        subject_obj=commitment,
+        actor=donor,
+        url=f"/planning/commitments/{commitment.pk}/",
+    )
+    assert offered.recipient == fp
+    assert commitment_kind("accepted", "beneficiary") == "planning.commitment_accepted"
+    assert commitment_kind("verified", "beneficiary") == "planning.commitment_verified"
+    assert commitment_kind("withdrawn", "beneficiary") == "planning.commitment_declined"
+    assert commitment_kind("withdrawn", "pledger") is None  # the donor withdrew it itself
+    assert commitment_kind("delivered", "pledger") is None
+    (accepted,) = services.notify_handoff(
+        kind="planning.commitment_accepted", subject_obj=commitment, actor=fp
+    )
+    assert accepted.recipient == donor
     # Having pledged in the area is an interest: the next need there is announced.
     later = planning.need_create(
         actor=fp, plan=gd_plan, area=need.area.key, title="A second CSIRT team", cost_amount="10"
