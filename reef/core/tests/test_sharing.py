@@ -105,7 +105,9 @@ def test_who_may_share(users: dict[str, Any]) -> None:
         assert exc.value.code == "not_found", who
     # The coordinator reads Grenada's AMBER records but does not own them.
     with pytest.raises(PermissionDenied):
-        sharing.record_share(actor=users["coordinator"], record=pub, countries=bb, expected_version=1)
+        sharing.record_share(
+            actor=users["coordinator"], record=pub, countries=bb, expected_version=1
+        )
     assert sharing.may_share_record(users["focal_point"], pub)
     assert not sharing.may_share_record(users["coordinator"], pub)
     assert sharing.may_share_record(DEMO, pub)
@@ -160,7 +162,7 @@ def test_red_keeps_author_and_owner_managers_and_names_readers(users: dict[str, 
 
 def test_unknown_reader_is_refused_and_nothing_changes(users: dict[str, Any]) -> None:
     pub = _publication(users, TLP.RED)
-    with pytest.raises(ServiceError, match="nobody@nowhere.example"):
+    with pytest.raises(ServiceError, match=r"nobody@nowhere\.example"):
         sharing.record_set_readers(
             actor=users["focal_point"],
             record=pub,
