@@ -167,14 +167,15 @@ def _linking(target: str, kinds: Iterable[str]) -> Targets:
         if kind is None or kind not in wanted:
             return []
         model = _model(target)
-        return [
-            obj
-            for obj in model._default_manager.exclude(links=[])
+        found: list[Any] = []
+        for obj in model._default_manager.exclude(links=[]):
+            links: list[dict[str, Any]] = getattr(obj, "links", None) or []
             if any(
                 str(link.get("kind")) == kind and str(link.get("id")) == str(src.pk)
-                for link in obj.links or []
-            )
-        ]
+                for link in links
+            ):
+                found.append(obj)
+        return found
 
     return targets
 

@@ -157,7 +157,7 @@ def author_of(record: Labelled) -> User | None:
         .order_by("seq")
         .first()
     )
-    if entry is None:
+    if entry is None or entry.actor_id is None:
         return None
     found: User | None = user_model._default_manager.filter(pk=entry.actor_id).first()
     return found
@@ -313,7 +313,7 @@ def record_unshare(
     os = list({o.pk: o for o in organisations}.values())
     if not cs and not os:
         raise ServiceError(
-            _("Choose a country or an organisation to stop sharing with."), "shared_with"
+            _("Choose a country or an organisation to stop sharing with."), field="shared_with"
         )
     record.shared_with_countries.remove(*cs)
     record.shared_with_organisations.remove(*os)

@@ -46,11 +46,16 @@ class SharingForm(forms.Form):
 
     def __init__(self, *args: object, record: Labelled, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        countries = cast(forms.ModelMultipleChoiceField, self.fields["countries"])
-        organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
-        countries.queryset = Country.objects.exclude(pk=record.owner_country_id).order_by("name")
+        countries = cast("forms.ModelMultipleChoiceField[Country]", self.fields["countries"])
+        organisations = cast(
+            "forms.ModelMultipleChoiceField[Organisation]", self.fields["organisations"]
+        )
+        # The owner reads its record already: it is not offered.
+        countries.queryset = Country.objects.exclude(
+            pk__in=[record.owner_country_id] if record.owner_country_id else []
+        ).order_by("name")
         organisations.queryset = Organisation.objects.exclude(
-            pk=record.owner_organisation_id
+            pk__in=[record.owner_organisation_id] if record.owner_organisation_id else []
         ).order_by("name")
 
     def reader_emails(self) -> list[str]:
