@@ -585,3 +585,25 @@ def test_floor_helpers() -> None:
     assert derivation.at_least(TLP.RED, TLP.AMBER, "") == TLP.RED
     assert derivation.strictest([]) is None
     assert derivation.strictest([TLP.CLEAR, TLP.AMBER_STRICT, TLP.GREEN]) == TLP.AMBER_STRICT
+
+
+def test_bulk_paths_keep_the_floor(users: dict[str, Any]) -> None:
+    """Ratings written by raw SQL and decisions and targets by bulk_create skip pre_save."""
+    from reef.assessments import services
+    from reef.assessments.models import Decision, Rating, Target
+    from reef.assessments.tests.helpers import example_framework
+    from reef.assessments.tests.test_import_export import DOC
+
+    assessment = _raise(_assessment(users, until="rating"), TLP.RED)
+    keys = [i.key for i in assessment.framework.indicators.order_by("position")][:2]
+    services.ratings_bulk_submit(
+        actor=users["expert"], assessment=assessment, ratings=[(k, "met", "") for k in keys]
+    )
+    assert set(Rating.objects.filter(assessment=assessment).values_list("tlp", flat=True)) == {
+        TLP.RED
+    }
+    example_framework()
+    imported = services.assessment_import(actor=users["coordinator"], data={**DOC, "tlp": TLP.RED})
+    for model in (Rating, Decision, Target):
+        labels = set(model.objects.filter(assessment=imported).values_list("tlp", flat=True))
+        assert labels == {TLP.RED}, model
