@@ -483,3 +483,15 @@ def install() -> None:
         pre_save.connect(
             _on_pre_save, sender=_model(label), dispatch_uid=f"reef-derivation-{label}"
         )
+
+
+def derivations_markdown() -> str:
+    """The table of every derivation, as docs/sharing.md carries it."""
+    lines = [
+        "| derivation | derived record | from | made by | released by |",
+        "|---|---|---|---|---|",
+    ]
+    for d in DERIVATIONS:
+        released = "the assessed country's manager (`publication_release`)" if d.released else ""
+        lines.append(f"| {d.name} | `{d.target}` | {d.source} | {d.via} | {released} |")
+    return "\n".join(lines) + "\n"

@@ -607,3 +607,17 @@ def test_bulk_paths_keep_the_floor(users: dict[str, Any]) -> None:
     for model in (Rating, Decision, Target):
         labels = set(model.objects.filter(assessment=imported).values_list("tlp", flat=True))
         assert labels == {TLP.RED}, model
+
+
+def test_docs_sharing_table_matches_the_derivations() -> None:
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "sharing.md"
+    found = re.search(
+        r"<!-- derivations:begin -->\n(.*?)<!-- derivations:end -->",
+        doc.read_text(encoding="utf-8"),
+        re.S,
+    )
+    assert found, "docs/sharing.md lost its derivations markers"
+    assert found.group(1) == derivation.derivations_markdown()
