@@ -294,7 +294,8 @@ for _target in ("rating", "decision", "target", "stakeholdersession"):
         "assessments.services (rating_submit, ratings_bulk_submit, decision_record, "
         "target_set, session_record, assessment_import)",
     )
-_part_of("planning.need", "planning.plan", "plan", "planning.services.need_create")
+# Not plan -> need: a need carries its own label within its plan (a plan's needs may be
+# shown to donors while the plan stays AMBER; plan exchange files carry each need's label).
 _part_of("planning.risk", "planning.plan", "plan", "planning.services.risk_create")
 _part_of("planning.prioritychange", "planning.plan", "plan", "planning.services.plan_prioritise")
 _part_of("planning.action", "planning.need", "need", "planning.services.action_create")

@@ -288,16 +288,6 @@ def assessment_to_session(users: dict[str, Any]) -> Pair:
     return assessment, session
 
 
-def plan_to_need(users: dict[str, Any]) -> Pair:
-    from reef.planning import services
-
-    plan = _plan(users, TLP.AMBER)
-    need = services.need_create(
-        actor=users["focal_point"], plan=plan, area="incident-response", title="N", tlp=TLP.CLEAR
-    )
-    return plan, need
-
-
 def plan_to_risk(users: dict[str, Any]) -> Pair:
     from reef.planning import services
 
@@ -482,7 +472,6 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Pair]] = {
     "assessment -> decision": assessment_to_decision,
     "assessment -> target": assessment_to_target,
     "assessment -> stakeholdersession": assessment_to_session,
-    "plan -> need": plan_to_need,
     "plan -> risk": plan_to_risk,
     "plan -> prioritychange": plan_to_priority_change,
     "need -> action": need_to_action,
