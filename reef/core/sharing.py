@@ -356,12 +356,15 @@ def record_set_readers(
 ) -> Labelled:
     """Name the people who read the record whatever its label (TLP:RED's recipients).
 
-    The author and the owner's managers are always kept among them.
+    The author and the owner's managers are always kept among them (on a record that is
+    TLP:RED or has any named reader; naming nobody on another label clears the list).
     """
     _require(actor, record)
     people = {u.pk: u for u in users_by_email(emails)}
-    for keeper in keepers(record):
-        people.setdefault(keeper.pk, keeper)
+    if people or record.tlp == TLP.RED:
+        # Once a record has named readers, its author and owner's managers are among them.
+        for keeper in keepers(record):
+            people.setdefault(keeper.pk, keeper)
     before = set(record.readers.values_list("email", flat=True))
     record.readers.set(list(people.values()))
     after = {u.email for u in people.values()}
@@ -458,7 +461,9 @@ def record_sharing_update(
             version = record.version
     if readers is not None:
         current = set(record.readers.values_list("email", flat=True))
-        wanted = {u.email for u in users_by_email(readers)} | {u.email for u in keepers(record)}
+        wanted = {u.email for u in users_by_email(readers)}
+        if wanted or record.tlp == TLP.RED:
+            wanted |= {u.email for u in keepers(record)}
         if current != wanted:
             record_set_readers(
                 actor=actor, record=record, emails=sorted(wanted), expected_version=version

@@ -218,3 +218,19 @@ def test_sharing_update_applies_a_whole_state_in_order(users: dict[str, Any]) ->
 def test_author_of_uses_the_audit_trail(users: dict[str, Any]) -> None:
     pub = _publication(users)
     assert sharing.author_of(pub) == users["focal_point"]
+
+
+def test_naming_nobody_on_an_amber_record_clears_its_readers(users: dict[str, Any]) -> None:
+    pub = _publication(users)
+    sharing.record_set_readers(
+        actor=users["focal_point"],
+        record=pub,
+        emails=[users["donor"].email],
+        expected_version=pub.version,
+    )
+    pub = _fresh(pub)
+    assert set(pub.readers.all()) == {users["donor"], users["focal_point"]}
+    sharing.record_set_readers(
+        actor=users["focal_point"], record=pub, emails=[], expected_version=pub.version
+    )
+    assert not _fresh(pub).readers.exists()
