@@ -234,3 +234,39 @@ def test_naming_nobody_on_an_amber_record_clears_its_readers(users: dict[str, An
         actor=users["focal_point"], record=pub, emails=[], expected_version=pub.version
     )
     assert not _fresh(pub).readers.exists()
+
+
+def test_cli_show_and_set(users: dict[str, Any]) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    pub = _publication(users)
+    me = users["focal_point"].email
+    out = StringIO()
+    call_command(
+        "sharing",
+        "set",
+        "records.publication",
+        str(pub.pk),
+        "--as",
+        me,
+        "--countries",
+        "BB",
+        "--json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["countries"] == ["BB"]
+    assert can(users["outsider"], _fresh(pub))
+    out = StringIO()
+    call_command("sharing", "show", "records.publication", str(pub.pk), "--as", me, stdout=out)
+    assert "countries: BB" in out.getvalue()
+    for who in (users["outsider"].email, ""):
+        with pytest.raises(CommandError, match="Not found"):
+            call_command("sharing", "show", "records.publication", str(pub.pk), "--as", who)
+    with pytest.raises(CommandError, match="Unknown country"):
+        call_command(
+            "sharing", "set", "records.publication", str(pub.pk), "--as", me, "--countries", "ZZ"
+        )
