@@ -135,7 +135,7 @@ def _part_of(target: str, parent: str, field: str, via: str) -> None:
     )
 
 
-# --- links kept as {"kind": ..., "id": ...} (publications and event outcomes) ---------
+# --- a publication's links, kept as {"kind": ..., "id": ...} -------------------------
 
 _LINK_MODELS = {
     "need": "planning.need",
@@ -233,15 +233,9 @@ _declare(
     sources=lambda p: _linked(p, ["plan", "need", "action"]),
     targets=_linking("records.publication", ["plan", "need", "action"]),
 )
-_declare(
-    "linked record -> event outcome",
-    target="records.outcome",
-    source="any linked need, plan, action, consultation or assessment",
-    source_models=tuple(_LINK_MODELS.values()),
-    via="records.services.outcome_add",
-    sources=lambda o: _linked(o, _LINK_MODELS),
-    targets=_linking("records.outcome", _LINK_MODELS),
-)
+# Not an event outcome's links: an outcome is its event's content and is read with it;
+# its links are references that records.selectors.visible_links shows (title included)
+# only to who may read the linked record.
 
 
 def _decision_sources(decision: Any) -> list[Any]:

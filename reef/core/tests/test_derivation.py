@@ -197,19 +197,6 @@ def planning_to_publication(users: dict[str, Any]) -> Pair:
     return need, publication
 
 
-def linked_to_outcome(users: dict[str, Any]) -> Pair:
-    from reef.records import services
-
-    need = _need(users, TLP.AMBER_STRICT)
-    outcome = services.outcome_add(
-        actor=None,
-        event=_event(TLP.GREEN),
-        text="Agreed to fund the CSIRT",
-        links=[{"kind": "need", "id": need.pk, "title": need.title}],
-    )
-    return need, outcome
-
-
 def _consolidating(users: dict[str, Any]) -> tuple[Any, Any]:
     from reef.assessments.models import Rating
 
@@ -465,7 +452,6 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Pair]] = {
     "assessment -> report": assessment_to_report,
     "consultation -> publication": consultation_to_publication,
     "plan, need, action -> publication": planning_to_publication,
-    "linked record -> event outcome": linked_to_outcome,
     "rating -> decision": rating_to_decision,
     "rating -> result": rating_to_result,
     "assessment -> rating": assessment_to_rating,
