@@ -37,6 +37,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from reef.accounts.roles import Role
 from reef.core import derivation
@@ -58,6 +59,13 @@ if TYPE_CHECKING:
 #: Labels whose records may be shared with countries and organisations.
 SHAREABLE_LABELS = frozenset({TLP.AMBER})
 #: Foreign keys that name a record's author, tried in order before the audit trail.
+#: Kinds whose label is set by their own service, not by sharing (why, for the user).
+LABEL_SET_ELSEWHERE = {
+    "experts.expertprofile": _lazy(
+        "An expert profile is public only with its expert's consent: change it on the "
+        "profile's page."
+    ),
+}
 #: More named readers than this is a mailing list, not TLP:RED.
 MAX_READERS = 200
 AUTHOR_FIELDS = ("created_by", "author", "recorded_by", "requested_by", "assessor", "user")
@@ -211,6 +219,9 @@ def record_set_label(
     _require(actor, record)
     tlp = _label(tlp)
     before = str(record.tlp)
+    elsewhere = LABEL_SET_ELSEWHERE.get(kind_of(record))
+    if elsewhere is not None and tlp != before:
+        raise ServiceError(str(elsewhere), field="tlp")
     if before == tlp:
         if record.version != expected_version:
             raise Conflict()

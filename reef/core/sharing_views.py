@@ -50,6 +50,9 @@ class SharingForm(forms.Form):
         organisations = cast(
             "forms.ModelMultipleChoiceField[Organisation]", self.fields["organisations"]
         )
+        if sharing.kind_of(record) in sharing.LABEL_SET_ELSEWHERE:
+            self.fields["tlp"].disabled = True
+            self.fields["tlp"].help_text = sharing.LABEL_SET_ELSEWHERE[sharing.kind_of(record)]
         # The owner reads its record already: it is not offered.
         countries.queryset = Country.objects.exclude(
             pk__in=[record.owner_country_id] if record.owner_country_id else []
@@ -86,7 +89,7 @@ def sharing_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Who reads this record: its label, shares and named readers (owners' editors only)."""
     record = _record_or_404(request, kind, pk)
     if request.method == "POST":
-        form = SharingForm(request.POST, record=record)
+        form = SharingForm(request.POST, initial=_initial(record), record=record)
         if form.is_valid():
             data = form.cleaned_data
             outcome = call_service(

@@ -270,3 +270,38 @@ def test_cli_show_and_set(users: dict[str, Any]) -> None:
         call_command(
             "sharing", "set", "records.publication", str(pub.pk), "--as", me, "--countries", "ZZ"
         )
+
+
+def test_an_expert_shares_their_own_profile_but_not_its_label(
+    users: dict[str, Any], clients: dict[str, Any]
+) -> None:
+    from reef.experts import services as experts
+
+    profile = experts.profile_create(
+        actor=users["expert"],
+        user=users["expert"],
+        name="Trinidad expert",
+        sector="private",
+        country=Country.objects.get(code="TT"),
+        consent=True,
+    )
+    assert sharing.may_share_record(users["expert"], profile)
+    # Not the editors of the owning country: the profile is about a person.
+    assert not sharing.may_share_record(users["coordinator"], profile)
+    sharing.record_share(
+        actor=users["expert"],
+        record=profile,
+        countries=[Country.objects.get(code="BB")],
+        expected_version=profile.version,
+    )
+    assert can(users["outsider"], _fresh(profile))
+    with pytest.raises(ServiceError, match="consent"):
+        sharing.record_set_label(
+            actor=users["expert"],
+            record=_fresh(profile),
+            tlp=TLP.CLEAR,
+            expected_version=_fresh(profile).version,
+        )
+    assert _fresh(profile).tlp == TLP.AMBER
+    page = clients["expert"].get(f"/sharing/experts.expertprofile/{profile.pk}/")
+    assert page.status_code == 200 and "disabled" in page.content.decode()
