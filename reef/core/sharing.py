@@ -11,13 +11,15 @@ its stable reference `app_label.model` + id (for example `planning.need` 12):
 - `record_set_readers`: name the people (existing users, by e-mail) who read the
   record whatever its label: the recipients of a TLP:RED record.
 
-Who may: the editors and managers of the record's owner (rule `core.record_share`).
+Who may: the editors and managers of the record's owner (rule `core.record_share`);
+for an expert profile, its expert (reef/core/sharing_rules.py).
 
 The author and the owner's managers always remain readers. TLP:RED records are
 read by their named readers only, so the services keep these people named: when a
-record becomes TLP:RED and whenever its readers are set, its author (the user
-behind its creation, see `author_of`) and the current managers of its owner are
-added and cannot be removed. A manager who joins later is not named
+record becomes TLP:RED, and whenever readers are named on a record (or on a RED
+record, whatever the list), its author (the user behind its creation, see
+`author_of`) and the current managers of its owner are added and cannot be
+removed. A manager who joins later is not named
 automatically, but the owner's managers always reach the sharing page of their
 RED records (rule `core.record_manage_red`) and can name themselves or others.
 
