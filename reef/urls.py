@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profile/", include("reef.accounts.urls")),
     path("directory/", include("reef.directory.urls")),
     path("api/v1/", api.urls),
+    path("sharing/", include("reef.core.sharing_urls")),
 ]
 
 # Apps added later mount themselves at /<app>/ when they have a urls.py.

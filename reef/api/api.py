@@ -186,3 +186,8 @@ for _app in API_APPS:
             raise
         continue
     api.add_router("", _module.router)
+
+# Sharing a labelled record of any app (reef/core/sharing.py).
+from reef.core.sharing_api import router as _sharing_router  # noqa: E402
+
+api.add_router("", _sharing_router)

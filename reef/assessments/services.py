@@ -46,6 +46,7 @@ from reef.assessments.models import (
 from reef.core.access import scope_for
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
+from reef.core.derivation import at_least
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.tlp import TLP
 from reef.directory.models import Country
@@ -450,7 +451,7 @@ def ratings_bulk_submit(
             assessor_name=str(actor),
             value=value,
             evidence_text=text.strip(),
-            tlp=DEFAULT_RATING_TLP,
+            tlp=at_least(DEFAULT_RATING_TLP, assessment.tlp),  # raw SQL: no pre_save floor
             owner_country=assessment.country,
         )
     Rating.objects.filter(
@@ -824,6 +825,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     )
     for row in rows:
         row.assessment = assessment
+        row.tlp = at_least(row.tlp, assessment.tlp)  # raw SQL: no pre_save floor
     _insert_ratings(rows)
     Decision.objects.bulk_create(
         [
@@ -832,7 +834,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 indicator=indicators[key],
                 value=value,
                 note=note,
-                tlp=DEFAULT_RATING_TLP,
+                tlp=at_least(DEFAULT_RATING_TLP, assessment.tlp),
                 owner_country=country,
             )
             for key, (value, note) in decisions.items()
@@ -844,7 +846,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 assessment=assessment,
                 key=key,
                 value=float(value),
-                tlp=DEFAULT_ASSESSMENT_TLP,
+                tlp=at_least(DEFAULT_ASSESSMENT_TLP, assessment.tlp),
                 owner_country=country,
             )
             for key, value in targets.items()

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         lockorder.install()
         # Every app's rules.py registers its write rules (reef.core.rules.RULES).
         autodiscover_modules("rules")
+        # Sharing's rules, and labels that never widen through derivation.
+        from reef.core import derivation, sharing_rules  # noqa: F401
+
+        derivation.install()

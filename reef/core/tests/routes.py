@@ -38,9 +38,26 @@ def only(
 SampleFactory = Callable[[dict[str, Any]], dict[str, Sample]]
 
 
+def _shared_record(users: dict[str, Any]) -> Any:
+    """A Grenada TLP:AMBER publication: its sharing is for Grenada's editors and managers."""
+    from reef.directory.models import Country
+    from reef.records import services
+
+    return services.publication_create(
+        actor=users["focal_point"],
+        title="Route sharing sample",
+        owner_country=Country.objects.get(code="GD"),
+    )
+
+
 def samples(users: dict[str, Any]) -> dict[str, Sample]:
     everyone_redirected = {name: 302 for name in EVERYONE}
+    shared = _shared_record(users)
     return {
+        "sharing": Sample(
+            kwargs={"kind": "records.publication", "pk": shared.pk},
+            expect=only(["focal_point"], anonymous=302),
+        ),
         "set_language": Sample(
             method="post", data={"language": "es", "next": "/"}, expect=everyone_redirected
         ),

@@ -50,6 +50,12 @@ def test_gap_to_commitment_to_heatmap(live_server: Any) -> None:
         page.wait_for_url("**/planning/needs/*/")
         need = Need.objects.get(aspect_key=gap.key)
         assert need.plan_id == plan.pk
+        # The need keeps its assessment's label (AMBER): the state shares it with the OAS.
+        assert need.tlp == TLP.AMBER
+        page.get_by_role("link", name="Sharing", exact=True).click()
+        page.get_by_label("Share with organisations (TLP:AMBER only)").select_option(label="OAS")
+        page.get_by_role("button", name="Save sharing").click()
+        page.get_by_text("Sharing saved.").wait_for()
         # 2. The state confirms its priorities.
         page.goto(f"{base}/planning/plans/{plan.pk}/priorities/")
         page.get_by_label("Reason").first.fill("Agreed at the national workshop")
