@@ -31,6 +31,10 @@ from django.core.cache import cache
 _PREFIX = "reef:signin"
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _account_key(email: str) -> str:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return f"{_PREFIX}:account:{digest}"
@@ -62,7 +66,7 @@ def delay_after(failures: int, threshold: int) -> int:
 
 def signin_wait(address: str, email: str) -> int:
     """Seconds before this address may try a password for this account (0: now)."""
-    now = time.time()
+    now = _now()
     wait = 0.0
     for key, _threshold in _keys(address, email):
         until = cache.get(f"{key}:until")
@@ -74,7 +78,7 @@ def signin_wait(address: str, email: str) -> int:
 def signin_failed(address: str, email: str) -> None:
     """Count a wrong password (or code) for this address and account."""
     forget: int = settings.REEF_SIGNIN_FORGET_SECONDS
-    now = time.time()
+    now = _now()
     for key, threshold in _keys(address, email):
         count_key = f"{key}:n"
         cache.add(count_key, 0, timeout=forget)
@@ -93,3 +97,9 @@ def signin_lift(email: str) -> None:
     """Forget the account's failures: its owner proved who they are."""
     key = _account_key(email)
     cache.delete_many([f"{key}:n", f"{key}:until"])
+
+
+def signin_failures(email: str) -> int:
+    """Failures counted for this account (not forgotten yet)."""
+    count = cache.get(f"{_account_key(email)}:n")
+    return int(count or 0)
