@@ -61,13 +61,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     # makes (sign-in, re-authentication) goes through authenticate().
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         super().pre_authenticate(request, **credentials)
-        wait = signin_wait(client_ip(request), str(credentials.get("email", "")))
+        wait = signin_wait(client_ip(request), str(credentials.get("email") or ""))
         if wait:
             raise forms.ValidationError(wait_message(wait), code="too_many_login_attempts")
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)
-        signin_failed(client_ip(request), str(credentials.get("email", "")))
+        signin_failed(client_ip(request), str(credentials.get("email") or ""))
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
         # A complete sign-in (password, then the MFA code when set up) lifts the delay.
