@@ -7,6 +7,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.userkit import filter_users_by_email
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from reef.accounts.models import ApiToken
@@ -50,3 +52,11 @@ class SignupForm(AllauthSignupForm):  # type: ignore[misc]
             return email
         result: str = super().validate_unique_email(value)
         return result
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            # Spend the time a new account's password hash takes, so the answer's
+            # timing does not tell a known address from a new one either.
+            make_password(self.cleaned_data.get("password1") or "")
+        user, response = super().try_save(request)
+        return user, response

@@ -22,6 +22,7 @@ address typed, known or not, so the answer does not tell which addresses exist.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 
@@ -41,7 +42,14 @@ def _account_key(email: str) -> str:
 
 
 def _address_key(address: str) -> str:
-    return f"{_PREFIX}:address:{address}"
+    # One IPv6 host usually holds a whole /64: count the network, not each address.
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"{_PREFIX}:address:{address[:64]}"
+    if ip.version == 6:
+        return f"{_PREFIX}:address:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"{_PREFIX}:address:{ip}"
 
 
 def _keys(address: str, email: str) -> list[tuple[str, int]]:

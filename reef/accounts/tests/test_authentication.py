@@ -248,6 +248,14 @@ def test_sign_in_throttle_lives_in_the_shared_cache(world: None, clock: Clock) -
     assert any(key.startswith("reef:signin:") for key in _cache_keys(cache))
 
 
+def test_ipv6_addresses_count_by_their_64_network(clock: Clock, settings: Any) -> None:
+    settings.REEF_SIGNIN_ADDRESS_THRESHOLD = 2
+    throttle.signin_failed("2001:db8:1:2::1", "")
+    throttle.signin_failed("2001:db8:1:2:ffff::9", "")
+    assert throttle.signin_wait("2001:db8:1:2::77", "") > 0
+    assert throttle.signin_wait("2001:db8:1:3::1", "") == 0
+
+
 def _cache_keys(cache: Any) -> list[str]:
     return [key.split(":", 2)[-1] for key in getattr(cache, "_cache", {})]
 

@@ -68,11 +68,16 @@ def test_token_made_in_demo_mode_stops_when_demo_mode_is_off(world: None, settin
 def test_deactivated_account_token_is_refused_at_once(world: None) -> None:
     user = make_user()
     _, secret = api_token_create(user=user, name="t")
+    session = Client()
+    session.force_login(user)
     assert Client().get("/api/v1/me", **_bearer(secret)).status_code == 200
+    assert session.get("/api/v1/me").status_code == 200
     # Even without user_deactivate revoking its tokens: checked on every request.
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert Client().get("/api/v1/me", **_bearer(secret)).status_code == 401
+    assert session.get("/api/v1/me").status_code == 401
+    assert session.get("/profile/").status_code == 302
     assert Client().get("/api/v1/countries", **_bearer(secret)).status_code == 401
     with pytest.raises(ServiceError):
         api_token_create(user=user, name="after")
