@@ -70,8 +70,9 @@ class TokenIn(Schema):
     expires_at: datetime | None = Field(
         None,
         description=(
-            "When the token stops working. Default: 90 days from now (REEF_API_TOKEN_DAYS); "
-            "at most 365 days (REEF_API_TOKEN_MAX_DAYS)."
+            f"When the token stops working. Default: {settings.REEF_API_TOKEN_DAYS} days "
+            f"from now (REEF_API_TOKEN_DAYS); at most {settings.REEF_API_TOKEN_MAX_DAYS} days "
+            "(REEF_API_TOKEN_MAX_DAYS)."
         ),
     )
     password: str | None = Field(
