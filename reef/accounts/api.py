@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from reef.accounts.adapters import wait_message
 from reef.accounts.models import ApiToken, User
 from reef.accounts.services import api_token_create, api_token_revoke, api_tokens_live
-from reef.accounts.throttle import signin_failed, signin_wait
+from reef.accounts.throttle import signin_failed, signin_lift, signin_wait
 from reef.api.auth import request_token, require_user
 from reef.core.errors import PermissionDenied
 from reef.core.idempotency import idempotent
@@ -148,6 +148,7 @@ def _reauthenticate(request: HttpRequest, user: User, payload: TokenIn) -> HttpR
     if not ok:
         signin_failed(address, user.email)
         raise PermissionDenied(_("The password or code is not correct."))
+    signin_lift(user.email)  # as a complete sign-in does
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 from django.utils import timezone
 
+from reef.accounts import throttle
 from reef.accounts.models import ApiToken
 from reef.accounts.services import api_token_create, membership_grant
 from reef.core.errors import ServiceError
@@ -205,6 +207,11 @@ def test_api_token_creation_by_password_needs_the_totp_code_with_mfa(
     assert ok.status_code == 201, ok.content
     # The same code does not work twice.
     assert _create(client, {"name": "y", "password": PASSWORD, "code": code}).status_code == 403
+    assert throttle.signin_failures(user.email) == 1
+    # Wrong codes counted like wrong passwords; a full success lifts the count.
+    later = pyotp.TOTP(totp_secret_for(user.email)).at(time.time() + 30)
+    assert _create(client, {"name": "z", "password": PASSWORD, "code": later}).status_code == 201
+    assert throttle.signin_failures(user.email) == 0
 
 
 @pytest.mark.django_db
