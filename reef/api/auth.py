@@ -26,7 +26,8 @@ from reef.core.audit import audit_append
 from reef.core.errors import PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-TOKEN_ATTRIBUTE = "reef_api_token"  # an attribute name, not a secret  # noqa: S105
+# An attribute name, not a secret.
+TOKEN_ATTRIBUTE = "reef_api_token"  # noqa: S105  # nosec B105
 
 
 class CsrfFailed(Exception):
