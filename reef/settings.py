@@ -214,6 +214,21 @@ CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
 # address, signed-in callers per account (tokens and sessions alike).
 REEF_API_ANON_PER_MINUTE = env_int("REEF_API_ANON_PER_MINUTE", 120, minimum=1)
 REEF_API_USER_PER_MINUTE = env_int("REEF_API_USER_PER_MINUTE", 1200, minimum=1)
+# API tokens: lifetime when none is asked for, and the longest one may ask for.
+REEF_API_TOKEN_MAX_DAYS = env_int("REEF_API_TOKEN_MAX_DAYS", 365, minimum=1)
+REEF_API_TOKEN_DAYS = env_int("REEF_API_TOKEN_DAYS", 90, minimum=1)
+if REEF_API_TOKEN_DAYS > REEF_API_TOKEN_MAX_DAYS:
+    raise SettingsError("REEF_API_TOKEN_DAYS must not exceed REEF_API_TOKEN_MAX_DAYS")
+# Sign-in throttling (every password check: sign-in, re-authentication, token creation):
+# from THRESHOLD failures for one account or ADDRESS_THRESHOLD from one address, each
+# failure makes that account or address wait FIRST_DELAY * 2^k seconds (k = failures past
+# the threshold), at most MAX_DELAY; failures are forgotten FORGET seconds after the last.
+# A password reset or a complete sign-in (with MFA when set up) lifts the account's delay.
+REEF_SIGNIN_THRESHOLD = env_int("REEF_SIGNIN_THRESHOLD", 5, minimum=1)
+REEF_SIGNIN_FIRST_DELAY_SECONDS = env_int("REEF_SIGNIN_FIRST_DELAY_SECONDS", 16, minimum=1)
+REEF_SIGNIN_ADDRESS_THRESHOLD = env_int("REEF_SIGNIN_ADDRESS_THRESHOLD", 20, minimum=1)
+REEF_SIGNIN_MAX_DELAY_SECONDS = env_int("REEF_SIGNIN_MAX_DELAY_SECONDS", 15 * 60, minimum=1)
+REEF_SIGNIN_FORGET_SECONDS = env_int("REEF_SIGNIN_FORGET_SECONDS", 24 * 3600, minimum=60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -250,8 +265,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # ASVS: re-authenticate before changing e-mail, password or MFA.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "reef.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "reef.accounts.forms.SignupForm"}
+# Failed sign-ins: no lock-out by account (five wrong passwords would lock the owner
+# out); reef.accounts.throttle slows them by account and address instead.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": None,
     "login": "30/m/ip",
     "signup": "20/m/ip",
     # A rate, not a password.

@@ -81,3 +81,29 @@ def make_user(**kwargs: Any) -> User:
     user.set_password("a long test password 123")
     user.save()
     return user
+
+
+def reauthenticated_session(user: User) -> dict[str, Any]:
+    """Test-client extras for a session of `user` that re-authenticated just now.
+
+    Creating an API token needs that (or the password in the body); a Bearer
+    token may not create tokens.
+    """
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -51,6 +52,20 @@ def mfa_required(user: object) -> bool:
     return bool(holds.exists()) and not is_mfa_enabled(user, ["totp"])
 
 
+def account_refusal(user: object) -> str | None:
+    """Why this signed-in account may not act now, or None.
+
+    The one set of account rules for every way in (browser session, API session,
+    Bearer token): an inactive account is refused, and so is a role holder
+    without MFA, however the credential was obtained or when.
+    """
+    if not getattr(user, "is_active", False):
+        return _("This account is deactivated.")
+    if mfa_required(user):
+        return _("Multi-factor authentication must be set up for this account.")
+    return None
+
+
 class RequireMFAMiddleware:
     """A user with any role must enrol TOTP before anything else."""
 
@@ -62,7 +77,7 @@ class RequireMFAMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": "Multi-factor authentication must be set up for this account."},
+                {"detail": _("Multi-factor authentication must be set up for this account.")},
                 status=403,
             )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

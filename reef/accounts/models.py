@@ -116,15 +116,25 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 of the secret is stored."""
+    """A personal API token. Only a SHA-256 of the secret is stored.
+
+    A token acts for its user under the same account rules as a session (active
+    account, MFA set up when a role is held), is limited by its scope, and ends
+    at its expiry: there is no token without one.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")
+        READ_WRITE = "read-write", _("read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True)
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

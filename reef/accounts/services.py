@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,22 +115,64 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _token_expiry(expires_at: datetime | None) -> datetime:
+    """The asked expiry, or the default one; never past the longest lifetime allowed."""
+    now = timezone.now()
+    if expires_at is None:
+        return now + timedelta(days=settings.REEF_API_TOKEN_DAYS)
+    if timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at)
+    if expires_at <= now:
+        raise ServiceError(_("The expiry date must be in the future."), field="expires_at")
+    if expires_at > now + timedelta(days=settings.REEF_API_TOKEN_MAX_DAYS):
+        raise ServiceError(
+            _("A token may last at most %(days)d days.")
+            % {"days": settings.REEF_API_TOKEN_MAX_DAYS},
+            field="expires_at",
+        )
+    return expires_at
+
+
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, expires_at: datetime | None = None
+    *,
+    user: User,
+    name: str,
+    expires_at: datetime | None = None,
+    scope: str = ApiToken.Scope.READ_WRITE,
 ) -> tuple[ApiToken, str]:
-    """Create a token; the plain secret is returned once and never stored."""
+    """Create a token; the plain secret is returned once and never stored.
+
+    Callers facing a person (profile page, API) re-authenticate them first and
+    offer `read` as the default scope; trusted code (tests, benchmarks) gets
+    read-write unless it asks otherwise. Every token expires.
+    """
     name = name.strip()
     if not name or len(name) > 100:
         raise ServiceError(_("Give the token a name of 1 to 100 characters."), field="name")
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ServiceError(_("The expiry date must be in the future."), field="expires_at")
+    if scope not in ApiToken.Scope.values:
+        raise ServiceError(
+            _("The scope must be “read” or “read-write”."), field="scope", code="invalid"
+        )
+    if not user.is_active:
+        raise ServiceError(_("This account is deactivated."), code="forbidden")
+    expiry = _token_expiry(expires_at)
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"  # 256 bits of randomness
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=prefix, digest=_digest(secret), expires_at=expires_at
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(secret),
+        expires_at=expiry,
+        scope=scope,
     )
-    audit_append(action="api_token_create", actor=user, obj=token, detail={"name": name})
+    audit_append(
+        action="api_token_create",
+        actor=user,
+        obj=token,
+        detail={"name": name, "scope": scope, "expires_at": expiry.isoformat()},
+    )
     return token, secret
 
 
@@ -143,22 +186,46 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
         audit_append(action="api_token_revoke", actor=actor, obj=token)
 
 
-def api_token_authenticate(secret: str) -> User | None:
-    """The active user owning this token, or None."""
+def api_tokens_live(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that still work (not revoked, not expired), newest first."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def api_token_find(secret: str) -> ApiToken | None:
+    """The live token (not revoked, not expired) with this secret, or None.
+
+    Says nothing about its account: `account_refusal` does, for tokens and
+    sessions alike (see reef.api.auth).
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True)
+        .filter(digest=_digest(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if token is None or not token.user.is_active:
-        return None
+    return token
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Record a use (at most one write a minute per token)."""
     now = timezone.now()
-    if token.expires_at is not None and token.expires_at <= now:
-        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The user this secret may act for now, or None: a live token of an account
+    that passes the account rules (active; MFA set up if it holds a role)."""
+    from reef.accounts.middleware import account_refusal
+
+    token = api_token_find(secret)
+    if token is None or account_refusal(token.user) is not None:
+        return None
+    api_token_touch(token)
     return token.user
 
 

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,14 +13,20 @@ from django.views.decorators.http import require_POST
 
 from reef.accounts.forms import ApiTokenForm
 from reef.accounts.models import ApiToken
-from reef.accounts.services import api_token_create, api_token_revoke
+from reef.accounts.services import api_token_create, api_token_revoke, api_tokens_live
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
 from reef.core.servicecall import call_service
 
+View = Callable[..., HttpResponse]
+_reauthenticated_to_post = cast(Callable[[View], View], reauthentication_required(allow_get=True))
+
 
 @access(Rule.SIGNED_IN)
 @login_required
+# Creating a token (POST) asks for the password again first, as changing an
+# e-mail does; allauth replays the form after it.
+@_reauthenticated_to_post
 def profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     new_secret = None
@@ -28,6 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 user=user,
                 name=form.cleaned_data["name"],
                 expires_at=form.cleaned_data["expires_at"],
+                scope=form.cleaned_data["scope"],
             ),
             form=form,
         )
@@ -39,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "memberships": user.memberships.select_related("country", "organisation", "grouping"),
-            "tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True),
+            "tokens": api_tokens_live(user),
             "form": form,
             "new_secret": new_secret,
         },

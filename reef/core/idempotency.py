@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -78,7 +79,11 @@ def _fernet() -> Fernet:
 
 
 def request_fingerprint(request: HttpRequest) -> str:
-    """SHA-256 of method, path, query and body (JSON bodies compared by content)."""
+    """HMAC-SHA-256 of method, path, query and body (JSON bodies compared by content).
+
+    Keyed with SECRET_KEY: a body may hold a password (token creation), and a
+    plain hash of it kept in the database would be a fast offline guessing target.
+    """
     body = request.body
     try:
         canonical = json.dumps(
@@ -86,7 +91,7 @@ def request_fingerprint(request: HttpRequest) -> str:
         ).encode()
     except (ValueError, RecursionError):
         canonical = body
-    digest = hashlib.sha256()
+    digest = hmac.new(settings.SECRET_KEY.encode(), digestmod=hashlib.sha256)
     for part in (
         str(request.method).encode(),
         request.path.encode(),

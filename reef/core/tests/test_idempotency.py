@@ -13,21 +13,21 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from reef.accounts.models import ApiToken
-from reef.accounts.services import api_token_create
 from reef.core.idempotency import LEASE, idempotency_purge, request_fingerprint
 from reef.core.models import IdempotencyKey
-from reef.testing import ensure_world, persona
+from reef.testing import ensure_world, persona, reauthenticated_session
 
 URL = "/api/v1/tokens"
 
 
 def _auth(user: Any) -> str:
-    _, secret = api_token_create(user=user, name="caller")
-    return f"Bearer {secret}"
+    # Creating a token needs a session that re-authenticated (a Bearer token may not).
+    return str(reauthenticated_session(user)["HTTP_COOKIE"])
 
 
 def _post(client: Client, auth: str, body: dict[str, Any], key: str | None) -> Any:
-    extra: dict[str, Any] = {"HTTP_AUTHORIZATION": auth}
+    header = "HTTP_AUTHORIZATION" if auth.startswith("Bearer ") else "HTTP_COOKIE"
+    extra: dict[str, Any] = {header: auth}
     if key is not None:
         extra["HTTP_IDEMPOTENCY_KEY"] = key
     return client.post(URL, body, content_type="application/json", **extra)
@@ -49,7 +49,7 @@ def test_retry_returns_the_first_response_and_creates_one_record(users: dict[str
         URL,
         '{ "name" : "laptop" }',
         content_type="application/json",
-        HTTP_AUTHORIZATION=auth,
+        HTTP_COOKIE=auth,
         HTTP_IDEMPOTENCY_KEY="key-1",
     )
     assert spaced.status_code == 201 and spaced.content == first.content
