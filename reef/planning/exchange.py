@@ -24,12 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reef.accounts.models import User
 from reef.core.audit import audit_append
-from reef.core.errors import ServiceError
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import Actor, allowed
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation, OrganisationKind
-from reef.planning import iati, rollup, selectors, services
+from reef.planning import iati, rollup, rules, selectors, services
 from reef.planning.models import Commitment, Plan
 
 FORMAT = "reef-plan"
@@ -244,9 +244,7 @@ def _organisation(slug: Any) -> Organisation | None:
 
 
 @transaction.atomic
-def plan_import(
-    *, actor: User | None, data: dict[str, Any], cycle: str | None = None, system: bool = False
-) -> Plan:
+def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None) -> Plan:
     """Create a national plan from exported JSON (needs, actions, milestones, risks)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ServiceError(
@@ -266,6 +264,8 @@ def plan_import(
         raise ServiceError(
             _("Unknown country %(value)s.") % {"value": repr(meta.get("country"))}, field="country"
         )
+    if not allowed(rules.may_import_plan, actor, country):
+        raise PermissionDenied(_("Only the country's managers may import a plan for it."))
     plan = services.plan_create(
         actor=actor,
         country=country,
@@ -276,7 +276,6 @@ def plan_import(
         start=_date(meta.get("start"), "start"),
         end=_date(meta.get("end"), "end"),
         weights=meta.get("weights") or None,
-        system=system,
     )
     needs = data.get("needs") or []
     if not isinstance(needs, list):
@@ -303,7 +302,6 @@ def plan_import(
             aspect_key=str(item.get("aspect_key") or ""),
             missing_indicators=list(item.get("missing_indicators") or []),
             assessment_ref=item.get("assessment_ref"),
-            system=system,
         )
         for a in item.get("actions") or []:
             budget = a.get("budget") or {}
@@ -334,7 +332,6 @@ def plan_import(
                 curriculum_integration=_bool(sus.get("curriculum_integration", False)),
                 local_ownership=_bool(sus.get("local_ownership", False)),
                 post_donor_funding=_bool(sus.get("post_donor_funding", False)),
-                system=system,
             )
             for m in a.get("milestones") or []:
                 due = _date(m.get("due"), "due")
@@ -345,7 +342,6 @@ def plan_import(
                     action=action,
                     title=str(m.get("title") or ""),
                     due=due,
-                    system=system,
                 )
     for r in data.get("risks") or []:
         services.risk_create(
@@ -358,7 +354,6 @@ def plan_import(
             risk_owner=str(r.get("owner") or ""),
             mitigation=str(r.get("mitigation") or ""),
             review_on=_date(r.get("review_on"), "review_on"),
-            system=system,
         )
     audit_append(action="plan_import", actor=actor, obj=plan, detail={"needs": len(needs)})
     return plan

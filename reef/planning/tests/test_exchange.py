@@ -15,6 +15,7 @@ import xmlschema
 from django.core.management import CommandError, call_command
 
 from reef.core.errors import ServiceError
+from reef.core.rules import DEMO
 from reef.directory.models import Organisation
 from reef.planning import exchange, iati, services
 from reef.planning.models import Need, Plan
@@ -64,23 +65,21 @@ def full_plan(
         end=date(2027, 3, 1),
     )
     for step in ("accepted", "in_progress", "delivered"):
-        services.commitment_transition(actor=None, commitment=c1, to=step, system=True)
+        services.commitment_transition(actor=DEMO, commitment=c1, to=step)
     c2 = services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=amber_need,
         organisation=Organisation.objects.get(slug="coe"),
         amount="40000",
         currency="EUR",
-        system=True,
     )
     services.commitment_transition(actor=fp, commitment=c2, to="accepted")
     services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=amber_need,
         organisation=Organisation.objects.get(slug="itu"),
         kind="people",
         description="Two experts",
-        system=True,
     )
     services.plan_prioritise(actor=fp, plan=gd_plan)
     return gd_plan
