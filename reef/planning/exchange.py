@@ -218,12 +218,55 @@ def _int(value: Any, field: str, default: int) -> int:
         return default
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError(
             _("%(field)s: %(value)s is not a whole number.")
             % {"field": field, "value": repr(value)},
             field=field,
         ) from None
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    """A JSON object where the format has one (absent: empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ServiceError(
+            _("%(field)s must be an object, not %(value)s.")
+            % {"field": field, "value": repr(value)[:80]},
+            field=field,
+        )
+    return value
+
+
+def _objects(value: Any, field: str) -> list[dict[str, Any]]:
+    """A JSON list of objects (absent: empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ServiceError(_("%(field)s must be a list.") % {"field": field}, field=field)
+    return [_object(item, f"{field}[{i}]") for i, item in enumerate(value, start=1)]
+
+
+def _keys(value: Any, field: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
+        raise ServiceError(
+            _("%(field)s: the missing indicators must be a list of keys.") % {"field": field},
+            field="missing_indicators",
+        )
+    return [str(k) for k in value]
+
+
+def _ref(value: Any, field: str) -> int | None:
+    ref = _int(value, field, 0)
+    if not 0 <= ref <= 2**31 - 1:
+        raise ServiceError(
+            _("%(field)s: %(value)s is out of range.") % {"field": field, "value": ref},
+            field=field,
+        )
+    return ref or None
 
 
 def _bool(value: Any) -> bool:
@@ -256,7 +299,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
             _("Unsupported plan file version %(value)s.") % {"value": repr(data.get("version"))},
             field="version",
         )
-    meta = data.get("plan") or {}
+    meta = _object(data.get("plan"), "plan")
     if meta.get("kind", "national") != Plan.Kind.NATIONAL:
         raise ServiceError(_("Only national plans can be imported."), field="kind")
     country = Country.objects.filter(code=str(meta.get("country") or "").upper()).first()
@@ -275,14 +318,13 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
         currency=str(meta.get("currency") or "USD"),
         start=_date(meta.get("start"), "start"),
         end=_date(meta.get("end"), "end"),
-        weights=meta.get("weights") or None,
+        weights=_object(meta.get("weights"), "plan.weights") or None,
     )
-    needs = data.get("needs") or []
-    if not isinstance(needs, list):
-        raise ServiceError(_("The needs must be a list."), field="needs")
-    for index, item in enumerate(sorted(needs, key=lambda n: n.get("priority") or 0), start=1):
-        cost = item.get("cost") or {}
-        ratings = item.get("ratings") or {}
+    needs = _objects(data.get("needs"), "needs")
+    ranked = sorted(needs, key=lambda n: _int(n.get("priority"), "needs[].priority", 0))
+    for index, item in enumerate(ranked, start=1):
+        cost = _object(item.get("cost"), f"needs[{index}].cost")
+        ratings = _object(item.get("ratings"), f"needs[{index}].ratings")
         need = services.need_create(
             actor=actor,
             plan=plan,
@@ -300,12 +342,12 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
             framework=str(item.get("framework") or ""),
             factor_key=str(item.get("factor_key") or ""),
             aspect_key=str(item.get("aspect_key") or ""),
-            missing_indicators=list(item.get("missing_indicators") or []),
-            assessment_ref=item.get("assessment_ref"),
+            missing_indicators=_keys(item.get("missing_indicators"), f"needs[{index}]"),
+            assessment_ref=_ref(item.get("assessment_ref"), f"needs[{index}].assessment_ref"),
         )
-        for a in item.get("actions") or []:
-            budget = a.get("budget") or {}
-            sus = a.get("sustainability") or {}
+        for a in _objects(item.get("actions"), f"needs[{index}].actions"):
+            budget = _object(a.get("budget"), "budget")
+            sus = _object(a.get("sustainability"), "sustainability")
             start = _date(a.get("start"), "start")
             end = _date(a.get("end"), "end")
             if start is None or end is None:
@@ -333,7 +375,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
                 local_ownership=_bool(sus.get("local_ownership", False)),
                 post_donor_funding=_bool(sus.get("post_donor_funding", False)),
             )
-            for m in a.get("milestones") or []:
+            for m in _objects(a.get("milestones"), "milestones"):
                 due = _date(m.get("due"), "due")
                 if due is None:
                     raise ServiceError(_("A milestone needs a due date."), field="due")
@@ -343,7 +385,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
                     title=str(m.get("title") or ""),
                     due=due,
                 )
-    for r in data.get("risks") or []:
+    for r in _objects(data.get("risks"), "risks"):
         services.risk_create(
             actor=actor,
             plan=plan,

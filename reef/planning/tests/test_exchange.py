@@ -222,3 +222,30 @@ def test_cli_export_and_import(users: dict[str, Any], full_plan: Plan, tmp_path:
         call_command(
             "plan", "export", "GD", "--iati", "--as", users["public"].email, stdout=StringIO()
         )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"plan": [1, 2]},
+        {"needs": [1, 2, 3]},
+        {"needs": [{"title": "x", "area": "incident-response", "actions": [7]}]},
+        {"needs": [{"title": "x", "area": "incident-response", "cost": "lots"}]},
+        {"needs": [{"priority": "a"}, {"priority": 1}]},
+        {"needs": [{"title": "x", "area": "incident-response", "ratings": {"impact": 1e300}}]},
+        {"needs": [{"title": "x", "area": "incident-response", "missing_indicators": 5}]},
+        {"needs": [{"title": "x", "area": "incident-response", "assessment_ref": 2**40}]},
+        {"risks": {"a": 1}},
+    ],
+)
+def test_plan_import_refuses_wrong_shapes_clearly(users: dict[str, Any], change: Any) -> None:
+    data: dict[str, Any] = {
+        "format": "reef-plan",
+        "version": 1,
+        "plan": {"country": "GD", "title": "Shapes", "cycle": "2077"},
+        **change,
+    }
+    before = Plan.objects.count()
+    with pytest.raises(ServiceError):
+        exchange.plan_import(actor=users["focal_point"], data=data)
+    assert Plan.objects.count() == before
