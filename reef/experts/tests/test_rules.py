@@ -192,6 +192,11 @@ def test_a_reviewer_who_has_not_submitted_cannot_read_the_others_reviews(
 
 def test_reviews_rule_follows_the_independent_phase() -> None:
     _rnd, proposal, first, second, mine, _theirs = _round_with_two_reviewers()
+    assert allowed(rules.may_answer_invitation, first, mine)
+    assert not allowed(rules.may_answer_invitation, second, mine)
+    assert not allowed(rules.may_answer_invitation, DEMO, mine)  # nobody answers for them
+    with pytest.raises(PermissionDenied):
+        services.review_submit(actor=second, assignment=mine, score=5, comments="not mine")
     assert not allowed(rules.may_see_reviews, first, proposal)
     services.review_submit(actor=first, assignment=mine, score=3, comments="ok")
     proposal = Proposal.objects.get(pk=proposal.pk)

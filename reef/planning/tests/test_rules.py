@@ -102,6 +102,23 @@ def test_plan_rules_permitted_and_refused(
     for rule in (rules.may_report_action, rules.may_create_milestone):
         assert allowed(rule, donor, action) and not allowed(rule, outsider, action)
     assert allowed(rules.may_create_area, coord) and not allowed(rules.may_create_area, fp)
+    milestone = services.milestone_create(
+        actor=fp, action=action, title="Handlers certified", due=date(2026, 6, 1)
+    )
+    assert allowed(rules.may_complete_milestone, donor, milestone)
+    assert not allowed(rules.may_complete_milestone, outsider, milestone)
+    with pytest.raises(PermissionDenied):
+        services.milestone_complete(actor=outsider, milestone=milestone, done_on=date(2026, 5, 1))
+    risk = services.risk_create(
+        actor=fp,
+        plan=gd_plan,
+        category="change_of_government",
+        description="x",
+        likelihood=2,
+        impact=2,
+    )
+    assert allowed(rules.may_edit_risk, fp, risk)
+    assert not allowed(rules.may_edit_risk, donor, risk)
     # A regional plan: coordinators of the grouping who edit for the organisation.
     regional = Plan(
         kind=Plan.Kind.REGIONAL,
