@@ -189,6 +189,16 @@ def proposal_feedback(user: Any, proposal: Proposal) -> dict[str, Any]:
     }
 
 
+def active_pair(specialist: ExpertProfile) -> MentorPair | None:
+    """The specialist's active mentoring pair, with its mentor (for the rules)."""
+    found: MentorPair | None = (
+        MentorPair.objects.filter(mentee=specialist, status=MentorPair.Status.ACTIVE)
+        .select_related("mentor")
+        .first()
+    )
+    return found
+
+
 def pairs_for(user: Any) -> LabelledQuerySet:
     return MentorPair.objects.for_user(user).select_related("mentee", "mentor")
 

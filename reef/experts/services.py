@@ -1575,11 +1575,9 @@ def activity_record(
     mission: MissionRequest | None = None,
 ) -> MentoringActivity:
     """Record a mentoring activity (by the specialist, their mentor or a coordinator)."""
-    pair = (
-        MentorPair.objects.filter(mentee=specialist, status=MentorPair.Status.ACTIVE)
-        .select_related("mentor")
-        .first()
-    )
+    from reef.experts.selectors import active_pair
+
+    pair = active_pair(specialist)
     _require(
         rules.may_record_activity,
         actor,

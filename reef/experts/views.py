@@ -38,6 +38,7 @@ from reef.experts.models import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     ExpertProfile,
+    MentoringActivity,
     MissionRequest,
     ReviewAssignment,
     ReviewRound,
@@ -129,7 +130,16 @@ def growth(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "experts/growth.html",
-        {"profile": profile, "timeline": selectors.growth_timeline(profile), "form": form},
+        {
+            "profile": profile,
+            "timeline": selectors.growth_timeline(profile),
+            "form": form,
+            "may_record": allowed(
+                rules.may_record_activity,
+                request.user,
+                MentoringActivity(specialist=profile, pair=selectors.active_pair(profile)),
+            ),
+        },
     )
 
 

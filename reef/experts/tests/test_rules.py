@@ -231,3 +231,17 @@ def test_a_mission_does_not_show_a_profile_its_reader_may_not_see(
     )
     shown = coordinator.get(f"/api/v1/experts/missions/{m.pk}").json()["team"][0]
     assert shown["expert"] == hidden.pk and shown["name"] == "Amber Member"
+
+
+def test_growth_page_offers_recording_only_to_whom_the_rule_allows(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    specialist = expert("Nascent G.", country="GD", seniority="nascent", user=users["expert"])
+    url = reverse("experts:growth", args=[specialist.pk])
+    own = clients["expert"].get(url).content.decode()
+    assert "Record an activity" in own
+    member = clients["focal_point"].get(url)  # Grenada's manager sees the growth page
+    assert member.status_code == 200 and "Record an activity" not in member.content.decode()
+    refused = clients["focal_point"].post(url, {"kind": "training", "on": "2026-05-01"})
+    assert refused.status_code in {302, 403}
+    assert not MentoringActivity.objects.filter(specialist=specialist).exists()
