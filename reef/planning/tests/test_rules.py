@@ -254,3 +254,23 @@ def test_twinning_rule(users: dict[str, Any]) -> None:
     assert allowed(rules.may_link, users["coordinator"], pair)
     assert not allowed(rules.may_link, users["outsider"], pair)
     assert not allowed(rules.may_link, users["public"], pair)
+
+
+def test_plan_pages_show_actions_only_when_the_rules_allow(
+    clients: dict[str, Any], gd_plan: Plan, green_need: Need
+) -> None:
+    priorities = f"/planning/plans/{gd_plan.pk}/priorities/"
+    fp = clients["focal_point"].get(priorities).content.decode()
+    assert "Confirm these priorities" in fp and "Order by weighted score" in fp
+    for name in ("coordinator", "donor"):
+        page = clients[name].get(priorities)
+        assert page.status_code == 200, name
+        text = page.content.decode()
+        assert "Confirm these priorities" not in text and "Order by weighted score" not in text
+    detail = f"/planning/plans/{gd_plan.pk}/"
+    assert "Add a need" in clients["focal_point"].get(detail).content.decode()
+    assert "Add a need" not in clients["donor"].get(detail).content.decode()
+    need = f"/planning/needs/{green_need.pk}/"
+    assert "Rate this need" in clients["focal_point"].get(need).content.decode()
+    donor_need = clients["donor"].get(need).content.decode()
+    assert "Rate this need" not in donor_need and "Offer support" in donor_need
