@@ -42,8 +42,10 @@ class ProfileOut(Schema):
 
 
 class MemberOut(Schema):
-    expert: int
+    # Null when the expert's profile is not shared with the caller (see `shared`).
+    expert: int | None
     name: str
+    shared: bool
     seat: str
     covers: list[str]
     fit: float
@@ -145,14 +147,17 @@ def _profile(user: Any, p: ExpertProfile) -> ProfileOut:
 
 
 def _member(m: TeamMember, coordinator: bool) -> MemberOut:
-    runner = m.runner_up if coordinator else None
+    """A team member; one whose profile the caller may not see is only "an expert"."""
+    runner = m.runner_up if coordinator and m.runner_up_shared else None
+    shared = bool(m.shared)
     return MemberOut(
-        expert=m.profile_id,
-        name=m.profile.name,
+        expert=m.profile_id if shared else None,
+        name=m.profile.name if shared else _("an expert (profile not shared with you)"),
+        shared=shared,
         seat=m.seat,
-        covers=list(m.covers),
-        fit=m.fit,
-        reason=m.reason,
+        covers=list(m.covers) if shared else [],
+        fit=m.fit if shared else 0.0,
+        reason=m.reason if shared else "",
         runner_up=runner.pk if runner else None,
         runner_up_name=runner.name if runner else None,
         runner_up_fit=m.runner_up_fit if runner else None,
@@ -163,7 +168,7 @@ def _member(m: TeamMember, coordinator: bool) -> MemberOut:
 
 def _mission(user: Any, m: MissionRequest) -> MissionOut:
     """The mission and its team; the second-best choices only for its coordinators."""
-    team = selectors.mission_team(m)
+    team = selectors.mission_team(user, m)
     coordinator = selectors.can_coordinate(user, m.country_id)
     return MissionOut(
         id=m.pk,
@@ -299,7 +304,7 @@ def get_round(request: HttpRequest, pk: int) -> RoundOut:
 
 @router.get("/experts/proposals/{pk}/feedback", response=dict[str, Any])
 def get_feedback(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return selectors.proposal_feedback(selectors.proposal_get(request.user, pk))
+    return selectors.proposal_feedback(request.user, selectors.proposal_get(request.user, pk))
 
 
 def _own_assignment(user: Any, pk: int) -> Any:

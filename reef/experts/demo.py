@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from reef.accounts.models import User
+from reef.core.rules import DEMO
 from reef.directory.models import Country, Grouping, Organisation
 from reef.experts import services
 from reef.experts.models import (
@@ -337,7 +338,7 @@ def load(say: Callable[[str], None]) -> None:
         if ExpertProfile.objects.filter(name=name).exists():
             continue
         profile = services.profile_create(
-            actor=None,
+            actor=DEMO,
             name=name,
             sector=sector,
             country=Country.objects.get(code=code),
@@ -352,13 +353,13 @@ def load(say: Callable[[str], None]) -> None:
             contact_tlp="TLP:GREEN" if i % 2 else "TLP:AMBER",
             consent=True,
         )
-        services.availability_add(actor=None, profile=profile, start=year[0], end=year[1])
+        services.availability_add(actor=DEMO, profile=profile, start=year[0], end=year[1])
         created += 1
     # One declared conflict, so that the Grenada team shows an exclusion.
     d = ExpertProfile.objects.get(name=_name("U"))
     if not d.conflicts.exists():
         services.conflict_declare(
-            actor=None,
+            actor=DEMO,
             profile=d,
             kind="country",
             country=Country.objects.get(code="GD"),
@@ -392,14 +393,14 @@ def load(say: Callable[[str], None]) -> None:
 
     # Two mentoring pairs.
     if not MentorPair.objects.exists():
-        pairs = services.mentoring_pairs_propose(actor=None, today=today)
+        pairs = services.mentoring_pairs_propose(actor=DEMO, today=today)
         say(f"mentoring pairs: {len(pairs)}")
 
     # A review round on programmes offered to the region, with reviewers invited.
     if not ReviewRound.objects.filter(title=ROUND_TITLE).exists():
         opens = today - dt.timedelta(days=today.weekday())  # this week's Monday
         round_ = services.round_create(
-            actor=None,
+            actor=DEMO,
             title=ROUND_TITLE,
             description="Consortium members offer programmes; regional experts review "
             "whether they fit the region's needs before countries commit.",
@@ -435,21 +436,21 @@ def load(say: Callable[[str], None]) -> None:
         ]
         for slug, title, text, concerned in offers:
             services.proposal_add(
-                actor=None,
+                actor=DEMO,
                 round=round_,
                 title=title,
                 text=text,
                 author_organisation=Organisation.objects.get(slug=slug),
                 country=Country.objects.get(code=concerned) if concerned else None,
             )
-        services.round_open(actor=None, round=round_)
+        services.round_open(actor=DEMO, round=round_)
         say(f"review round: {round_.title} ({round_.proposals.count()} proposals)")
 
     # A mission request for Grenada with a proposed team.
     if not MissionRequest.objects.filter(title=MISSION_TITLE).exists():
         start = _next_monday(today + dt.timedelta(days=56))
         mission = services.mission_request_create(
-            actor=None,
+            actor=DEMO,
             title=MISSION_TITLE,
             country=Country.objects.get(code="GD"),
             start=start,
@@ -460,5 +461,5 @@ def load(say: Callable[[str], None]) -> None:
             expertise=_tags(["cmm-1.2", "cmm-4.1", "cmm-4.3"]),
             organisations=[Organisation.objects.get(slug="gd-ict-ministry")],
         )
-        services.mission_team_propose(actor=None, mission=mission)
+        services.mission_team_propose(actor=DEMO, mission=mission)
         say(f"mission request: {mission.title} (team of {mission.team.count()} proposed)")

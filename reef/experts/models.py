@@ -271,6 +271,10 @@ class TeamMember(Labelled):
     chosen_by = models.CharField(max_length=12, default="matching")  # or "coordinator"
 
     objects: ClassVar[LabelledManager] = LabelledManager()
+    # Set per reader by selectors.mission_team: whether they may see the member's profile
+    # and the second-best choice's (never shown otherwise).
+    shared: bool = False
+    runner_up_shared: bool = False
 
     class Meta:
         ordering = ["mission", "seat", "pk"]

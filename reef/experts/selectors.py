@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.rules import allowed
 from reef.core.selectors import get_for_user
 from reef.core.tlp import TLP
+from reef.experts import rules
 from reef.experts.models import (
     ExpertProfile,
     MentorPair,
@@ -81,12 +84,26 @@ def mission_get(user: Any, pk: int) -> MissionRequest:
     return obj
 
 
-def mission_team(mission: MissionRequest) -> list[Any]:
-    return list(
+def mission_team(user: Any, mission: MissionRequest) -> list[Any]:
+    """The team, each member marked `shared` when `user` may see the expert's profile.
+
+    Seeing a mission does not open its members' profiles: a member whose profile the
+    user may not see is shown as an expert whose profile is not shared (no name,
+    sector, country or level), and so is a hidden second-best choice.
+    """
+    team = list(
         mission.team.select_related("profile__country", "profile__organisation", "runner_up")
         .prefetch_related("profile__expertise")
         .order_by("seat", "pk")
     )
+    ids = {m.profile_id for m in team} | {m.runner_up_id for m in team if m.runner_up_id}
+    visible = set(
+        ExpertProfile.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for m in team:
+        m.shared = m.profile_id in visible
+        m.runner_up_shared = m.runner_up_id in visible
+    return team
 
 
 def rounds_for(user: Any) -> LabelledQuerySet:
@@ -137,27 +154,49 @@ def my_assignments(user: Any) -> list[ReviewAssignment]:
     )
 
 
-def proposal_feedback(proposal: Proposal) -> dict[str, Any]:
-    """Aggregated, anonymous feedback for the proposer: scores and comments."""
-    submitted = list(
-        proposal.assignments.filter(status=ReviewAssignment.Status.SUBMITTED).order_by(
-            "submitted_at", "pk"
-        )
+def proposal_feedback(user: Any, proposal: Proposal) -> dict[str, Any]:
+    """Aggregated, anonymous feedback for the proposer: scores and comments.
+
+    Reviews are independent (rule `experts.reviews_read`): while the round is open,
+    only a reviewer of the proposal who has submitted their own sees scores and
+    comments; everyone else sees how many reviews are in and awaited, nothing more.
+    """
+    prefetch_related_objects(
+        [proposal],
+        Prefetch("assignments", queryset=ReviewAssignment.objects.select_related("reviewer")),
     )
-    scores = [a.score for a in submitted if a.score is not None]
-    distribution = {str(s): scores.count(s) for s in range(1, 6)}
-    invited = proposal.assignments.exclude(status=ReviewAssignment.Status.DECLINED).count()
+    assignments = list(proposal.assignments.all())
+    Status = ReviewAssignment.Status
+    submitted = sorted(
+        (a for a in assignments if a.status == Status.SUBMITTED),
+        key=lambda a: (a.submitted_at is None, a.submitted_at, a.pk),
+    )
+    invited = sum(1 for a in assignments if a.status != Status.DECLINED)
+    shown = allowed(rules.may_see_reviews, user, proposal)
+    scores = [a.score for a in submitted if a.score is not None] if shown else []
+    distribution = {str(s): scores.count(s) for s in range(1, 6)} if shown else {}
     return {
         "proposal": proposal.pk,
         "title": proposal.title,
-        "reviews": len(scores),
+        "shown": shown,
+        "reviews": len(submitted),
         "awaited": invited - len(submitted),
         "mean": round(sum(scores) / len(scores), 2) if scores else None,
         "min": min(scores) if scores else None,
         "max": max(scores) if scores else None,
         "distribution": distribution,
-        "comments": [a.comments for a in submitted if a.comments],
+        "comments": [a.comments for a in submitted if a.comments] if shown else [],
     }
+
+
+def active_pair(specialist: ExpertProfile) -> MentorPair | None:
+    """The specialist's active mentoring pair, with its mentor (for the rules)."""
+    found: MentorPair | None = (
+        MentorPair.objects.filter(mentee=specialist, status=MentorPair.Status.ACTIVE)
+        .select_related("mentor")
+        .first()
+    )
+    return found
 
 
 def pairs_for(user: Any) -> LabelledQuerySet:

@@ -30,13 +30,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.language import in_language_of
 from reef.accounts.models import User
-from reef.accounts.roles import Action
 from reef.core.access import scope_for
 from reef.core.audit import audit_append
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
-from reef.experts import matching
+from reef.experts import matching, rules
 from reef.experts.models import (
     CONSENT_VERSION,
     Availability,
@@ -59,7 +59,6 @@ from reef.experts.models import (
     private_label,
 )
 
-Actor = User | None
 log = logging.getLogger(__name__)
 
 #: Shortest review window, in working days (Monday to Friday).
@@ -128,36 +127,19 @@ def region_of(country_id: int | None) -> str | None:
 # --------------------------------------------------------------------------- permissions
 
 
-def _is_self(actor: Actor, profile: ExpertProfile) -> bool:
-    return actor is not None and profile.user_id is not None and profile.user_id == actor.pk
+def _require(rule: Rule, actor: Actor, obj: Any, message: str) -> None:
+    """`require(rule, ...)` with the app's sentence for a refusal. The pages and the API
+    fetch records through the access layer first, so what is hidden is already a 404."""
+    try:
+        require(rule, actor, obj)
+    except PermissionDenied:
+        raise PermissionDenied(message) from None
 
 
-def _coordinates(actor: Actor, country_id: int | None) -> bool:
-    """A coordinator of a grouping that contains the country. `None` is the system."""
-    if actor is None:
-        return True
-    return scope_for(actor).coordinates_country(country_id)
-
-
-def _coordinates_grouping(actor: Actor, grouping_id: int) -> bool:
-    if actor is None:
-        return True
-    return grouping_id in scope_for(actor).groupings
-
-
-def _require_profile_editor(actor: Actor, profile: ExpertProfile) -> None:
-    if not (_is_self(actor, profile) or _coordinates(actor, profile.country_id)):
-        raise PermissionDenied(_("Only the expert or a coordinator of their region may do this."))
-
-
-def _require_mission_coordinator(actor: Actor, mission: MissionRequest) -> None:
-    if not _coordinates(actor, mission.country_id):
-        raise PermissionDenied(_("Only a coordinator of the country's region may do this."))
-
-
-def _require_round_coordinator(actor: Actor, round_: ReviewRound) -> None:
-    if not _coordinates_grouping(actor, round_.grouping_id):
-        raise PermissionDenied(_("Only a coordinator of the round's region may do this."))
+_PROFILE_EDITORS = gettext_lazy("Only the expert or a coordinator of their region may do this.")
+_MISSION_COORDINATORS = gettext_lazy("Only a coordinator of the country's region may do this.")
+_ROUND_COORDINATORS = gettext_lazy("Only a coordinator of the round's region may do this.")
+_REVIEWER_ONLY = gettext_lazy("Only the invited reviewer may answer this invitation.")
 
 
 def _clean_languages(languages: Iterable[str]) -> list[str]:
@@ -248,12 +230,12 @@ def profile_create(
     contact_tlp: str = TLP.AMBER,
 ) -> ExpertProfile:
     """Create an expert profile. The expert's consent is required and recorded."""
-    others = user is not None and actor is not None and user.pk != actor.pk
-    if others and not _coordinates(actor, country.pk):
-        raise PermissionDenied(_("You may create a profile for yourself only."))
-    if user is None and not _coordinates(actor, country.pk):
+    draft = ExpertProfile(user=user, country=country)
+    if not allowed(rules.may_create_profile, actor, draft):
         raise PermissionDenied(
             _("Only a coordinator of the region may add experts without an account.")
+            if user is None
+            else _("You may create a profile for yourself only.")
         )
     if not consent:
         raise ServiceError(_("The expert's consent is needed to keep a profile."), field="consent")
@@ -330,7 +312,7 @@ def profile_update(
     contact_tlp: str | None = None,
 ) -> ExpertProfile:
     """Change a profile; a seniority change is kept in the expert's growth timeline."""
-    _require_profile_editor(actor, profile)
+    _require(rules.may_edit_profile, actor, profile, str(_PROFILE_EDITORS))
     if name is not None:
         profile.name = _text(name, "name")
     if sector is not None:
@@ -388,7 +370,7 @@ def profile_update(
 def availability_add(
     *, actor: Actor, profile: ExpertProfile, start: dt.date, end: dt.date, note: str = ""
 ) -> Availability:
-    _require_profile_editor(actor, profile)
+    _require(rules.may_edit_profile, actor, profile, str(_PROFILE_EDITORS))
     if end < start:
         raise ServiceError(
             _("The end of an availability range must not be before its start."), field="end"
@@ -402,7 +384,7 @@ def availability_add(
 
 @transaction.atomic
 def availability_remove(*, actor: Actor, availability: Availability) -> None:
-    _require_profile_editor(actor, availability.profile)
+    _require(rules.may_edit_profile, actor, availability.profile, str(_PROFILE_EDITORS))
     audit_append(action="expert_availability_remove", actor=actor, obj=availability)
     availability.delete()
 
@@ -419,7 +401,7 @@ def conflict_declare(
     note: str = "",
 ) -> ConflictDeclaration:
     """Declare a conflict of interest with an organisation, a country or a person."""
-    _require_profile_editor(actor, profile)
+    _require(rules.may_edit_profile, actor, profile, str(_PROFILE_EDITORS))
     K = ConflictDeclaration.Kind
     if kind not in K.values:
         raise ServiceError(_("Unknown conflict kind %(value)s.") % {"value": kind}, field="kind")
@@ -446,7 +428,7 @@ def conflict_declare(
 
 @transaction.atomic
 def conflict_remove(*, actor: Actor, conflict: ConflictDeclaration) -> None:
-    _require_profile_editor(actor, conflict.profile)
+    _require(rules.may_edit_profile, actor, conflict.profile, str(_PROFILE_EDITORS))
     audit_append(action="expert_conflict_remove", actor=actor, obj=conflict)
     conflict.delete()
 
@@ -458,8 +440,9 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 @transaction.atomic
 def profile_export(*, actor: Actor, profile: ExpertProfile) -> dict[str, Any]:
     """Everything Reef holds about an expert, for the expert (data portability)."""
-    if not _is_self(actor, profile):
-        raise PermissionDenied(_("Only the expert may download their data."))
+    _require(
+        rules.may_export_profile, actor, profile, _("Only the expert may download their data.")
+    )
     data: dict[str, Any] = {
         "format": "reef-expert-export/1",
         "exported_at": timezone.now().isoformat(),
@@ -561,11 +544,7 @@ def profile_delete(*, actor: Actor, profile: ExpertProfile) -> dict[str, int]:
     the proposer's aggregated feedback does not change. The audit trail keeps only
     the profile id.
     """
-    if not (
-        _is_self(actor, profile)
-        or (profile.user_id is None and _coordinates(actor, profile.country_id))
-    ):
-        raise PermissionDenied(_("Only the expert may delete their data."))
+    _require(rules.may_delete_profile, actor, profile, _("Only the expert may delete their data."))
     summary = {
         "availability": profile.availability.count(),
         "conflicts": profile.conflicts.count(),
@@ -706,13 +685,12 @@ def mission_request_create(
     assessment_ref: int | None = None,
 ) -> MissionRequest:
     """A country (or its region's coordinator) requests a mission."""
-    scope = scope_for(actor)
-    if actor is not None and not (
-        scope.can_in_country(country.pk, Action.EDIT) or scope.coordinates_country(country.pk)
-    ):
-        raise PermissionDenied(
-            _("Only the country's editors or its region's coordinators may request a mission.")
-        )
+    _require(
+        rules.may_request_mission,
+        actor,
+        MissionRequest(country=country),
+        _("Only the country's editors or its region's coordinators may request a mission."),
+    )
     title = _text(title, "title")
     if end < start:
         raise ServiceError(_("The mission must not end before it starts."), field="end")
@@ -753,7 +731,7 @@ def mission_request_create(
         nascent_seat=nascent_seat,
         local_rule=local_rule,
         assessment_ref=assessment_ref,
-        requested_by=actor,
+        requested_by=user_of(actor),
         tlp=TLP.AMBER,
         owner_country=country,
     )
@@ -848,7 +826,7 @@ def mission_team_propose(*, actor: Actor, mission: MissionRequest) -> dict[str, 
     Each member keeps why they were chosen and the second-best choice for their
     seat. Coverage the pool cannot give is kept in `mission.missing`.
     """
-    _require_mission_coordinator(actor, mission)
+    _require(rules.may_propose_team, actor, mission, str(_MISSION_COORDINATORS))
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
         raise ServiceError(
             _("The team is confirmed; it cannot be proposed again.")
@@ -954,7 +932,7 @@ def team_member_add(
     *, actor: Actor, mission: MissionRequest, profile: ExpertProfile, seat: str = "general"
 ) -> TeamMember:
     """The coordinator adds an expert by hand; the hard rules still apply."""
-    _require_mission_coordinator(actor, mission)
+    _require(rules.may_edit_team, actor, mission, str(_MISSION_COORDINATORS))
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
         raise ServiceError(_("The team is confirmed; it can no longer be edited."))
     if mission.team.filter(profile=profile).exists():
@@ -987,7 +965,7 @@ def team_member_add(
 @transaction.atomic
 def team_member_remove(*, actor: Actor, member: TeamMember) -> None:
     mission = member.mission
-    _require_mission_coordinator(actor, mission)
+    _require(rules.may_edit_team, actor, mission, str(_MISSION_COORDINATORS))
     if mission.status in (MissionRequest.Status.CONFIRMED, MissionRequest.Status.CANCELLED):
         raise ServiceError(_("The team is confirmed; it can no longer be edited."))
     profile_id = member.profile_id
@@ -1003,7 +981,7 @@ def team_member_remove(*, actor: Actor, member: TeamMember) -> None:
 def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionRequest:
     """The coordinator confirms the team; members are told; a shadow seat is recorded
     in the nascent specialist's growth timeline."""
-    _require_mission_coordinator(actor, mission)
+    _require(rules.may_confirm_team, actor, mission, str(_MISSION_COORDINATORS))
     if mission.status != MissionRequest.Status.PROPOSED:
         raise ServiceError(_("Only a proposed team can be confirmed."))
     members = list(
@@ -1093,8 +1071,12 @@ def round_create(
     description: str = "",
     organisation: Organisation | None = None,
 ) -> ReviewRound:
-    if not _coordinates_grouping(actor, grouping.pk):
-        raise PermissionDenied(_("Only a coordinator of the region may run a review round."))
+    _require(
+        rules.may_create_round,
+        actor,
+        ReviewRound(grouping=grouping),
+        _("Only a coordinator of the region may run a review round."),
+    )
     title = _text(title, "title")
     if not 1 <= reviewers_per_proposal <= 20:
         raise ServiceError(
@@ -1128,7 +1110,7 @@ def round_set_window(
 ) -> ReviewRound:
     """Move a round's window. Once open it can be extended, never shortened."""
     round_ = round
-    _require_round_coordinator(actor, round_)
+    _require(rules.may_set_window, actor, round_, str(_ROUND_COORDINATORS))
     if round_.status == ReviewRound.Status.CLOSED:
         raise ServiceError(_("The round is closed."))
     new_open = opens_on or round_.opens_on
@@ -1171,7 +1153,7 @@ def proposal_add(
     country: Country | None = None,
 ) -> Proposal:
     round_ = round
-    _require_round_coordinator(actor, round_)
+    _require(rules.may_add_proposal, actor, round_, str(_ROUND_COORDINATORS))
     if round_.status == ReviewRound.Status.CLOSED:
         raise ServiceError(_("The round is closed."))
     title = _text(title, "title")
@@ -1313,7 +1295,7 @@ def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], 
 def round_open(*, actor: Actor, round: ReviewRound) -> ReviewRound:
     """Open a round and invite reviewers."""
     round_ = round
-    _require_round_coordinator(actor, round_)
+    _require(rules.may_open_round, actor, round_, str(_ROUND_COORDINATORS))
     if round_.status != ReviewRound.Status.DRAFT:
         raise ServiceError(_("Only a draft round can be opened."))
     _check_window(round_.opens_on, round_.closes_on)
@@ -1334,7 +1316,7 @@ def round_open(*, actor: Actor, round: ReviewRound) -> ReviewRound:
 def round_assign(*, actor: Actor, round: ReviewRound) -> list[ReviewAssignment]:
     """Fill empty reviewer seats (after new proposals or declines)."""
     round_ = round
-    _require_round_coordinator(actor, round_)
+    _require(rules.may_assign_round, actor, round_, str(_ROUND_COORDINATORS))
     if round_.status == ReviewRound.Status.CLOSED:
         raise ServiceError(_("The round is closed."))
     created, result = _assign(actor, round_)
@@ -1351,7 +1333,7 @@ def round_assign(*, actor: Actor, round: ReviewRound) -> list[ReviewAssignment]:
 def round_close(*, actor: Actor, round: ReviewRound, today: dt.date | None = None) -> ReviewRound:
     """Close a round: only once its window has passed (it cannot be cut short)."""
     round_ = round
-    _require_round_coordinator(actor, round_)
+    _require(rules.may_close_round, actor, round_, str(_ROUND_COORDINATORS))
     today = today or timezone.localdate()
     if round_.status != ReviewRound.Status.OPEN:
         raise ServiceError(_("Only an open round can be closed."))
@@ -1367,15 +1349,9 @@ def round_close(*, actor: Actor, round: ReviewRound, today: dt.date | None = Non
     return round_
 
 
-def _require_reviewer(actor: Actor, assignment: ReviewAssignment) -> None:
-    reviewer = assignment.reviewer
-    if reviewer is None or not _is_self(actor, reviewer):
-        raise PermissionDenied(_("Only the invited reviewer may answer this invitation."))
-
-
 @transaction.atomic
 def assignment_accept(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssignment:
-    _require_reviewer(actor, assignment)
+    _require(rules.may_answer_invitation, actor, assignment, str(_REVIEWER_ONLY))
     if assignment.proposal.round.status != ReviewRound.Status.OPEN:
         raise ServiceError(_("The round is not open."))
     if assignment.status != ReviewAssignment.Status.INVITED:
@@ -1392,7 +1368,7 @@ def assignment_decline(
     *, actor: Actor, assignment: ReviewAssignment, reason: str = ""
 ) -> list[ReviewAssignment]:
     """Decline an invitation; the seat is offered to the next best reviewer at once."""
-    _require_reviewer(actor, assignment)
+    _require(rules.may_answer_invitation, actor, assignment, str(_REVIEWER_ONLY))
     round_ = assignment.proposal.round
     if round_.status != ReviewRound.Status.OPEN:
         raise ServiceError(_("The round is not open."))
@@ -1426,7 +1402,7 @@ def review_submit(
     comments: str,
     today: dt.date | None = None,
 ) -> ReviewAssignment:
-    _require_reviewer(actor, assignment)
+    _require(rules.may_answer_invitation, actor, assignment, str(_REVIEWER_ONLY))
     round_ = assignment.proposal.round
     today = today or timezone.localdate()
     if round_.status != ReviewRound.Status.OPEN or not round_.opens_on <= today <= round_.closes_on:
@@ -1450,7 +1426,9 @@ def review_submit(
     return assignment
 
 
-def reviews_remind(*, days_before: int = 3, today: dt.date | None = None) -> int:
+def reviews_remind(
+    *, actor: Actor = WORKER, days_before: int = 3, today: dt.date | None = None
+) -> int:
     """Remind reviewers with a review still due when a window closes within `days_before`
     days. Each assignment is reminded at most once a day. Returns reminders sent."""
     if days_before < 0:
@@ -1497,7 +1475,7 @@ def reviews_remind(*, days_before: int = 3, today: dt.date | None = None) -> int
                 )
             a.reminded_on = today
             a.save(update_fields=["reminded_on", "updated_at"])
-            audit_append(action="review_remind", obj=a)
+            audit_append(action="review_remind", actor=actor, obj=a)
             sent += 1
     return sent
 
@@ -1512,12 +1490,12 @@ MENTOR_CAPACITY = 2
 @transaction.atomic
 def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> list[MentorPair]:
     """Pair unpaired nascent specialists with senior mentors (field, language, country)."""
-    scope = scope_for(actor)
-    if actor is not None and not scope.is_coordinator:
-        raise PermissionDenied(_("Only a regional coordinator may pair mentors."))
+    _require(
+        rules.may_propose_mentoring, actor, None, _("Only a regional coordinator may pair mentors.")
+    )
     base = ExpertProfile.objects.filter(consent_at__isnull=False)
-    if actor is not None:
-        base = base.filter(country_id__in=list(scope.coordinated_countries))
+    if not isinstance(actor, SystemActor):  # a coordinator pairs the experts of their region
+        base = base.filter(country_id__in=list(scope_for(actor).coordinated_countries))
     active = MentorPair.objects.filter(status=MentorPair.Status.ACTIVE)
     paired = set(active.values_list("mentee_id", flat=True))
     load: dict[int, int] = {}
@@ -1597,16 +1575,15 @@ def activity_record(
     mission: MissionRequest | None = None,
 ) -> MentoringActivity:
     """Record a mentoring activity (by the specialist, their mentor or a coordinator)."""
-    pair = (
-        MentorPair.objects.filter(mentee=specialist, status=MentorPair.Status.ACTIVE)
-        .select_related("mentor")
-        .first()
+    from reef.experts.selectors import active_pair
+
+    pair = active_pair(specialist)
+    _require(
+        rules.may_record_activity,
+        actor,
+        MentoringActivity(specialist=specialist, pair=pair),
+        _("Only the specialist, their mentor or a coordinator may record this."),
     )
-    is_mentor = pair is not None and actor is not None and pair.mentor.user_id == actor.pk
-    if not (_is_self(actor, specialist) or is_mentor or _coordinates(actor, specialist.country_id)):
-        raise PermissionDenied(
-            _("Only the specialist, their mentor or a coordinator may record this.")
-        )
     if kind not in MentoringActivity.Kind.values:
         raise ServiceError(_("Unknown activity %(value)s.") % {"value": kind}, field="kind")
     if on > timezone.localdate() + dt.timedelta(days=366):
@@ -1625,9 +1602,8 @@ def activity_record(
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
-    if notification.recipient_id != actor.pk:
-        raise PermissionDenied()
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
+    _require(rules.may_mark_read, actor, notification, str(PermissionDenied().message))
     notification.read_at = timezone.now()
     notification.save(update_fields=["read_at", "updated_at"])
     audit_append(action="notification_read", actor=actor, obj=notification)

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from reef.accounts.models import User
 from reef.core.access import scope_for
 from reef.core.routes import Rule, access
+from reef.core.rules import Rule as Rule_
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.models import Country, Grouping
-from reef.experts import selectors, services
+from reef.experts import rules, selectors, services
 from reef.experts.forms import (
     ActivityForm,
     AvailabilityForm,
@@ -36,6 +38,7 @@ from reef.experts.models import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     ExpertProfile,
+    MentoringActivity,
     MissionRequest,
     ReviewAssignment,
     ReviewRound,
@@ -127,7 +130,16 @@ def growth(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "experts/growth.html",
-        {"profile": profile, "timeline": selectors.growth_timeline(profile), "form": form},
+        {
+            "profile": profile,
+            "timeline": selectors.growth_timeline(profile),
+            "form": form,
+            "may_record": allowed(
+                rules.may_record_activity,
+                request.user,
+                MentoringActivity(specialist=profile, pair=selectors.active_pair(profile)),
+            ),
+        },
     )
 
 
@@ -402,17 +414,22 @@ def mission_new(request: HttpRequest) -> HttpResponse:
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = selectors.mission_get(request.user, pk)
     coordinator = selectors.can_coordinate(request.user, mission.country_id)
-    team = selectors.mission_team(mission)
+    team = selectors.mission_team(request.user, mission)
+    open_team = mission.status in ("requested", "proposed")
     context: dict[str, Any] = {
         "mission": mission,
         "team": team,
         "coordinator": coordinator,
         "coverage": services.mission_coverage(mission) if team else None,
-        "editable": coordinator and mission.status in ("requested", "proposed"),
+        "editable": open_team and allowed(rules.may_edit_team, request.user, mission),
+        "may_propose": open_team and allowed(rules.may_propose_team, request.user, mission),
+        "may_confirm": open_team and allowed(rules.may_confirm_team, request.user, mission),
     }
     if context["editable"]:
+        # Only experts whose profile the coordinator may see are offered by name.
         candidates = (
-            ExpertProfile.objects.filter(consent_at__isnull=False)
+            selectors.profiles_for(request.user)
+            .filter(consent_at__isnull=False)
             .exclude(pk__in=[m.profile_id for m in team])
             .order_by("name")
         )
@@ -420,9 +437,9 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experts/mission_detail.html", context)
 
 
-def _mission_for_coordinator(request: HttpRequest, pk: int) -> MissionRequest:
+def _mission_for_coordinator(request: HttpRequest, pk: int, rule: Rule_) -> MissionRequest:
     mission = selectors.mission_get(request.user, pk)
-    if not selectors.can_coordinate(request.user, mission.country_id):
+    if not allowed(rule, request.user, mission):
         raise HttpForbidden(_("Only a coordinator of the region may edit the team."))
     return mission
 
@@ -431,7 +448,7 @@ def _mission_for_coordinator(request: HttpRequest, pk: int) -> MissionRequest:
 @login_required
 @require_POST
 def mission_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    mission = _mission_for_coordinator(request, pk)
+    mission = _mission_for_coordinator(request, pk, rules.may_propose_team)
     call_service(
         request,
         lambda: services.mission_team_propose(actor=_user(request), mission=mission),
@@ -444,8 +461,8 @@ def mission_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mission_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    mission = _mission_for_coordinator(request, pk)
-    form = MemberAddForm(request.POST, profiles=ExpertProfile.objects.all())
+    mission = _mission_for_coordinator(request, pk, rules.may_edit_team)
+    form = MemberAddForm(request.POST, profiles=selectors.profiles_for(request.user))
     if form.is_valid():
         profile = form.cleaned_data["profile"]
         call_service(
@@ -464,7 +481,7 @@ def mission_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mission_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    mission = _mission_for_coordinator(request, pk)
+    mission = _mission_for_coordinator(request, pk, rules.may_edit_team)
     member = mission.team.filter(pk=member_pk).select_related("mission").first()
     if member is None:
         raise Http404
@@ -480,7 +497,7 @@ def mission_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
 @login_required
 @require_POST
 def mission_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    mission = _mission_for_coordinator(request, pk)
+    mission = _mission_for_coordinator(request, pk, rules.may_confirm_team)
     call_service(
         request,
         lambda: services.mission_team_confirm(actor=_user(request), mission=mission),
@@ -517,7 +534,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "proposal": proposal,
                 "assignments": assignments,
-                "feedback": selectors.proposal_feedback(proposal),
+                "feedback": selectors.proposal_feedback(request.user, proposal),
             }
         )
     mine = [a for a in selectors.my_assignments(request.user) if a.proposal.round_id == round_.pk]
@@ -528,6 +545,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "rows": rows,
             "runner": runner,
+            "may_add_proposal": allowed(rules.may_add_proposal, request.user, round_),
+            "may_open": allowed(rules.may_open_round, request.user, round_),
+            "may_assign": allowed(rules.may_assign_round, request.user, round_),
+            "may_close": allowed(rules.may_close_round, request.user, round_),
+            "may_set_window": allowed(rules.may_set_window, request.user, round_),
             "mine": mine,
             "window_form": WindowForm(initial={"closes_on": round_.closes_on}),
             "working_days": services.working_days(round_.opens_on, round_.closes_on),
@@ -579,7 +601,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 @access(Rule.SERVICE)
 @login_required
 def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_runner(request, pk)
+    round_ = _round_for_runner(request, pk, rules.may_add_proposal)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -601,9 +623,9 @@ def proposal_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experts/proposal_new.html", {"round": round_, "form": form})
 
 
-def _round_for_runner(request: HttpRequest, pk: int) -> ReviewRound:
+def _round_for_runner(request: HttpRequest, pk: int, rule: Rule_) -> ReviewRound:
     round_ = selectors.round_get(request.user, pk)
-    if not selectors.can_run_round(request.user, round_):
+    if not allowed(rule, request.user, round_):
         raise HttpForbidden(_("Only a coordinator of the region may run the round."))
     return round_
 
@@ -612,7 +634,7 @@ def _round_for_runner(request: HttpRequest, pk: int) -> ReviewRound:
 @login_required
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_runner(request, pk)
+    round_ = _round_for_runner(request, pk, rules.may_open_round)
     call_service(
         request,
         lambda: services.round_open(actor=_user(request), round=round_),
@@ -625,7 +647,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_runner(request, pk)
+    round_ = _round_for_runner(request, pk, rules.may_assign_round)
     call_service(
         request,
         lambda: services.round_assign(actor=_user(request), round=round_),
@@ -638,7 +660,7 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_runner(request, pk)
+    round_ = _round_for_runner(request, pk, rules.may_close_round)
     call_service(
         request,
         lambda: services.round_close(actor=_user(request), round=round_),
@@ -651,7 +673,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_window(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for_runner(request, pk)
+    round_ = _round_for_runner(request, pk, rules.may_set_window)
     form = WindowForm(request.POST)
     if form.is_valid():
         closes_on = form.cleaned_data["closes_on"]
@@ -729,7 +751,7 @@ def proposal_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "experts/proposal_feedback.html",
-        {"proposal": proposal, "feedback": selectors.proposal_feedback(proposal)},
+        {"proposal": proposal, "feedback": selectors.proposal_feedback(request.user, proposal)},
     )
 
 
@@ -743,7 +765,7 @@ def mentoring(request: HttpRequest) -> HttpResponse:
         "experts/mentoring.html",
         {
             "pairs": selectors.pairs_for(request.user),
-            "coordinator": scope_for(request.user).is_coordinator,
+            "coordinator": allowed(rules.may_propose_mentoring, request.user),
         },
     )
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from reef.api.auth import require_user
 from reef.core.errors import ServiceError
@@ -176,6 +177,22 @@ class RiskOut(Schema):
     review_on: date | None
 
 
+class PlanFileIn(Schema):
+    """A plan file as `reef plan export COUNTRY --json` and `GET plans/{id}/export` write it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: str = Field(description='"reef-plan"')
+    version: int = Field(description="1")
+    plan: dict[str, Any] = Field(
+        description="country (ISO code), title, cycle, tlp, currency, start, end, weights"
+    )
+    needs: list[dict[str, Any]] = Field(
+        default_factory=list, description="needs in priority order, with actions and milestones"
+    )
+    risks: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class TransitionIn(Schema):
     to: str
     note: str = ""
@@ -220,13 +237,14 @@ class TwinOut(Schema):
     linked: bool
 
 
-class LinkIn(Schema):
-    a_ref: str
-    b_ref: str
+# Named for the app: OpenAPI components are keyed by class name, and records has a LinkIn.
+class TwinningLinkIn(Schema):
+    a_ref: str = Field(description='an effort: "action:ID" or "commitment:ID"')
+    b_ref: str = Field(description='the other effort: "action:ID" or "commitment:ID"')
     note: str = ""
 
 
-class LinkOut(Schema):
+class TwinningLinkOut(Schema):
     id: int
     a_ref: str
     b_ref: str
@@ -366,9 +384,13 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
 
 # Before the /plans/{pk} routes, so that "import" is never read as a plan id.
 @router.post("/planning/plans/import", response={201: PlanOut})
-def import_plan(request: HttpRequest, payload: dict[str, Any]) -> Status[dict[str, Any]]:
+def import_plan(
+    request: HttpRequest, payload: PlanFileIn, cycle: str = ""
+) -> Status[dict[str, Any]]:
+    """Create a national plan from a plan file sent as the JSON body; `cycle` overrides
+    the file's cycle (as `reef plan import FILE --cycle C`)."""
     user = require_user(request)
-    plan = exchange.plan_import(actor=user, data=payload)
+    plan = exchange.plan_import(actor=user, data=payload.dict(), cycle=cycle or None)
     return Status(201, _plan(plan))
 
 
@@ -575,8 +597,8 @@ def twinning(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/planning/twinning/links", response={201: LinkOut})
-def link(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]:
+@router.post("/planning/twinning/links", response={201: TwinningLinkOut})
+def link(request: HttpRequest, payload: TwinningLinkIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     created = services.twinning_link(
         actor=user, a_ref=payload.a_ref, b_ref=payload.b_ref, note=payload.note

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
 from reef.planning import services
@@ -261,7 +262,7 @@ def _actions(need: Need, code: str, index: int) -> None:
     uwi = Organisation.objects.get(slug="uwi")
     if index == 0:
         services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title=f"Cyber security course at the UWI for {code} staff" + NOTE,
             lead_organisation=uwi,
@@ -274,10 +275,9 @@ def _actions(need: Need, code: str, index: int) -> None:
             train_the_trainer=True,
             curriculum_integration=True,
             local_ownership=True,
-            system=True,
         )
         services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title=f"Two-day awareness workshop by a visiting trainer{NOTE}",
             lead_organisation=itu,
@@ -288,11 +288,10 @@ def _actions(need: Need, code: str, index: int) -> None:
             is_training=True,
             status="completed",
             progress=100,
-            system=True,
         )
     elif index == 1:
         services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title=f"National awareness campaign with local partners{NOTE}",
             lead_organisation=oas,
@@ -301,12 +300,11 @@ def _actions(need: Need, code: str, index: int) -> None:
             budget_amount="60000",
             local_ownership=True,
             post_donor_funding=True,
-            system=True,
         )
     elif code == "GD" and index == 2:
         # Two organisations training the same people at the same time: twin them.
         services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title="Cybercrime investigation training for the Royal Grenada Police Force" + NOTE,
             description="Investigation of cybercrime and handling of electronic evidence.",
@@ -318,10 +316,9 @@ def _actions(need: Need, code: str, index: int) -> None:
             progress=35,
             is_training=True,
             train_the_trainer=True,
-            system=True,
         )
         services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title="GLACY+ cybercrime investigation and electronic evidence training for police "
             "and prosecutors" + NOTE,
@@ -332,11 +329,10 @@ def _actions(need: Need, code: str, index: int) -> None:
             budget_amount="90000",
             budget_currency="EUR",
             is_training=True,
-            system=True,
         )
     else:
         action = services.action_create(
-            actor=None,
+            actor=DEMO,
             need=need,
             title=f"{need.title.split(' (')[0]}: implementation{NOTE}",
             lead_organisation=None,
@@ -344,18 +340,17 @@ def _actions(need: Need, code: str, index: int) -> None:
             end=date(2027, 9, 30),
             budget_amount=str(int((need.cost_amount or Decimal(0)) * Decimal("0.8"))),
             local_ownership=True,
-            system=True,
         )
         services.milestone_create(
-            actor=None, action=action, title="Design agreed", due=date(2026, 6, 30), system=True
+            actor=DEMO, action=action, title="Design agreed", due=date(2026, 6, 30)
         )
         services.milestone_create(
-            actor=None, action=action, title="Operational", due=date(2027, 6, 30), system=True
+            actor=DEMO, action=action, title="Operational", due=date(2027, 6, 30)
         )
 
 
 def load(say: Callable[[str], None]) -> None:
-    services.area_ensure_defaults()
+    services.area_ensure_defaults(actor=DEMO)
     if Plan.objects.filter(
         kind=Plan.Kind.REGIONAL, cycle=CYCLE, organisation__slug="caricom-impacs"
     ).exists():
@@ -366,19 +361,18 @@ def load(say: Callable[[str], None]) -> None:
     for code in COUNTRIES:
         country = Country.objects.get(code=code)
         plan = services.plan_create(
-            actor=None,
+            actor=DEMO,
             country=country,
             title=f"National cyber security action plan of {country.name}{NOTE}",
             cycle=CYCLE,
             tlp=TLP.CLEAR if code in PUBLISHED else TLP.GREEN,
             start=date(2026, 1, 1),
             end=date(2028, 12, 31),
-            system=True,
         )
         plans[code] = plan
         for index, (area, factor, title, cost, i, u, f, c) in enumerate(COMMON + SPECIFIC[code]):
             need = services.need_create_from_gap(
-                actor=None,
+                actor=DEMO,
                 country=country,
                 plan=plan,
                 framework="reef-cmm",
@@ -390,14 +384,13 @@ def load(say: Callable[[str], None]) -> None:
                 assessment_id=None,
                 area=area,
                 cost_amount=str(cost),
-                system=True,
             )
             need.impact, need.urgency, need.feasibility, need.cost_rating = i, u, f, c
             need.save(update_fields=["impact", "urgency", "feasibility", "cost_rating"])
             _actions(need, code, index)
         # One restricted need: the state shares it with the OAS only.
         services.need_create(
-            actor=None,
+            actor=DEMO,
             plan=plan,
             area="incident-response",
             title=f"Vulnerabilities found in government systems during the assessment{NOTE}",
@@ -408,13 +401,12 @@ def load(say: Callable[[str], None]) -> None:
             urgency=5,
             feasibility=3,
             cost_rating=2,
-            system=True,
         )
         _prioritise(plan)
     for code, index, slug, amount, currency, steps in COMMITMENTS:
         need = list(plans[code].needs.filter(source=Need.Source.GAP).order_by("id"))[index]
         commitment = services.commitment_offer(
-            actor=None,
+            actor=DEMO,
             need=need,
             organisation=Organisation.objects.get(slug=slug),
             kind=Commitment.Kind.MONEY if amount else Commitment.Kind.PEOPLE,
@@ -424,12 +416,9 @@ def load(say: Callable[[str], None]) -> None:
             start=date(2026, 3, 1),
             end=date(2027, 3, 1),
             on=steps[0][1],
-            system=True,
         )
         for status, on in steps[1:]:
-            services.commitment_transition(
-                actor=None, commitment=commitment, to=status, on=on, system=True
-            )
+            services.commitment_transition(actor=DEMO, commitment=commitment, to=status, on=on)
     _regional(say)
     say(f"planning: {len(plans)} national plans, 1 regional plan (illustrative)")
 
@@ -466,7 +455,7 @@ def _prioritise(plan: Plan) -> None:
 def _regional(say: Callable[[str], None]) -> None:
     impacs = Organisation.objects.get(slug="caricom-impacs")
     plan = services.plan_create(
-        actor=None,
+        actor=DEMO,
         organisation=impacs,
         grouping=Grouping.objects.get(slug="caricom"),
         title="CARICOM Cyber Security and Cybercrime Action Plan" + NOTE,
@@ -474,24 +463,21 @@ def _regional(say: Callable[[str], None]) -> None:
         tlp=TLP.GREEN,
         start=date(2026, 1, 1),
         end=date(2028, 12, 31),
-        system=True,
     )
     need = services.need_create(
-        actor=None,
+        actor=DEMO,
         plan=plan,
         area="regional-cooperation",
         title=f"Regional incident information sharing among national CSIRTs{NOTE}",
         cost_amount="500000",
-        system=True,
     )
     services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=need,
         organisation=Organisation.objects.get(slug="world-bank"),
         amount="300000",
         description=f"Regional CSIRT network{NOTE}",
         on=date(2026, 2, 1),
-        system=True,
     )
     risks = [
         (
@@ -529,7 +515,7 @@ def _regional(say: Callable[[str], None]) -> None:
     ]
     for category, description, likelihood, impact, owner, mitigation in risks:
         services.risk_create(
-            actor=None,
+            actor=DEMO,
             plan=plan,
             category=category,
             description=description,
@@ -538,6 +524,5 @@ def _regional(say: Callable[[str], None]) -> None:
             risk_owner=owner,
             mitigation=mitigation,
             review_on=date(2026, 12, 1),
-            system=True,
         )
     say("planning: regional plan with its risk register")

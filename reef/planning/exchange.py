@@ -24,12 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reef.accounts.models import User
 from reef.core.audit import audit_append
-from reef.core.errors import ServiceError
+from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import Actor, allowed
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation, OrganisationKind
-from reef.planning import iati, rollup, selectors, services
+from reef.planning import iati, rollup, rules, selectors, services
 from reef.planning.models import Commitment, Plan
 
 FORMAT = "reef-plan"
@@ -218,12 +218,55 @@ def _int(value: Any, field: str, default: int) -> int:
         return default
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError(
             _("%(field)s: %(value)s is not a whole number.")
             % {"field": field, "value": repr(value)},
             field=field,
         ) from None
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    """A JSON object where the format has one (absent: empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ServiceError(
+            _("%(field)s must be an object, not %(value)s.")
+            % {"field": field, "value": repr(value)[:80]},
+            field=field,
+        )
+    return value
+
+
+def _objects(value: Any, field: str) -> list[dict[str, Any]]:
+    """A JSON list of objects (absent: empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ServiceError(_("%(field)s must be a list.") % {"field": field}, field=field)
+    return [_object(item, f"{field}[{i}]") for i, item in enumerate(value, start=1)]
+
+
+def _keys(value: Any, field: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
+        raise ServiceError(
+            _("%(field)s: the missing indicators must be a list of keys.") % {"field": field},
+            field="missing_indicators",
+        )
+    return [str(k) for k in value]
+
+
+def _ref(value: Any, field: str) -> int | None:
+    ref = _int(value, field, 0)
+    if not 0 <= ref <= 2**31 - 1:
+        raise ServiceError(
+            _("%(field)s: %(value)s is out of range.") % {"field": field, "value": ref},
+            field=field,
+        )
+    return ref or None
 
 
 def _bool(value: Any) -> bool:
@@ -244,9 +287,7 @@ def _organisation(slug: Any) -> Organisation | None:
 
 
 @transaction.atomic
-def plan_import(
-    *, actor: User | None, data: dict[str, Any], cycle: str | None = None, system: bool = False
-) -> Plan:
+def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None) -> Plan:
     """Create a national plan from exported JSON (needs, actions, milestones, risks)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ServiceError(
@@ -258,7 +299,7 @@ def plan_import(
             _("Unsupported plan file version %(value)s.") % {"value": repr(data.get("version"))},
             field="version",
         )
-    meta = data.get("plan") or {}
+    meta = _object(data.get("plan"), "plan")
     if meta.get("kind", "national") != Plan.Kind.NATIONAL:
         raise ServiceError(_("Only national plans can be imported."), field="kind")
     country = Country.objects.filter(code=str(meta.get("country") or "").upper()).first()
@@ -266,6 +307,8 @@ def plan_import(
         raise ServiceError(
             _("Unknown country %(value)s.") % {"value": repr(meta.get("country"))}, field="country"
         )
+    if not allowed(rules.may_import_plan, actor, country):
+        raise PermissionDenied(_("Only the country's managers may import a plan for it."))
     plan = services.plan_create(
         actor=actor,
         country=country,
@@ -275,15 +318,13 @@ def plan_import(
         currency=str(meta.get("currency") or "USD"),
         start=_date(meta.get("start"), "start"),
         end=_date(meta.get("end"), "end"),
-        weights=meta.get("weights") or None,
-        system=system,
+        weights=_object(meta.get("weights"), "plan.weights") or None,
     )
-    needs = data.get("needs") or []
-    if not isinstance(needs, list):
-        raise ServiceError(_("The needs must be a list."), field="needs")
-    for index, item in enumerate(sorted(needs, key=lambda n: n.get("priority") or 0), start=1):
-        cost = item.get("cost") or {}
-        ratings = item.get("ratings") or {}
+    needs = _objects(data.get("needs"), "needs")
+    ranked = sorted(needs, key=lambda n: _int(n.get("priority"), "needs[].priority", 0))
+    for index, item in enumerate(ranked, start=1):
+        cost = _object(item.get("cost"), f"needs[{index}].cost")
+        ratings = _object(item.get("ratings"), f"needs[{index}].ratings")
         need = services.need_create(
             actor=actor,
             plan=plan,
@@ -301,13 +342,12 @@ def plan_import(
             framework=str(item.get("framework") or ""),
             factor_key=str(item.get("factor_key") or ""),
             aspect_key=str(item.get("aspect_key") or ""),
-            missing_indicators=list(item.get("missing_indicators") or []),
-            assessment_ref=item.get("assessment_ref"),
-            system=system,
+            missing_indicators=_keys(item.get("missing_indicators"), f"needs[{index}]"),
+            assessment_ref=_ref(item.get("assessment_ref"), f"needs[{index}].assessment_ref"),
         )
-        for a in item.get("actions") or []:
-            budget = a.get("budget") or {}
-            sus = a.get("sustainability") or {}
+        for a in _objects(item.get("actions"), f"needs[{index}].actions"):
+            budget = _object(a.get("budget"), "budget")
+            sus = _object(a.get("sustainability"), "sustainability")
             start = _date(a.get("start"), "start")
             end = _date(a.get("end"), "end")
             if start is None or end is None:
@@ -334,9 +374,8 @@ def plan_import(
                 curriculum_integration=_bool(sus.get("curriculum_integration", False)),
                 local_ownership=_bool(sus.get("local_ownership", False)),
                 post_donor_funding=_bool(sus.get("post_donor_funding", False)),
-                system=system,
             )
-            for m in a.get("milestones") or []:
+            for m in _objects(a.get("milestones"), "milestones"):
                 due = _date(m.get("due"), "due")
                 if due is None:
                     raise ServiceError(_("A milestone needs a due date."), field="due")
@@ -345,9 +384,8 @@ def plan_import(
                     action=action,
                     title=str(m.get("title") or ""),
                     due=due,
-                    system=system,
                 )
-    for r in data.get("risks") or []:
+    for r in _objects(data.get("risks"), "risks"):
         services.risk_create(
             actor=actor,
             plan=plan,
@@ -358,7 +396,6 @@ def plan_import(
             risk_owner=str(r.get("owner") or ""),
             mitigation=str(r.get("mitigation") or ""),
             review_on=_date(r.get("review_on"), "review_on"),
-            system=system,
         )
     audit_append(action="plan_import", actor=actor, obj=plan, detail={"needs": len(needs)})
     return plan

@@ -701,6 +701,7 @@ class Opportunity:
     a: Effort
     b: Effort
     linked: bool
+    may_link: bool = False  # set by the page from the twinning rule
 
     @property
     def why(self) -> str:

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reef.accounts.models import User
 from reef.accounts.roles import Action as Act
-from reef.core.access import can, scope_for
+from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import Actor, Rule, SystemActor, allowed, require, scope_of, user_of
 from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country, Grouping, Organisation
-from reef.planning import prioritise, rollup, sustainability
+from reef.planning import prioritise, rollup, rules, sustainability
 from reef.planning.models import (
     Action,
     Area,
@@ -160,49 +160,39 @@ def _bump(obj: Any) -> None:
     obj.version += 1
 
 
-def plan_may_edit(actor: Any, plan: Plan) -> bool:
-    """Editors of the country (national) or of the owning organisation, and the
-    coordinators of the grouping (regional)."""
-    scope = scope_for(actor)
-    if plan.is_regional:
-        return scope.can_in_organisation(plan.organisation_id, Act.EDIT) or (
-            plan.grouping_id is not None and plan.grouping_id in scope.groupings
-        )
-    return scope.can_in_country(plan.country_id, Act.EDIT)
+def _visible(actor: Actor, obj: Any) -> bool:
+    """Whether the actor may see `obj` (system actors see everything they are given)."""
+    if obj is None or isinstance(actor, SystemActor):
+        return True
+    return can(actor, obj, Act.VIEW)
 
 
-def plan_may_manage(actor: Any, plan: Plan) -> bool:
-    """The beneficiary: the country's managers (its focal point), or for a regional
-    plan the owning organisation's managers and the grouping's coordinators."""
-    scope = scope_for(actor)
-    if plan.is_regional:
-        return scope.can_in_organisation(plan.organisation_id, Act.MANAGE) or (
-            plan.grouping_id is not None and plan.grouping_id in scope.groupings
-        )
-    return scope.can_in_country(plan.country_id, Act.MANAGE)
+def _require(
+    rule: Rule, actor: Actor, obj: Any, *, see: Any = None, message: str | None = None
+) -> None:
+    """`require(rule, ...)`: 404 when the actor may not even see `see` (default `obj`),
+    else a refusal with `message`."""
+    if allowed(rule, actor, obj):
+        return
+    try:
+        require(rule, actor, obj, hidden=not _visible(actor, obj if see is None else see))
+    except PermissionDenied:
+        if message is None:
+            raise
+        raise PermissionDenied(message) from None
 
 
-def _require_edit(actor: Any, plan: Plan) -> None:
-    if not can(actor, plan, Act.VIEW):
-        raise _not_found()
-    if not plan_may_edit(actor, plan):
-        raise PermissionDenied(_("Only editors of the plan's country or organisation may do this."))
-
-
-def _require_manage(actor: Any, plan: Plan) -> None:
-    if not can(actor, plan, Act.VIEW):
-        raise _not_found()
-    if not plan_may_manage(actor, plan):
-        raise PermissionDenied(
-            _("Only the beneficiary state's focal point (a manager of the country) may do this.")
-        )
+_EDITORS_ONLY = gettext_lazy("Only editors of the plan's country or organisation may do this.")
+_BENEFICIARY_ONLY = gettext_lazy(
+    "Only the beneficiary state's focal point (a manager of the country) may do this."
+)
 
 
 # --- areas ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def area_ensure_defaults(*, actor: User | None = None) -> int:
+def area_ensure_defaults(*, actor: Actor) -> int:
     """Create the CCSCAP's six areas if missing. Returns how many were created."""
     created = 0
     for position, (key, name, description) in enumerate(CCSCAP_AREAS, start=1):
@@ -225,7 +215,7 @@ def area_ensure_defaults(*, actor: User | None = None) -> int:
 @transaction.atomic
 def area_create(
     *,
-    actor: User,
+    actor: Actor,
     taxonomy: str,
     key: str,
     name: str,
@@ -233,8 +223,12 @@ def area_create(
     position: int = 0,
 ) -> Area:
     """A new area in a taxonomy; only coordinators of a grouping may extend the taxonomy."""
-    if not scope_for(actor).is_coordinator:
-        raise PermissionDenied(_("Only regional coordinators may change the area taxonomy."))
+    _require(
+        rules.may_create_area,
+        actor,
+        None,
+        message=_("Only regional coordinators may change the area taxonomy."),
+    )
     key = _text(key, "key", limit=50)
     if Area.objects.filter(taxonomy=taxonomy, key=key).exists():
         raise ServiceError(
@@ -271,7 +265,7 @@ def _area(plan: Plan, key: str) -> Area:
 @transaction.atomic
 def plan_create(
     *,
-    actor: User | None,
+    actor: Actor,
     title: str,
     cycle: str,
     country: Country | None = None,
@@ -282,12 +276,8 @@ def plan_create(
     start: date | None = None,
     end: date | None = None,
     weights: dict[str, Decimal] | None = None,
-    system: bool = False,
 ) -> Plan:
-    """A national plan (a country) or a regional plan (an organisation and a grouping).
-
-    `system=True` is for the demo and imports run by the platform itself.
-    """
+    """A national plan (a country) or a regional plan (an organisation and a grouping)."""
     title = _text(title, "title", limit=200)
     cycle = _text(cycle, "cycle", limit=20)
     _tlp(tlp)
@@ -298,9 +288,10 @@ def plan_create(
             _("A plan belongs to a country (national) or an organisation (regional)."),
             field="country",
         )
-    scope = scope_for(actor)
     if country is not None:
-        if not system and not scope.can_in_country(country.pk, Act.MANAGE):
+        if not allowed(
+            rules.may_create_plan, actor, Plan(kind=Plan.Kind.NATIONAL, country=country)
+        ):
             raise PermissionDenied(_("Only the country's managers may create its national plan."))
         if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
             raise ServiceError(
@@ -312,8 +303,10 @@ def plan_create(
     elif organisation is not None:
         if grouping is None:
             raise ServiceError(_("A regional plan covers a grouping."), field="grouping")
-        if not system and not (
-            scope.can_in_organisation(organisation.pk, Act.EDIT) and grouping.pk in scope.groupings
+        if not allowed(
+            rules.may_create_plan,
+            actor,
+            Plan(kind=Plan.Kind.REGIONAL, organisation=organisation, grouping=grouping),
         ):
             raise PermissionDenied(
                 _(
@@ -369,8 +362,10 @@ def _apply_weights(plan: Plan, weights: dict[str, Any]) -> prioritise.Weights:
 
 
 @transaction.atomic
-def plan_set_weights(*, actor: User, plan: Plan, weights: dict[str, Any], reason: str = "") -> Plan:
-    _require_manage(actor, plan)
+def plan_set_weights(
+    *, actor: Actor, plan: Plan, weights: dict[str, Any], reason: str = ""
+) -> Plan:
+    _require(rules.may_set_weights, actor, plan, message=str(_BENEFICIARY_ONLY))
     _apply_weights(plan, weights)
     _bump(plan)
     plan.save()
@@ -402,7 +397,7 @@ def _next_position(plan: Plan) -> int:
 @transaction.atomic
 def need_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     area: str,
     title: str,
@@ -421,11 +416,9 @@ def need_create(
     aspect_key: str = "",
     missing_indicators: list[str] | None = None,
     assessment_ref: int | None = None,
-    system: bool = False,
 ) -> Need:
     """A need entered by hand (or from a gap, see `need_create_from_gap`)."""
-    if not system:
-        _require_edit(actor, plan)
+    _require(rules.may_create_need, actor, plan, message=str(_EDITORS_ONLY))
     need = Need(
         plan=plan,
         country_id=plan.country_id,
@@ -469,7 +462,7 @@ def _latest_national_plan(country: Country) -> Plan | None:
 @transaction.atomic
 def need_create_from_gap(
     *,
-    actor: User | None,
+    actor: Actor,
     country: Country,
     gap: dict[str, Any],
     framework: str,
@@ -479,7 +472,6 @@ def need_create_from_gap(
     tlp: str | None = None,
     cost_amount: Decimal | str | None = None,
     cost_currency: str = "USD",
-    system: bool = False,
 ) -> Need:
     """A need from an assessment's gap.
 
@@ -510,7 +502,6 @@ def need_create_from_gap(
             country=country,
             title=f"National cyber security plan of {country.name}",
             cycle=f"{year}-{year + 2}",
-            system=True,
         )
     elif plan.country_id != country.pk:
         raise ServiceError(_("The plan is not the country's plan."), field="plan")
@@ -534,14 +525,13 @@ def need_create_from_gap(
         tlp=tlp,
         cost_amount=cost_amount,
         cost_currency=cost_currency,
-        system=system,
     )
 
 
 @transaction.atomic
 def need_update(
     *,
-    actor: User,
+    actor: Actor,
     need: Need,
     area: str | None = None,
     title: str | None = None,
@@ -552,7 +542,7 @@ def need_update(
 ) -> Need:
     from reef.core.errors import Conflict
 
-    _require_edit(actor, need.plan)
+    _require(rules.may_edit_need, actor, need, see=need.plan, message=str(_EDITORS_ONLY))
     if version is not None and version != need.version:
         raise Conflict()
     if area is not None:
@@ -573,10 +563,10 @@ def need_update(
 
 @transaction.atomic
 def need_rate(
-    *, actor: User, need: Need, impact: int, urgency: int, feasibility: int, cost_rating: int
+    *, actor: Actor, need: Need, impact: int, urgency: int, feasibility: int, cost_rating: int
 ) -> Need:
     """Rate a need on the four criteria; its score follows the plan's weights."""
-    _require_edit(actor, need.plan)
+    _require(rules.may_edit_need, actor, need, see=need.plan, message=str(_EDITORS_ONLY))
     need.impact = _rating(impact, "impact")
     need.urgency = _rating(urgency, "urgency")
     need.feasibility = _rating(feasibility, "feasibility")
@@ -624,14 +614,14 @@ def _order(plan: Plan) -> list[str]:
 
 
 def _record_change(
-    *, actor: Any, plan: Plan, kind: str, reason: str, before: list[str], after: list[str]
+    *, actor: Actor, plan: Plan, kind: str, reason: str, before: list[str], after: list[str]
 ) -> PriorityChange:
     diff = prioritise.diff_orderings(before, after)
     change = PriorityChange(
         plan=plan,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(getattr(actor, "email", "") or "")[:254],
+        actor=user_of(actor),
+        actor_label=(str(actor) if isinstance(actor, SystemActor) else actor.email)[:254],
         reason=reason,
         before=before,
         after=after,
@@ -655,9 +645,9 @@ def _apply_order(plan: Plan, order: list[str]) -> None:
 
 
 @transaction.atomic
-def plan_prioritise(*, actor: User, plan: Plan, reason: str = "") -> PriorityChange:
+def plan_prioritise(*, actor: Actor, plan: Plan, reason: str = "") -> PriorityChange:
     """Order the plan's needs by weighted score (impact, urgency, feasibility, cost)."""
-    _require_edit(actor, plan)
+    _require(rules.may_prioritise, actor, plan, message=str(_EDITORS_ONLY))
     needs = list(plan.needs.all())
     before = _order(plan)
     ranked = prioritise.rank_needs([_rating_of(n) for n in needs], _weights(plan))
@@ -692,10 +682,10 @@ def _unconfirm(plan: Plan) -> None:
 
 @transaction.atomic
 def plan_reorder(
-    *, actor: User, plan: Plan, order: Sequence[int | str], reason: str
+    *, actor: Actor, plan: Plan, order: Sequence[int | str], reason: str
 ) -> PriorityChange:
     """The focal point puts the needs in the state's order, saying why."""
-    _require_manage(actor, plan)
+    _require(rules.may_reorder, actor, plan, message=str(_BENEFICIARY_ONLY))
     reason = _text(reason, "reason", limit=2000)
     wanted = [str(x) for x in order]
     before = _order(plan)
@@ -725,7 +715,7 @@ def plan_reorder(
 
 
 @transaction.atomic
-def need_move(*, actor: User, need: Need, to_position: int, reason: str) -> PriorityChange:
+def need_move(*, actor: Actor, need: Need, to_position: int, reason: str) -> PriorityChange:
     """Move one need to a position (1-based) in its plan's order."""
     order = _order(need.plan)
     if not 1 <= to_position <= len(order):
@@ -739,14 +729,14 @@ def need_move(*, actor: User, need: Need, to_position: int, reason: str) -> Prio
 
 
 @transaction.atomic
-def plan_confirm_priorities(*, actor: User, plan: Plan, reason: str = "") -> PriorityChange:
+def plan_confirm_priorities(*, actor: Actor, plan: Plan, reason: str = "") -> PriorityChange:
     """The beneficiary state agrees the order of priorities."""
-    _require_manage(actor, plan)
+    _require(rules.may_confirm_priorities, actor, plan, message=str(_BENEFICIARY_ONLY))
     if not plan.needs.exists():
         raise ServiceError(_("A plan without needs has no priorities to confirm."))
     order = _order(plan)
     plan.priorities_confirmed_at = timezone.now()
-    plan.priorities_confirmed_by = actor
+    plan.priorities_confirmed_by = user_of(actor)
     _bump(plan)
     plan.save()
     change = _record_change(
@@ -788,7 +778,7 @@ def _refresh_sustainability(action: Action) -> None:
 @transaction.atomic
 def action_create(
     *,
-    actor: User | None,
+    actor: Actor,
     need: Need,
     title: str,
     start: date,
@@ -806,12 +796,10 @@ def action_create(
     local_ownership: bool = False,
     post_donor_funding: bool = False,
     tlp: str | None = None,
-    system: bool = False,
 ) -> Action:
     """An action under a need, with its owner organisation and sustainability profile."""
     plan = need.plan
-    if not system:
-        _require_edit(actor, plan)
+    _require(rules.may_create_action, actor, need, see=plan, message=str(_EDITORS_ONLY))
     _dates(start, end)
     if status not in Action.Status.values:
         raise ServiceError(_("Unknown status %(value)s.") % {"value": repr(status)}, field="status")
@@ -855,16 +843,15 @@ def action_create(
 
 @transaction.atomic
 def action_report_progress(
-    *, actor: User, action: Action, status: str, progress: int, note: str = ""
+    *, actor: Actor, action: Action, status: str, progress: int, note: str = ""
 ) -> Action:
     """Status and progress, reported by the plan's editors or the owner organisation."""
-    if not can(actor, action, Act.VIEW):
-        raise _not_found()
-    if not (
-        plan_may_edit(actor, action.plan)
-        or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
-    ):
-        raise PermissionDenied(_("Only the plan's editors or the owner organisation may report."))
+    _require(
+        rules.may_report_action,
+        actor,
+        action,
+        message=_("Only the plan's editors or the owner organisation may report."),
+    )
     if status not in Action.Status.values:
         raise ServiceError(_("Unknown status %(value)s.") % {"value": repr(status)}, field="status")
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
@@ -884,7 +871,7 @@ def action_report_progress(
 @transaction.atomic
 def action_set_sustainability(
     *,
-    actor: User,
+    actor: Actor,
     action: Action,
     delivery: str,
     is_training: bool,
@@ -893,7 +880,9 @@ def action_set_sustainability(
     local_ownership: bool,
     post_donor_funding: bool,
 ) -> Action:
-    _require_edit(actor, action.plan)
+    _require(
+        rules.may_set_sustainability, actor, action, see=action.plan, message=str(_EDITORS_ONLY)
+    )
     if delivery not in Action.Delivery.values:
         raise ServiceError(
             _("Unknown kind of delivery %(value)s.") % {"value": repr(delivery)}, field="delivery"
@@ -917,19 +906,13 @@ def action_set_sustainability(
 
 
 @transaction.atomic
-def milestone_create(
-    *, actor: User | None, action: Action, title: str, due: date, system: bool = False
-) -> Milestone:
-    if not system:
-        if not can(actor, action, Act.VIEW):
-            raise _not_found()
-        if not (
-            plan_may_edit(actor, action.plan)
-            or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
-        ):
-            raise PermissionDenied(
-                _("Only the plan's editors or the owner organisation may add milestones.")
-            )
+def milestone_create(*, actor: Actor, action: Action, title: str, due: date) -> Milestone:
+    _require(
+        rules.may_create_milestone,
+        actor,
+        action,
+        message=_("Only the plan's editors or the owner organisation may add milestones."),
+    )
     milestone = Milestone(action=action, title=_text(title, "title"), due=due)
     _copy_label(milestone, action)
     milestone.save()
@@ -939,13 +922,13 @@ def milestone_create(
 
 
 @transaction.atomic
-def milestone_complete(*, actor: User, milestone: Milestone, done_on: date) -> Milestone:
-    action = milestone.action
-    if not (
-        plan_may_edit(actor, action.plan)
-        or scope_for(actor).can_in_organisation(action.lead_organisation_id, Act.EDIT)
-    ):
-        raise PermissionDenied(_("Only the plan's editors or the owner organisation may do this."))
+def milestone_complete(*, actor: Actor, milestone: Milestone, done_on: date) -> Milestone:
+    _require(
+        rules.may_complete_milestone,
+        actor,
+        milestone,
+        message=_("Only the plan's editors or the owner organisation may do this."),
+    )
     milestone.done_on = done_on
     _bump(milestone)
     milestone.save()
@@ -964,14 +947,14 @@ _DATE_FIELD = {
 
 
 def _event(
-    commitment: Commitment, *, actor: Any, from_status: str, to_status: str, on: date, note: str
+    commitment: Commitment, *, actor: Actor, from_status: str, to_status: str, on: date, note: str
 ) -> CommitmentEvent:
     event = CommitmentEvent(
         commitment=commitment,
         from_status=from_status,
         to_status=to_status,
         on=on,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_of(actor),
         note=note[:2000],
     )
     _copy_label(event, commitment)
@@ -982,7 +965,7 @@ def _event(
 @transaction.atomic
 def commitment_offer(
     *,
-    actor: User | None,
+    actor: Actor,
     need: Need,
     organisation: Organisation,
     kind: str = Commitment.Kind.MONEY,
@@ -994,14 +977,17 @@ def commitment_offer(
     action: Action | None = None,
     tlp: str | None = None,
     on: date | None = None,
-    system: bool = False,
 ) -> Commitment:
     """An organisation pledges money, people or in-kind support to a need it may see."""
-    if not system:
-        if not can(actor, need, Act.VIEW):
-            raise _not_found()
-        if not scope_for(actor).can_in_organisation(organisation.pk, Act.EDIT):
-            raise PermissionDenied(_("Only editors of the pledging organisation may offer for it."))
+    if not _visible(actor, need):
+        raise _not_found()
+    _require(
+        rules.may_offer,
+        actor,
+        Commitment(need=need, organisation=organisation),
+        see=need,
+        message=_("Only editors of the pledging organisation may offer for it."),
+    )
     if kind not in Commitment.Kind.values:
         raise ServiceError(
             _("Unknown kind of commitment %(value)s.") % {"value": repr(kind)}, field="kind"
@@ -1024,6 +1010,7 @@ def commitment_offer(
         end=end,
         status=Commitment.Status.OFFERED,
         offered_on=on or timezone.localdate(),
+        offered_by=user_of(actor),
     )
     _copy_label(commitment, need, tlp)
     commitment.save()
@@ -1050,71 +1037,103 @@ def commitment_offer(
     return commitment
 
 
-def commitment_sides(actor: Any, commitment: Commitment) -> set[rollup.ActorSide]:
-    """Which sides of a commitment the actor speaks for."""
-    sides: set[rollup.ActorSide] = set()
-    if scope_for(actor).can_in_organisation(commitment.organisation_id, Act.EDIT):
-        sides.add(rollup.ActorSide.PLEDGER)
-    if plan_may_manage(actor, commitment.need.plan):
-        sides.add(rollup.ActorSide.BENEFICIARY)
-    return sides
+#: The rule for each move, by the status a commitment moves to.
+TRANSITION_RULES: dict[str, Rule] = {
+    Commitment.Status.ACCEPTED: rules.may_accept,
+    Commitment.Status.IN_PROGRESS: rules.may_start,
+    Commitment.Status.DELIVERED: rules.may_deliver,
+    Commitment.Status.VERIFIED: rules.may_verify,
+    Commitment.Status.WITHDRAWN: rules.may_withdraw,
+}
+
+#: Who is recorded for each move (separation of duties reads these).
+_PERSON_FIELD = {
+    Commitment.Status.ACCEPTED: "accepted_by",
+    Commitment.Status.IN_PROGRESS: "started_by",
+    Commitment.Status.DELIVERED: "delivered_by",
+    Commitment.Status.VERIFIED: "verified_by",
+}
 
 
 def commitment_next_steps(actor: Any, commitment: Commitment) -> list[str]:
     """The statuses the actor may move the commitment to now."""
-    targets: list[str] = []
-    for side in sorted(commitment_sides(actor, commitment)):
-        for target in rollup.allowed_targets(commitment.status, side):
-            if target.value not in targets:
-                targets.append(target.value)
-    return targets
+    return [
+        target.value
+        for target in rollup.allowed_targets(commitment.status)
+        if allowed(TRANSITION_RULES[target.value], actor, commitment)
+    ]
+
+
+def _refusal(commitment: Commitment, actor: Actor, current: str, to: str) -> str:
+    """Why the actor may not make this (existing) move, in words."""
+    sides = rollup.TRANSITIONS[(rollup.CommitmentStatus(current), rollup.CommitmentStatus(to))]
+    if isinstance(actor, SystemActor):  # pragma: no cover - system rules allow every move
+        return str(PermissionDenied().message)
+    scope = scope_of(actor)
+    pledger = rules.speaks_for_pledger(scope, commitment)
+    beneficiary = rules.speaks_for_beneficiary(scope, commitment)
+    if rollup.ActorSide.PLEDGER in sides and pledger:
+        return _(
+            "You accepted or verified this commitment for the state, so you may not also "
+            "act for the pledging organisation on it."
+        )
+    if rollup.ActorSide.BENEFICIARY in sides and beneficiary:
+        return _(
+            "You offered, started or delivered this commitment for the pledging organisation, "
+            "so you may not also accept or verify it for the state."
+        )
+    if pledger or beneficiary:
+        side = rollup.ActorSide.PLEDGER if pledger else rollup.ActorSide.BENEFICIARY
+        try:
+            rollup.check_transition(current, to, side)
+        except rollup.IllegalTransition as exc:
+            return _(exc.template) % exc.params
+    return _(
+        "Only editors of the pledging organisation or the beneficiary state's focal point "
+        "may change this commitment."
+    )
 
 
 @transaction.atomic
 def commitment_transition(
     *,
-    actor: User | None,
+    actor: Actor,
     commitment: Commitment,
     to: str,
     note: str = "",
     on: date | None = None,
-    system: bool = False,
 ) -> Commitment:
     """Move a commitment through offered -> accepted -> in progress -> delivered -> verified
     (or withdrawn). The beneficiary state accepts and verifies; the pledger starts and
-    delivers; either may withdraw before delivery."""
-    if not system and not can(actor, commitment, Act.VIEW):
+    delivers; either may withdraw before delivery. Nobody speaks for both sides of one
+    commitment (see `reef.planning.rules`)."""
+    if not _visible(actor, commitment):
         raise _not_found()
-    current = commitment.status
-    if system:
-        sides = {rollup.ActorSide.PLEDGER, rollup.ActorSide.BENEFICIARY}
-    else:
-        sides = commitment_sides(actor, commitment)
-    if not sides:
+    if not any(allowed(r, actor, commitment) for r in set(TRANSITION_RULES.values())):
         raise PermissionDenied(
             _(
                 "Only editors of the pledging organisation or the beneficiary state's focal point "
                 "may change this commitment."
             )
         )
-    last_error: rollup.IllegalTransition | None = None
-    for side in sorted(sides):
+    current = commitment.status
+    if to not in {t.value for t in rollup.allowed_targets(current)}:
         try:
-            rollup.check_transition(current, to, side)
-        except rollup.TransitionNotPermitted as exc:
-            last_error = exc
-            continue
+            rollup.check_transition(current, to, rollup.ActorSide.PLEDGER)
         except rollup.IllegalTransition as exc:
             raise ServiceError(_(exc.template) % exc.params, field="status") from None
-        last_error = None
-        break
-    if last_error is not None:
-        raise PermissionDenied(_(last_error.template) % last_error.params)
+    try:
+        require(TRANSITION_RULES[to], actor, commitment)
+    except PermissionDenied:
+        raise PermissionDenied(_refusal(commitment, actor, current, to)) from None
     when = on or timezone.localdate()
     commitment.status = to
     field = _DATE_FIELD.get(Commitment.Status(to))
     if field:
         setattr(commitment, field, when)
+    person = _PERSON_FIELD.get(Commitment.Status(to))
+    if person:
+        setattr(commitment, person, user_of(actor))
     _bump(commitment)
     commitment.save()
     _event(commitment, actor=actor, from_status=current, to_status=to, on=when, note=note)
@@ -1133,7 +1152,7 @@ def commitment_transition(
 @transaction.atomic
 def risk_create(
     *,
-    actor: User | None,
+    actor: Actor,
     plan: Plan,
     category: str,
     description: str,
@@ -1142,10 +1161,8 @@ def risk_create(
     risk_owner: str = "",
     mitigation: str = "",
     review_on: date | None = None,
-    system: bool = False,
 ) -> Risk:
-    if not system:
-        _require_edit(actor, plan)
+    _require(rules.may_create_risk, actor, plan, message=str(_EDITORS_ONLY))
     if category not in RiskCategory.values:
         raise ServiceError(
             _("Unknown risk category %(value)s.") % {"value": repr(category)}, field="category"
@@ -1170,14 +1187,14 @@ def risk_create(
 @transaction.atomic
 def risk_update(
     *,
-    actor: User,
+    actor: Actor,
     risk: Risk,
     likelihood: int,
     impact: int,
     mitigation: str,
     review_on: date | None,
 ) -> Risk:
-    _require_edit(actor, risk.plan)
+    _require(rules.may_edit_risk, actor, risk, see=risk.plan, message=str(_EDITORS_ONLY))
     risk.likelihood = _rating(likelihood, "likelihood")
     risk.impact = _rating(impact, "impact")
     risk.mitigation = _text(mitigation, "mitigation", required=False, limit=5000)
@@ -1192,7 +1209,7 @@ def risk_update(
 
 
 @transaction.atomic
-def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> TwinningLink:
+def twinning_link(*, actor: Actor, a_ref: str, b_ref: str, note: str = "") -> TwinningLink:
     """Link two efforts found by the twinning detector (refs as 'action:ID'/'commitment:ID').
 
     The actor must see both and edit for one of the two organisations, or be a manager
@@ -1207,14 +1224,8 @@ def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> Twi
     b = selectors.effort_get(actor, b_ref)
     if a.organisation_id == b.organisation_id:
         raise ServiceError(_("Both efforts are by the same organisation."), field="b_ref")
-    scope = scope_for(actor)
-    allowed = (
-        scope.can_in_organisation(a.organisation_id, Act.EDIT)
-        or scope.can_in_organisation(b.organisation_id, Act.EDIT)
-        or scope.can_in_country(a.country_id, Act.MANAGE)
-        or scope.coordinates_country(a.country_id)
-    )
-    if not allowed:
+    pair = rules.EffortPair(a.organisation_id, b.organisation_id, a.country_id)
+    if not allowed(rules.may_link, actor, pair):
         raise PermissionDenied(
             _(
                 "Only the organisations involved, the country's managers or the "
@@ -1235,7 +1246,7 @@ def twinning_link(*, actor: User, a_ref: str, b_ref: str, note: str = "") -> Twi
         score=Decimal(str(candidates[0])) if candidates else Decimal(0),
         why=candidates[1] if candidates else "",
         note=_text(note, "note", required=False, limit=2000),
-        created_by=actor,
+        created_by=user_of(actor),
         tlp=stricter(a.tlp, b.tlp),
         owner_country_id=a.owner_country_id,
         owner_organisation_id=a.owner_organisation_id,

@@ -22,9 +22,10 @@ from reef.core.access import scope_for
 from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.models import Country, Organisation
-from reef.planning import exchange, selectors, services
+from reef.planning import exchange, rules, selectors, services
 from reef.planning.forms import (
     ActionForm,
     ImportForm,
@@ -90,8 +91,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for area in selectors.areas(plan.taxonomy)
                 if area.key in view.rolled.by_area
             ],
-            "may_edit": services.plan_may_edit(request.user, plan),
-            "may_manage": services.plan_may_manage(request.user, plan),
+            "may_add_need": allowed(rules.may_create_need, request.user, plan),
             "risks": selectors.plan_risks(request.user, plan)[:5],
         },
     )
@@ -107,8 +107,10 @@ def plan_priorities(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "needs": selectors.plan_needs(request.user, plan),
             "history": selectors.priority_history(request.user, plan)[:50],
-            "may_edit": services.plan_may_edit(request.user, plan),
-            "may_manage": services.plan_may_manage(request.user, plan),
+            "may_prioritise": allowed(rules.may_prioritise, request.user, plan),
+            "may_reorder": allowed(rules.may_reorder, request.user, plan),
+            "may_confirm": allowed(rules.may_confirm_priorities, request.user, plan),
+            "may_set_weights": allowed(rules.may_set_weights, request.user, plan),
             "weights_form": WeightsForm(initial={k: v for k, v in plan.weights.items()}),
         },
     )
@@ -266,7 +268,7 @@ def plan_risks(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "risks": selectors.plan_risks(request.user, plan),
-            "may_edit": services.plan_may_edit(request.user, plan),
+            "may_add_risk": allowed(rules.may_create_risk, request.user, plan),
             "form": RiskForm(),
             "matrix": _risk_matrix(list(selectors.plan_risks(request.user, plan))),
         },
@@ -326,7 +328,7 @@ def need_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a need by hand (for example from a gap of the assessment report)."""
     user = signed_in_user(request)
     plan = selectors.plan_get(user, pk)
-    if not services.plan_may_edit(user, plan):
+    if not allowed(rules.may_create_need, user, plan):
         raise DjangoPermissionDenied
     form = NeedForm(
         request.POST or None, areas=selectors.areas(plan.taxonomy), initial={"tlp": plan.tlp}
@@ -484,7 +486,8 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_get(request.user, pk)
     user = request.user
     pledge_orgs = _pledge_organisations(user) if user.is_authenticated else []
-    may_edit = services.plan_may_edit(user, need.plan)
+    may_rate = allowed(rules.may_edit_need, user, need)
+    may_add_action = allowed(rules.may_create_action, user, need)
     return render(
         request,
         "planning/need_detail.html",
@@ -493,8 +496,9 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": selectors.plan_actions(user, need.plan).filter(need=need),
             "commitments": selectors.commitments_for(user).filter(need=need),
             "offer_form": OfferForm(organisations=pledge_orgs) if pledge_orgs else None,
-            "action_form": ActionForm(organisations=_organisation_choices()) if may_edit else None,
-            "may_edit": may_edit,
+            "action_form": ActionForm(organisations=_organisation_choices())
+            if may_add_action
+            else None,
             "rating_form": RatingForm(
                 initial={
                     "impact": need.impact,
@@ -503,7 +507,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "cost_rating": need.cost_rating,
                 }
             )
-            if may_edit
+            if may_rate
             else None,
         },
     )
@@ -568,7 +572,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     need = selectors.need_get(user, pk)
     form = ActionForm(request.POST, organisations=_organisation_choices())
-    if not services.plan_may_edit(user, need.plan):
+    if not allowed(rules.may_create_action, user, need):
         raise DjangoPermissionDenied
     if not form.is_valid():
         messages.error(request, _("The action was not added: check the fields."))
@@ -621,9 +625,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get(request.user, pk)
     user = request.user
     assessment = services.action_assessment(action)
-    may_report = services.plan_may_edit(user, action.plan) or scope_for(user).can_in_organisation(
-        action.lead_organisation_id, Act.EDIT
-    )
+    may_report = allowed(rules.may_report_action, user, action)
+    may_add_milestone = allowed(rules.may_create_milestone, user, action)
     return render(
         request,
         "planning/action_detail.html",
@@ -636,7 +639,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "milestones": action.milestones.all(),
             "commitments": selectors.commitments_for(user).filter(action=action),
-            "milestone_form": MilestoneForm() if may_report else None,
+            "milestone_form": MilestoneForm() if may_add_milestone else None,
             "progress_form": ProgressForm(
                 initial={"status": action.status, "progress": action.progress}
             )
@@ -808,13 +811,18 @@ def themes(request: HttpRequest) -> HttpResponse:
 @access(Rule.LABELLED)
 def twinning(request: HttpRequest) -> HttpResponse:
     opportunities = selectors.twinning_opportunities(request.user, limit=50)
+    for o in opportunities:
+        o.may_link = allowed(
+            rules.may_link,
+            request.user,
+            rules.EffortPair(o.a.organisation_id, o.b.organisation_id, o.a.country_id),
+        )
     return render(
         request,
         "planning/twinning.html",
         {
             "opportunities": opportunities,
             "links": selectors.twinning_links_for(request.user)[:100],
-            "can_link": request.user.is_authenticated,
         },
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from reef.accounts.models import User
+from reef.core.rules import DEMO
 from reef.directory.models import Country, Grouping, Organisation
 from reef.experts import services
 from reef.experts.models import ExpertiseTag, ExpertProfile, MissionRequest, ReviewRound
@@ -37,7 +38,7 @@ def expert(
     public: bool = False,
 ) -> ExpertProfile:
     profile = services.profile_create(
-        actor=None,
+        actor=DEMO,
         user=user,
         name=name,
         sector=sector,
@@ -53,7 +54,7 @@ def expert(
         consent=True,
     )
     if available is not None:
-        services.availability_add(actor=None, profile=profile, start=available[0], end=available[1])
+        services.availability_add(actor=DEMO, profile=profile, start=available[0], end=available[1])
     return profile
 
 
@@ -68,7 +69,7 @@ def mission(
     size: int = 3,
 ) -> MissionRequest:
     return services.mission_request_create(
-        actor=None,
+        actor=DEMO,
         title=f"Assessment mission to {country}",
         country=Country.objects.get(code=country),
         start=start,
@@ -84,7 +85,7 @@ def review_round(
     *, opens_on: dt.date, closes_on: dt.date, k: int = 2, objective: str = "total"
 ) -> ReviewRound:
     return services.round_create(
-        actor=None,
+        actor=DEMO,
         title="Review of offered programmes",
         grouping=Grouping.objects.get(slug="caricom"),
         opens_on=opens_on,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from reef.browser import browser_page, chromium_available, screenshot, sign_in
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.experts import demo, services
 from reef.experts.models import MissionRequest
@@ -27,7 +28,7 @@ def test_coordinator_builds_and_confirms_a_mission_team(live_server: Any) -> Non
     start = dt.date.today() + dt.timedelta(days=60)
     start -= dt.timedelta(days=start.weekday())
     mission = services.mission_request_create(
-        actor=None,
+        actor=DEMO,
         title="Assessment mission to Grenada (browser test)",
         country=Country.objects.get(code="GD"),
         start=start,

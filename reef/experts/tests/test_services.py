@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
+from reef.core.rules import DEMO
 from reef.directory.models import Country, Organisation
 from reef.experts import services
 from reef.experts.models import (
@@ -150,7 +151,7 @@ def _full_profile(users: dict[str, Any]) -> ExpertProfile:
         actor=user, profile=profile, kind="country", country=Country.objects.get(code="BB")
     )
     senior = expert("Mentor M.", seniority="senior")
-    services.mentoring_pairs_propose(actor=None)
+    services.mentoring_pairs_propose(actor=DEMO)
     services.activity_record(
         actor=user,
         specialist=profile,
@@ -159,12 +160,12 @@ def _full_profile(users: dict[str, Any]) -> ExpertProfile:
         description="CSIRT course",
     )
     m = mission(nascent_seat=True)
-    services.mission_team_propose(actor=None, mission=m)
+    services.mission_team_propose(actor=DEMO, mission=m)
     assert TeamMember.objects.filter(profile=profile).exists()
     # A submitted review and a pending invitation (the expert is nascent: add them directly).
     rnd = review_round(opens_on=OPEN, closes_on=CLOSE)
     proposal = services.proposal_add(
-        actor=None, round=rnd, title="Programme", text="incident response"
+        actor=DEMO, round=rnd, title="Programme", text="incident response"
     )
     done = ReviewAssignment.objects.create(
         proposal=proposal, reviewer=profile, status="submitted", score=4, comments="Sound plan."
@@ -245,7 +246,7 @@ def _pool() -> dict[str, ExpertProfile]:
         "nascent": expert("Nascent N.", roles=("technical",), seniority="nascent"),
     }
     services.conflict_declare(
-        actor=None,
+        actor=DEMO,
         profile=pool["conflict_country"],
         kind="country",
         country=Country.objects.get(code="GD"),
@@ -256,7 +257,7 @@ def _pool() -> dict[str, ExpertProfile]:
 def test_conflicted_or_unavailable_experts_are_never_proposed() -> None:
     pool = _pool()
     m = mission(organisations=["oas"], languages=("en", "fr"))
-    result = services.mission_team_propose(actor=None, mission=m)
+    result = services.mission_team_propose(actor=DEMO, mission=m)
     team = {t.profile_id for t in m.team.all()}
     for bad in ("unavailable", "conflict_country", "involved_org"):
         assert pool[bad].pk not in team
@@ -271,7 +272,7 @@ def test_conflicted_or_unavailable_experts_are_never_proposed() -> None:
     other = mission(
         start=MISSION_START + dt.timedelta(days=2), end=MISSION_END + dt.timedelta(days=2)
     )
-    services.mission_team_propose(actor=None, mission=other)
+    services.mission_team_propose(actor=DEMO, mission=other)
     assert not team & {t.profile_id for t in other.team.all()}
 
 
@@ -299,10 +300,10 @@ def test_random_pools_respect_hard_rules_and_coverage(seed: int) -> None:
         )
         if rng.random() < 0.3:
             services.conflict_declare(
-                actor=None, profile=p, kind="country", country=Country.objects.get(code="GD")
+                actor=DEMO, profile=p, kind="country", country=Country.objects.get(code="GD")
             )
     m = mission(organisations=["oas"], languages=("en",))
-    result = services.mission_team_propose(actor=None, mission=m)
+    result = services.mission_team_propose(actor=DEMO, mission=m)
     for member in m.team.select_related("profile"):
         assert services.mission_problems(member.profile, m) == []
     missing_rules = {x["rule"] for x in services.mission_coverage(m)}
@@ -399,7 +400,7 @@ def test_window_must_be_long_enough_and_cannot_be_shortened(users: dict[str, Any
     coordinator = users["coordinator"]
     services.round_set_window(actor=coordinator, round=rnd, closes_on=CLOSE)  # draft: may move
     expert("Reviewer R.", bio="incident response")
-    services.proposal_add(actor=None, round=rnd, title="CSIRT programme", text="incident response")
+    services.proposal_add(actor=DEMO, round=rnd, title="CSIRT programme", text="incident response")
     services.round_open(actor=coordinator, round=rnd)
     with pytest.raises(ServiceError, match="cannot be shortened"):
         services.round_set_window(
@@ -454,12 +455,12 @@ def _round_with_reviewers() -> tuple[ReviewRound, dict[str, ExpertProfile]]:
         ),
     }
     services.conflict_declare(
-        actor=None, profile=people["person"], kind="person", person_name="A. Author"
+        actor=DEMO, profile=people["person"], kind="person", person_name="A. Author"
     )
     oas = Organisation.objects.get(slug="oas")
     gd = Country.objects.get(code="GD")
     services.proposal_add(
-        actor=None,
+        actor=DEMO,
         round=rnd,
         title="National CSIRT programme",
         text="Set up a national CSIRT: incident response, CERT operations.",
@@ -468,7 +469,7 @@ def _round_with_reviewers() -> tuple[ReviewRound, dict[str, ExpertProfile]]:
         country=gd,
     )
     services.proposal_add(
-        actor=None,
+        actor=DEMO,
         round=rnd,
         title="Cybercrime legislation",
         text="Model cybercrime law and prosecution training.",
@@ -506,21 +507,21 @@ def test_quarterly_load_counts_other_rounds(users: dict[str, Any]) -> None:
     busy = expert("Busy B.", bio="incident response CSIRT", max_reviews=1)
     expert("Free F.", bio="security strategy", max_reviews=5)
     first = review_round(opens_on=OPEN, closes_on=CLOSE, k=1)
-    services.proposal_add(actor=None, round=first, title="CSIRT", text="incident response CSIRT")
-    services.round_open(actor=None, round=first)
+    services.proposal_add(actor=DEMO, round=first, title="CSIRT", text="incident response CSIRT")
+    services.round_open(actor=DEMO, round=first)
     assert ReviewAssignment.objects.filter(reviewer=busy).count() == 1
     # Same quarter: the busy reviewer's one review is used up.
     second = review_round(
         opens_on=OPEN + dt.timedelta(days=7), closes_on=CLOSE + dt.timedelta(days=7), k=1
     )
-    services.proposal_add(actor=None, round=second, title="CSIRT 2", text="incident response CSIRT")
-    services.round_open(actor=None, round=second)
+    services.proposal_add(actor=DEMO, round=second, title="CSIRT 2", text="incident response CSIRT")
+    services.round_open(actor=DEMO, round=second)
     assert ReviewAssignment.objects.filter(reviewer=busy).count() == 1
     assert ReviewAssignment.objects.filter(proposal__round=second).count() == 1
     # Next quarter: available again.
     third = review_round(opens_on=dt.date(2026, 4, 6), closes_on=dt.date(2026, 4, 17), k=1)
-    services.proposal_add(actor=None, round=third, title="CSIRT 3", text="incident response CSIRT")
-    services.round_open(actor=None, round=third)
+    services.proposal_add(actor=DEMO, round=third, title="CSIRT 3", text="incident response CSIRT")
+    services.round_open(actor=DEMO, round=third)
     assert ReviewAssignment.objects.filter(reviewer=busy, proposal__round=third).count() == 1
 
 
@@ -560,7 +561,7 @@ def test_a_decline_triggers_reassignment(users: dict[str, Any]) -> None:
 
 def test_reviews_are_scored_and_aggregated(users: dict[str, Any]) -> None:
     rnd, _people = _round_with_reviewers()
-    services.round_open(actor=None, round=rnd)
+    services.round_open(actor=DEMO, round=rnd)
     a = ReviewAssignment.objects.filter(proposal__round=rnd).first()
     assert a is not None and a.reviewer is not None
     reviewer_user = make_user()
@@ -589,7 +590,7 @@ def test_reviews_are_scored_and_aggregated(users: dict[str, Any]) -> None:
     )
     from reef.experts.selectors import proposal_feedback
 
-    feedback = proposal_feedback(a.proposal)
+    feedback = proposal_feedback(reviewer_user, a.proposal)
     assert feedback["reviews"] == 1 and feedback["mean"] == 4.0
     assert feedback["comments"] == ["Clear and feasible."]
 
@@ -598,7 +599,7 @@ def test_reminders_before_the_window_closes() -> None:
     rnd, people = _round_with_reviewers()
     for p in people.values():
         ExpertProfile.objects.filter(pk=p.pk).update(user=make_user())
-    services.round_open(actor=None, round=rnd)
+    services.round_open(actor=DEMO, round=rnd)
     mail.outbox.clear()
     assert services.reviews_remind(days_before=3, today=CLOSE - dt.timedelta(days=7)) == 0
     sent = services.reviews_remind(days_before=3, today=CLOSE - dt.timedelta(days=2))
@@ -637,7 +638,7 @@ def test_mentoring_pairs_and_growth(users: dict[str, Any]) -> None:
         on=dt.date(2026, 2, 1),
         description="Co-wrote a review",
     )
-    services.profile_update(actor=None, profile=n1, seniority="junior")
+    services.profile_update(actor=DEMO, profile=n1, seniority="junior")
     from reef.experts.selectors import growth_timeline
 
     kinds = [item["kind"] for item in growth_timeline(n1)]

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from reef.core.rules import DEMO
 from reef.experts import services
-from reef.experts.models import ExpertProfile, MissionRequest, ReviewAssignment
+from reef.experts.models import ExpertProfile, MissionRequest, ReviewAssignment, ReviewRound
 from reef.experts.tests.helpers import expert, mission, review_round
 from reef.testing import make_user
 
@@ -23,7 +24,7 @@ def test_profile_list_and_detail_follow_the_opt_in_and_contact_label(
     clients: dict[str, Client],
 ) -> None:
     public = expert("Open O.", public=True, country="TT")
-    services.profile_update(actor=None, profile=public, contact_tlp="TLP:GREEN")
+    services.profile_update(actor=DEMO, profile=public, contact_tlp="TLP:GREEN")
     private = expert("Hidden H.", country="GD")
     anonymous = clients["anonymous"].get(reverse("experts:home"))
     assert anonymous.status_code == 200
@@ -163,9 +164,9 @@ def _open_round(reviewer_user: Any) -> tuple[Any, ReviewAssignment]:
     mine = expert("Reviewer Me", bio="incident response CSIRT", user=reviewer_user)
     expert("Reviewer Other", bio="incident response teams")
     services.proposal_add(
-        actor=None, round=rnd, title="CSIRT programme", text="incident response CSIRT"
+        actor=DEMO, round=rnd, title="CSIRT programme", text="incident response CSIRT"
     )
-    services.round_open(actor=None, round=rnd)
+    services.round_open(actor=DEMO, round=rnd)
     return rnd, ReviewAssignment.objects.get(reviewer=mine)
 
 
@@ -186,9 +187,11 @@ def test_reviewer_accepts_reviews_or_declines(
     assert client.post(review, {"score": "4", "comments": "Well scoped."}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == "submitted" and assignment.score == 4
-    feedback = clients["coordinator"].get(
-        reverse("experts:proposal_feedback", args=[assignment.proposal_id])
-    )
+    feedback_url = reverse("experts:proposal_feedback", args=[assignment.proposal_id])
+    assert b"Well scoped." not in clients["coordinator"].get(feedback_url).content
+    assert b"Well scoped." in client.get(feedback_url).content
+    ReviewRound.objects.filter(pk=rnd.pk).update(status="closed")
+    feedback = clients["coordinator"].get(feedback_url)
     assert b"Well scoped." in feedback.content and b"Reviewer Me" not in feedback.content
     # Someone outside the round and the proposer's organisation: 404.
     assert (
@@ -293,10 +296,14 @@ def test_api_export_delete_and_reviews(users: dict[str, Any], clients: dict[str,
         f"{url}/review", {"score": 5, "comments": "Good."}, content_type="application/json"
     )
     assert ok.status_code == 200 and ok.json()["score"] == 5
-    feedback = clients["coordinator"].get(
-        f"/api/v1/experts/proposals/{assignment.proposal_id}/feedback"
-    )
-    assert feedback.json()["mean"] == 5.0
+    feedback_url = f"/api/v1/experts/proposals/{assignment.proposal_id}/feedback"
+    # Independence: the coordinator waits for the round to close; the reviewer who
+    # submitted sees the feedback.
+    withheld = clients["coordinator"].get(feedback_url).json()
+    assert withheld["reviews"] == 1 and withheld["mean"] is None and withheld["comments"] == []
+    assert client.get(feedback_url).json()["mean"] == 5.0
+    ReviewRound.objects.filter(pk=rnd.pk).update(status="closed")
+    assert clients["coordinator"].get(feedback_url).json()["mean"] == 5.0
     summary = client.delete("/api/v1/experts/me").json()
     assert summary["reviews_anonymised"] == 1
     assert not ExpertProfile.objects.filter(user=users["expert"]).exists()

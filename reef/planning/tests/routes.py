@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from reef.core.rules import DEMO
 from reef.core.tests.routes import EVERYONE, Sample, only
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
@@ -22,54 +23,47 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
     oas = Organisation.objects.get(slug="oas")
     coe = Organisation.objects.get(slug="coe")
     plan = services.plan_create(
-        actor=None,
+        actor=DEMO,
         country=gd,
         title="Grenada plan (routes)",
         cycle="2099-2100",
         tlp=TLP.AMBER,
-        system=True,
     )
     need = services.need_create(
-        actor=None,
+        actor=DEMO,
         plan=plan,
         area="legal-environment",
         title="Prosecutors trained in electronic evidence",
         cost_amount="1000",
         shared_with=[oas],
-        system=True,
     )
     action = services.action_create(
-        actor=None,
+        actor=DEMO,
         need=need,
         title="Electronic evidence course",
         lead_organisation=oas,
         start=date(2099, 1, 1),
         end=date(2099, 6, 30),
-        system=True,
     )
     other = services.action_create(
-        actor=None,
+        actor=DEMO,
         need=need,
         title="Electronic evidence course",
         lead_organisation=coe,
         start=date(2099, 2, 1),
         end=date(2099, 8, 30),
-        system=True,
     )
     milestone = services.milestone_create(
-        actor=None, action=action, title="Course designed", due=date(2099, 3, 1), system=True
+        actor=DEMO, action=action, title="Course designed", due=date(2099, 3, 1)
     )
-    commitment = services.commitment_offer(
-        actor=None, need=need, organisation=oas, amount="500", system=True
-    )
+    commitment = services.commitment_offer(actor=DEMO, need=need, organisation=oas, amount="500")
     regional = services.plan_create(
-        actor=None,
+        actor=DEMO,
         organisation=Organisation.objects.get(slug="caricom-impacs"),
         grouping=Grouping.objects.get(slug="caricom"),
         title="Regional plan (routes)",
         cycle="2099-2100",
         tlp=TLP.AMBER,
-        system=True,
     )
     plan_readers = ["focal_point", "coordinator"]
     need_readers = ["focal_point", "coordinator", "donor"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Grouping, GroupingMember, Organisation
 from reef.planning import services
@@ -22,7 +23,7 @@ def make_region(
     tlp: str = TLP.AMBER,
 ) -> Plan:
     """The regional plan of CARICOM IMPACS over all CARICOM countries (20 with associates)."""
-    services.area_ensure_defaults()
+    services.area_ensure_defaults(actor=DEMO)
     areas = list(Area.objects.filter(taxonomy="ccscap").order_by("position"))
     caricom = Grouping.objects.get(slug="caricom")
     impacs = Organisation.objects.get(slug="caricom-impacs")
@@ -30,13 +31,12 @@ def make_region(
         Organisation.objects.filter(slug__in=["oas", "itu", "coe", "comsec", "world-bank", "idb"])
     )
     regional = services.plan_create(
-        actor=None,
+        actor=DEMO,
         organisation=impacs,
         grouping=caricom,
         title="Regional plan (scale)",
         cycle=cycle,
         tlp=tlp,
-        system=True,
     )
     countries = [
         m.country for m in GroupingMember.objects.filter(grouping=caricom).select_related("country")

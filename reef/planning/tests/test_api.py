@@ -114,3 +114,86 @@ def test_plan_import_route_is_reachable(clients: dict[str, Any]) -> None:
         "/api/v1/planning/plans/import", {"bad": "payload"}, content_type="application/json"
     )
     assert response.status_code in {400, 422}
+
+
+def _schema(clients: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = clients["anonymous"].get("/api/v1/openapi.json").json()
+    return schema
+
+
+def _body_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    ref = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    found: dict[str, Any] = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+    return found
+
+
+def test_plan_import_takes_the_plan_file_as_its_json_body(
+    clients: dict[str, Any], gd_plan: Plan, green_need: Need
+) -> None:
+    schema = _schema(clients)
+    operation = schema["paths"]["/api/v1/planning/plans/import"]["post"]
+    assert [p["name"] for p in operation.get("parameters", [])] == ["cycle"]
+    body = _body_schema(schema, "/api/v1/planning/plans/import")
+    assert {"format", "version", "plan", "needs", "risks"} <= set(body["properties"])
+    fp = clients["focal_point"]
+    exported = fp.get(f"/api/v1/planning/plans/{gd_plan.pk}/export").json()
+    created = fp.post("/api/v1/planning/plans/import?cycle=2090-2092", exported, content_type=JSON)
+    assert created.status_code == 201, created.content
+    assert created.json()["cycle"] == "2090-2092" and created.json()["country"] == "GD"
+    plan = Plan.objects.get(pk=created.json()["id"])
+    assert [n.title for n in plan.needs.all()] == [green_need.title]
+    # The same file under the file's own cycle exists already: a clear 400, nothing written.
+    again = fp.post("/api/v1/planning/plans/import", exported, content_type=JSON)
+    assert again.status_code == 400 and again.json()["field"] == "cycle"
+    # Someone who does not manage Grenada may not import a plan for it.
+    count = Plan.objects.count()
+    refused = clients["donor"].post(
+        "/api/v1/planning/plans/import?cycle=2093", exported, content_type=JSON
+    )
+    assert refused.status_code == 403
+    assert (
+        clients["anonymous"]
+        .post("/api/v1/planning/plans/import", exported, content_type=JSON)
+        .status_code
+        == 401
+    )
+    # Numbers where needs are expected: refused by the schema, nothing written.
+    bad = fp.post(
+        "/api/v1/planning/plans/import",
+        {**exported, "needs": [1, 2, 3]},
+        content_type=JSON,
+    )
+    assert bad.status_code in {400, 422}
+    assert Plan.objects.count() == count
+
+
+def test_twinning_link_schema_matches_what_the_code_accepts(
+    clients: dict[str, Any], users: dict[str, Any], green_need: Need
+) -> None:
+    body = _body_schema(_schema(clients), "/api/v1/planning/twinning/links")
+    assert set(body["properties"]) == {"a_ref", "b_ref", "note"}
+    assert sorted(body["required"]) == ["a_ref", "b_ref"]
+    from reef.core.rules import DEMO
+    from reef.directory.models import Organisation
+    from reef.planning import services
+
+    oas = Organisation.objects.get(slug="oas")
+    itu = Organisation.objects.get(slug="itu")
+    a = services.commitment_offer(actor=DEMO, need=green_need, organisation=oas, amount="10")
+    b = services.commitment_offer(actor=DEMO, need=green_need, organisation=itu, amount="20")
+    payload = {"a_ref": f"commitment:{a.pk}", "b_ref": f"commitment:{b.pk}", "note": "same CSIRT"}
+    assert (
+        clients["outsider"].post("/api/v1/planning/twinning/links", payload, content_type=JSON)
+    ).status_code in {403, 404}
+    linked = clients["focal_point"].post(
+        "/api/v1/planning/twinning/links", payload, content_type=JSON
+    )
+    assert linked.status_code == 201, linked.content
+    assert linked.json()["a_ref"] == f"commitment:{a.pk}"
+    # What the old schema (records' LinkIn: kind, id, title) described is refused.
+    wrong = clients["focal_point"].post(
+        "/api/v1/planning/twinning/links",
+        {"kind": "commitment", "id": a.pk, "title": "x"},
+        content_type=JSON,
+    )
+    assert wrong.status_code in {400, 422}

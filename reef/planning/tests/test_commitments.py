@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import DEMO
 from reef.directory.models import Organisation
 from reef.planning import services
 from reef.planning.models import Commitment, CommitmentEvent, Need
@@ -66,7 +67,7 @@ def test_the_wrong_side_is_refused(
     users: dict[str, Any], offered: Commitment, setup: list[str], who: str, to: str
 ):
     for step in setup:
-        services.commitment_transition(actor=None, commitment=offered, to=step, system=True)
+        services.commitment_transition(actor=DEMO, commitment=offered, to=step)
     before = offered.status
     with pytest.raises(PermissionDenied, match="Only the"):
         move(users, who, offered, to)

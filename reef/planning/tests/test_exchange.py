@@ -15,6 +15,7 @@ import xmlschema
 from django.core.management import CommandError, call_command
 
 from reef.core.errors import ServiceError
+from reef.core.rules import DEMO
 from reef.directory.models import Organisation
 from reef.planning import exchange, iati, services
 from reef.planning.models import Need, Plan
@@ -64,23 +65,21 @@ def full_plan(
         end=date(2027, 3, 1),
     )
     for step in ("accepted", "in_progress", "delivered"):
-        services.commitment_transition(actor=None, commitment=c1, to=step, system=True)
+        services.commitment_transition(actor=DEMO, commitment=c1, to=step)
     c2 = services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=amber_need,
         organisation=Organisation.objects.get(slug="coe"),
         amount="40000",
         currency="EUR",
-        system=True,
     )
     services.commitment_transition(actor=fp, commitment=c2, to="accepted")
     services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=amber_need,
         organisation=Organisation.objects.get(slug="itu"),
         kind="people",
         description="Two experts",
-        system=True,
     )
     services.plan_prioritise(actor=fp, plan=gd_plan)
     return gd_plan
@@ -223,3 +222,30 @@ def test_cli_export_and_import(users: dict[str, Any], full_plan: Plan, tmp_path:
         call_command(
             "plan", "export", "GD", "--iati", "--as", users["public"].email, stdout=StringIO()
         )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"plan": [1, 2]},
+        {"needs": [1, 2, 3]},
+        {"needs": [{"title": "x", "area": "incident-response", "actions": [7]}]},
+        {"needs": [{"title": "x", "area": "incident-response", "cost": "lots"}]},
+        {"needs": [{"priority": "a"}, {"priority": 1}]},
+        {"needs": [{"title": "x", "area": "incident-response", "ratings": {"impact": 1e300}}]},
+        {"needs": [{"title": "x", "area": "incident-response", "missing_indicators": 5}]},
+        {"needs": [{"title": "x", "area": "incident-response", "assessment_ref": 2**40}]},
+        {"risks": {"a": 1}},
+    ],
+)
+def test_plan_import_refuses_wrong_shapes_clearly(users: dict[str, Any], change: Any) -> None:
+    data: dict[str, Any] = {
+        "format": "reef-plan",
+        "version": 1,
+        "plan": {"country": "GD", "title": "Shapes", "cycle": "2077"},
+        **change,
+    }
+    before = Plan.objects.count()
+    with pytest.raises(ServiceError):
+        exchange.plan_import(actor=users["focal_point"], data=data)
+    assert Plan.objects.count() == before

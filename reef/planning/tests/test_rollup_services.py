@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
 from reef.planning import selectors, services
@@ -28,7 +29,7 @@ def test_plan_coverage_and_gap(
     services.commitment_transition(actor=fp, commitment=c1, to="accepted")
     # CoE gives 60,000 EUR to the XCD need (1 EUR = 1.08 USD; 1 XCD = 0.37037 USD).
     c2 = services.commitment_offer(
-        actor=None, need=amber_need, organisation=coe, amount="60000", currency="EUR", system=True
+        actor=DEMO, need=amber_need, organisation=coe, amount="60000", currency="EUR"
     )
     services.commitment_transition(actor=fp, commitment=c2, to="accepted")
     view = selectors.plan_overview(fp, gd_plan)

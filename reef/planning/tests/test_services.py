@@ -9,6 +9,7 @@ import pytest
 
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
+from reef.core.rules import DEMO
 from reef.directory.models import Country, Organisation
 from reef.planning import services
 from reef.planning.models import Action, Area, Need, Plan, Risk
@@ -26,7 +27,7 @@ def test_the_ccscap_areas_are_shipped(gd_plan: Plan):
         "Regional and International Cooperation",
         "Incident Response",
     ]
-    assert services.area_ensure_defaults() == 0  # idempotent
+    assert services.area_ensure_defaults(actor=DEMO) == 0  # idempotent
 
 
 def test_area_taxonomy_is_configurable_by_coordinators(users: dict[str, Any]):
@@ -73,27 +74,25 @@ def test_need_from_a_gap_keeps_the_framework_link(users: dict[str, Any], gd_plan
 def test_need_from_a_gap_creates_a_plan_when_none(users: dict[str, Any]):
     dm = Country.objects.get(code="DM")
     need = services.need_create_from_gap(
-        actor=None,
+        actor=DEMO,
         country=dm,
         gap={"factor": "awareness"},
         framework="reef-cmm",
         assessment_id=None,
         area="public-awareness",
-        system=True,
     )
     assert need.plan.country == dm and need.area.key == "public-awareness"
     with pytest.raises(ServiceError, match="factor"):
         services.need_create_from_gap(
-            actor=None, country=dm, gap={}, framework="x", assessment_id=None, system=True
+            actor=DEMO, country=dm, gap={}, framework="x", assessment_id=None
         )
     with pytest.raises(ServiceError, match="list"):
         services.need_create_from_gap(
-            actor=None,
+            actor=DEMO,
             country=dm,
             gap={"factor": "a", "missing": 3},
             framework="x",
             assessment_id=None,
-            system=True,
         )
 
 

@@ -87,42 +87,38 @@ def make_plan(
 ) -> Any:
     """A national plan with one need of its own label, half funded, and one AMBER need
     with an AMBER commitment (never shown nor counted in public)."""
+    from reef.core.rules import DEMO
     from reef.planning import services as planning
 
     state = Country.objects.get(code=country)
     oas = Organisation.objects.get(slug="oas")
     plan = planning.plan_create(
-        actor=None,
+        actor=DEMO,
         country=state,
         title=title or f"National plan of {state.name}",
         cycle=cycle,
         tlp=tlp,
         start=dt.date(2026, 1, 1),
         end=dt.date(2028, 12, 31),
-        system=True,
     )
     need = planning.need_create(
-        actor=None,
+        actor=DEMO,
         plan=plan,
         area="incident-response",
         title="A national CSIRT",
         cost_amount="100000",
-        system=True,
     )
-    pledge = planning.commitment_offer(
-        actor=None, need=need, organisation=oas, amount="40000", system=True
-    )
-    planning.commitment_transition(actor=None, commitment=pledge, to="accepted", system=True)
+    pledge = planning.commitment_offer(actor=DEMO, need=need, organisation=oas, amount="40000")
+    planning.commitment_transition(actor=DEMO, commitment=pledge, to="accepted")
     hidden = planning.need_create(
-        actor=None,
+        actor=DEMO,
         plan=plan,
         area="incident-response",
         title="Hippogriffin vulnerabilities",
         cost_amount="999999",
         tlp=TLP.AMBER,
-        system=True,
     )
     planning.commitment_offer(
-        actor=None, need=hidden, organisation=oas, amount="500000", tlp=TLP.AMBER, system=True
+        actor=DEMO, need=hidden, organisation=oas, amount="500000", tlp=TLP.AMBER
     )
     return plan
