@@ -58,6 +58,7 @@ from reef.experts.models import (
     label_of,
     private_label,
 )
+from reef.notifications.services import notify_handoff
 
 log = logging.getLogger(__name__)
 
@@ -878,6 +879,12 @@ def mission_team_propose(*, actor: Actor, mission: MissionRequest) -> dict[str, 
         actor=actor,
         obj=mission,
         detail={"members": [m["expert"] for m in members], "missing": team["missing"]},
+    )
+    notify_handoff(
+        kind="mission.team_proposed",
+        subject_obj=mission,
+        actor=actor,
+        url=reverse("experts:mission_detail", args=[mission.pk]),
     )
     return result
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,8 @@ from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, SystemActor, allowed, require, scope_of, user_of
 from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country, Grouping, Organisation
+from reef.notifications.kinds import commitment_kind
+from reef.notifications.services import notify_handoff
 from reef.planning import prioritise, rollup, rules, sustainability
 from reef.planning.models import (
     Action,
@@ -447,6 +450,12 @@ def need_create(
         need.shared_with_organisations.add(*shared_with)
     audit_append(
         action="need_create", actor=actor, obj=need, detail={"plan": plan.pk, "source": source}
+    )
+    notify_handoff(
+        kind="planning.need_published",
+        subject_obj=need,
+        actor=actor,
+        url=reverse("planning:need_detail", args=[need.pk]),
     )
     return need
 
@@ -1034,6 +1043,12 @@ def commitment_offer(
             "currency": commitment.currency,
         },
     )
+    notify_handoff(
+        kind="planning.commitment_offered",
+        subject_obj=commitment,
+        actor=actor,
+        url=reverse("planning:commitment_detail", args=[commitment.pk]),
+    )
     return commitment
 
 
@@ -1143,6 +1158,19 @@ def commitment_transition(
         obj=commitment,
         detail={"from": current, "to": to, "note": note[:200]},
     )
+    side = (
+        "beneficiary"
+        if isinstance(actor, SystemActor)
+        or rules.speaks_for_beneficiary(scope_of(actor), commitment)
+        else "pledger"
+    )
+    if kind := commitment_kind(to, side):
+        notify_handoff(
+            kind=kind,
+            subject_obj=commitment,
+            actor=actor,
+            url=reverse("planning:commitment_detail", args=[commitment.pk]),
+        )
     return commitment
 
 

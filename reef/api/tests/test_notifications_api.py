@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.notifications.models import Notification, NotificationPreference
 
@@ -93,7 +94,7 @@ def test_notifications_api_mark_read_own_only(
 def test_notifications_api_preferences(clients: dict[str, Client], users: dict[str, Any]) -> None:
     from reef.planning.services import area_ensure_defaults
 
-    area_ensure_defaults()
+    area_ensure_defaults(actor=DEMO)
     c = clients["donor"]
     assert c.get("/api/v1/notifications/preferences").json() == {
         "delivery": "immediate",

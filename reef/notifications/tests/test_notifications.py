@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from reef.assessments.models import Assessment
 from reef.core.errors import ServiceError
 from reef.core.models import AuditEntry
-from reef.core.rules import WORKER
+from reef.core.rules import DEMO, WORKER
 from reef.core.tlp import TLP
 from reef.notifications import recipients, selectors, services
 from reef.notifications.models import Delivery, Notification
@@ -262,7 +262,7 @@ def test_digest_skips_what_was_read_and_runs_from_the_command(
 def test_preferences_page_and_bad_input(users: dict[str, Any], clients: dict[str, Client]) -> None:
     from reef.planning.services import area_ensure_defaults
 
-    area_ensure_defaults()
+    area_ensure_defaults(actor=DEMO)
     c = clients["donor"]
     assert c.get("/notifications/preferences/").status_code == 200
     ok = c.post(
