@@ -131,6 +131,15 @@ SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET)
 # Keys kept apart from SECRET_KEY: MFA secrets at rest and the audit chain anchor.
 REEF_FIELD_KEY = env_str("REEF_FIELD_KEY", SECRET_KEY)
 REEF_AUDIT_KEY = env_str("REEF_AUDIT_KEY", SECRET_KEY)
+# The audit chain's head is anchored, after each committed transaction that appended to it,
+# in this append-only file (HMAC of seq and head hash), so that a database rolled back to
+# an older head is detected by `reef audit verify`. Put it on other storage than the
+# database, or ship it to the log. Empty: not anchored (tests, unless a test sets it).
+REEF_AUDIT_ANCHOR_FILE = env_str(
+    "REEF_AUDIT_ANCHOR_FILE", "" if TESTING else str(BASE_DIR / "var" / "audit-anchors.log")
+)
+# fsync each anchor line (once per committing transaction, not per entry).
+REEF_AUDIT_ANCHOR_FSYNC = env_bool("REEF_AUDIT_ANCHOR_FSYNC", True)
 
 ALLOWED_HOSTS = env_list("REEF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("REEF_CSRF_TRUSTED_ORIGINS", [])
