@@ -94,9 +94,14 @@ def demo(argv: list[str]) -> None:
     os.environ["REEF_PORT"] = str(args.port)
     (BASE_DIR / "var").mkdir(exist_ok=True)
     _django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    fresh = not Path(str(settings.DATABASES["default"]["NAME"])).exists()
     call_command("migrate", interactive=False, verbosity=0)
+    if fresh and settings.REEF_AUDIT_ANCHOR_FILE:
+        # A new demo database starts a new chain: older anchors belong to a deleted one.
+        call_command("audit", "anchor", "--reset", verbosity=0)
     call_command("demo_load")
     if args.no_serve:
         return

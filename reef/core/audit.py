@@ -266,7 +266,7 @@ def audit_verify(
         if (latest := binding_anchor(anchors)) is not None:
             bindings.append(latest)
     hashes_at = {a.seq: a for a in bindings}
-    seen_at: dict[int, str] = {}
+    seen_at: dict[int, str] = {0: GENESIS}  # a reset at an empty chain anchors the genesis
     prev = GENESIS
     expected_seq = 1
     count = 0
@@ -299,7 +299,8 @@ def audit_verify(
         if anchor.seq > head_seq:
             problems.append(
                 f"the database is behind its external anchor: head is entry {head_seq}, "
-                f"entry {anchor.seq} was anchored ({where}); entries were deleted or rolled back"
+                f"entry {anchor.seq} was anchored ({where}); entries were deleted or rolled back "
+                "(after a deliberate restore or a new database: `reef audit anchor --reset`)"
             )
         elif seen_at.get(anchor.seq) != anchor.hash:
             problems.append(

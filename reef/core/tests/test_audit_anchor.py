@@ -150,3 +150,21 @@ def test_rekey_reanchors_under_the_new_key(
     with pytest.raises(CommandError):
         call_command("audit", "rekey", "--old-key-env", "REEF_OLD_AUDIT_KEY")
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_is_anchored_again_only_by_an_explicit_reset(anchor_file: Path) -> None:
+    audit_append(action="one")
+    audit_append(action="two")
+    # The database is emptied (a new database, or a deliberate restore of an empty one).
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")
+    AuditHead.objects.filter(pk=1).update(seq=0, hash="0" * 64, anchor="")
+    problems = audit_verify().problems
+    assert any("audit anchor --reset" in p for p in problems), problems
+    call_command("audit", "anchor", "--reset")
+    assert audit_verify().ok
+    audit_append(action="first of the new chain")
+    result = audit_verify()
+    assert result.ok, result.problems
+    assert read_anchors(anchor_file)[0][-1].seq == 1

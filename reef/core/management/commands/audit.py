@@ -28,6 +28,12 @@ class Command(BaseCommand):
             "default REEF_AUDIT_ANCHOR_FILE)",
         )
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="anchor: start the anchors again from this database's head (after a deliberate "
+            "restore or a new database); the chain itself must still verify",
+        )
+        parser.add_argument(
             "--old-key-env",
             metavar="NAME",
             help="rekey: the environment variable that holds the previous REEF_AUDIT_KEY",
@@ -39,7 +45,7 @@ class Command(BaseCommand):
             result = self._verify(options["anchors"])
             self.stdout.write(f"Audit chain verified: {result.entries} entries.")
         elif action == "anchor":
-            self._anchor()
+            self._anchor(reset=options["reset"])
         else:
             self._rekey(options["old_key_env"])
 
@@ -63,15 +69,15 @@ class Command(BaseCommand):
             raise CommandError("REEF_AUDIT_ANCHOR_FILE is empty: there is no anchor file to write.")
         return path
 
-    def _anchor(self) -> None:
+    def _anchor(self, *, reset: bool = False) -> None:
         from reef.core.models import AuditHead
 
         path = self._require_anchor_file()
-        # Only a chain that verifies (against the existing anchors too) is anchored.
-        self._verify(None)
+        # Only a chain that verifies is anchored; without --reset, against the anchors too.
+        self._verify([] if reset else None)
         head = AuditHead.objects.get(pk=1)
-        write_anchor(head.seq, head.hash, path=path)
-        self.stdout.write(f"Anchored entry {head.seq} in {path}.")
+        write_anchor(head.seq, head.hash, kind="reset" if reset else "anchor", path=path)
+        self.stdout.write(f"Anchored entry {head.seq} in {path}" + (" (reset)." if reset else "."))
 
     def _rekey(self, old_key_env: str | None) -> None:
         from reef.core.audit import _anchor
