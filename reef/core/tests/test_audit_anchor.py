@@ -168,3 +168,12 @@ def test_a_new_database_is_anchored_again_only_by_an_explicit_reset(anchor_file:
     result = audit_verify()
     assert result.ok, result.problems
     assert read_anchors(anchor_file)[0][-1].seq == 1
+
+
+def test_deploy_check_warns_without_an_anchor_file(settings: Any) -> None:
+    from reef.core.checks import reef_deploy_checks
+
+    settings.REEF_AUDIT_ANCHOR_FILE = ""
+    assert "reef.W010" in {p.id for p in reef_deploy_checks(None)}
+    settings.REEF_AUDIT_ANCHOR_FILE = "/srv/anchors/audit-anchors.log"
+    assert "reef.W010" not in {p.id for p in reef_deploy_checks(None)}
