@@ -97,7 +97,8 @@ def demo(argv: list[str]) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    fresh = not Path(str(settings.DATABASES["default"]["NAME"])).exists()
+    database = settings.DATABASES["default"]
+    fresh = "sqlite" in str(database["ENGINE"]) and not Path(str(database["NAME"])).exists()
     call_command("migrate", interactive=False, verbosity=0)
     if fresh and settings.REEF_AUDIT_ANCHOR_FILE:
         # A new demo database starts a new chain: older anchors belong to a deleted one.

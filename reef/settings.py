@@ -138,15 +138,6 @@ SECRET_KEY = env_str(
 # Keys kept apart from SECRET_KEY: MFA secrets at rest and the audit chain anchor.
 REEF_FIELD_KEY = env_str("REEF_FIELD_KEY", SECRET_KEY)
 REEF_AUDIT_KEY = env_str("REEF_AUDIT_KEY", SECRET_KEY)
-# The audit chain's head is anchored, after each committed transaction that appended to it,
-# in this append-only file (HMAC of seq and head hash), so that a database rolled back to
-# an older head is detected by `reef audit verify`. Put it on other storage than the
-# database, or ship it to the log. Empty: not anchored (tests, unless a test sets it).
-REEF_AUDIT_ANCHOR_FILE = env_str(
-    "REEF_AUDIT_ANCHOR_FILE", "" if TESTING else str(BASE_DIR / "var" / "audit-anchors.log")
-)
-# fsync each anchor line (once per committing transaction, not per entry).
-REEF_AUDIT_ANCHOR_FSYNC = env_bool("REEF_AUDIT_ANCHOR_FSYNC", True)
 
 ALLOWED_HOSTS = env_list("REEF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("REEF_CSRF_TRUSTED_ORIGINS", [])
@@ -227,6 +218,26 @@ DATABASES = {
         else database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))
     )
 }
+
+
+def _default_anchor_file() -> str:
+    if TESTING or REEF_FILE_ONLY:
+        return ""
+    database = DATABASES["default"]
+    if str(database["ENGINE"]).endswith("sqlite3"):
+        # Beside its database: each SQLite database (demo, a test's copy) has its own.
+        path = Path(str(database["NAME"]))
+        return str(path.with_name(f"{path.stem}.audit-anchors.log"))
+    return str(BASE_DIR / "var" / "audit-anchors.log")
+
+
+# The audit chain's head is anchored, after each committed transaction that appended to it,
+# in this append-only file (HMAC of seq and head hash), so that a database rolled back to
+# an older head is detected by `reef audit verify`. Put it on other storage than the
+# database, or ship it to the log. Empty: not anchored (tests, unless a test sets it).
+REEF_AUDIT_ANCHOR_FILE = env_str("REEF_AUDIT_ANCHOR_FILE", _default_anchor_file())
+# fsync each anchor line (once per committing transaction, not per entry).
+REEF_AUDIT_ANCHOR_FSYNC = env_bool("REEF_AUDIT_ANCHOR_FSYNC", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
 # API rate limits per minute, counted in the shared cache: anonymous callers per
