@@ -7,7 +7,10 @@ reef worker [--requeue-stale SECONDS]
                            back in the queue tasks a dead worker left RUNNING for longer
                            than SECONDS (longer than any task takes)
 reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
-reef audit verify          check the audit chain
+reef audit verify          check the audit chain and compare it with the external anchors
+reef audit anchor|rekey    anchor the chain's head now; re-anchor under a new REEF_AUDIT_KEY
+reef consensus analyze FOLDER --json / reef match reviewers|team|mentors FILE --json
+                           read and write only files: no secret key or database needed
 reef backup FILE / reef restore FILE
 reef <command> ...         any other manage.py command (framework, assessment, report, ...)
 """
@@ -91,9 +94,15 @@ def demo(argv: list[str]) -> None:
     os.environ["REEF_PORT"] = str(args.port)
     (BASE_DIR / "var").mkdir(exist_ok=True)
     _django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    database = settings.DATABASES["default"]
+    fresh = "sqlite" in str(database["ENGINE"]) and not Path(str(database["NAME"])).exists()
     call_command("migrate", interactive=False, verbosity=0)
+    if fresh and settings.REEF_AUDIT_ANCHOR_FILE:
+        # A new demo database starts a new chain: older anchors belong to a deleted one.
+        call_command("audit", "anchor", "--reset", verbosity=0)
     call_command("demo_load")
     if args.no_serve:
         return
@@ -131,6 +140,17 @@ def worker(argv: list[str]) -> None:
 
 COMMANDS = {"demo": demo, "serve": serve, "worker": worker}
 
+# Commands that read and write only files: they run without a secret key or database.
+FILE_ONLY = {("consensus", "analyze"), ("consensus", "analyse"), ("match", None)}
+
+
+def _file_only(argv: list[str]) -> bool:
+    if "--help" in argv or "-h" in argv:
+        return False
+    first = argv[0]
+    second = argv[1] if len(argv) > 1 else None
+    return (first, second) in FILE_ONLY or (first, None) in FILE_ONLY
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -138,6 +158,8 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     command = COMMANDS.get(argv[0])
+    if command is None and _file_only(argv):
+        os.environ["REEF_FILE_ONLY"] = "true"
     if command is not None:
         command(argv[1:])
     else:

@@ -7,6 +7,7 @@ configuration stops the process instead of silently using a default.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -123,11 +124,17 @@ TESTING = env_bool("REEF_TESTING", Path(sys.argv[0]).name in {"pytest", "py.test
 # Demo mode: the printed demo accounts may skip MFA. A system check refuses it without DEBUG.
 REEF_DEMO = env_bool("REEF_DEMO", False)
 _DEV_SECRET = "reef-insecure-development-key-only-for-debug-and-tests-0123456789"  # noqa: S105  # nosec B105
-if not (DEBUG or REEF_DEMO or TESTING) and not os.environ.get("REEF_SECRET_KEY"):
+# Set by `reef` itself (reef/cli.py) for commands that read and write only files
+# (`consensus analyze`, `match ...`): no secret, no database, nothing signed or stored.
+REEF_FILE_ONLY = env_bool("REEF_FILE_ONLY", False)
+if not (DEBUG or REEF_DEMO or TESTING or REEF_FILE_ONLY) and not os.environ.get("REEF_SECRET_KEY"):
     raise SettingsError(
         "REEF_SECRET_KEY must be set (for the demo database, set REEF_DEMO=true instead)"
     )
-SECRET_KEY = env_str("REEF_SECRET_KEY", _DEV_SECRET)
+# File-only commands sign nothing that is kept: a fresh random key per run.
+SECRET_KEY = env_str(
+    "REEF_SECRET_KEY", secrets.token_urlsafe(50) if REEF_FILE_ONLY else _DEV_SECRET
+)
 # Keys kept apart from SECRET_KEY: MFA secrets at rest and the audit chain anchor.
 REEF_FIELD_KEY = env_str("REEF_FIELD_KEY", SECRET_KEY)
 REEF_AUDIT_KEY = env_str("REEF_AUDIT_KEY", SECRET_KEY)
@@ -206,8 +213,33 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))
+    "default": (
+        # Django's dummy backend fails on any query: file-only commands cannot touch a database.
+        {"ENGINE": "django.db.backends.dummy"}
+        if REEF_FILE_ONLY
+        else database_from_url(env_str("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3"))
+    )
 }
+
+
+def _default_anchor_file() -> str:
+    if TESTING or REEF_FILE_ONLY:
+        return ""
+    database = DATABASES["default"]
+    if str(database["ENGINE"]).endswith("sqlite3"):
+        # Beside its database: each SQLite database (demo, a test's copy) has its own.
+        path = Path(str(database["NAME"]))
+        return str(path.with_name(f"{path.stem}.audit-anchors.log"))
+    return str(BASE_DIR / "var" / "audit-anchors.log")
+
+
+# The audit chain's head is anchored, after each committed transaction that appended to it,
+# in this append-only file (HMAC of seq and head hash), so that a database rolled back to
+# an older head is detected by `reef audit verify`. Put it on other storage than the
+# database, or ship it to the log. Empty: not anchored (tests, unless a test sets it).
+REEF_AUDIT_ANCHOR_FILE = env_str("REEF_AUDIT_ANCHOR_FILE", _default_anchor_file())
+# fsync each anchor line (once per committing transaction, not per entry).
+REEF_AUDIT_ANCHOR_FSYNC = env_bool("REEF_AUDIT_ANCHOR_FSYNC", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
 # API rate limits per minute, counted in the shared cache: anonymous callers per

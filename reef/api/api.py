@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import re
 from typing import Any, cast
@@ -12,13 +11,16 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.parser import Parser
 
 from reef.api.auth import CsrfFailed, reef_auth
 from reef.api.throttle import PerMinuteThrottle
+from reef.core import safeload
 from reef.core.concurrency import PreconditionFailed, PreconditionRequired
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 
@@ -48,13 +50,33 @@ def json_depth(body: bytes) -> int:
 
 
 class GuardedParser(Parser):
-    """The JSON parser, refusing over-deep bodies (size: DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    """The JSON parser: the bounded loader of every importer (reef/core/safeload.py).
+
+    Over-deep bodies, too many values, NaN/Infinity and numbers like 1e999999 are refused
+    before objects are built (size: DATA_UPLOAD_MAX_MEMORY_SIZE, checked by Django).
+    """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         body = request.body
         if json_depth(body) > MAX_JSON_DEPTH:
             raise JsonTooDeep()
-        return cast(dict[str, Any], json.loads(body))
+        limits = safeload.Limits(max_bytes=len(body) + 1, max_depth=MAX_JSON_DEPTH)
+        return cast(dict[str, Any], safeload.load_json(body, limits=limits))
+
+
+class VendoredSwagger(DocsBase):
+    """Swagger UI from static/vendor/swagger-ui (no CDN), started by static/reef/api-docs.js.
+
+    No inline script and only same-origin assets, so the page works under the CSP.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        url = self.get_openapi_url(api, kwargs)
+        return render(
+            request,
+            "api/docs.html",
+            {"api": api, "openapi_url": url, "swagger_settings": {"url": url, "deepLinking": True}},
+        )
 
 
 api = NinjaAPI(
@@ -69,6 +91,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=VendoredSwagger(),
     parser=GuardedParser(),
     throttle=[PerMinuteThrottle()],
 )
@@ -130,6 +153,19 @@ def _too_deep(request: HttpRequest, exc: Exception) -> HttpResponse:
         400,
         _("The JSON body is nested too deeply (at most %(depth)s).") % {"depth": MAX_JSON_DEPTH},
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps any parser error in "Cannot parse request body": say what was refused.
+    cause = exc.__cause__
+    if isinstance(cause, JsonTooDeep):
+        return _too_deep(request, cause)
+    if isinstance(cause, safeload.LoadError):
+        return _error(
+            request, 400, _("The JSON body was refused: %(reason)s") % {"reason": cause.message}
+        )
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(ServiceError)

@@ -14,7 +14,6 @@ A re-assessment is a new request for the same country, linked to the last one.
 from __future__ import annotations
 
 import datetime
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -862,10 +861,12 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
 
 
 def assessment_import_text(*, actor: User | None, text: str | bytes, filename: str) -> Assessment:
+    from reef.core import safeload  # bounded: size, depth, values, 1e999999
+
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(filename, "", _("invalid JSON: %(error)s") % {"error": exc}) from None
+        data = safeload.load_json(text)
+    except safeload.LoadError as exc:
+        raise _fail(filename, "", exc.message) from None
     return assessment_import(actor=actor, data=data, filename=filename)
 
 

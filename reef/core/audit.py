@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from reef.core import context
@@ -19,6 +22,7 @@ from reef.core.models import AuditEntry, AuditHead
 from reef.core.tlp import AUDITED_READ_LABELS
 
 GENESIS = "0" * 64
+logger = logging.getLogger("reef.audit")
 
 
 def _canonical(entry: dict[str, Any]) -> bytes:
@@ -48,6 +52,115 @@ def _chain(prev_hash: str, payload: dict[str, Any]) -> str:
 def _anchor(seq: int, head_hash: str) -> str:
     key = settings.REEF_AUDIT_KEY.encode()
     return hmac.new(key, f"{seq}:{head_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+# External anchors --------------------------------------------------------------------
+#
+# The head row's HMAC proves the head was written by someone holding the key, but an
+# old head row stays valid for ever: deleting the newest entries and writing the old
+# row back would verify. So after each committed transaction that appended, the head
+# is also written, with its HMAC, to an append-only file outside the database;
+# `audit_verify` fails when the database's chain is behind that anchor or disagrees.
+
+
+@dataclass(frozen=True)
+class Anchor:
+    kind: str  # "anchor", or "reset" after a restore/re-key (older anchors no longer bind)
+    seq: int
+    hash: str
+    line: int
+    path: str
+
+
+def _file_mac(kind: str, seq: int, head_hash: str, key: str | None = None) -> str:
+    # Its own message prefix: a head row's anchor can never be replayed as a file line.
+    secret = (key if key is not None else settings.REEF_AUDIT_KEY).encode()
+    return hmac.new(secret, f"file:{kind}:{seq}:{head_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def anchor_path() -> Path | None:
+    value = str(getattr(settings, "REEF_AUDIT_ANCHOR_FILE", "") or "")
+    return Path(value) if value else None
+
+
+def write_anchor(
+    seq: int, head_hash: str, *, kind: str = "anchor", path: Path | None = None
+) -> None:
+    """Append one anchor line (O_APPEND: concurrent writers never interleave a line)."""
+    target = path or anchor_path()
+    if target is None:
+        return
+    at = timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mac = _file_mac(kind, seq, head_hash)
+    line = f"{kind} {seq} {head_hash} {mac} {at}\n".encode()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, line)
+        if settings.REEF_AUDIT_ANCHOR_FSYNC:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    # Also to the log, for operators who ship logs off the machine.
+    logger.info("audit %s seq=%s hash=%s mac=%s", kind, seq, head_hash, mac)
+
+
+class _AnchorAfterCommit:
+    """Anchors the committed head once per transaction, however many entries it appended."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __call__(self) -> None:
+        # Read after commit: the head this transaction (or a later one) made durable.
+        head = AuditHead.objects.using(self.alias).filter(pk=1).values_list("seq", "hash").first()
+        if head is not None and head[0]:
+            write_anchor(head[0], head[1])
+
+
+def _anchor_on_commit(alias: str = DEFAULT_DB_ALIAS) -> None:
+    if anchor_path() is None:
+        return
+    pending = getattr(connections[alias], "run_on_commit", None)
+    # One callback per transaction is enough: a callback already registered is dropped
+    # only with a savepoint that would drop this entry too.
+    if pending and any(isinstance(func, _AnchorAfterCommit) for _, func, *_ in pending):
+        return
+    transaction.on_commit(_AnchorAfterCommit(alias), using=alias, robust=True)
+
+
+def read_anchors(path: Path) -> tuple[list[Anchor], list[str]]:
+    """Every line of an anchor file, and the problems of lines that do not verify."""
+    anchors: list[Anchor] = []
+    problems: list[str] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, raw in enumerate(handle, start=1):
+            parts = raw.split()
+            if not parts:
+                continue
+            try:
+                kind, seq_text, head_hash, mac = parts[:4]
+                seq = int(seq_text)
+            except ValueError:
+                problems.append(f"{path}:{number}: not an anchor line")
+                continue
+            if kind not in {"anchor", "reset"} or not hmac.compare_digest(
+                mac, _file_mac(kind, seq, head_hash)
+            ):
+                problems.append(f"{path}:{number}: anchor does not verify with the audit key")
+                continue
+            anchors.append(Anchor(kind, seq, head_hash, number, str(path)))
+    return anchors, problems
+
+
+def binding_anchor(anchors: list[Anchor]) -> Anchor | None:
+    """The newest anchor since the last reset: the database may not be behind it."""
+    start = 0
+    for index, anchor in enumerate(anchors):
+        if anchor.kind == "reset":
+            start = index
+    current = anchors[start:]
+    return max(current, key=lambda a: a.seq) if current else None
 
 
 def _clean(value: str, limit: int) -> str:
@@ -99,6 +212,7 @@ def audit_append(
     head.hash = entry.hash
     head.anchor = _anchor(head.seq, head.hash)
     head.save(update_fields=["seq", "hash", "anchor"])
+    _anchor_on_commit()
     return entry
 
 
@@ -112,6 +226,7 @@ def audit_read(*, actor: Any, obj: models.Model) -> None:
 class VerifyResult:
     entries: int
     problems: list[str]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -128,9 +243,30 @@ def _iter_entries(batch: int = 2000) -> Iterator[AuditEntry]:
         last = chunk[-1].seq
 
 
-def audit_verify(on_entry: Callable[[], None] | None = None) -> VerifyResult:
-    """Check every link, the sequence and the anchored head."""
+def audit_verify(
+    on_entry: Callable[[], None] | None = None, anchor_files: Iterable[Path] | None = None
+) -> VerifyResult:
+    """Check every link, the sequence, the anchored head and the external anchors.
+
+    `anchor_files` defaults to REEF_AUDIT_ANCHOR_FILE; pass several to check the files
+    of several servers.
+    """
     problems: list[str] = []
+    notes: list[str] = []
+    files = list(anchor_files) if anchor_files is not None else []
+    if anchor_files is None and (default := anchor_path()) is not None:
+        files = [default]
+    bindings: list[Anchor] = []
+    for path in files:
+        if not path.exists():
+            notes.append(f"{path}: no external anchor yet (run `reef audit anchor`)")
+            continue
+        anchors, bad = read_anchors(path)
+        problems.extend(bad)
+        if (latest := binding_anchor(anchors)) is not None:
+            bindings.append(latest)
+    hashes_at = {a.seq: a for a in bindings}
+    seen_at: dict[int, str] = {0: GENESIS}  # a reset at an empty chain anchors the genesis
     prev = GENESIS
     expected_seq = 1
     count = 0
@@ -145,6 +281,8 @@ def audit_verify(on_entry: Callable[[], None] | None = None) -> VerifyResult:
             problems.append(f"entry {e.seq}: does not follow the previous entry")
         if _chain(e.prev_hash, _entry_payload(e)) != e.hash:
             problems.append(f"entry {e.seq}: content changed after it was written")
+        if e.seq in hashes_at:
+            seen_at[e.seq] = e.hash
         prev = e.hash
         expected_seq += 1
     head = AuditHead.objects.filter(pk=1).first()
@@ -156,4 +294,19 @@ def audit_verify(on_entry: Callable[[], None] | None = None) -> VerifyResult:
         problems.append("chain head does not match the last entry")
     if head and head.seq and not hmac.compare_digest(head.anchor, _anchor(head.seq, head.hash)):
         problems.append("chain head anchor does not verify (rewritten without the audit key)")
-    return VerifyResult(entries=count, problems=problems)
+    for anchor in bindings:
+        where = f"{anchor.path}:{anchor.line}"
+        if anchor.seq > head_seq:
+            problems.append(
+                f"the database is behind its external anchor: head is entry {head_seq}, "
+                f"entry {anchor.seq} was anchored ({where}); entries were deleted or rolled back "
+                "(after a deliberate restore or a new database: `reef audit anchor --reset`)"
+            )
+        elif seen_at.get(anchor.seq) != anchor.hash:
+            problems.append(
+                f"entry {anchor.seq} disagrees with its external anchor ({where}): "
+                "the chain was rewritten"
+            )
+        elif head_seq > anchor.seq:
+            notes.append(f"{head_seq - anchor.seq} entries after the latest anchor ({where})")
+    return VerifyResult(entries=count, problems=problems, notes=notes)

@@ -30,6 +30,14 @@ def reef_deploy_checks(app_configs: Any, **kwargs: Any) -> list[Error | Warning]
                 id="reef.W002",
             )
         )
+    if not settings.REEF_AUDIT_ANCHOR_FILE:
+        problems.append(
+            Warning(
+                "REEF_AUDIT_ANCHOR_FILE is empty: a rolled-back audit chain cannot be detected.",
+                hint="Set it to an append-only file on other storage than the database.",
+                id="reef.W010",
+            )
+        )
     backend = str(settings.CACHES["default"]["BACKEND"])
     if backend.endswith("LocMemCache"):
         problems.append(

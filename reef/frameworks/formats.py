@@ -32,6 +32,8 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 
+from reef.core import safeload
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "framework.schema.json"
 SHIPPED_DIR = Path(__file__).parent / "shipped"
 
@@ -217,41 +219,6 @@ class Framework:
 # -------------------------------------------------------------------------- reading
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys instead of keeping the last."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in result:
-            raise _DuplicateKey(k)
-        result[k] = v
-    return result
-
-
 def _detect_format(text: str, filename: str) -> Literal["json", "yaml"]:
     lower = filename.lower()
     if lower.endswith(".json"):
@@ -263,26 +230,11 @@ def _detect_format(text: str, filename: str) -> Literal["json", "yaml"]:
 
 
 def _read_text(text: str, filename: str) -> Any:
-    fmt = _detect_format(text, filename)
-    if fmt == "json":
-        try:
-            return json.loads(text, object_pairs_hook=_no_duplicates)
-        except _DuplicateKey as exc:
-            raise FrameworkFormatError(filename, "", f"duplicate key {exc.args[0]!r}") from exc
-        except json.JSONDecodeError as exc:
-            raise FrameworkFormatError(
-                filename, "", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from exc
+    # Bounded before anything is built: size, depth, nodes, YAML aliases, numbers.
     try:
-        # _UniqueKeyLoader is a SafeLoader subclass: no object construction.
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        what = exc.problem or exc.context or "syntax error"
-        raise FrameworkFormatError(filename, "", f"invalid YAML{where}: {what}") from exc
-    except yaml.YAMLError as exc:
-        raise FrameworkFormatError(filename, "", f"invalid YAML: {exc}") from exc
+        return safeload.load_text(text, _detect_format(text, filename), unique_keys=True)
+    except safeload.LoadError as exc:
+        raise FrameworkFormatError(filename, "", exc.message) from exc
 
 
 def load(source: str | bytes | Path, filename: str | None = None) -> Framework:
@@ -303,6 +255,10 @@ def load(source: str | bytes | Path, filename: str | None = None) -> Framework:
     if isinstance(source, Path):
         name = filename or source.name
         try:
+            if source.stat().st_size > safeload.DEFAULT_LIMITS.max_bytes:
+                raise FrameworkFormatError(
+                    name, "", f"too large (at most {safeload.DEFAULT_LIMITS.max_bytes} bytes)"
+                )
             raw = source.read_bytes()
         except OSError as exc:
             raise FrameworkFormatError(name, "", f"cannot read file: {exc.strerror}") from exc

@@ -18,7 +18,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -286,6 +286,111 @@ def _organisation(slug: Any) -> Organisation | None:
     return org
 
 
+# ----------------------------------------------------------------- reading plan files
+
+# Where a plan file has objects and lists: anything else there is refused before
+# any row is written (a list of numbers where needs are expected used to answer 500).
+_ANY = "any"
+_VALUES = "values"
+_PLAN_SHAPE: dict[str, Any] = {
+    "plan": {"weights": _ANY},
+    "needs": [
+        {
+            "cost": {},
+            "ratings": {},
+            "missing_indicators": _VALUES,
+            "actions": [{"budget": {}, "sustainability": {}, "milestones": [{}]}],
+        }
+    ],
+    "risks": [{}],
+    "commitments": _ANY,  # exported for information, never imported
+}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, str):
+        return _("a string")
+    if isinstance(value, bool):
+        return _("true or false")
+    return _("a number")
+
+
+def _shape_error(path: str, expected: str, value: Any) -> ServiceError:
+    return ServiceError(
+        _("%(path)s: expected %(expected)s, found %(found)s")
+        % {"path": path, "expected": expected, "found": _kind(value)},
+        field=path,
+    )
+
+
+def _check_shape(value: Any, shape: Any, path: str) -> None:
+    if shape == _ANY:
+        return
+    if shape == _VALUES:
+        if not isinstance(value, list):
+            raise _shape_error(path, _("a list"), value)
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                raise _shape_error(f"{path}[{index}]", _("a single value"), item)
+        return
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            raise _shape_error(path, _("a list"), value)
+        for index, item in enumerate(value):
+            _check_shape(item, shape[0], f"{path}[{index}]")
+        return
+    if not isinstance(value, dict):
+        raise _shape_error(path, _("an object"), value)
+    for key, item in value.items():
+        if item is None:
+            continue
+        if key in shape:
+            _check_shape(item, shape[key], f"{path}.{key}")
+        elif isinstance(item, (dict, list)):
+            raise _shape_error(f"{path}.{key}", _("a single value"), item)
+
+
+def check_plan_shape(data: Any) -> None:
+    """Refuse a plan document whose objects and lists are not where the format has them."""
+    _check_shape(data, _PLAN_SHAPE, "$")
+
+
+PLAN_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def plan_data_from_file(
+    raw: str | bytes, filename: str, *, max_bytes: int = PLAN_FILE_MAX_BYTES
+) -> dict[str, Any]:
+    """The parse entry of plan import (CLI and page): CSV, or JSON read by the bounded loader.
+
+    Size, depth, node count and non-finite numbers are refused before objects are built;
+    errors name the file, the place and what was expected, and nothing is written.
+    """
+    from reef.core import safeload
+
+    limits = safeload.Limits(max_bytes=max_bytes)
+    try:
+        if filename.lower().endswith(".csv"):
+            text = raw if isinstance(raw, str) else raw.decode("utf-8-sig")
+            if len(text) > limits.max_bytes:
+                raise safeload.LoadError(_("the file is too large"))
+            return csv_to_dict(text)
+        data = safeload.load_json(raw, limits=limits)
+    except UnicodeDecodeError as exc:
+        raise ServiceError(
+            _("%(file)s: not UTF-8 text (byte %(at)s)") % {"file": filename, "at": exc.start},
+            field="file",
+        ) from None
+    except safeload.LoadError as exc:
+        raise ServiceError(f"{filename}: {exc.message}", field="file") from None
+    check_plan_shape(data)
+    return cast(dict[str, Any], data)
+
+
 @transaction.atomic
 def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None) -> Plan:
     """Create a national plan from exported JSON (needs, actions, milestones, risks)."""
@@ -299,6 +404,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
             _("Unsupported plan file version %(value)s.") % {"value": repr(data.get("version"))},
             field="version",
         )
+    check_plan_shape(data)
     meta = _object(data.get("plan"), "plan")
     if meta.get("kind", "national") != Plan.Kind.NATIONAL:
         raise ServiceError(_("Only national plans can be imported."), field="kind")

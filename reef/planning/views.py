@@ -401,15 +401,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", _("The file is too large (5 MB at most)."))
         else:
             try:
-                text = raw.decode("utf-8-sig")
-                data = (
-                    exchange.csv_to_dict(text)
-                    if upload.name.lower().endswith(".csv")
-                    else json.loads(text)
-                )
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                form.add_error("file", _("The file is neither UTF-8 JSON nor CSV."))
-                data = None
+                data = exchange.plan_data_from_file(raw, upload.name)
             except ServiceError as exc:
                 form.add_error("file", exc.message)
                 data = None

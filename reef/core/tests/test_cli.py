@@ -66,6 +66,10 @@ def test_demo_is_idempotent(tmp_path: Path) -> None:
     verify = _reef("audit", "verify", env={**_env(db), "REEF_DEMO": "true"})
     assert verify.returncode == 0, verify.stderr
     assert "verified" in verify.stdout
+    # The audit chain is anchored beside its own database, never in the project's var/.
+    anchors = tmp_path / "demo.audit-anchors.log"
+    assert anchors.read_text().startswith("reset ")
+    assert "no external anchor" not in verify.stderr
 
 
 def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:

@@ -89,11 +89,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         if path.stat().st_size > MAX_BYTES:
             raise CommandError("The file is too large.")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            data = exchange.csv_to_dict(text) if path.suffix.lower() == ".csv" else json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{path} is neither UTF-8 JSON nor CSV: {exc}") from None
+        data = exchange.plan_data_from_file(path.read_bytes(), path.name, max_bytes=MAX_BYTES)
         plan = exchange.plan_import(actor=user, data=data, cycle=options["cycle"] or None)
         self.stdout.write(
             json.dumps(
