@@ -199,12 +199,15 @@ def events_ical(request: HttpRequest) -> HttpResponse:
     entries = [
         ical.CalendarEvent(
             uid=f"reef-records-event-{e.pk}@{request.get_host()}",
-            title=e.display_title,
+            # Plain text: calendar clients may render markup in these fields.
+            title=feeds.plain_text(e.display_title),
             start=e.start_date,
             end=e.end_date,
             stamp=e.updated_at or now,
-            location=", ".join(x for x in (e.venue, e.country.name if e.country else "") if x),
-            description=e.display_summary,
+            location=feeds.plain_text(
+                ", ".join(x for x in (e.venue, e.country.name if e.country else "") if x)
+            ),
+            description=feeds.plain_text(e.display_summary),
             url=host + e.get_absolute_url(),
         )
         for e in selectors.upcoming_public_events()
