@@ -14,6 +14,7 @@ from reef.consultations import selectors, services
 from reef.consultations.models import Consultation, DelphiResponse, DelphiRound
 from reef.consultations.tests.helpers import community_consultation, join
 from reef.core.access import scope_for
+from reef.core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_closed_round_shows_its_feedback_to_every_reader_and_takes_no_answers(
     assert R.may_see_feedback(rnd, has_submitted=False)
     assert not R.may_answer_first(rnd, has_seen_feedback=True)
     join(users["outsider"], c, code="BB")
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.delphi_respond(
             actor=users["outsider"], round=rnd, ratings={i.pk: 3 for i in rnd.items.all()}
         )

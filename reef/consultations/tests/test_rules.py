@@ -46,7 +46,7 @@ CASES: dict[Rule, tuple[str, str, str]] = {
 
 
 def _target(rule: Rule, c: Consultation) -> Any:
-    kind = {
+    kind: type[Any] | None = {
         R.may_moderate: Statement,
         R.may_vote: Statement,
         R.may_close_round: DelphiRound,
@@ -55,7 +55,7 @@ def _target(rule: Rule, c: Consultation) -> Any:
         R.may_comment: Section,
         R.may_propose_amendment: Section,
     }.get(rule)
-    return c if kind is None else kind(consultation=c)
+    return c if kind is None else kind(consultation=c)  # unsaved: the rules read its consultation
 
 
 def test_every_consultations_rule_is_covered() -> None:
