@@ -40,7 +40,7 @@ from reef.consultations.models import (
 from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
-from reef.core.rules import WORKER, Actor, Rule, SystemActor, require, scope_of, user_of
+from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 
@@ -380,7 +380,8 @@ def statement_submit(
     body = _clean_text(body, "body", "statement", 1000)
     _require(R.may_submit_statement, actor, consultation, consultation, _not_invited())
     user = _person(actor)
-    editor = R.runs(scope_of(actor), consultation)
+    # Who may moderate statements needs no moderation of their own.
+    editor = allowed(R.may_moderate, actor, Statement(consultation=consultation))
     _require_open(consultation)
     author = Participant.objects.filter(consultation=consultation, user=user).first()
     if author is None and not editor:
@@ -418,7 +419,7 @@ def statement_moderate(*, actor: Actor, statement: Statement, status: str) -> St
     statement.version += 1
     statement.save()
     Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
-    audit_append(action="statement_moderate", actor=user, obj=statement, detail={"status": status})
+    audit_append(action="statement_moderate", actor=actor, obj=statement, detail={"status": status})
     return statement
 
 
@@ -878,7 +879,7 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason
     amendment.save()
     audit_append(
         action="amendment_decide",
-        actor=user,
+        actor=actor,
         obj=amendment,
         detail={"status": amendment.status, "reason": reason[:200]},
     )
