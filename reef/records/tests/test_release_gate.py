@@ -154,3 +154,58 @@ def test_release_refusal_changes_nothing(users: dict[str, Any]) -> None:
         services.publication_release(actor=users["coordinator"], publication=pub)
     pub.refresh_from_db()
     assert pub.released_at is None and pub.released_by is None
+
+
+def test_the_api_refuses_a_report_about_another_country(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    grenada = make_assessment("GD", tlp=TLP.CLEAR)
+    before = Publication.objects.count()
+    response = clients["outsider"].post(
+        "/api/v1/records/publications",
+        {
+            "title": "Grenada's needs",
+            "kind": "assessment_report",
+            "owner_country": "BB",
+            "countries": ["GD"],
+            "assessment": grenada.pk,
+            "tlp": TLP.CLEAR,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert Publication.objects.count() == before
+    response = clients["focal_point"].post(
+        "/api/v1/records/publications",
+        {
+            "title": "Grenada's needs",
+            "kind": "assessment_report",
+            "owner_country": "GD",
+            "assessment": grenada.pk,
+            "tlp": TLP.CLEAR,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert Publication.objects.get(title="Grenada's needs").assessment == grenada
+
+
+def test_the_release_button_shows_only_to_the_assessed_countrys_managers(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    gd = Country.objects.get(code="GD")
+    pub = services.publication_create(
+        actor=users["focal_point"],
+        title="Grenada report",
+        kind="assessment_report",
+        owner_country=gd,
+        assessment=make_assessment("GD"),
+        tlp=TLP.GREEN,
+    )
+    services.publication_submit(actor=users["focal_point"], publication=pub)
+    url = pub.get_absolute_url()
+    assert 'value="release"' in clients["focal_point"].get(url).content.decode()
+    for who in ("coordinator", "outsider", "donor"):  # an unpublished draft: most get a 404
+        page = clients[who].get(url)
+        assert page.status_code in (200, 404)
+        assert 'value="release"' not in page.content.decode(), who
