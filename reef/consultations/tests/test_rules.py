@@ -90,3 +90,23 @@ def test_named_members_take_part_in_a_named_consultation(users: dict[str, Any]) 
     assert allowed(R.may_join, users["donor"], c)
     assert not allowed(R.may_join, users["focal_point"], c)  # in the community, not named
     assert allowed(R.may_join, users["coordinator"], c)  # the owner's editors always may
+
+
+def test_pages_show_the_editors_buttons_only_to_who_may(
+    users: dict[str, Any], clients: dict[str, Any]
+) -> None:
+    from django.urls import reverse
+
+    c = community_consultation(users["coordinator"])
+    url = reverse("consultations:detail", args=[c.pk])
+    moderate = reverse("consultations:moderate", args=[c.pk])
+    manage = reverse("consultations:manage", args=[c.pk])
+    window = reverse("consultations:window", args=[c.pk])
+    editor = clients["coordinator"].get(url).content.decode()
+    assert moderate in editor and manage in editor and window in editor
+    for who in ("focal_point", "expert", "donor"):
+        page = clients[who].get(url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert moderate not in body and manage not in body and window not in body, who
+        assert clients[who].get(moderate).status_code == 403
