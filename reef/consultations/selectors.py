@@ -23,8 +23,8 @@ from reef.consultations.models import (
     Statement,
     Vote,
 )
-from reef.consultations.services import is_editor
-from reef.core.access import LabelledQuerySet
+from reef.consultations.rules import may_see_feedback, runs
+from reef.core.access import LabelledQuerySet, scope_for
 from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 
@@ -61,7 +61,7 @@ def participant_for(user: Any, consultation: Consultation) -> Participant | None
 def statements_for(user: Any, consultation: Consultation) -> LabelledQuerySet:
     """Accepted statements; editors also see pending and rejected ones, authors their own."""
     qs = Statement.objects.for_user(user).filter(consultation=consultation)
-    if is_editor(user, consultation):
+    if runs(scope_for(user), consultation):
         return qs
     own = Q(author__user_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     return qs.filter(Q(status=Statement.Status.ACCEPTED) | own)
@@ -322,16 +322,14 @@ def delphi_my_responses(user: Any, rnd: DelphiRound) -> dict[int, DelphiResponse
 
 
 def delphi_feedback_visible(user: Any, rnd: DelphiRound) -> bool:
-    """Feedback is shown only once the user has given a first answer to every item.
-
-    Exceptions: a closed round, and the owner's editors who are not panellists in it."""
-    if rnd.status == DelphiRound.Status.CLOSED:
-        return True
+    """An open round's feedback is shown only to panellists who have given a first answer
+    to every item: not to the owner's editors, nor to anyone who may still join and
+    answer (reef.core.independence). Everyone who sees the round sees it once it closes."""
+    if rnd.status != DelphiRound.Status.OPEN:
+        return may_see_feedback(rnd, has_submitted=False)
     items = set(rnd.items.values_list("pk", flat=True))
     mine = delphi_my_responses(user, rnd)
-    if mine or participant_for(user, rnd.consultation) is not None:
-        return bool(items) and items <= set(mine)
-    return is_editor(user, rnd.consultation)
+    return may_see_feedback(rnd, has_submitted=bool(items) and items <= set(mine))
 
 
 @dataclass

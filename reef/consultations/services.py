@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from reef.accounts.language import in_language_of
 from reef.accounts.models import User
-from reef.accounts.roles import Action
 from reef.consultations import opinion, polis_io
+from reef.consultations import rules as R
 from reef.consultations.models import (
     Amendment,
     Consultation,
@@ -37,9 +37,10 @@ from reef.consultations.models import (
     Vote,
     _ChildOfConsultation,
 )
-from reef.core.access import can, scope_for
+from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 
@@ -57,62 +58,48 @@ class RateLimited(ServiceError):
 # ---------------------------------------------------------------- checks
 
 
-def _signed_in(actor: Any) -> User:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to take part."))
-    user: User = actor
+def _sees(actor: Actor, consultation: Consultation) -> bool:
+    """Whether the actor may see the consultation at all (the access layer decides)."""
+    return isinstance(actor, SystemActor) or can(actor, consultation)
+
+
+def _require(which: Rule, actor: Actor, obj: Any, consultation: Consultation, message: str) -> None:
+    """`require` with a message that says who may: a 404 where the consultation is hidden."""
+    try:
+        require(which, actor, obj, hidden=not _sees(actor, consultation))
+    except PermissionDenied:
+        raise PermissionDenied(message) from None
+
+
+def _require_owner(
+    which: Rule,
+    actor: Actor,
+    owner_country: Country | None,
+    owner_organisation: Organisation | None,
+    message: str,
+) -> None:
+    """Before a consultation exists: the rule asked of an unsaved one with its owner."""
+    unsaved = Consultation(owner_country=owner_country, owner_organisation=owner_organisation)
+    try:
+        require(which, actor, unsaved)
+    except PermissionDenied:
+        raise PermissionDenied(message) from None
+
+
+def _person(actor: Actor) -> User:
+    """The person behind an actor of a rule that system actors never pass."""
+    user = user_of(actor)
+    if user is None:  # pragma: no cover - the rules refuse system actors first
+        raise PermissionDenied()
     return user
 
 
-def is_editor(user: Any, consultation: Consultation) -> bool:
-    """The owner's editors run the consultation (moderate, decide amendments, open rounds)."""
-    return bool(getattr(user, "is_authenticated", False)) and can(user, consultation, Action.EDIT)
+def _editors_only() -> str:
+    return _("Only the owner's editors may do this.")
 
 
-def _require_editor(actor: Any, consultation: Consultation) -> User:
-    user = _signed_in(actor)
-    if not is_editor(user, consultation):
-        raise PermissionDenied(_("Only the owner's editors may do this."))
-    return user
-
-
-def in_community(user: Any, consultation: Consultation) -> bool:
-    """Signed-in members of the owner country, owner organisation or community grouping."""
-    scope = scope_for(user)
-    if scope.user_id is None:
-        return False
-    if consultation.owner_country_id in scope.countries:
-        return True
-    if consultation.owner_organisation_id in scope.organisations:
-        return True
-    grouping_id = consultation.community_grouping_id
-    if grouping_id is None:
-        return False
-    if grouping_id in scope.groupings:
-        return True
-    countries = set(
-        GroupingMember.objects.filter(grouping_id=grouping_id).values_list("country_id", flat=True)
-    )
-    if countries & set(scope.countries):
-        return True
-    return Organisation.objects.filter(
-        pk__in=list(scope.organisations), country_id__in=countries
-    ).exists()
-
-
-def may_take_part(user: Any, consultation: Consultation) -> bool:
-    """Whether `user` may take part (the window is checked separately)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if consultation.members.filter(pk=user.pk).exists():
-        return True  # named members also see the consultation whatever its label
-    if not can(user, consultation):
-        return False
-    if consultation.participation == Participation.PUBLIC:
-        return True
-    if consultation.participation == Participation.COMMUNITY and in_community(user, consultation):
-        return True
-    return is_editor(user, consultation)
+def _not_invited() -> str:
+    return _("You are not invited to take part in this consultation.")
 
 
 def _require_open(consultation: Consultation, now: datetime | None = None) -> None:
@@ -210,7 +197,7 @@ def _validate_setup(
 @transaction.atomic
 def consultation_create(
     *,
-    actor: User | None,
+    actor: Actor,
     title: str,
     opens_at: datetime,
     closes_at: datetime,
@@ -226,7 +213,7 @@ def consultation_create(
     target_votes: int = 7,
     consensus_threshold: float = 0.6,
 ) -> Consultation:
-    """Create a consultation. `actor` None is the system (demo, imports by an operator)."""
+    """Create a consultation for an owner the actor edits for."""
     title = _clean_text(title, "title", "title", 200)
     if (owner_organisation is None) == (owner_country is None):
         raise ServiceError(
@@ -237,15 +224,13 @@ def consultation_create(
         raise ServiceError(_("Limits must be at least 1."), field="votes_per_minute")
     if not 0.5 <= consensus_threshold < 1:
         raise ServiceError(_("The consensus threshold must lie in [0.5, 1)."), field="threshold")
-    if actor is not None:
-        scope = scope_for(actor)
-        allowed = (
-            scope.can_in_organisation(owner_organisation.pk, Action.EDIT)
-            if owner_organisation is not None
-            else scope.can_in_country(owner_country.pk if owner_country else None, Action.EDIT)
-        )
-        if not allowed:
-            raise PermissionDenied(_("Only the owner's editors may create its consultations."))
+    _require_owner(
+        R.may_create,
+        actor,
+        owner_country,
+        owner_organisation,
+        _("Only the owner's editors may create its consultations."),
+    )
     consultation: Consultation = Consultation.objects.create(
         title=title,
         description=description.strip(),
@@ -260,7 +245,7 @@ def consultation_create(
         votes_per_minute=votes_per_minute,
         target_votes=target_votes,
         consensus_threshold=consensus_threshold,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     if members:
         consultation.members.set(members)
@@ -271,14 +256,14 @@ def consultation_create(
 @transaction.atomic
 def consultation_set_window(
     *,
-    actor: User,
+    actor: Actor,
     consultation: Consultation,
     opens_at: datetime,
     closes_at: datetime,
     now: datetime | None = None,
 ) -> Consultation:
     """Change the review window. Once open, it can be extended but never shortened."""
-    _require_editor(actor, consultation)
+    _require(R.may_set_window, actor, consultation, consultation, _editors_only())
     now = now or timezone.now()
     if closes_at <= opens_at:
         raise ServiceError(_("The window must close after it opens."), field="closes_at")
@@ -316,9 +301,9 @@ def consultation_set_window(
 
 @transaction.atomic
 def consultation_add_members(
-    *, actor: User, consultation: Consultation, users: Iterable[User]
+    *, actor: Actor, consultation: Consultation, users: Iterable[User]
 ) -> Consultation:
-    _require_editor(actor, consultation)
+    _require(R.may_add_members, actor, consultation, consultation, _editors_only())
     added = list(users)
     consultation.members.add(*added)
     audit_append(
@@ -333,16 +318,15 @@ def consultation_add_members(
 @transaction.atomic
 def participant_join(
     *,
-    actor: User,
+    actor: Actor,
     consultation: Consultation,
     sector: str,
     country: Country | None,
     label: str = "",
 ) -> Participant:
     """Join (or update one's sector and country). Sector is required: it shows who was heard."""
-    user = _signed_in(actor)
-    if not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
+    _require(R.may_join, actor, consultation, consultation, _not_invited())
+    user = _person(actor)
     if sector not in Sector.values:
         raise ServiceError(_("Choose your stakeholder sector."), field="sector")
     if country is None:
@@ -390,14 +374,14 @@ def _next_number(model: type[Any], consultation: Consultation) -> int:
 
 @transaction.atomic
 def statement_submit(
-    *, actor: User, consultation: Consultation, body: str, is_meta: bool = False
+    *, actor: Actor, consultation: Consultation, body: str, is_meta: bool = False
 ) -> Statement:
     """Add a statement. Participants' statements wait for moderation; editors' are accepted."""
-    user = _signed_in(actor)
     body = _clean_text(body, "body", "statement", 1000)
-    editor = is_editor(user, consultation)
-    if not editor and not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
+    _require(R.may_submit_statement, actor, consultation, consultation, _not_invited())
+    user = _person(actor)
+    # Who may moderate statements needs no moderation of their own.
+    editor = allowed(R.may_moderate, actor, Statement(consultation=consultation))
     _require_open(consultation)
     author = Participant.objects.filter(consultation=consultation, user=user).first()
     if author is None and not editor:
@@ -424,9 +408,10 @@ def statement_submit(
 
 
 @transaction.atomic
-def statement_moderate(*, actor: User, statement: Statement, status: str) -> Statement:
+def statement_moderate(*, actor: Actor, statement: Statement, status: str) -> Statement:
     consultation = statement.consultation
-    user = _require_editor(actor, consultation)
+    _require(R.may_moderate, actor, statement, consultation, _editors_only())
+    user = user_of(actor)
     if status not in (Statement.Status.ACCEPTED, Statement.Status.REJECTED):
         raise ServiceError(_("Accept or reject the statement."), field="status")
     statement.status = status
@@ -434,7 +419,7 @@ def statement_moderate(*, actor: User, statement: Statement, status: str) -> Sta
     statement.version += 1
     statement.save()
     Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
-    audit_append(action="statement_moderate", actor=user, obj=statement, detail={"status": status})
+    audit_append(action="statement_moderate", actor=actor, obj=statement, detail={"status": status})
     return statement
 
 
@@ -457,14 +442,13 @@ def _rate_limit(consultation: Consultation, user: User, ip: str) -> None:
 
 
 @transaction.atomic
-def vote_cast(*, actor: User, statement: Statement, value: int, ip: str = "") -> Vote:
+def vote_cast(*, actor: Actor, statement: Statement, value: int, ip: str = "") -> Vote:
     """One vote per participant per statement; voting again replaces the earlier vote."""
-    user = _signed_in(actor)
     consultation = statement.consultation
+    _require(R.may_vote, actor, statement, consultation, _not_invited())
+    user = _person(actor)
     if value not in (-1, 0, 1):
         raise ServiceError(_("A vote is agree (1), disagree (-1) or pass (0)."), field="value")
-    if not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     if statement.status != Statement.Status.ACCEPTED:
         raise ServiceError(_("This statement is not open for votes."), field="statement")
@@ -606,7 +590,10 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
     consultation.save(update_fields=["analysis", "analysed_at", "analysis_stale"])
     _STATES[consultation.pk] = (started, state)
     audit_append(
-        action="consultation_analyse", obj=consultation, detail={"votes": analysis["n_votes"]}
+        action="consultation_analyse",
+        actor=WORKER,
+        obj=consultation,
+        detail={"votes": analysis["n_votes"]},
     )
     return analysis
 
@@ -644,7 +631,7 @@ def _default_agree_min(lo: int, hi: int) -> int:
 @transaction.atomic
 def delphi_round_create(
     *,
-    actor: User | None,
+    actor: Actor,
     consultation: Consultation,
     title: str,
     items: Sequence[str] = (),
@@ -656,8 +643,7 @@ def delphi_round_create(
     max_change: float = 0.15,
 ) -> DelphiRound:
     """A new round. With no `items`, the previous round's items are carried over (linked)."""
-    if actor is not None:
-        _require_editor(actor, consultation)
+    _require(R.may_create_round, actor, consultation, consultation, _editors_only())
     title = _clean_text(title, "title", "title", 200)
     lo, hi = scale
     if not 0 <= lo < hi <= 10:
@@ -706,8 +692,8 @@ def delphi_round_create(
 
 
 @transaction.atomic
-def delphi_round_close(*, actor: User, round: DelphiRound) -> DelphiRound:
-    _require_editor(actor, round.consultation)
+def delphi_round_close(*, actor: Actor, round: DelphiRound) -> DelphiRound:
+    _require(R.may_close_round, actor, round, round.consultation, _editors_only())
     round.status = DelphiRound.Status.CLOSED
     round.version += 1
     round.save()
@@ -718,17 +704,16 @@ def delphi_round_close(*, actor: User, round: DelphiRound) -> DelphiRound:
 @transaction.atomic
 def delphi_respond(
     *,
-    actor: User,
+    actor: Actor,
     round: DelphiRound,
     ratings: Mapping[int, int],
     comments: Mapping[int, str] | None = None,
 ) -> list[DelphiResponse]:
     """Rate the round's items. The first answer to every item must come before any feedback
     (so it is given in one go); later answers revise `rating` and keep `first_rating`."""
-    user = _signed_in(actor)
     consultation = round.consultation
-    if not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
+    _require(R.may_respond, actor, round, consultation, _not_invited())
+    user = _person(actor)
     _require_open(consultation)
     if round.status != DelphiRound.Status.OPEN:
         raise ServiceError(_("This round is not open."), code="closed")
@@ -743,6 +728,16 @@ def delphi_respond(
             item__round=round, participant=participant
         )
     }
+    # Independence: whoever could see this round's feedback (answered every item, or the
+    # round closed) gives no first answer in it any more.
+    has_seen = R.may_see_feedback(round, has_submitted=bool(items) and set(items) <= set(existing))
+    first = [pk for pk in ratings if pk not in existing]
+    if first and not R.may_answer_first(round, has_seen_feedback=has_seen):
+        raise ServiceError(
+            _("You have seen this round's feedback: your first answers are no longer independent."),
+            field="ratings",
+            code="not_independent",
+        )
     missing = [pk for pk in items if pk not in existing and pk not in ratings]
     if missing:
         raise ServiceError(
@@ -789,11 +784,8 @@ def delphi_respond(
 
 
 @transaction.atomic
-def section_create(
-    *, actor: User | None, consultation: Consultation, heading: str, text: str
-) -> Section:
-    if actor is not None:
-        _require_editor(actor, consultation)
+def section_create(*, actor: Actor, consultation: Consultation, heading: str, text: str) -> Section:
+    _require(R.may_create_section, actor, consultation, consultation, _editors_only())
     heading = _clean_text(heading, "heading", "heading", 200)
     text = _clean_text(text, "text", "section_text", 20000)
     section = _child(
@@ -808,12 +800,11 @@ def section_create(
 
 
 @transaction.atomic
-def section_comment_add(*, actor: User, section: Section, body: str) -> SectionComment:
-    user = _signed_in(actor)
+def section_comment_add(*, actor: Actor, section: Section, body: str) -> SectionComment:
     consultation = section.consultation
+    _require(R.may_comment, actor, section, consultation, _not_invited())
+    user = _person(actor)
     body = _clean_text(body, "body", "comment", 4000)
-    if not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     participant = _participant_of(user, consultation)
     comment = _child(
@@ -827,17 +818,16 @@ def section_comment_add(*, actor: User, section: Section, body: str) -> SectionC
 
 @transaction.atomic
 def amendment_propose(
-    *, actor: User, section: Section, proposed_text: str, rationale: str = ""
+    *, actor: Actor, section: Section, proposed_text: str, rationale: str = ""
 ) -> Amendment:
-    user = _signed_in(actor)
     consultation = section.consultation
+    _require(R.may_propose_amendment, actor, section, consultation, _not_invited())
+    user = _person(actor)
     proposed_text = _clean_text(proposed_text, "proposed_text", "proposed_text", 20000)
     if proposed_text == section.text.strip():
         raise ServiceError(
             _("The proposed text is the same as the section."), field="proposed_text"
         )
-    if not may_take_part(user, consultation):
-        raise PermissionDenied(_("You are not invited to take part in this consultation."))
     _require_open(consultation)
     participant = _participant_of(user, consultation)
     amendment = _child(
@@ -856,13 +846,14 @@ def amendment_propose(
 
 
 @transaction.atomic
-def amendment_decide(*, actor: User, amendment: Amendment, accept: bool, reason: str) -> Amendment:
+def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason: str) -> Amendment:
     """The author (the owner's editors) accepts or rejects, always with a reason.
 
     Accepting replaces the section's text, provided it has not changed since the proposal."""
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     consultation = amendment.consultation
-    user = _require_editor(actor, consultation)
+    _require(R.may_decide_amendment, actor, amendment, consultation, _editors_only())
+    user = user_of(actor)
     reason = reason.strip()
     if not reason:
         raise ServiceError(_("Give the reason for the decision."), field="reason")
@@ -888,7 +879,7 @@ def amendment_decide(*, actor: User, amendment: Amendment, accept: bool, reason:
     amendment.save()
     audit_append(
         action="amendment_decide",
-        actor=user,
+        actor=actor,
         obj=amendment,
         detail={"status": amendment.status, "reason": reason[:200]},
     )
@@ -913,9 +904,10 @@ def _reminder_recipients(consultation: Consultation) -> list[User]:
 
 
 @transaction.atomic
-def consultation_send_reminders(*, now: datetime | None = None) -> int:
+def consultation_send_reminders(*, actor: Actor, now: datetime | None = None) -> int:
     """Mail participants and named members of every open consultation closing within its
     reminder period, once per closing date. Returns how many consultations were reminded."""
+    require(R.may_remind, actor)
     now = now or timezone.now()
     sent = 0
     candidates = Consultation.objects.select_for_update().filter(
@@ -929,7 +921,12 @@ def consultation_send_reminders(*, now: datetime | None = None) -> int:
             _mail_each(c, recipients, f"{settings.REEF_SITE_URL}/consultations/{c.pk}/")
         c.reminded_at = now
         c.save(update_fields=["reminded_at"])
-        audit_append(action="consultation_remind", obj=c, detail={"recipients": len(recipients)})
+        audit_append(
+            action="consultation_remind",
+            actor=actor,
+            obj=c,
+            detail={"recipients": len(recipients)},
+        )
         sent += 1
     return sent
 
@@ -990,7 +987,7 @@ def _polis_error(exc: polis_io.PolisFormatError) -> str:
 @transaction.atomic
 def consultation_import_polis(
     *,
-    actor: User | None,
+    actor: Actor,
     folder: str | Path,
     title: str,
     owner_organisation: Organisation | None = None,
@@ -1000,6 +997,13 @@ def consultation_import_polis(
 ) -> Consultation:
     """Import a Polis export folder as a (closed) consultation. A bad file raises a
     ServiceError naming the file, line and column, and nothing is created."""
+    _require_owner(
+        R.may_import_polis,
+        actor,
+        owner_country,
+        owner_organisation,
+        _("Only the owner's editors may import its consultations."),
+    )
     try:
         export = polis_io.read_export(folder)
     except polis_io.PolisFormatError as exc:
@@ -1106,12 +1110,11 @@ def consultation_import_polis(
 
 
 def consultation_export_polis(
-    *, actor: User | None, consultation: Consultation, folder: str | Path
+    *, actor: Actor, consultation: Consultation, folder: str | Path
 ) -> polis_io.PolisExport:
     """Write comments.csv, votes.csv and participants-votes.csv (the owner's editors only:
     the export holds every participant's votes)."""
-    if actor is not None:
-        _require_editor(actor, consultation)
+    _require(R.may_export_polis, actor, consultation, consultation, _editors_only())
     moderated = {
         Statement.Status.ACCEPTED: 1,
         Statement.Status.PENDING: 0,

@@ -22,5 +22,6 @@ def analyse_consultation(consultation_id: int) -> int:
 def send_reminders() -> int:
     """Mail reminders for consultations about to close (run it hourly)."""
     from reef.consultations.services import consultation_send_reminders
+    from reef.core.rules import WORKER
 
-    return consultation_send_reminders()
+    return consultation_send_reminders(actor=WORKER)

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
+from reef.consultations import rules as R
 from reef.consultations import selectors, services
 from reef.consultations.forms import (
     AmendmentForm,
@@ -34,9 +35,10 @@ from reef.consultations.forms import (
     VoteForm,
     WindowForm,
 )
-from reef.consultations.models import Consultation, DelphiItem, Statement
+from reef.consultations.models import Amendment, Consultation, DelphiItem, Statement
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import Outcome, call_service
 from reef.directory.selectors import owner_choices, owner_from_choice
 
@@ -59,11 +61,15 @@ def _ip(request: HttpRequest) -> str:
 
 def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
     user = request.user
+    # Buttons show only when the rule behind them allows the action (the services ask the same).
     return {
         "consultation": consultation,
         "participant": selectors.participant_for(user, consultation),
-        "is_editor": services.is_editor(user, consultation),
-        "may_take_part": services.may_take_part(user, consultation),
+        "is_editor": allowed(R.may_set_window, user, consultation),
+        "may_moderate": allowed(R.may_moderate, user, Statement(consultation=consultation)),
+        "may_decide": allowed(R.may_decide_amendment, user, Amendment(consultation=consultation)),
+        "may_create_round": allowed(R.may_create_round, user, consultation),
+        "may_take_part": allowed(R.may_join, user, consultation),
         "is_open": consultation.is_open(),
         **extra,
     }
@@ -149,7 +155,7 @@ def participant_join(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             target = reverse("consultations:vote", args=[pk])
         return redirect(target)
-    status = 200 if services.may_take_part(request.user, consultation) else 403
+    status = 200 if allowed(R.may_join, request.user, consultation) else 403
     return render(
         request,
         "consultations/join.html",
@@ -254,7 +260,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
     if (login := _require_signed_in(request)) is not None:
         return login
-    if not services.is_editor(request.user, consultation):
+    if not allowed(R.may_moderate, request.user, Statement(consultation=consultation)):
         raise DjangoPermissionDenied(_("Only the owner's editors moderate."))
     if request.method == "POST":
         form = ModerateForm(request.POST)
@@ -294,7 +300,7 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
     if (login := _require_signed_in(request)) is not None:
         return login
-    if not services.is_editor(request.user, consultation):
+    if not allowed(R.may_set_window, request.user, consultation):
         raise DjangoPermissionDenied(_("Only the owner's editors change the window."))
     form = WindowForm(
         request.POST or None,
@@ -368,6 +374,7 @@ def delphi_round(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             round=rnd,
             form=form,
             feedback=feedback,
+            may_respond=allowed(R.may_respond, request.user, rnd),
             answered=bool(mine),
             first_answers={k: v.first_rating for k, v in mine.items()},
         ),
@@ -450,7 +457,7 @@ def amendment_decide(request: HttpRequest, pk: int, amendment_id: int) -> HttpRe
     amendment = selectors.amendment_get(request.user, consultation, amendment_id)
     if (login := _require_signed_in(request)) is not None:
         return login
-    if not services.is_editor(request.user, consultation):
+    if not allowed(R.may_decide_amendment, request.user, amendment):
         raise DjangoPermissionDenied(_("Only the author of the draft decides amendments."))
     form = DecisionForm(request.POST or None)
     if (
@@ -516,7 +523,10 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
     if (login := _require_signed_in(request)) is not None:
         return login
-    if not services.is_editor(request.user, consultation):
+    if not (
+        allowed(R.may_create_round, request.user, consultation)
+        or allowed(R.may_create_section, request.user, consultation)
+    ):
         raise DjangoPermissionDenied(_("Only the owner's editors set up the consultation."))
     kind = request.POST.get("kind", "")
     statement_form = StatementForm(request.POST if kind == "statement" else None)

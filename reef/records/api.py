@@ -70,6 +70,7 @@ class PublicationIn(Schema):
     language: str = "en"
     tlp: str = "TLP:AMBER"
     countries: list[str] = []
+    assessment: int | None = None
 
 
 class StepIn(Schema):
@@ -359,6 +360,7 @@ def create_publication(request: HttpRequest, payload: PublicationIn) -> Status[P
         language=payload.language,
         tlp=payload.tlp,
         countries=countries,
+        assessment=selectors.assessment_for(user, payload.assessment),
     )
     return Status(201, _publication(publication))
 

@@ -14,6 +14,8 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from reef.assessments.models import Assessment
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.records import services
@@ -133,7 +135,7 @@ def _csmii(say: Callable[[str], None]) -> Event:
     comsec = Organisation.objects.get(slug="comsec")
     start = dt.date(2016, 3, 16)
     event = services.event_create(
-        actor=None,
+        actor=DEMO,
         slug=CSMII,
         title="Caribbean Stakeholders' Meeting II on Cyber Security and Cybercrime (CSMII)",
         kind=Event.Kind.MEETING,
@@ -151,7 +153,7 @@ def _csmii(say: Callable[[str], None]) -> Event:
     for name, org_slug, sector, role, consent in PARTICIPANTS:
         people.append(
             services.participant_add(
-                actor=None,
+                actor=DEMO,
                 event=event,
                 name=name,
                 organisation=Organisation.objects.get(slug=org_slug),
@@ -162,7 +164,7 @@ def _csmii(say: Callable[[str], None]) -> Event:
         )
     for offset, begin, end, title, speakers in SESSIONS:
         services.session_add(
-            actor=None,
+            actor=DEMO,
             event=event,
             title=title,
             day=start + dt.timedelta(days=offset),
@@ -172,7 +174,7 @@ def _csmii(say: Callable[[str], None]) -> Event:
         )
     links = _find_links()
     services.outcome_add(
-        actor=None,
+        actor=DEMO,
         event=event,
         text="Agreement to write the CARICOM Cyber Security and Cybercrime Action Plan "
         "(CCSCAP), led by CARICOM IMPACS with the CTU, the OAS and the Commonwealth "
@@ -180,42 +182,42 @@ def _csmii(say: Callable[[str], None]) -> Event:
         links=_pick(links, "plan", "consultation"),
     )
     services.outcome_add(
-        actor=None,
+        actor=DEMO,
         event=event,
         text="Five key areas for regional action: public awareness, sustainable capacity, "
         "technical standards and infrastructure, legal environment, and cooperation.",
     )
     services.outcome_add(
-        actor=None,
+        actor=DEMO,
         event=event,
         text="Train-the-trainer programmes and curricula rather than one-off training.",
         links=_pick(links, "need_training", "need_hygiene"),
     )
     services.event_file_add(
-        actor=None,
+        actor=DEMO,
         event=event,
         upload=SimpleUploadedFile("csmii-opening.pdf", TINY_PDF, "application/pdf"),
         kind="presentation",
         title="Opening presentation (illustrative placeholder)",
     )
     services.event_set_translation(
-        actor=None,
+        actor=DEMO,
         event=event,
         language="es",
         title=CSMII_TITLE_ES,
         summary=CSMII_SUMMARY_ES,
         report=CSMII_REPORT_ES,
     )
-    services.event_publish(actor=None, event=event)
+    services.event_publish(actor=DEMO, event=event)
     say("records: CSMII event")
     return event
 
 
 def _publish(publication: Publication) -> None:
-    services.publication_submit(actor=None, publication=publication)
+    services.publication_submit(actor=DEMO, publication=publication)
     if publication.kind == Publication.Kind.ASSESSMENT_REPORT:
-        services.publication_release(actor=None, publication=publication)
-    services.publication_publish(actor=None, publication=publication)
+        services.publication_release(actor=DEMO, publication=publication)
+    services.publication_publish(actor=DEMO, publication=publication)
 
 
 def load(say: Callable[[str], None]) -> None:
@@ -225,8 +227,12 @@ def load(say: Callable[[str], None]) -> None:
         if Publication.objects.filter(slug=slug).exists():
             continue
         country = Country.objects.get(code=code)
+        # A report names its assessment (the assessments demo makes them); none, no report.
+        assessment = Assessment.objects.filter(country=country).order_by("cycle").first()
+        if assessment is None:
+            continue
         publication = services.publication_create(
-            actor=None,
+            actor=DEMO,
             slug=slug,
             title=f"Needs assessment {cycle}: public summary, {name} (illustrative)",
             kind=Publication.Kind.ASSESSMENT_REPORT,
@@ -243,6 +249,7 @@ def load(say: Callable[[str], None]) -> None:
             tlp=TLP.CLEAR,
             countries=[country],
             events=[event],
+            assessment=assessment,
         )
         _publish(publication)
     others: list[tuple[str, str, str, str, str, list[str]]] = [
@@ -276,7 +283,7 @@ def load(say: Callable[[str], None]) -> None:
         if Publication.objects.filter(slug=slug).exists():
             continue
         publication = services.publication_create(
-            actor=None,
+            actor=DEMO,
             slug=slug,
             title=title,
             kind=kind,
@@ -290,7 +297,7 @@ def load(say: Callable[[str], None]) -> None:
     if not Publication.objects.filter(slug="regional-trends-draft").exists():
         # A draft for the community only: never public.
         services.publication_create(
-            actor=None,
+            actor=DEMO,
             slug="regional-trends-draft",
             title="Regional trends in cyber incidents, draft (illustrative)",
             kind=Publication.Kind.BRIEF,
@@ -299,5 +306,5 @@ def load(say: Callable[[str], None]) -> None:
             tlp=TLP.GREEN,
         )
     if not Snapshot.objects.filter(date=timezone.localdate()).exists():
-        services.snapshot_freeze(actor=None)
+        services.snapshot_freeze(actor=DEMO)
     say(f"records: {Event.objects.count()} events, {Publication.objects.count()} publications")

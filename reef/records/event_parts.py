@@ -12,17 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.records import selectors, services
 from reef.records.forms import OutcomeForm, ParticipantForm, SessionForm
 from reef.records.models import Event
+from reef.records.rules import may_update_event
 from reef.records.views import actor_of
 
 
 def _editable_event(request: HttpRequest, slug: str) -> Event:
     """The event if the user may edit it; 404 if hidden, 403 if only readable."""
     event = selectors.event_get(request.user, slug)
-    if not selectors.may_edit(request.user, event):
+    if not allowed(may_update_event, request.user, event):
         raise DjangoPermissionDenied(_("Only editors of the owner may change this event."))
     return event
 

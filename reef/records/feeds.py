@@ -1,5 +1,9 @@
 """Atom feeds of new public items (events and publications), for the region and per
-country. Only the public record: TLP:CLEAR and published."""
+country. Only the public record: TLP:CLEAR and published.
+
+Summaries are plain text written as `<summary type="text">`: whatever an editor typed
+(markup included) is shown by feed readers as text, never rendered as HTML.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,31 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from reef.directory.models import Country
 from reef.records import selectors
 
 FEED_SIZE = 50
+
+
+def plain_text(value: str) -> str:
+    """Text with no markup left in it, for outputs that readers may render (feeds, calendars).
+    Tags are dropped; what remains is escaped for its format by the writer."""
+    return strip_tags(value or "").strip()
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose item summaries are `type="text"` (Django writes them as `type="html"`,
+    so readers would render an editor's markup)."""
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary:
+            handler.addQuickElement("summary", plain_text(summary), {"type": "text"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +94,7 @@ def public_items(country: Country | None = None) -> list[FeedItem]:
 
 
 class RecordFeed(Feed[FeedItem, Country | None]):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Country | None:
         code = kwargs.get("code")
@@ -96,7 +119,7 @@ class RecordFeed(Feed[FeedItem, Country | None]):
         return public_items(obj)
 
     def item_title(self, item: FeedItem) -> str:
-        return item.title
+        return plain_text(item.title)
 
     def item_description(self, item: FeedItem) -> str:
         return item.summary

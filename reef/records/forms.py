@@ -85,6 +85,15 @@ class PublicationForm(_OwnedForm):
         label=_("Abstract"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    assessment = forms.IntegerField(
+        label=_("Assessment reported on (number)"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "A needs assessment report names its assessment; the assessed country's "
+            "managers release it."
+        ),
+    )
 
 
 class SessionForm(forms.Form):

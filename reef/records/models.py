@@ -294,6 +294,15 @@ class Publication(Translatable, Labelled):
     )
     events = models.ManyToManyField(Event, blank=True, related_name="publications")
     links = models.JSONField(_("linked records"), default=list, blank=True)
+    # A needs assessment report names its assessment: the assessment's country releases it.
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessment reported on"),
+    )
     file = models.FileField(upload_to=_stored_name, max_length=200, blank=True)
     file_content_type = models.CharField(max_length=100, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
@@ -25,6 +26,7 @@ from reef.planning import selectors as planning_selectors
 from reef.planning.models import Commitment, Plan
 from reef.planning.rollup import DELIVERED_STATUSES, GroupRollup
 from reef.records.models import Event, EventFile, Participant, Publication, Session, Snapshot
+from reef.records.rules import edits
 
 
 def _editable_q(user: Any) -> Q:
@@ -34,22 +36,21 @@ def _editable_q(user: Any) -> Q:
     )
 
 
-def may_edit(user: Any, obj: Event | Publication) -> bool:
-    scope = scope_for(user)
-    return scope.can_in_country(obj.owner_country_id, Action.EDIT) or scope.can_in_organisation(
-        obj.owner_organisation_id, Action.EDIT
-    )
+def assessment_for(user: Any, pk: int | None) -> Any:
+    """The assessment a report names, if `user` may see it; a "not found" error otherwise."""
+    from reef.assessments.models import Assessment
+    from reef.core.errors import ServiceError
 
-
-def may_manage(user: Any, obj: Event | Publication) -> bool:
-    scope = scope_for(user)
-    return scope.can_in_country(obj.owner_country_id, Action.MANAGE) or scope.can_in_organisation(
-        obj.owner_organisation_id, Action.MANAGE
-    )
-
-
-def may_release(user: Any, publication: Publication) -> bool:
-    return scope_for(user).can_in_country(publication.owner_country_id, Action.MANAGE)
+    if pk is None:
+        return None
+    found = Assessment.objects.for_user(user).filter(pk=pk).first()
+    if found is None:
+        raise ServiceError(
+            _("Assessment %(number)s: not found.") % {"number": pk},
+            field="assessment",
+            code="not_found",
+        )
+    return found
 
 
 #: Where the records behind stored links live (looked up by label, never imported).
@@ -144,7 +145,7 @@ def upcoming_public_events(today: dt.date | None = None) -> LabelledQuerySet:
 def participants_shown(user: Any, event: Event) -> QuerySet[Participant]:
     """Everyone to the event's editors; to others only those who consented."""
     qs = event.participants.select_related("organisation")
-    if not may_edit(user, event):
+    if not edits(scope_for(user), event):
         qs = qs.filter(consent_public=True)
     return qs
 
@@ -221,7 +222,13 @@ def public_record_of_country(country: Country) -> dict[str, Any]:
     report = Publication.Kind.ASSESSMENT_REPORT
     return {
         "events": public_events().filter(country=country),
-        "assessment_reports": publications.filter(kind=report),
+        # Only reports about this country's own assessments, which its managers released.
+        "assessment_reports": publications.filter(
+            kind=report,
+            owner_country=country,
+            assessment__country=country,
+            released_at__isnull=False,
+        ),
         "publications": publications.exclude(kind=report),
         "plans": public_plans_of(
             public_national_plans().filter(country=country).order_by("-cycle")

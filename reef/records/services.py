@@ -1,8 +1,9 @@
 """Every write to the public record: keyword-only, typed, transactional, audited.
 
-`actor=None` means the system (demo loader, console); every other caller is checked:
-editors of the owner draft and submit, managers of the owner publish, and a
-manager of the owning country releases its needs assessment report.
+Every write names its actor (a person or a named system actor) and asks the rule
+in reef/records/rules.py: editors of the owner draft and submit, managers of the
+owner publish, and a manager of the assessed country releases its needs
+assessment report.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from reef.accounts.models import User
-from reef.accounts.roles import Action
-from reef.core.access import scope_for
+from reef.assessments.models import Assessment
+from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
-from reef.core.tlp import TLP
+from reef.core.rules import Actor, Rule, SystemActor, require, user_of
+from reef.core.tlp import ORDER, TLP
 from reef.directory.models import Country, Organisation
 from reef.records import opendata, uploads
+from reef.records import rules as R
 from reef.records.models import (
     Event,
     EventFile,
@@ -53,36 +55,40 @@ class Upload(Protocol):
     def open(self, mode: str = ...) -> Any: ...
 
 
-def _may(actor: User | None, obj: Event | Publication, action: str) -> bool:
-    if actor is None:
-        return True
-    scope = scope_for(actor)
-    return scope.can_in_country(obj.owner_country_id, action) or scope.can_in_organisation(
-        obj.owner_organisation_id, action
-    )
-
-
-def _require(actor: User | None, obj: Event | Publication, action: str, message: str) -> None:
-    if not _may(actor, obj, action):
-        raise PermissionDenied(message)
+def _require(which: Rule, actor: Actor, obj: Any, message: str, *, seen: Any = None) -> None:
+    """`require` with a message that says who may; "not found" where the actor may not
+    even see the record (`seen`, by default `obj`)."""
+    target = obj if seen is None else seen
+    hidden = not isinstance(actor, SystemActor) and not can(actor, target)
+    try:
+        require(which, actor, obj, hidden=hidden)
+    except PermissionDenied:
+        raise PermissionDenied(message) from None
 
 
 def _check_owner(
-    actor: User | None, owner_country: Country | None, owner_organisation: Organisation | None
+    which: Rule,
+    actor: Actor,
+    unsaved: Event | Publication,
+    owner_country: Country | None,
+    owner_organisation: Organisation | None,
 ) -> None:
+    """Before a record exists: exactly one owner, for which the actor may create it."""
     if (owner_country is None) == (owner_organisation is None):
         raise ServiceError(
             _("Give exactly one owner: a country or an organisation."), field="owner"
         )
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if owner_country is not None and not scope.can_in_country(owner_country.pk, Action.EDIT):
-        raise PermissionDenied(_("Only editors of the owning country may create this record."))
-    if owner_organisation is not None and not scope.can_in_organisation(
-        owner_organisation.pk, Action.EDIT
-    ):
-        raise PermissionDenied(_("Only editors of the owning organisation may create this record."))
+    unsaved.owner_country, unsaved.owner_organisation = owner_country, owner_organisation
+    try:
+        require(which, actor, unsaved)
+    except PermissionDenied:
+        if owner_country is not None:
+            raise PermissionDenied(
+                _("Only editors of the owning country may create this record.")
+            ) from None
+        raise PermissionDenied(
+            _("Only editors of the owning organisation may create this record.")
+        ) from None
 
 
 def _check_tlp(tlp: str) -> None:
@@ -140,7 +146,7 @@ def _language_codes() -> set[str]:
 @transaction.atomic
 def event_create(
     *,
-    actor: User | None,
+    actor: Actor,
     title: str,
     start_date: dt.date,
     end_date: dt.date,
@@ -163,7 +169,7 @@ def event_create(
     if end_date < start_date:
         raise ServiceError(_("The event cannot end before it starts."), field="end_date")
     _check_tlp(tlp)
-    _check_owner(actor, owner_country, owner_organisation)
+    _check_owner(R.may_create_event, actor, Event(), owner_country, owner_organisation)
     event: Event = Event.objects.create(
         slug=_unique_slug(Event, slug, title),
         title=title,
@@ -186,7 +192,7 @@ def event_create(
 @transaction.atomic
 def event_update(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     expected_version: int | None = None,
     title: str | None = None,
@@ -195,7 +201,9 @@ def event_update(
     venue: str | None = None,
     tlp: str | None = None,
 ) -> Event:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may change this event."))
+    _require(
+        R.may_update_event, actor, event, _("Only editors of the owner may change this event.")
+    )
     event = Event.objects.select_for_update().get(pk=event.pk)
     if title is not None:
         if not title.strip():
@@ -220,8 +228,10 @@ def event_update(
 
 
 @transaction.atomic
-def event_publish(*, actor: User | None, event: Event) -> Event:
-    _require(actor, event, Action.MANAGE, _("Only managers of the owner may publish this event."))
+def event_publish(*, actor: Actor, event: Event) -> Event:
+    _require(
+        R.may_publish_event, actor, event, _("Only managers of the owner may publish this event.")
+    )
     if event.status == Event.Status.PUBLISHED:
         raise ServiceError(_("The event is already published."), field="status")
     event.status = Event.Status.PUBLISHED
@@ -260,14 +270,19 @@ def _set_translation(
 @transaction.atomic
 def event_set_translation(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     language: str,
     title: str | None = None,
     summary: str | None = None,
     report: str | None = None,
 ) -> Event:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may translate this event."))
+    _require(
+        R.may_translate_event,
+        actor,
+        event,
+        _("Only editors of the owner may translate this event."),
+    )
     _set_translation(event, language, {"title": title, "summary": summary, "report": report})
     audit_append(action="event_set_translation", actor=actor, obj=event, detail={"lang": language})
     return event
@@ -276,7 +291,7 @@ def event_set_translation(
 @transaction.atomic
 def participant_add(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     name: str,
     sector: str,
@@ -285,7 +300,9 @@ def participant_add(
     role: str = Participant.Role.PARTICIPANT,
     consent_public: bool = False,
 ) -> Participant:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may add participants."))
+    _require(
+        R.may_add_participant, actor, event, _("Only editors of the owner may add participants.")
+    )
     if not name.strip():
         raise ServiceError(_("A participant needs a name."), field="name")
     if sector not in Sector.values:
@@ -310,10 +327,14 @@ def participant_add(
 
 @transaction.atomic
 def participant_set_consent(
-    *, actor: User | None, participant: Participant, consent_public: bool
+    *, actor: Actor, participant: Participant, consent_public: bool
 ) -> Participant:
     _require(
-        actor, participant.event, Action.EDIT, _("Only editors of the owner may record consent.")
+        R.may_record_consent,
+        actor,
+        participant,
+        _("Only editors of the owner may record consent."),
+        seen=participant.event,
     )
     participant.consent_public = consent_public
     participant.consent_at = timezone.now() if consent_public else None
@@ -330,7 +351,7 @@ def participant_set_consent(
 @transaction.atomic
 def session_add(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     title: str,
     day: dt.date | None = None,
@@ -339,7 +360,7 @@ def session_add(
     description: str = "",
     speakers: Iterable[Participant] = (),
 ) -> Session:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may change the agenda."))
+    _require(R.may_add_session, actor, event, _("Only editors of the owner may change the agenda."))
     if not title.strip():
         raise ServiceError(_("A session needs a title."), field="title")
     if day is not None and not (event.start_date <= day <= event.end_date):
@@ -368,12 +389,12 @@ def session_add(
 @transaction.atomic
 def outcome_add(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     text: str,
     links: Iterable[dict[str, Any]] = (),
 ) -> Outcome:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may record outcomes."))
+    _require(R.may_add_outcome, actor, event, _("Only editors of the owner may record outcomes."))
     if not text.strip():
         raise ServiceError(_("An outcome needs a text."), field="text")
     outcome = Outcome(
@@ -413,14 +434,14 @@ def _store(upload: Upload, allowed: frozenset[str]) -> tuple[uploads.Checked, Fi
 @transaction.atomic
 def event_file_add(
     *,
-    actor: User | None,
+    actor: Actor,
     event: Event,
     upload: Upload,
     kind: str,
     title: str = "",
     session: Session | None = None,
 ) -> EventFile:
-    _require(actor, event, Action.EDIT, _("Only editors of the owner may add files."))
+    _require(R.may_add_event_file, actor, event, _("Only editors of the owner may add files."))
     if kind not in EventFile.Kind.values:
         raise ServiceError(_("Unknown kind of file %(value)s.") % {"value": kind}, field="kind")
     if session is not None and session.event_id != event.pk:
@@ -451,6 +472,53 @@ def event_file_add(
 # Publications ---------------------------------------------------------------------
 
 
+def _check_assessment(
+    actor: Actor,
+    assessment: Assessment | None,
+    owner_country: Country | None,
+    countries: list[Country],
+) -> list[Country]:
+    """A needs assessment report is about one assessment: it belongs to that assessment's
+    country and names no other. Returns the countries it is about."""
+    if assessment is None:
+        raise ServiceError(
+            _("A needs assessment report names the assessment it reports on."),
+            field="assessment",
+        )
+    if not isinstance(actor, SystemActor) and not can(actor, assessment):
+        raise ServiceError(_("Not found."), code="not_found", field="assessment")
+    if owner_country is None or owner_country.pk != assessment.country_id:
+        raise ServiceError(
+            _("A needs assessment report is owned by the assessed country."), field="owner"
+        )
+    if any(c.pk != assessment.country_id for c in countries):
+        raise ServiceError(
+            _("A needs assessment report is about its assessment's country only."),
+            field="countries",
+        )
+    return [owner_country]
+
+
+def _check_derived_label(tlp: str, links: list[dict[str, Any]]) -> None:
+    """A publication made from a consultation never gets a wider label than its source."""
+    from reef.consultations.models import Consultation
+
+    ids = [link["id"] for link in links if link.get("kind") == "consultation"]
+    if not ids:
+        return
+    rank = ORDER.index(TLP(tlp))
+    sources = Consultation.objects.filter(pk__in=ids).only("tlp")
+    if len(sources) != len(set(ids)):
+        raise ServiceError(_("A linked consultation does not exist."), field="links")
+    for source in sources:
+        if ORDER.index(TLP(source.tlp)) > rank:
+            raise ServiceError(
+                _("A publication made from a %(source)s consultation cannot be %(label)s.")
+                % {"source": source.tlp, "label": tlp},
+                field="tlp",
+            )
+
+
 def _check_language(language: str) -> str:
     language = language.strip().lower()
     if not language or len(language) > 10 or not language.replace("-", "").isalpha():
@@ -463,7 +531,7 @@ def _check_language(language: str) -> str:
 @transaction.atomic
 def publication_create(
     *,
-    actor: User | None,
+    actor: Actor,
     title: str,
     kind: str = Publication.Kind.REPORT,
     owner_country: Country | None = None,
@@ -476,7 +544,10 @@ def publication_create(
     events: Iterable[Event] = (),
     links: Iterable[dict[str, Any]] = (),
     slug: str = "",
+    assessment: Assessment | None = None,
 ) -> Publication:
+    """A draft. A needs assessment report names its assessment and belongs to, and is
+    about, that assessment's country only."""
     title = title.strip()
     if not title:
         raise ServiceError(_("A publication needs a title."), field="title")
@@ -484,12 +555,17 @@ def publication_create(
         raise ServiceError(
             _("Unknown kind of publication %(value)s.") % {"value": kind}, field="kind"
         )
-    if kind == Publication.Kind.ASSESSMENT_REPORT and owner_country is None:
+    countries = list(countries)
+    if kind == Publication.Kind.ASSESSMENT_REPORT:
+        countries = _check_assessment(actor, assessment, owner_country, countries)
+    elif assessment is not None:
         raise ServiceError(
-            _("A needs assessment report is owned by the assessed country."), field="owner"
+            _("Only a needs assessment report names an assessment."), field="assessment"
         )
     _check_tlp(tlp)
-    _check_owner(actor, owner_country, owner_organisation)
+    _check_owner(R.may_create_publication, actor, Publication(), owner_country, owner_organisation)
+    links = _check_links(links)
+    _check_derived_label(tlp, links)
     publication: Publication = Publication.objects.create(
         slug=_unique_slug(Publication, slug, title),
         title=title,
@@ -500,9 +576,10 @@ def publication_create(
         tlp=tlp,
         owner_country=owner_country,
         owner_organisation=owner_organisation,
-        links=_check_links(links),
+        links=links,
+        assessment=assessment,
     )
-    publication.countries.set(list(countries))
+    publication.countries.set(countries)
     publication.events.set(list(events))
     audit_append(action="publication_create", actor=actor, obj=publication)
     return publication
@@ -511,7 +588,7 @@ def publication_create(
 @transaction.atomic
 def publication_update(
     *,
-    actor: User | None,
+    actor: Actor,
     publication: Publication,
     expected_version: int | None = None,
     title: str | None = None,
@@ -519,7 +596,12 @@ def publication_update(
     abstract: str | None = None,
     tlp: str | None = None,
 ) -> Publication:
-    _require(actor, publication, Action.EDIT, _("Only editors of the owner may change this."))
+    _require(
+        R.may_update_publication,
+        actor,
+        publication,
+        _("Only editors of the owner may change this."),
+    )
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if publication.status == Publication.Status.PUBLISHED:
         raise ServiceError(_("A published publication cannot be changed."), field="status")
@@ -529,6 +611,7 @@ def publication_update(
         publication.title = title.strip()
     if tlp is not None:
         _check_tlp(tlp)
+        _check_derived_label(tlp, publication.links)
         publication.tlp = tlp
     if authors is not None:
         publication.authors = authors.strip()
@@ -542,9 +625,11 @@ def publication_update(
 
 @transaction.atomic
 def publication_attach_file(
-    *, actor: User | None, publication: Publication, upload: Upload
+    *, actor: Actor, publication: Publication, upload: Upload
 ) -> Publication:
-    _require(actor, publication, Action.EDIT, _("Only editors of the owner may attach a file."))
+    _require(
+        R.may_attach_file, actor, publication, _("Only editors of the owner may attach a file.")
+    )
     if publication.status == Publication.Status.PUBLISHED:
         raise ServiceError(_("A published publication cannot be changed."), field="status")
     checked, stored, size = _store(upload, uploads.DOCUMENTS)
@@ -566,13 +651,18 @@ def publication_attach_file(
 @transaction.atomic
 def publication_set_translation(
     *,
-    actor: User | None,
+    actor: Actor,
     publication: Publication,
     language: str,
     title: str | None = None,
     abstract: str | None = None,
 ) -> Publication:
-    _require(actor, publication, Action.EDIT, _("Only editors of the owner may translate this."))
+    _require(
+        R.may_translate_publication,
+        actor,
+        publication,
+        _("Only editors of the owner may translate this."),
+    )
     _set_translation(publication, language, {"title": title, "abstract": abstract})
     audit_append(
         action="publication_set_translation",
@@ -584,8 +674,13 @@ def publication_set_translation(
 
 
 @transaction.atomic
-def publication_submit(*, actor: User | None, publication: Publication) -> Publication:
-    _require(actor, publication, Action.EDIT, _("Only editors of the owner may submit this."))
+def publication_submit(*, actor: Actor, publication: Publication) -> Publication:
+    _require(
+        R.may_submit_publication,
+        actor,
+        publication,
+        _("Only editors of the owner may submit this."),
+    )
     if publication.status != Publication.Status.DRAFT:
         raise ServiceError(_("Only a draft can be submitted for review."), field="status")
     publication.status = Publication.Status.REVIEW
@@ -597,10 +692,13 @@ def publication_submit(*, actor: User | None, publication: Publication) -> Publi
 
 
 @transaction.atomic
-def publication_return(
-    *, actor: User | None, publication: Publication, reason: str = ""
-) -> Publication:
-    _require(actor, publication, Action.MANAGE, _("Only managers of the owner may return this."))
+def publication_return(*, actor: Actor, publication: Publication, reason: str = "") -> Publication:
+    _require(
+        R.may_return_publication,
+        actor,
+        publication,
+        _("Only managers of the owner may return this."),
+    )
     if publication.status != Publication.Status.REVIEW:
         raise ServiceError(_("Only a publication in review can be returned."), field="status")
     publication.status = Publication.Status.DRAFT
@@ -615,20 +713,31 @@ def publication_return(
 
 
 @transaction.atomic
-def publication_release(*, actor: User | None, publication: Publication) -> Publication:
-    """The owning country's manager releases its needs assessment report for publication."""
+def publication_release(*, actor: Actor, publication: Publication) -> Publication:
+    """A manager of the assessed country (the country of the report's assessment) releases
+    its needs assessment report for publication, whoever owns the publication."""
     if publication.kind != Publication.Kind.ASSESSMENT_REPORT:
         raise ServiceError(_("Only a needs assessment report needs a release."), field="kind")
-    if actor is not None and not scope_for(actor).can_in_country(
-        publication.owner_country_id, Action.MANAGE
+    if publication.assessment is None or (
+        publication.assessment.country_id != publication.owner_country_id
     ):
-        raise PermissionDenied(_("Only a manager of the assessed country may release its report."))
+        # Made before reports named their assessment: nobody can vouch for it.
+        raise ServiceError(
+            _("This report names no assessment of its country; it cannot be released."),
+            field="assessment",
+        )
+    _require(
+        R.may_release,
+        actor,
+        publication,
+        _("Only a manager of the assessed country may release its report."),
+    )
     if publication.status != Publication.Status.REVIEW:
         raise ServiceError(_("Submit the report for review before releasing it."), field="status")
     if publication.released_at is not None:
         raise ServiceError(_("The report is already released."), field="status")
     publication.released_at = timezone.now()
-    publication.released_by = actor
+    publication.released_by = user_of(actor)
     publication.version += 1
     publication.save()
     audit_append(action="publication_release", actor=actor, obj=publication)
@@ -636,8 +745,13 @@ def publication_release(*, actor: User | None, publication: Publication) -> Publ
 
 
 @transaction.atomic
-def publication_publish(*, actor: User | None, publication: Publication) -> Publication:
-    _require(actor, publication, Action.MANAGE, _("Only managers of the owner may publish this."))
+def publication_publish(*, actor: Actor, publication: Publication) -> Publication:
+    _require(
+        R.may_publish_publication,
+        actor,
+        publication,
+        _("Only managers of the owner may publish this."),
+    )
     if publication.status != Publication.Status.REVIEW:
         raise ServiceError(_("Only a publication in review can be published."), field="status")
     if publication.kind == Publication.Kind.ASSESSMENT_REPORT and publication.released_at is None:
@@ -646,7 +760,7 @@ def publication_publish(*, actor: User | None, publication: Publication) -> Publ
         )
     publication.status = Publication.Status.PUBLISHED
     publication.published_at = timezone.now()
-    publication.published_by = actor
+    publication.published_by = user_of(actor)
     publication.version += 1
     publication.save()
     audit_append(action="publication_publish", actor=actor, obj=publication)
@@ -657,11 +771,13 @@ def publication_publish(*, actor: User | None, publication: Publication) -> Publ
 
 
 @transaction.atomic
-def snapshot_freeze(*, actor: User | None, day: dt.date | None = None) -> list[Snapshot]:
+def snapshot_freeze(*, actor: Actor, day: dt.date | None = None) -> list[Snapshot]:
     """Freeze today's public datasets. Once a day per dataset; regional coordinators or
     the system may freeze."""
-    if actor is not None and not scope_for(actor).is_coordinator:
-        raise PermissionDenied(_("Only regional coordinators may freeze the open data."))
+    try:
+        require(R.may_freeze, actor)
+    except PermissionDenied:
+        raise PermissionDenied(_("Only regional coordinators may freeze the open data.")) from None
     day = day or timezone.localdate()
     if Snapshot.objects.filter(date=day).exists():
         raise ServiceError(

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.selectors import owner_choices, owner_from_choice
 from reef.records import feeds, ical, opendata, selectors, services
+from reef.records import rules as R
 from reef.records.forms import (
     EventFileForm,
     EventForm,
@@ -112,8 +114,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "files": event.files.filter(session=None),
             "outcomes": selectors.outcomes_with_links(user, event),
             "publications": selectors.publications_for(user).filter(events=event),
-            "may_edit": selectors.may_edit(user, event),
-            "may_manage": selectors.may_manage(user, event),
+            # Each button shows only when its rule allows it (the services ask the same).
+            "may_edit": allowed(R.may_update_event, user, event),
+            "may_manage": allowed(R.may_publish_event, user, event),
         },
     )
 
@@ -127,7 +130,7 @@ def event_file(request: HttpRequest, slug: str, uid: str) -> FileResponse:
 @access(Rule.SERVICE)
 def event_upload(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(request.user, slug)
-    if not selectors.may_edit(request.user, event):
+    if not allowed(R.may_add_event_file, request.user, event):
         raise DjangoPermissionDenied(_("Only editors of the owner may add files."))
     form = EventFileForm(request.POST or None, request.FILES or None)
     if (
@@ -153,7 +156,7 @@ def event_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @access(Rule.SERVICE)
 def event_translate(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(request.user, slug)
-    if not selectors.may_edit(request.user, event):
+    if not allowed(R.may_translate_event, request.user, event):
         raise DjangoPermissionDenied(_("Only editors of the owner may translate this event."))
     language = request.GET.get("language", "es")
     initial = {"language": language, **(event.translations or {}).get(language, {})}
@@ -196,12 +199,15 @@ def events_ical(request: HttpRequest) -> HttpResponse:
     entries = [
         ical.CalendarEvent(
             uid=f"reef-records-event-{e.pk}@{request.get_host()}",
-            title=e.display_title,
+            # Plain text: calendar clients may render markup in these fields.
+            title=feeds.plain_text(e.display_title),
             start=e.start_date,
             end=e.end_date,
             stamp=e.updated_at or now,
-            location=", ".join(x for x in (e.venue, e.country.name if e.country else "") if x),
-            description=e.display_summary,
+            location=feeds.plain_text(
+                ", ".join(x for x in (e.venue, e.country.name if e.country else "") if x)
+            ),
+            description=feeds.plain_text(e.display_summary),
             url=host + e.get_absolute_url(),
         )
         for e in selectors.upcoming_public_events()
@@ -239,13 +245,12 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "publication": publication,
             "events": selectors.public_events_of(user, publication),
             "links": selectors.visible_links(user, publication.links),
-            "may_edit": selectors.may_edit(user, publication),
-            "may_manage": selectors.may_manage(user, publication),
+            "may_edit": allowed(R.may_update_publication, user, publication),
+            "may_manage": allowed(R.may_publish_publication, user, publication),
             "may_release": (
-                publication.kind == Publication.Kind.ASSESSMENT_REPORT
-                and publication.status == Publication.Status.REVIEW
+                publication.status == Publication.Status.REVIEW
                 and publication.released_at is None
-                and selectors.may_release(user, publication)
+                and allowed(R.may_release, user, publication)
             ),
         },
     )
@@ -264,7 +269,7 @@ def publication_file(request: HttpRequest, slug: str) -> FileResponse:
 @access(Rule.SERVICE)
 def publication_upload(request: HttpRequest, slug: str) -> HttpResponse:
     publication = selectors.publication_get(request.user, slug)
-    if not selectors.may_edit(request.user, publication):
+    if not allowed(R.may_attach_file, request.user, publication):
         raise DjangoPermissionDenied(_("Only editors of the owner may attach a file."))
     form = PublicationFileForm(request.POST or None, request.FILES or None)
     if (
@@ -474,6 +479,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
             tlp=data["tlp"],
             owner_country=country,
             owner_organisation=organisation,
+            assessment=selectors.assessment_for(request.user, data.get("assessment")),
         )
 
     return _create(request, PublicationForm, "records/publication_form.html", make)

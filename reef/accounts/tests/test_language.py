@@ -80,8 +80,10 @@ def test_consultation_reminders_go_out_in_each_recipients_language(
     now = timezone.now()
     spanish = make_user(language="es")
     english = make_user()
+    from reef.core.rules import DEMO, WORKER
+
     c = services.consultation_create(
-        actor=None,
+        actor=DEMO,
         title="Regional strategy",
         owner_organisation=Organisation.objects.get(slug="caricom-impacs"),
         participation="named",
@@ -93,7 +95,7 @@ def test_consultation_reminders_go_out_in_each_recipients_language(
         actor=english, consultation=c, sector="academia", country=Country.objects.get(code="GD")
     )
     mail.outbox.clear()
-    assert services.consultation_send_reminders() == 1
+    assert services.consultation_send_reminders(actor=WORKER) == 1
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert "cierra" in by_recipient[spanish.email].body.lower()
     assert "closes" in by_recipient[english.email].body

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reef.consultations import polis_io, selectors, services
+from reef.consultations import rules as R
 from reef.consultations.models import (
     Amendment,
     Consultation,
@@ -25,6 +26,7 @@ from reef.consultations.models import (
 )
 from reef.consultations.tests.helpers import accepted, community_consultation, join, section
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.rules import WORKER, allowed
 from reef.core.tlp import TLP
 from reef.directory.models import Organisation
 
@@ -51,10 +53,10 @@ def test_create_validates_and_changes_nothing(users: dict[str, Any]) -> None:
 
 
 def test_community_members_take_part_others_do_not(c: Consultation, users: dict[str, Any]) -> None:
-    assert services.may_take_part(users["focal_point"], c)  # Grenada is in CARICOM
-    assert services.may_take_part(users["expert"], c)  # a Trinidad and Tobago company
-    assert not services.may_take_part(users["donor"], c)  # OAS: sees GREEN, not in community
-    assert not services.may_take_part(users["public"], c)  # no role: does not even see it
+    assert allowed(R.may_join, users["focal_point"], c)  # Grenada is in CARICOM
+    assert allowed(R.may_join, users["expert"], c)  # a Trinidad and Tobago company
+    assert not allowed(R.may_join, users["donor"], c)  # OAS: sees GREEN, not in community
+    assert not allowed(R.may_join, users["public"], c)  # no role: does not even see it
     with pytest.raises(PermissionDenied):
         join(users["donor"], c)
     with pytest.raises(ServiceError, match="sector"):
@@ -235,14 +237,14 @@ def test_reminders_before_close_once(c: Consultation, users: dict[str, Any]) -> 
     join(users["expert"], c)
     join(users["focal_point"], c, code="GD")
     # Closes in a week: too early for the 48-hour reminder.
-    assert services.consultation_send_reminders() == 0
+    assert services.consultation_send_reminders(actor=WORKER) == 0
     Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() + timedelta(hours=10))
-    assert services.consultation_send_reminders() == 1
+    assert services.consultation_send_reminders(actor=WORKER) == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [users["expert"].email, users["focal_point"].email]
     )
     assert c.title in mail.outbox[0].subject
-    assert services.consultation_send_reminders() == 0  # once per closing date
+    assert services.consultation_send_reminders(actor=WORKER) == 0  # once per closing date
 
 
 # ---------------------------------------------------------------- rate limit

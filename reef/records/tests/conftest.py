@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.records import services
@@ -37,7 +38,7 @@ def make_event(
 ) -> Event:
     start = start or dt.date.today() + dt.timedelta(days=30)
     event = services.event_create(
-        actor=None,
+        actor=DEMO,
         slug=slug,
         title=title or f"Event {slug}",
         start_date=start,
@@ -50,8 +51,30 @@ def make_event(
         tlp=tlp,
     )
     if publish:
-        services.event_publish(actor=None, event=event)
+        services.event_publish(actor=DEMO, event=event)
     return event
+
+
+def make_assessment(country: str = "GD", tlp: str = TLP.AMBER) -> Any:
+    """An assessment of `country` for a report to name (a fixture row: the assessment
+    workflow is tested in its own app)."""
+    from reef.assessments.models import Assessment
+    from reef.frameworks.models import Framework
+
+    framework, _created = Framework.objects.get_or_create(
+        slug="records-test",
+        release="1",
+        defaults={"name": "Test framework", "kind": "staged", "document": {}, "tlp": TLP.CLEAR},
+    )
+    place = Country.objects.get(code=country)
+    return Assessment.objects.create(
+        framework=framework,
+        country=place,
+        cycle="2026",
+        title=f"Assessment of {place.name}",
+        tlp=tlp,
+        owner_country=place,
+    )
 
 
 def make_publication(
@@ -64,8 +87,9 @@ def make_publication(
     kind: str = Publication.Kind.REPORT,
 ) -> Publication:
     gd = Country.objects.get(code=country)
+    assessment = make_assessment(country) if kind == Publication.Kind.ASSESSMENT_REPORT else None
     pub = services.publication_create(
-        actor=None,
+        actor=DEMO,
         slug=slug,
         title=title or f"Publication {slug}",
         kind=kind,
@@ -73,12 +97,13 @@ def make_publication(
         abstract=f"Abstract of {slug}",
         tlp=tlp,
         countries=[gd],
+        assessment=assessment,
     )
     if publish:
-        services.publication_submit(actor=None, publication=pub)
+        services.publication_submit(actor=DEMO, publication=pub)
         if kind == Publication.Kind.ASSESSMENT_REPORT:
-            services.publication_release(actor=None, publication=pub)
-        services.publication_publish(actor=None, publication=pub)
+            services.publication_release(actor=DEMO, publication=pub)
+        services.publication_publish(actor=DEMO, publication=pub)
     return pub
 
 

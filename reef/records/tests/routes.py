@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from reef.core.rules import DEMO
 from reef.core.tests.routes import Sample, only
 from reef.core.tlp import TLP
 from reef.directory.models import Country
@@ -19,7 +20,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 def samples(users: dict[str, Any]) -> dict[str, Sample]:
     gd = Country.objects.get(code="GD")
     draft = services.event_create(
-        actor=None,
+        actor=DEMO,
         slug="route-draft-event",
         title="Route draft event",
         start_date=dt.date(2026, 5, 1),
@@ -43,7 +44,7 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
     item.copy_label(draft)
     item.save()
     pub = services.publication_create(
-        actor=None, slug="route-draft-pub", title="Route draft", owner_country=gd, tlp=TLP.CLEAR
+        actor=DEMO, slug="route-draft-pub", title="Route draft", owner_country=gd, tlp=TLP.CLEAR
     )
     Publication.objects.filter(pk=pub.pk).update(
         file=stored,
@@ -51,7 +52,7 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         file_size=len(PDF),
         file_original_name="report.pdf",
     )
-    services.snapshot_freeze(actor=None)
+    services.snapshot_freeze(actor=DEMO)
     today = timezone.localdate().isoformat()
     focal = only(["focal_point"])
     focal_post = only(["focal_point"], ok=302)

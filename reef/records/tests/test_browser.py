@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from reef.browser import browser_page, chromium_available, screenshot
+from reef.core.rules import DEMO
 from reef.records import services
 from reef.records.tests.conftest import make_event, make_publication
 from reef.testing import ensure_world
@@ -22,7 +23,7 @@ def test_switch_to_spanish_and_read_an_event(live_server: Any) -> None:
     ensure_world()
     event = make_event(slug="csmii", title="Caribbean Stakeholders' Meeting II")
     services.event_set_translation(
-        actor=None,
+        actor=DEMO,
         event=event,
         language="es",
         title="Segunda Reunión de Partes Interesadas del Caribe",

@@ -73,3 +73,31 @@ def test_editor_creates_a_publication(clients: dict[str, Client], users: dict[st
 def test_user_without_role_is_refused(clients: dict[str, Client]) -> None:
     assert clients["public"].get("/records/publications/new/").status_code == 403
     assert clients["anonymous"].get("/records/publications/new/").status_code == 302
+
+
+def test_an_assessment_report_is_created_for_its_assessment_only(
+    clients: dict[str, Client], users: dict[str, Any]
+) -> None:
+    from reef.records.tests.conftest import make_assessment
+
+    grenada, barbados = make_assessment("GD"), make_assessment("BB")
+    form = {
+        "owner": "country:GD",
+        "tlp": "TLP:CLEAR",
+        "title": "Grenada needs assessment: public summary",
+        "kind": "assessment_report",
+        "language": "en",
+    }
+    response = clients["focal_point"].post("/records/publications/new/", form)
+    assert response.status_code == 200 and b"names the assessment" in response.content
+    # Barbados' AMBER assessment: Grenada may not even see it.
+    response = clients["focal_point"].post(
+        "/records/publications/new/", {**form, "assessment": str(barbados.pk)}
+    )
+    assert response.status_code == 404
+    assert not Publication.objects.filter(title=form["title"]).exists()
+    response = clients["focal_point"].post(
+        "/records/publications/new/", {**form, "assessment": str(grenada.pk)}
+    )
+    assert response.status_code == 302
+    assert Publication.objects.get(title=form["title"]).assessment == grenada

@@ -10,6 +10,7 @@ import icalendar
 import pytest
 from django.test import Client
 
+from reef.core.rules import DEMO
 from reef.records import opendata, services
 from reef.records.tests.conftest import make_event, make_plan, make_publication
 
@@ -97,7 +98,7 @@ def test_csv_cells_cannot_run_as_formulas(world: None, client: Client) -> None:
 @pytest.mark.django_db
 def test_snapshots_are_frozen(items: None, client: Client) -> None:
     day = dt.date(2026, 2, 1)
-    services.snapshot_freeze(actor=None, day=day)
+    services.snapshot_freeze(actor=DEMO, day=day)
     make_publication(slug="pub-2", title="Report two")
     frozen = client.get("/records/data/snapshots/2026-02-01/publications.json").json()
     assert frozen["version"] == "2026-02-01"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.records import services
 from reef.records.tests.conftest import make_event, make_plan, make_publication
@@ -150,13 +151,13 @@ def test_counts_only_count_public_items(record: dict[str, Any], clients: dict[st
 def test_non_consenting_participants_are_not_shown(world: None, clients: dict[str, Client]) -> None:
     event = make_event(slug="consent-ev")
     services.participant_add(
-        actor=None, event=event, name="Listed Person", sector="academia", consent_public=True
+        actor=DEMO, event=event, name="Listed Person", sector="academia", consent_public=True
     )
     services.participant_add(
-        actor=None, event=event, name="Hidden Person", sector="government", role="speaker"
+        actor=DEMO, event=event, name="Hidden Person", sector="government", role="speaker"
     )
     hidden = event.participants.get(name="Hidden Person")
-    services.session_add(actor=None, event=event, title="Panel", speakers=[hidden])
+    services.session_add(actor=DEMO, event=event, title="Panel", speakers=[hidden])
     for who in ("anonymous", "public", "outsider", "coordinator"):
         body = _body(clients[who], "/records/events/consent-ev/")
         assert "Listed Person" in body and "Hidden Person" not in body, who
@@ -190,7 +191,7 @@ def test_links_to_hidden_records_are_left_out(
     shown = make_publication(slug="clear-need", title="Heron")
     event = make_event(slug="links-ev")
     services.outcome_add(
-        actor=None,
+        actor=DEMO,
         event=event,
         text="Agreed",
         links=[

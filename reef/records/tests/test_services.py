@@ -7,11 +7,19 @@ import pytest
 
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.records import opendata, services
 from reef.records.models import Event, EventFile, Publication, Snapshot
-from reef.records.tests.conftest import PDF, PNG, make_event, make_publication, upload
+from reef.records.tests.conftest import (
+    PDF,
+    PNG,
+    make_assessment,
+    make_event,
+    make_publication,
+    upload,
+)
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
 
@@ -81,7 +89,7 @@ def test_children_copy_and_follow_the_event_label(users: dict[str, Any]) -> None
     p = services.participant_add(
         actor=users["focal_point"], event=event, name="P", sector="government"
     )
-    s = services.session_add(actor=None, event=event, title="S", speakers=[p])
+    s = services.session_add(actor=DEMO, event=event, title="S", speakers=[p])
     assert p.tlp == s.tlp == TLP.AMBER and p.owner_country_id == event.owner_country_id
     services.event_update(actor=users["focal_point"], event=event, tlp=TLP.CLEAR)
     p.refresh_from_db()
@@ -97,25 +105,25 @@ def test_children_copy_and_follow_the_event_label(users: dict[str, Any]) -> None
 def test_participants_sessions_outcomes_validate(users: dict[str, Any]) -> None:
     event = make_event(slug="ev")
     other = make_event(slug="other")
-    stranger = services.participant_add(actor=None, event=other, name="Z", sector="academia")
+    stranger = services.participant_add(actor=DEMO, event=other, name="Z", sector="academia")
     with pytest.raises(ServiceError, match="sector"):
-        services.participant_add(actor=None, event=event, name="P", sector="pirates")
+        services.participant_add(actor=DEMO, event=event, name="P", sector="pirates")
     with pytest.raises(PermissionDenied):
         services.participant_add(actor=users["donor"], event=event, name="P", sector="academia")
     with pytest.raises(ServiceError, match="outside"):
-        services.session_add(actor=None, event=event, title="S", day=dt.date(2000, 1, 1))
+        services.session_add(actor=DEMO, event=event, title="S", day=dt.date(2000, 1, 1))
     with pytest.raises(ServiceError, match="participants of this event"):
-        services.session_add(actor=None, event=event, title="S", speakers=[stranger])
+        services.session_add(actor=DEMO, event=event, title="S", speakers=[stranger])
     with pytest.raises(ServiceError, match="kind"):
         services.outcome_add(
-            actor=None, event=event, text="O", links=[{"kind": "pirate", "id": 1, "title": "x"}]
+            actor=DEMO, event=event, text="O", links=[{"kind": "pirate", "id": 1, "title": "x"}]
         )
     with pytest.raises(ServiceError, match="positive id"):
         services.outcome_add(
-            actor=None, event=event, text="O", links=[{"kind": "need", "id": "x", "title": "x"}]
+            actor=DEMO, event=event, text="O", links=[{"kind": "need", "id": "x", "title": "x"}]
         )
     outcome = services.outcome_add(
-        actor=None, event=event, text="O", links=[{"kind": "need", "id": "7", "title": "Need"}]
+        actor=DEMO, event=event, text="O", links=[{"kind": "need", "id": "7", "title": "Need"}]
     )
     assert outcome.links == [{"kind": "need", "id": 7, "title": "Need"}]
     assert event.sessions.count() == 0 and event.outcomes.count() == 1
@@ -245,20 +253,33 @@ def test_organisation_editor_drafts_but_only_manager_publishes(users: dict[str, 
 def test_assessment_report_needs_the_country_release(users: dict[str, Any]) -> None:
     gd = Country.objects.get(code="GD")
     oas = Organisation.objects.get(slug="oas")
+    assessment = make_assessment("GD")
+    with pytest.raises(ServiceError, match="names the assessment"):
+        services.publication_create(
+            actor=users["focal_point"], title="R", kind="assessment_report", owner_country=gd
+        )
     with pytest.raises(ServiceError, match="owned by the assessed country"):
         services.publication_create(
-            actor=users["donor"], title="R", kind="assessment_report", owner_organisation=oas
+            actor=DEMO,
+            title="R",
+            kind="assessment_report",
+            owner_organisation=oas,
+            assessment=assessment,
         )
     pub = services.publication_create(
-        actor=users["focal_point"], title="R", kind="assessment_report", owner_country=gd
+        actor=users["focal_point"],
+        title="R",
+        kind="assessment_report",
+        owner_country=gd,
+        assessment=assessment,
     )
     with pytest.raises(ServiceError, match="Submit"):
         services.publication_release(actor=users["focal_point"], publication=pub)
     services.publication_submit(actor=users["focal_point"], publication=pub)
     with pytest.raises(ServiceError, match="release this report first"):
         services.publication_publish(actor=users["focal_point"], publication=pub)
-    for who in ("outsider", "coordinator", "donor"):
-        with pytest.raises(PermissionDenied):
+    for who in ("outsider", "coordinator", "donor"):  # outsider: not even seen, a 404
+        with pytest.raises(ServiceError):
             services.publication_release(actor=users[who], publication=pub)
     services.publication_release(actor=users["focal_point"], publication=pub)
     services.publication_publish(actor=users["focal_point"], publication=pub)
@@ -269,8 +290,8 @@ def test_assessment_report_needs_the_country_release(users: dict[str, Any]) -> N
 @pytest.mark.django_db
 def test_return_clears_the_release(users: dict[str, Any]) -> None:
     pub = make_publication(slug="r", kind="assessment_report", publish=False)
-    services.publication_submit(actor=None, publication=pub)
-    services.publication_release(actor=None, publication=pub)
+    services.publication_submit(actor=DEMO, publication=pub)
+    services.publication_release(actor=DEMO, publication=pub)
     services.publication_return(actor=users["focal_point"], publication=pub, reason="fix")
     pub.refresh_from_db()
     assert pub.status == "draft" and pub.released_at is None
@@ -282,9 +303,9 @@ def test_translations(users: dict[str, Any]) -> None:
 
     event = make_event(slug="ev", title="Meeting")
     with pytest.raises(ServiceError, match="language"):
-        services.event_set_translation(actor=None, event=event, language="xx", title="X")
+        services.event_set_translation(actor=DEMO, event=event, language="xx", title="X")
     with pytest.raises(ServiceError, match="language"):
-        services.event_set_translation(actor=None, event=event, language="en", title="X")
+        services.event_set_translation(actor=DEMO, event=event, language="en", title="X")
     with pytest.raises(PermissionDenied):
         services.event_set_translation(
             actor=users["outsider"], event=event, language="es", title="X"
@@ -299,7 +320,7 @@ def test_translations(users: dict[str, Any]) -> None:
     with translation.override("fr"):
         assert event.display_title == "Meeting"
     assert event.translated("title", "es-419") == "Reunión"
-    services.event_set_translation(actor=None, event=event, language="es", title="")
+    services.event_set_translation(actor=DEMO, event=event, language="es", title="")
     event.refresh_from_db()
     assert event.translations == {}
 
@@ -327,8 +348,8 @@ def test_snapshot_freeze(users: dict[str, Any]) -> None:
     assert {s.dataset for s in frozen} == set(opendata.DATASETS)
     assert Snapshot.objects.get(dataset="events", date=dt.date(2026, 1, 1)).rows == 1
     with pytest.raises(ServiceError, match="already frozen"):
-        services.snapshot_freeze(actor=None, day=dt.date(2026, 1, 1))
-    second = services.snapshot_freeze(actor=None, day=dt.date(2026, 1, 2))
+        services.snapshot_freeze(actor=DEMO, day=dt.date(2026, 1, 1))
+    second = services.snapshot_freeze(actor=DEMO, day=dt.date(2026, 1, 2))
     assert {s.edition for s in second} == {2}
 
 

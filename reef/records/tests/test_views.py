@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.records import services
 from reef.records.models import EventFile, Publication
@@ -45,7 +46,7 @@ def test_draft_is_seen_by_owner_editors_only(clients: dict[str, Client]) -> None
 def test_file_download_is_a_safe_attachment(clients: dict[str, Client]) -> None:
     event = make_event(slug="ev")
     item = services.event_file_add(
-        actor=None, event=event, upload=upload('Evil"; name.pdf', PDF), kind="document"
+        actor=DEMO, event=event, upload=upload('Evil"; name.pdf', PDF), kind="document"
     )
     response = clients["anonymous"].get(f"/records/events/ev/files/{item.uid}/")
     assert response.status_code == 200
@@ -100,7 +101,7 @@ def test_publication_workflow_through_pages(clients: dict[str, Client]) -> None:
 def test_spanish_event_page(clients: dict[str, Client]) -> None:
     event = make_event(slug="ev", title="Stakeholders meeting")
     services.event_set_translation(
-        actor=None, event=event, language="es", title="Reunión de partes", report="Informe"
+        actor=DEMO, event=event, language="es", title="Reunión de partes", report="Informe"
     )
     client = clients["anonymous"]
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/records/events/ev/"})
@@ -264,7 +265,7 @@ def test_lists_paginate(clients: dict[str, Client], monkeypatch: pytest.MonkeyPa
 def test_missing_stored_file_is_404(clients: dict[str, Client]) -> None:
     event = make_event(slug="ev")
     item = services.event_file_add(
-        actor=None, event=event, upload=upload("a.pdf", PDF), kind="document"
+        actor=DEMO, event=event, upload=upload("a.pdf", PDF), kind="document"
     )
     item.file.delete(save=False)
     assert clients["anonymous"].get(f"/records/events/ev/files/{item.uid}/").status_code == 404

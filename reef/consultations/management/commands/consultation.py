@@ -17,6 +17,7 @@ from reef.consultations import selectors, services
 from reef.consultations.models import Participation
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
+from reef.core.rules import WORKER
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             elif action == "export":
                 self._export(options)
             else:
-                sent = services.consultation_send_reminders()
+                sent = services.consultation_send_reminders(actor=WORKER)
                 self.stdout.write(f"reminders sent for {sent} consultation(s)")
         except ServiceError as exc:
             raise CommandError(exc.message) from None

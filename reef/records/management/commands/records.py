@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from reef.accounts.models import User
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
+from reef.core.rules import WORKER
 from reef.records import opendata, services
 from reef.records.search import search
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         user = identity(options)
         action = options["action"]
         if action == "snapshot":
-            actor = user if isinstance(user, User) else None
+            # Without --as, the operator freezes as the daily task would.
+            actor = user if isinstance(user, User) else WORKER
             try:
                 frozen = services.snapshot_freeze(actor=actor)
             except ServiceError as exc:
