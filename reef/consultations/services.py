@@ -9,16 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reef.accounts.language import in_language_of
 from reef.accounts.models import User
 from reef.consultations import opinion, polis_io
 from reef.consultations import rules as R
@@ -43,6 +41,7 @@ from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
+from reef.notifications.services import notify_handoff
 
 #: From this many votes on, analysis runs as a background task instead of on the next read.
 LARGE_CONSULTATION_VOTES = 2000
@@ -889,20 +888,6 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason
 # ---------------------------------------------------------------- reminders
 
 
-def _reminder_recipients(consultation: Consultation) -> list[User]:
-    """Active participants and named members, each once, by e-mail address."""
-    people = {
-        u.email: u
-        for u in User.objects.filter(
-            Q(pk__in=consultation.participants.filter(user__isnull=False).values("user"))
-            | Q(pk__in=consultation.members.values("pk")),
-            is_active=True,
-        )
-        if u.email
-    }
-    return [people[email] for email in sorted(people)]
-
-
 @transaction.atomic
 def consultation_send_reminders(*, actor: Actor, now: datetime | None = None) -> int:
     """Mail participants and named members of every open consultation closing within its
@@ -916,9 +901,14 @@ def consultation_send_reminders(*, actor: Actor, now: datetime | None = None) ->
     for c in candidates:
         if c.closes_at - now > timedelta(hours=c.remind_hours):
             continue
-        recipients = _reminder_recipients(c)
-        if recipients:
-            _mail_each(c, recipients, f"{settings.REEF_SITE_URL}/consultations/{c.pk}/")
+        # Those who have not answered yet hear of it, each in their own language, each on
+        # their own (no one learns who else takes part), in the inbox and by mail.
+        recipients = notify_handoff(
+            kind="consultation.window_closing",
+            subject_obj=c,
+            actor=actor,
+            url=reverse("consultations:detail", args=[c.pk]),
+        )
         c.reminded_at = now
         c.save(update_fields=["reminded_at"])
         audit_append(
@@ -929,24 +919,6 @@ def consultation_send_reminders(*, actor: Actor, now: datetime | None = None) ->
         )
         sent += 1
     return sent
-
-
-def _mail_each(consultation: Consultation, recipients: list[User], url: str) -> int:
-    """One message per recipient, in the recipient's language, so that no one learns who
-    else takes part."""
-    closes = f"{consultation.closes_at:%Y-%m-%d %H:%M} UTC"
-    for user in recipients:
-        with in_language_of(user):
-            subject = _("[Reef] %(title)s: closes %(closes)s") % {
-                "title": consultation.title,
-                "closes": closes,
-            }
-            body = _(
-                "The consultation “%(title)s” (%(tlp)s) closes on %(closes)s.\n"
-                "Add your votes, ratings, comments and amendments before then:\n%(url)s\n"
-            ) % {"title": consultation.title, "tlp": consultation.tlp, "closes": closes, "url": url}
-        send_mail(subject, body, None, [user.email])
-    return len(recipients)
 
 
 # ---------------------------------------------------------------- Polis import / export

@@ -72,7 +72,7 @@ def test_texts_built_for_a_recipient_are_in_their_language() -> None:
 
 @pytest.mark.django_db
 def test_consultation_reminders_go_out_in_each_recipients_language(
-    users: dict[str, Any],
+    users: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     from reef.consultations import services
     from reef.directory.models import Country, Organisation
@@ -95,7 +95,8 @@ def test_consultation_reminders_go_out_in_each_recipients_language(
         actor=english, consultation=c, sector="academia", country=Country.objects.get(code="GD")
     )
     mail.outbox.clear()
-    assert services.consultation_send_reminders(actor=WORKER) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.consultation_send_reminders(actor=WORKER) == 1
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert "cierra" in by_recipient[spanish.email].body.lower()
     assert "closes" in by_recipient[english.email].body

@@ -233,13 +233,16 @@ def test_nothing_accepted_after_close(c: Consultation, users: dict[str, Any]) ->
     assert not Vote.objects.filter(consultation=c).exists()
 
 
-def test_reminders_before_close_once(c: Consultation, users: dict[str, Any]) -> None:
+def test_reminders_before_close_once(
+    c: Consultation, users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     join(users["expert"], c)
     join(users["focal_point"], c, code="GD")
     # Closes in a week: too early for the 48-hour reminder.
     assert services.consultation_send_reminders(actor=WORKER) == 0
     Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() + timedelta(hours=10))
-    assert services.consultation_send_reminders(actor=WORKER) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # mail leaves after the commit
+        assert services.consultation_send_reminders(actor=WORKER) == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [users["expert"].email, users["focal_point"].email]
     )
@@ -461,12 +464,15 @@ def test_polis_export_only_for_editors(
     assert not (tmp_path / "comments.csv").exists()
 
 
-def test_reminder_task(c: Consultation, users: dict[str, Any]) -> None:
+def test_reminder_task(
+    c: Consultation, users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     from reef.consultations.tasks import send_reminders
 
     join(users["expert"], c)
     Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() + timedelta(hours=1))
-    result = send_reminders.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_reminders.enqueue()
     assert result.return_value == 1
     assert [m.to for m in mail.outbox] == [[users["expert"].email]]
 
