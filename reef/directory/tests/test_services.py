@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import OPERATOR_IMPORT
 from reef.directory.models import Country, Organisation
 from reef.directory.services import (
     countries_sync,
@@ -24,7 +25,7 @@ def test_countries_come_from_iso_3166(world: None) -> None:
 @pytest.mark.django_db
 def test_grouping_rejects_unknown_codes(world: None) -> None:
     with pytest.raises(ServiceError, match="ZZ"):
-        grouping_set_members(slug="bad", name="Bad", members=["GD", "ZZ"])
+        grouping_set_members(slug="bad", name="Bad", members=["GD", "ZZ"], actor=OPERATOR_IMPORT)
 
 
 @pytest.mark.django_db
@@ -40,11 +41,11 @@ def test_caricom_members_and_associates(world: None) -> None:
 @pytest.mark.django_db
 def test_organisation_create_validates(world: None) -> None:
     with pytest.raises(ServiceError, match="kind"):
-        organisation_create(actor=None, name="X", kind="pirates")
+        organisation_create(actor=OPERATOR_IMPORT, name="X", kind="pirates")
     with pytest.raises(ServiceError, match="slug"):
-        organisation_create(actor=None, name="OAS again", kind="donor", slug="oas")
+        organisation_create(actor=OPERATOR_IMPORT, name="OAS again", kind="donor", slug="oas")
     with pytest.raises(ServiceError, match="name"):
-        organisation_create(actor=None, name="  ", kind="donor")
+        organisation_create(actor=OPERATOR_IMPORT, name="  ", kind="donor")
 
 
 @pytest.mark.django_db
@@ -67,11 +68,13 @@ def test_government_contacts_belong_to_the_country(users: dict[str, Any]) -> Non
     from reef.directory.services import person_create
 
     ministry = Organisation.objects.get(slug="gd-ict-ministry")
-    person = person_create(actor=None, name="Contact", organisation=ministry, tlp=TLP.AMBER)
+    person = person_create(
+        actor=OPERATOR_IMPORT, name="Contact", organisation=ministry, tlp=TLP.AMBER
+    )
     assert person.owner_country == Country.objects.get(code="GD")
     assert can(users["focal_point"], person)
     assert not can(users["outsider"], person)
     company = Organisation.objects.get(slug="tt-secure-networks")
-    staff = person_create(actor=None, name="Staff", organisation=company, tlp=TLP.AMBER)
+    staff = person_create(actor=OPERATOR_IMPORT, name="Staff", organisation=company, tlp=TLP.AMBER)
     assert staff.owner_organisation == company
     assert can(users["expert"], staff)
