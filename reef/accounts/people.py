@@ -93,9 +93,7 @@ def _last_manager(held: Membership) -> bool:
     if held.country_id is not None:
         others = Membership.objects.filter(role=Role.MANAGER, country_id=held.country_id)
     elif held.organisation_id is not None:
-        others = Membership.objects.filter(
-            role=Role.MANAGER, organisation_id=held.organisation_id
-        )
+        others = Membership.objects.filter(role=Role.MANAGER, organisation_id=held.organisation_id)
     else:
         return False
     others = others.exclude(pk=held.pk)
@@ -245,6 +243,15 @@ def invitation_create(
     require(rules.may_grant, actor, grant)
     if existing is not None and not existing.is_active:
         raise ServiceError(_("The account %(email)s is deactivated.") % {"email": email})
+    if (
+        existing is not None
+        and Membership.objects.filter(
+            user=existing, role=role, country=country, organisation=organisation, grouping=grouping
+        ).exists()
+    ):
+        raise ServiceError(
+            _("%(email)s already holds this role.") % {"email": email}, field="email"
+        )
     now = timezone.now()
     Invitation.objects.filter(
         email=email,

@@ -78,3 +78,46 @@ def test_government_contacts_belong_to_the_country(users: dict[str, Any]) -> Non
     staff = person_create(actor=OPERATOR_IMPORT, name="Staff", organisation=company, tlp=TLP.AMBER)
     assert staff.owner_organisation == company
     assert can(users["expert"], staff)
+
+
+@pytest.mark.django_db
+def test_administrators_manage_organisations_and_consortia(users: dict[str, Any]) -> None:
+    from reef.directory.services import consortium_member_set
+
+    with pytest.raises(PermissionDenied):
+        organisation_create(actor=users["focal_point"], name="Nope", kind="private")
+    with pytest.raises(ServiceError, match="website"):
+        organisation_create(actor=users["admin"], name="Bad site", kind="private", website="x")
+    assert not Organisation.objects.filter(name__in=["Nope", "Bad site"]).exists()
+    org = organisation_create(
+        actor=users["admin"], name="Caribbean CERT Forum", acronym="CCF", kind="regional"
+    )
+    assert org.slug == "ccf" and org.owner_organisation == org
+    cci = Organisation.objects.get(slug="cci")
+    with pytest.raises(PermissionDenied):
+        consortium_member_set(
+            actor=users["focal_point"], consortium=cci, organisation=org, member=True
+        )
+    with pytest.raises(ServiceError, match="not a consortium"):
+        consortium_member_set(actor=users["admin"], consortium=org, organisation=cci, member=True)
+    consortium_member_set(actor=users["admin"], consortium=cci, organisation=org, member=True)
+    assert org.consortia.filter(pk=cci.pk).exists()
+    consortium_member_set(actor=users["admin"], consortium=cci, organisation=org, member=False)
+    assert not org.consortia.exists()
+
+
+@pytest.mark.django_db
+def test_organisation_create_page(users: dict[str, Any], clients: dict[str, Any]) -> None:
+    response = clients["admin"].post(
+        "/directory/organisations/new/",
+        {"name": "Grenada CIRT", "kind": "government", "country": Country.objects.get(code="GD").pk,
+         "tlp": "TLP:CLEAR"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content
+    org = Organisation.objects.get(name="Grenada CIRT")
+    assert org.owner_country and org.owner_country.code == "GD"
+    refused = clients["admin"].post(
+        "/directory/organisations/new/", {"name": "", "kind": "government", "tlp": "TLP:CLEAR"}
+    )
+    assert refused.status_code == 200
+    assert clients["focal_point"].get("/directory/organisations/new/").status_code == 404
