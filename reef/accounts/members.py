@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.contrib import messages
@@ -34,6 +33,7 @@ from reef.accounts.people import (
     invitation_create,
     invitation_find,
     invitation_revoke,
+    last_manager,
     membership_grant,
     membership_revoke,
 )
@@ -148,7 +148,13 @@ def index(request: HttpRequest) -> HttpResponse:
         "accounts/members/index.html",
         {
             "memberships": [
-                (m, allowed(rules.may_revoke, user, m) and m.role != Role.ADMIN) for m in mine
+                (
+                    m,
+                    allowed(rules.may_revoke, user, m)
+                    and m.role != Role.ADMIN
+                    and not last_manager(m),
+                )
+                for m in mine
             ],
             "countries": [(c, _place_url(c)) for c in countries],
             "organisations": [(o, _place_url(o)) for o in organisations],
@@ -169,15 +175,18 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     held = Membership.objects.filter(**where).select_related("user").order_by("user__email")
     rows = []
     for m in held:
+        # The last manager cannot leave or step down (the service refuses): no button.
+        stuck = m.user_id == user.pk and last_manager(m)
         rows.append(
             {
                 "m": m,
                 "verified": email_verified(m.user),
-                "may_revoke": allowed(rules.may_revoke, user, m),
+                "may_revoke": allowed(rules.may_revoke, user, m) and not stuck,
                 "roles": [
                     (value, label)
                     for value, label in _roles_for(place)
                     if allowed(rules.may_grant, user, rules.Grant.of(m, role=value))
+                    and not (stuck and value != m.role)
                 ],
             }
         )
@@ -357,8 +366,6 @@ def invitation_open(request: HttpRequest, secret: str) -> HttpResponse:
         if created.result is not None:
             new_user = created.result
             login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-            # The password was set a moment ago: enrolling MFA needs no second prompt for it.
-            record_authentication(request, new_user, method="password", email=new_user.email)
             messages.success(
                 request,
                 _("Welcome: the role is yours once two-factor authentication is set up."),

@@ -86,7 +86,7 @@ def _mail_role(user: User, held: Membership, *, revoked: bool = False) -> None:
         _notify(user, subject, body)
 
 
-def _last_manager(held: Membership) -> bool:
+def last_manager(held: Membership) -> bool:
     """Whether `held` is the only manager of its country or organisation."""
     if held.role != Role.MANAGER or held.grouping_id is not None:
         return False
@@ -133,7 +133,7 @@ def membership_grant(
     if (
         held is not None
         and actor == user
-        and _last_manager(held)
+        and last_manager(held)
         and RANK.get(role, 0) < RANK[Role.MANAGER]
     ):
         raise ServiceError(
@@ -170,7 +170,7 @@ def membership_revoke(*, membership: Membership, actor: Actor, notify: bool = Tr
     """Take a role away; a member may leave. The last manager of a place may not leave it."""
     require(rules.may_revoke, actor, membership)
     user = membership.user
-    if actor == user and _last_manager(membership):
+    if actor == user and last_manager(membership):
         raise ServiceError(
             _("You are the last manager of %(place)s: make someone else manager first.")
             % {"place": _place_label(membership)}
