@@ -48,17 +48,18 @@ from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
+from reef.directory.selectors import organisations_to_administer
 
 PLACE_KINDS = ("country", "organisation", "grouping")
 
 
-def _place(kind: str, key: str) -> Country | Organisation | Grouping:
-    """The country, organisation or grouping named in the URL (404 if none)."""
+def _place(request: HttpRequest, kind: str, key: str) -> Country | Organisation | Grouping:
+    """The country, organisation or grouping named in the URL (404 if none, or hidden)."""
     found: Country | Organisation | Grouping | None = None
     if kind == "country":
         found = Country.objects.filter(code=key.upper()).first()
     elif kind == "organisation":
-        found = Organisation.objects.filter(slug=key).first()
+        found = organisations_to_administer(request.user).filter(slug=key).first()
     elif kind == "grouping":
         found = Grouping.objects.filter(slug=key).first()
     if found is None:
@@ -92,7 +93,7 @@ def _roles_for(place: Country | Organisation | Grouping) -> list[tuple[str, str]
 
 def _managed_place(request: HttpRequest, kind: str, key: str) -> Any:
     """The place, if the signed-in user may manage its members; else 404."""
-    place = _place(kind, key)
+    place = _place(request, kind, key)
     if not allowed(
         rules.may_manage_members, request.user, rules.Grant.place(**_place_kwargs(place))
     ):
@@ -137,7 +138,7 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = user.memberships.select_related("country", "organisation", "grouping")
     if scope.is_admin:
         countries: Any = Country.objects.filter(groupings__isnull=False).distinct()
-        organisations: Any = Organisation.objects.all()
+        organisations: Any = organisations_to_administer(user)
         groupings: Any = Grouping.objects.all()
     else:
         countries = Country.objects.filter(pk__in=scope.country_ids("manage"))

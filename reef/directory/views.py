@@ -160,10 +160,11 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def consortium_member(request: HttpRequest, slug: str) -> HttpResponse:
     """Add an organisation to a consortium, or take it out (administrators)."""
     user = signed_in_user(request)
-    consortium = Organisation.objects.filter(slug=slug).first()
+    visible = selectors.organisations_to_administer(user)
+    consortium = visible.filter(slug=slug).first()
     if consortium is None or not allowed(rules.may_manage_consortium, user, consortium):
         raise Http404
-    member = Organisation.objects.filter(slug=request.POST.get("organisation", "")).first()
+    member = visible.filter(slug=request.POST.get("organisation", "")).first()
     if member is None:
         messages.error(request, _("Choose an organisation."))
     else:
@@ -185,11 +186,12 @@ def consortium_member(request: HttpRequest, slug: str) -> HttpResponse:
 def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
     """A consortium's members, managed by administrators."""
     user = signed_in_user(request)
-    consortium = Organisation.objects.filter(slug=slug, is_consortium=True).first()
+    visible = selectors.organisations_to_administer(user)
+    consortium = visible.filter(slug=slug, is_consortium=True).first()
     if consortium is None or not allowed(rules.may_manage_consortium, user, consortium):
         raise Http404
-    current = Organisation.objects.filter(consortia=consortium)
-    others = Organisation.objects.exclude(pk__in=current).exclude(pk=consortium.pk)
+    current = visible.filter(consortia=consortium)
+    others = visible.exclude(pk__in=current).exclude(pk=consortium.pk)
     return render(
         request,
         "directory/consortium_members.html",

@@ -316,3 +316,16 @@ def test_audit_page_is_for_administrators_and_withholds_amber(
     assert clients["admin"].get("/people/audit/?since=notadate").status_code == 200
     for who in ("focal_point", "coordinator", "public"):
         assert clients[who].get("/people/audit/").status_code == 404
+
+
+def test_administrators_do_not_see_amber_organisations(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    from reef.directory.services import organisation_create
+
+    hidden = organisation_create(
+        actor=users["admin"], name="Quiet Unit", kind="private", tlp="TLP:AMBER"
+    )
+    assert clients["admin"].get(f"/people/places/organisation/{hidden.slug}/").status_code == 404
+    assert "Quiet Unit" not in clients["admin"].get("/people/").content.decode()
+    assert clients["admin"].get("/people/places/organisation/oas/").status_code == 200
