@@ -270,7 +270,10 @@ def invitation_create(
         grouping=grouping,
         digest=_digest(secret),
         invited_by=actor if isinstance(actor, User) else None,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        # In the invitee's language when they have an account, else the inviter's.
+        language=(existing.language if existing is not None else "")
+        or translation.get_language()
+        or settings.LANGUAGE_CODE,
         expires_at=now + timedelta(days=settings.REEF_INVITATION_DAYS),
     )
     audit_append(
@@ -387,3 +390,16 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor) -> Invitation:
         action="invitation_revoke", actor=actor, obj=invitation, detail={"email": invitation.email}
     )
     return invitation
+
+
+def mail_deactivated(user: User) -> None:
+    """Tell the person their account was closed (in their language)."""
+    from reef.accounts.language import in_language_of
+
+    with in_language_of(user):
+        subject = _("[Reef] Your account has been deactivated")
+        body = _(
+            "Your Reef account %(email)s has been deactivated by an administrator: you can no "
+            "longer sign in, and its API tokens no longer work.\n"
+        ) % {"email": user.email}
+    _notify(user, subject, body)

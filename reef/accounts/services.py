@@ -144,6 +144,9 @@ def user_deactivate(*, user: User, actor: Actor) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     end_sessions(user)
     audit_append(action="user_deactivate", actor=actor, obj=user)
+    from reef.accounts.people import mail_deactivated
+
+    mail_deactivated(user)
 
 
 @transaction.atomic

@@ -244,6 +244,7 @@ def test_deactivation_is_for_administrators_and_ends_tokens(users: dict[str, Any
         user_deactivate(user=users["admin"], actor=users["admin"])
     user_deactivate(user=person, actor=users["admin"])
     assert not _fresh(person).is_active
+    assert mail.outbox[-1].to == [person.email] and "deactivated" in mail.outbox[-1].subject
     assert not ApiToken.objects.filter(user=person, revoked_at__isnull=True).exists()
     with pytest.raises(ServiceError, match="already"):
         user_deactivate(user=_fresh(person), actor=OPERATOR_IMPORT)
