@@ -330,3 +330,19 @@ def test_administrators_do_not_see_amber_organisations(
     assert clients["admin"].get(f"/people/places/organisation/{hidden.slug}/").status_code == 404
     assert "Quiet Unit" not in clients["admin"].get("/people/").content.decode()
     assert clients["admin"].get("/people/places/organisation/oas/").status_code == 200
+
+
+def test_console_grants_coordinators_and_administrators(users: dict[str, Any]) -> None:
+    person = make_user(verified=False)
+    out = _call("member", "grant", person.email, "--role", "coordinator", "--grouping", "oecs")
+    assert "coordinator" in out and "not verified" in out  # and so not in effect yet
+    assert not scope_for(_fresh(person)).groupings
+    _call("member", "grant", person.email, "--role", "admin")
+    with pytest.raises(CommandError, match="may not"):  # a manager cannot make an admin
+        _call("member", "grant", make_user().email, "--role", "admin",
+              "--as", users["focal_point"].email)  # fmt: skip
+    _call("member", "revoke", person.email, "--role", "admin")
+    _call("member", "revoke", person.email, "--grouping", "oecs")
+    assert not Membership.objects.filter(user=person).exists()
+    entries = AuditEntry.objects.filter(action__in=["membership_grant", "membership_revoke"])
+    assert entries.filter(actor="system:import", via="cli").count() >= 4
