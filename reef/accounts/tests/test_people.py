@@ -346,3 +346,20 @@ def test_console_grants_coordinators_and_administrators(users: dict[str, Any]) -
     assert not Membership.objects.filter(user=person).exists()
     entries = AuditEntry.objects.filter(action__in=["membership_grant", "membership_revoke"])
     assert entries.filter(actor="system:import", via="cli").count() >= 4
+
+
+def test_an_existing_account_signs_in_then_accepts(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    expert = users["expert"]  # holds a role and MFA already
+    _inv, secret = invitation_create(
+        actor=users["focal_point"], email=expert.email, role="viewer", country=_gd()
+    )
+    url = f"/people/invitation/{secret}/"
+    anonymous = Client().get(url)
+    assert b"Sign in to accept" in anonymous.content and b"password1" not in anonymous.content
+    other = clients["donor"].post(url)  # signed in as someone else: told, nothing granted
+    assert other.status_code == 200 and b"another address" in other.content
+    accepted = clients["expert"].post(url)
+    assert accepted.status_code == 302 and accepted["Location"] == reverse("people:index")
+    assert Membership.objects.filter(user=expert, country=_gd(), role="viewer").exists()
