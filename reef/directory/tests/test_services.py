@@ -121,3 +121,27 @@ def test_organisation_create_page(users: dict[str, Any], clients: dict[str, Any]
     )
     assert refused.status_code == 200
     assert clients["focal_point"].get("/directory/organisations/new/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_grouping_command_is_for_administrators(users: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from reef.directory.models import Grouping
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        call_command("grouping", *args, stdout=out)
+        return out.getvalue()
+
+    with pytest.raises(CommandError, match="may not"):
+        run("set", "eastern", "--name", "Eastern", "--members", "GD,LC",
+            "--as", users["focal_point"].email)  # fmt: skip
+    with pytest.raises(CommandError, match="ZZ"):
+        run("set", "eastern", "--name", "Eastern", "--members", "GD,ZZ")
+    assert not Grouping.objects.filter(slug="eastern").exists()
+    run("set", "eastern", "--name", "Eastern", "--members", "GD,LC", "--as", users["admin"].email)
+    assert "eastern\tEastern\tGD,LC" in run("list")
