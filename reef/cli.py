@@ -6,7 +6,11 @@ reef worker [--requeue-stale SECONDS]
                            run queued tasks (database-backed task backend); first put
                            back in the queue tasks a dead worker left RUNNING for longer
                            than SECONDS (longer than any task takes)
-reef createuser EMAIL      create a user (password from the prompt or REEF_PASSWORD)
+reef createuser EMAIL [--admin]
+                           create a user (password from the prompt or REEF_PASSWORD);
+                           --admin: a platform administrator
+reef member grant|revoke|list, reef user deactivate
+                           roles and accounts from the console
 reef audit verify          check the audit chain and compare it with the external anchors
 reef audit anchor|rekey    anchor the chain's head now; re-anchor under a new REEF_AUDIT_KEY
 reef consensus analyze FOLDER --json / reef match reviewers|team|mentors FILE --json

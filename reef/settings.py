@@ -323,6 +323,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("REEF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 REEF_SESSION_ABSOLUTE_SECONDS = env_int("REEF_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
+# How long an invitation link to take a role stays valid.
+REEF_INVITATION_DAYS = env_int("REEF_INVITATION_DAYS", 7, minimum=1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("nl", _("Dutch"))]

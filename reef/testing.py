@@ -20,6 +20,7 @@ PERSONA_EMAILS = {
     "expert": "expert.tt@demo.reef",  # editor at a Trinidad and Tobago company
     "public": "public@demo.reef",  # signed in, no role
     "outsider": "focal.barbados@demo.reef",  # manager in Barbados: no access to Grenada
+    "admin": "admin@demo.reef",  # platform administrator: manages people, reads no AMBER
 }
 PERSONAS = list(PERSONA_EMAILS)
 
@@ -46,7 +47,7 @@ def ensure_world() -> None:
     # Reference data from data migrations is gone after a transactional test's flush.
     if not ExpertiseTag.objects.exists():
         seed_tags(ExpertiseTag)
-    if not User.objects.filter(email=PERSONA_EMAILS["outsider"]).exists():
+    if not User.objects.filter(email=PERSONA_EMAILS["admin"]).exists():
         accounts_demo.load(lambda _line: None)
     for email in PERSONA_EMAILS.values():
         user = User.objects.get(email=email)
@@ -75,11 +76,16 @@ class Counter:
 _seq = Counter()
 
 
-def make_user(**kwargs: Any) -> User:
+def make_user(*, verified: bool = True, **kwargs: Any) -> User:
+    """A user whose e-mail address is verified unless `verified=False` (then no role they
+    are given takes effect)."""
+    from allauth.account.models import EmailAddress
+
     email = kwargs.pop("email", f"user{_seq.next()}-{secrets.token_hex(3)}@test.reef")
     user = User(email=email, **kwargs)
     user.set_password("a long test password 123")
     user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     return user
 
 

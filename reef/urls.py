@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("reef.accounts.urls")),
+    path("people/", include("reef.accounts.people_urls")),
     path("directory/", include("reef.directory.urls")),
     path("api/v1/", api.urls),
     path("sharing/", include("reef.core.sharing_urls")),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reef.accounts.models import Membership, User
+from reef.accounts.people import membership_grant
 from reef.accounts.roles import Role
-from reef.accounts.services import membership_grant
 from reef.core.demo import DEMO_PASSWORD
+from reef.core.rules import DEMO
 from reef.directory.models import Country, Grouping, Organisation
 
 # email, what they are, memberships as (role, kind, key)
@@ -37,11 +38,25 @@ PERSONAS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
     ),
     ("public@demo.reef", "member of the public", []),
     (
+        "admin@demo.reef",
+        "platform administrator at the secretariat",
+        [(Role.ADMIN, "platform", "")],
+    ),
+    (
         "focal.barbados@demo.reef",
         "national focal point of Barbados",
         [(Role.MANAGER, "country", "BB")],
     ),
 ]
+
+
+def verify_address(user: User) -> None:
+    """Demo and test personas count as having verified their e-mail addresses."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
 
 
 def load(say: Callable[[str], None]) -> None:
@@ -51,14 +66,17 @@ def load(say: Callable[[str], None]) -> None:
             user = User(email=email, display_name=label.capitalize(), demo_mfa_exempt=True)
             user.set_password(DEMO_PASSWORD)
             user.save()
+        verify_address(user)
         for role, kind, key in roles:
             target: dict[str, Country | Organisation | Grouping]
-            if kind == "country":
+            if kind == "platform":
+                target = {}
+            elif kind == "country":
                 target = {"country": Country.objects.get(code=key)}
             elif kind == "organisation":
                 target = {"organisation": Organisation.objects.get(slug=key)}
             else:
                 target = {"grouping": Grouping.objects.get(slug=key)}
             if not Membership.objects.filter(user=user, role=role, **target).exists():
-                membership_grant(user=user, role=role, actor=None, **target)  # type: ignore[arg-type]
+                membership_grant(user=user, role=role, actor=DEMO, notify=False, **target)  # type: ignore[arg-type]
     say(f"demo accounts: {len(PERSONAS)}")

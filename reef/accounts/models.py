@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reef.accounts.roles import Role
@@ -69,7 +70,8 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A role held by a user in exactly one country, organisation or grouping."""
+    """A role held by a user in exactly one country, organisation or grouping,
+    or the platform administrator role, held with no target."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
@@ -93,9 +95,32 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_exactly_one_target",
                 condition=(
-                    Q(country__isnull=False, organisation__isnull=True, grouping__isnull=True)
-                    | Q(country__isnull=True, organisation__isnull=False, grouping__isnull=True)
-                    | Q(country__isnull=True, organisation__isnull=True, grouping__isnull=False)
+                    Q(
+                        role=Role.ADMIN,
+                        country__isnull=True,
+                        organisation__isnull=True,
+                        grouping__isnull=True,
+                    )
+                    | (
+                        ~Q(role=Role.ADMIN)
+                        & (
+                            Q(
+                                country__isnull=False,
+                                organisation__isnull=True,
+                                grouping__isnull=True,
+                            )
+                            | Q(
+                                country__isnull=True,
+                                organisation__isnull=False,
+                                grouping__isnull=True,
+                            )
+                            | Q(
+                                country__isnull=True,
+                                organisation__isnull=True,
+                                grouping__isnull=False,
+                            )
+                        )
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -108,11 +133,96 @@ class Membership(models.Model):
                 fields=["user", "organisation"], name="unique_organisation_membership"
             ),
             models.UniqueConstraint(fields=["user", "grouping"], name="unique_grouping_membership"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role=Role.ADMIN), name="unique_admin_membership"
+            ),
         ]
 
     def __str__(self) -> str:
-        target = self.country or self.organisation or self.grouping
-        return f"{self.user} is {self.get_role_display()} of {target}"
+        return f"{self.user} is {self.get_role_display()} of {self.target_label}"
+
+    @property
+    def target(self) -> Any:
+        """The country, organisation or grouping the role is held in (None for admin)."""
+        return self.country or self.organisation or self.grouping
+
+    @property
+    def target_label(self) -> str:
+        target = self.target
+        return str(target) if target is not None else str(_("the platform"))
+
+
+class Invitation(models.Model):
+    """An invitation sent by e-mail to take a role. Single use; expires.
+
+    Only a SHA-256 of the link's secret is stored. The role takes effect when the
+    invitee accepts with an account of that address (which verifies it).
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    country = models.ForeignKey(
+        "directory.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    grouping = models.ForeignKey(
+        "directory.Grouping", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The language the invitation was written in (the invitee has no account yet).
+    language = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_exactly_one_target",
+                condition=(
+                    Q(country__isnull=False, organisation__isnull=True, grouping__isnull=True)
+                    | Q(country__isnull=True, organisation__isnull=False, grouping__isnull=True)
+                    | Q(country__isnull=True, organisation__isnull=True, grouping__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_role_display()} of {self.target}"
+
+    @property
+    def target(self) -> Any:
+        return self.country or self.organisation or self.grouping
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
 
 
 class ApiToken(models.Model):

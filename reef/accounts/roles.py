@@ -2,7 +2,10 @@
 
 A user holds a role in a country or an organisation (viewer < editor < manager),
 or the coordinator role in a grouping (a region such as CARICOM), which lets
-them see their region's AMBER records and run regional work.
+them see their region's AMBER records and run regional work. A platform
+administrator (a membership with the admin role and no target) manages the
+directory, everyone's memberships and frameworks, and reads the audit trail;
+the role alone gives no access to any country's AMBER or RED records.
 """
 
 from __future__ import annotations
@@ -18,9 +21,14 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
     MANAGER = "manager", _("Manager")
     COORDINATOR = "coordinator", _("Regional coordinator")
+    ADMIN = "admin", _("Platform administrator")
 
 
 RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.MANAGER: 3}
+
+#: Roles held in a country or an organisation (ranked); the others are held in a
+#: grouping (coordinator) or on the platform itself (admin).
+RANKED_ROLES = (Role.VIEWER, Role.EDITOR, Role.MANAGER)
 
 
 class Action(models.TextChoices):

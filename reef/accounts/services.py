@@ -1,4 +1,4 @@
-"""Every write to accounts: users, memberships and API tokens."""
+"""Every write to accounts: users and API tokens (roles and invitations: people.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -17,12 +18,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reef.accounts.models import ApiToken, Membership, User
-from reef.accounts.roles import Role
-from reef.core.access import forget_scope
+from reef.accounts.models import ApiToken, User
+from reef.accounts.rules import may_deactivate_user
 from reef.core.audit import audit_append
 from reef.core.errors import ServiceError
-from reef.directory.models import Country, Grouping, Organisation
+from reef.core.rules import OPERATOR_IMPORT, Actor, require
 
 # A public prefix, not a secret.
 TOKEN_PREFIX = "reef_"  # noqa: S105  # nosec B105
@@ -34,9 +34,12 @@ def user_create(
     email: str,
     password: str | None,
     display_name: str = "",
-    actor: User | None = None,
-    is_superuser: bool = False,
+    actor: Actor = OPERATOR_IMPORT,
+    email_verified: bool = False,
 ) -> User:
+    """Create an account. `email_verified`: the address is known to be its owner's (an
+    operator created it on the console, or an invitation mailed there was accepted);
+    otherwise it must be verified before any role takes effect."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -48,7 +51,7 @@ def user_create(
         raise ServiceError(
             _("A user with the e-mail %(email)s already exists.") % {"email": email}, field="email"
         )
-    user = User(email=email, display_name=display_name.strip()[:150], is_superuser=is_superuser)
+    user = User(email=email, display_name=display_name.strip()[:150])
     if password is not None:
         try:
             validate_password(password, user)
@@ -56,59 +59,14 @@ def user_create(
             raise ServiceError(" ".join(exc.messages), field="password") from None
     user.set_password(password)
     user.save()
-    audit_append(action="user_create", actor=actor, obj=user, detail={"email": email})
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    audit_append(
+        action="user_create",
+        actor=actor,
+        obj=user,
+        detail={"email": email, "verified": email_verified},
+    )
     return user
-
-
-@transaction.atomic
-def membership_grant(
-    *,
-    user: User,
-    role: str,
-    actor: User | None,
-    country: Country | None = None,
-    organisation: Organisation | None = None,
-    grouping: Grouping | None = None,
-) -> Membership:
-    targets = [t for t in (country, organisation, grouping) if t is not None]
-    if len(targets) != 1:
-        raise ServiceError(_("A role is held in exactly one country, organisation or grouping."))
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ServiceError(_("Unknown role %(value)s.") % {"value": role}, field="role") from None
-    if (role == Role.COORDINATOR) != (grouping is not None):
-        raise ServiceError(_("The coordinator role is held in a grouping, and only there."))
-    membership, _created = Membership.objects.update_or_create(
-        user=user,
-        country=country,
-        organisation=organisation,
-        grouping=grouping,
-        defaults={"role": role},
-    )
-    forget_scope(user)
-    audit_append(
-        action="membership_grant",
-        actor=actor,
-        obj=membership,
-        detail={"user": user.email, "role": role, "in": str(targets[0])},
-    )
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, membership: Membership, actor: User | None) -> None:
-    detail = {"user": membership.user.email, "role": membership.role}
-    pk = membership.pk
-    membership.delete()
-    forget_scope(membership.user)
-    audit_append(
-        action="membership_revoke",
-        actor=actor,
-        object_type="accounts.membership",
-        object_id=str(pk),
-        detail=detail,
-    )
 
 
 def _digest(secret: str) -> str:
@@ -241,13 +199,21 @@ def end_sessions(user: User) -> int:
 
 
 @transaction.atomic
-def user_deactivate(*, user: User, actor: User | None) -> None:
+def user_deactivate(*, user: User, actor: Actor) -> None:
     """Disable an account and end its sessions and tokens at once."""
+    require(may_deactivate_user, actor, user)
+    if not user.is_active:
+        raise ServiceError(
+            _("The account %(email)s is already deactivated.") % {"email": user.email}
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     end_sessions(user)
     audit_append(action="user_deactivate", actor=actor, obj=user)
+    from reef.accounts.people import mail_deactivated
+
+    mail_deactivated(user)
 
 
 @transaction.atomic
@@ -263,3 +229,19 @@ def user_set_language(*, user: User, language: str) -> User:
             action="user_set_language", actor=user, obj=user, detail={"language": language}
         )
     return user
+
+
+# Roles and invitations live in people.py; these names stay importable from here.
+from reef.accounts.people import membership_grant, membership_revoke  # noqa: E402
+
+__all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "end_sessions",
+    "membership_grant",
+    "membership_revoke",
+    "user_create",
+    "user_deactivate",
+    "user_set_language",
+]

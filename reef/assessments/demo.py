@@ -10,12 +10,14 @@ import datetime
 import random
 from collections.abc import Callable
 
+from reef.accounts.demo import verify_address
 from reef.accounts.models import Membership, User
+from reef.accounts.people import membership_grant
 from reef.accounts.roles import Role
-from reef.accounts.services import membership_grant
 from reef.assessments import services
 from reef.assessments.models import Assessment, Cluster, Status
 from reef.core.demo import DEMO_PASSWORD
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework
@@ -84,6 +86,7 @@ def _user(email: str, label: str) -> User:
         user = User(email=email, display_name=label, demo_mfa_exempt=True)
         user.set_password(DEMO_PASSWORD)
         user.save()
+    verify_address(user)
     return user
 
 
@@ -92,7 +95,7 @@ def _focal_point(code: str) -> User:
     user = _user(email, label)
     country = Country.objects.get(code=code)
     if not Membership.objects.filter(user=user, country=country).exists():
-        membership_grant(user=user, role=Role.MANAGER, actor=None, country=country)
+        membership_grant(user=user, role=Role.MANAGER, actor=DEMO, country=country, notify=False)
     return user
 
 

@@ -1,34 +1,15 @@
-"""Demo directory: the Caribbean countries, groupings and organisations (illustrative)."""
+"""Demo directory: organisations and people (illustrative), on top of the reference
+countries and groupings (reef/directory/reference.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory import services
 from reef.directory.models import Country, Organisation, OrganisationKind, Person
-
-CARICOM_MEMBERS = [
-    "AG",
-    "BS",
-    "BB",
-    "BZ",
-    "DM",
-    "GD",
-    "GY",
-    "HT",
-    "JM",
-    "MS",
-    "KN",
-    "LC",
-    "VC",
-    "SR",
-    "TT",
-]
-CARICOM_ASSOCIATES = ["AI", "BM", "VG", "KY", "TC"]
-OECS_MEMBERS = ["AG", "DM", "GD", "MS", "KN", "LC", "VC"]
-OECS_ASSOCIATES = ["AI", "VG", "MQ", "GP"]
-CARIFORUM_MEMBERS = [c for c in CARICOM_MEMBERS if c != "MS"] + ["DO"]
+from reef.directory.reference import GROUPINGS
 
 K = OrganisationKind
 # slug, name, acronym, kind, country, consortium member of CCI?
@@ -133,28 +114,18 @@ ORGANISATIONS: list[tuple[str, str, str, str, str | None, bool]] = [
 def load(say: Callable[[str], None]) -> None:
     created = services.countries_sync()
     say(f"countries: {Country.objects.count()} ({created} new)")
-    services.grouping_set_members(
-        slug="caricom",
-        name="CARICOM",
-        members=CARICOM_MEMBERS,
-        associates=CARICOM_ASSOCIATES,
-        description="Caribbean Community: 15 member states and 5 associate members.",
-    )
-    services.grouping_set_members(
-        slug="oecs",
-        name="OECS",
-        members=OECS_MEMBERS,
-        associates=OECS_ASSOCIATES,
-        description="Organisation of Eastern Caribbean States.",
-    )
-    services.grouping_set_members(
-        slug="cariforum",
-        name="CARIFORUM",
-        members=CARIFORUM_MEMBERS,
-        description="Caribbean Forum: CARICOM states and the Dominican Republic.",
-    )
+    # The groupings come with the schema (data migration); set again after a test's flush.
+    for slug, name, description, members, associates in GROUPINGS:
+        services.grouping_set_members(
+            slug=slug,
+            name=name,
+            members=members,
+            associates=associates,
+            description=description,
+            actor=DEMO,
+        )
     cci = Organisation.objects.filter(slug="cci").first() or services.organisation_create(
-        actor=None,
+        actor=DEMO,
         slug="cci",
         name="Commonwealth Cybercrime Initiative",
         acronym="CCI",
@@ -168,7 +139,7 @@ def load(say: Callable[[str], None]) -> None:
         if org is None:
             country = Country.objects.get(code=code) if code else None
             org = services.organisation_create(
-                actor=None,
+                actor=DEMO,
                 slug=slug,
                 name=name,
                 acronym=acronym,
@@ -182,7 +153,7 @@ def load(say: Callable[[str], None]) -> None:
     ministry = Organisation.objects.get(slug="gd-ict-ministry")
     if not Person.objects.filter(name="Focal Point, Grenada (illustrative)").exists():
         services.person_create(
-            actor=None,
+            actor=DEMO,
             name="Focal Point, Grenada (illustrative)",
             organisation=ministry,
             country=grenada,
@@ -191,7 +162,7 @@ def load(say: Callable[[str], None]) -> None:
             tlp=TLP.GREEN,
         )
         services.person_create(
-            actor=None,
+            actor=DEMO,
             name="Incident lead, Grenada (illustrative)",
             organisation=ministry,
             country=grenada,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from reef.core.access import LabelledQuerySet
 from reef.core.selectors import get_for_user
+from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation, Person
 
 
@@ -84,3 +85,17 @@ def owner_from_choice(value: str) -> tuple[Country | None, Organisation | None]:
     except (Organisation.DoesNotExist, Country.DoesNotExist):
         pass
     raise Http404
+
+
+def organisations_to_administer(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose members and consortia `user` may be shown to manage: those they
+    may read, and, for an administrator, every TLP:CLEAR or TLP:GREEN one. An AMBER or RED
+    organisation stays hidden from an administrator who is not its member (managed by its
+    own managers, or on the console)."""
+    from reef.core.access import scope_for
+
+    scope = scope_for(user)
+    visible = Q(pk__in=organisations_for(user).values("pk")) | Q(pk__in=list(scope.organisations))
+    if scope.is_admin:
+        visible |= Q(tlp__in=[TLP.CLEAR, TLP.GREEN])
+    return Organisation.objects.filter(visible)

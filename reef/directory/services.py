@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -10,12 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
-from reef.accounts.roles import Action
-from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
-from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.errors import ServiceError
+from reef.core.rules import Actor, require
 from reef.core.tlp import TLP
+from reef.directory import rules
 from reef.directory.models import (
     Country,
     Grouping,
@@ -24,23 +23,13 @@ from reef.directory.models import (
     OrganisationKind,
     Person,
 )
+from reef.directory.reference import load_countries
 
 
 @transaction.atomic
 def countries_sync() -> int:
     """Create or update every ISO 3166-1 country from pycountry. Returns how many are new."""
-    created = 0
-    for c in pycountry.countries:
-        _, was_created = Country.objects.update_or_create(
-            code=c.alpha_2,
-            defaults={
-                "alpha3": c.alpha_3,
-                "numeric": c.numeric,
-                "name": getattr(c, "common_name", None) or c.name,
-                "official_name": getattr(c, "official_name", "") or "",
-            },
-        )
-        created += int(was_created)
+    created = load_countries(Country)
     if created:
         audit_append(action="countries_sync", detail={"created": created})
     return created
@@ -54,8 +43,9 @@ def grouping_set_members(
     members: list[str],
     associates: list[str] | None = None,
     description: str = "",
-    actor: User | None = None,
+    actor: Actor,
 ) -> Grouping:
+    require(rules.may_manage_grouping, actor, None)
     grouping, _created = Grouping.objects.update_or_create(
         slug=slug, defaults={"name": name, "description": description}
     )
@@ -79,7 +69,7 @@ def grouping_set_members(
 @transaction.atomic
 def organisation_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     kind: str,
     acronym: str = "",
@@ -91,16 +81,26 @@ def organisation_create(
     consortia: list[Organisation] | None = None,
     is_consortium: bool = False,
 ) -> Organisation:
+    require(rules.may_create_organisation, actor, None)
     name = name.strip()
     if not name:
         raise ServiceError(_("An organisation needs a name."), field="name")
+    if len(name) > 200:
+        raise ServiceError(_("The name is too long (200 characters at most)."), field="name")
+    if len(acronym.strip()) > 30:
+        raise ServiceError(_("The acronym is too long (30 characters at most)."), field="acronym")
+    if consortia and any(not c.is_consortium for c in consortia):
+        raise ServiceError(_("An organisation can only join a consortium."), field="consortia")
     if kind not in OrganisationKind.values:
         raise ServiceError(
             _("Unknown organisation kind %(value)s.") % {"value": kind}, field="kind"
         )
     if tlp not in TLP.values:
         raise ServiceError(_("Unknown TLP label %(value)s.") % {"value": tlp}, field="tlp")
-    slug = slug or slugify(acronym or name)
+    slug = slugify(slug or acronym or name)[:50]
+    if not slug:
+        raise ServiceError(_("Give the organisation a slug of letters and digits."), field="slug")
+    website = _validate_website(website)
     if Organisation.objects.filter(slug=slug).exists():
         raise ServiceError(
             _("An organisation with the slug “%(slug)s” exists.") % {"slug": slug}, field="slug"
@@ -146,7 +146,7 @@ def _validate_website(website: str) -> str:
 @transaction.atomic
 def organisation_update(
     *,
-    actor: User,
+    actor: Actor,
     organisation: Organisation,
     description: str,
     website: str,
@@ -158,8 +158,7 @@ def organisation_update(
     If-Match, a form's hidden field); a newer stored version raises Conflict and
     nothing is written. Without it, the version the caller loaded is used.
     """
-    if not can(actor, organisation, Action.EDIT):
-        raise PermissionDenied()
+    require(rules.may_update_organisation, actor, organisation)
     if len(description) > 10_000:
         raise ServiceError(_("The description is too long (10,000 characters at most)."))
     organisation.description = description
@@ -181,7 +180,7 @@ def organisation_update(
 @transaction.atomic
 def person_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     organisation: Organisation | None = None,
     country: Country | None = None,
@@ -190,6 +189,7 @@ def person_create(
     tlp: str = TLP.GREEN,
     user: User | None = None,
 ) -> Person:
+    require(rules.may_create_person, actor, organisation)
     if not name.strip():
         raise ServiceError(_("A person needs a name."), field="name")
     person = Person.objects.create(
@@ -209,3 +209,31 @@ def person_create(
     audit_append(action="person_create", actor=actor, obj=person)
     result: Person = person
     return result
+
+
+@transaction.atomic
+def consortium_member_set(
+    *, actor: Actor, consortium: Organisation, organisation: Organisation, member: bool
+) -> Organisation:
+    """Add `organisation` to `consortium` (member=True) or take it out."""
+    require(rules.may_manage_consortium, actor, consortium)
+    if not consortium.is_consortium:
+        raise ServiceError(
+            _("%(name)s is not a consortium.") % {"name": consortium}, field="consortium"
+        )
+    if organisation.pk == consortium.pk:
+        raise ServiceError(_("A consortium cannot be its own member."), field="organisation")
+    is_member = organisation.consortia.filter(pk=consortium.pk).exists()
+    if member and not is_member:
+        organisation.consortia.add(consortium)
+    elif not member and is_member:
+        organisation.consortia.remove(consortium)
+    else:
+        return organisation
+    audit_append(
+        action="consortium_member_add" if member else "consortium_member_remove",
+        actor=actor,
+        obj=organisation,
+        detail={"consortium": consortium.slug},
+    )
+    return organisation

@@ -8,5 +8,16 @@ urlpatterns = [
     path("countries/<str:code>/", views.country_detail, name="country_detail"),
     path("groupings/<slug:slug>/", views.grouping_detail, name="grouping_detail"),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<slug:slug>/members/",
+        views.consortium_members,
+        name="consortium_members",
+    ),
+    path(
+        "organisations/<slug:slug>/members/set/",
+        views.consortium_member,
+        name="consortium_member",
+    ),
 ]

@@ -13,6 +13,7 @@ from reef.accounts.services import (
     user_create,
 )
 from reef.core.errors import ServiceError
+from reef.core.rules import OPERATOR_IMPORT
 from reef.directory.models import Country, Grouping
 from reef.testing import make_user
 
@@ -34,17 +35,20 @@ def test_membership_rules(world: None) -> None:
     user = make_user()
     gd = Country.objects.get(code="GD")
     with pytest.raises(ServiceError, match="grouping"):
-        membership_grant(user=user, role="coordinator", actor=None, country=gd)
+        membership_grant(user=user, role="coordinator", actor=OPERATOR_IMPORT, country=gd)
     with pytest.raises(ServiceError, match="exactly one"):
-        membership_grant(user=user, role="viewer", actor=None)
+        membership_grant(user=user, role="viewer", actor=OPERATOR_IMPORT)
     with pytest.raises(ServiceError, match="Unknown role"):
-        membership_grant(user=user, role="king", actor=None, country=gd)
+        membership_grant(user=user, role="king", actor=OPERATOR_IMPORT, country=gd)
     assert not Membership.objects.filter(user=user).exists()
-    membership_grant(user=user, role="viewer", actor=None, country=gd)
-    membership_grant(user=user, role="editor", actor=None, country=gd)
+    membership_grant(user=user, role="viewer", actor=OPERATOR_IMPORT, country=gd)
+    membership_grant(user=user, role="editor", actor=OPERATOR_IMPORT, country=gd)
     assert Membership.objects.get(user=user).role == "editor"
     membership_grant(
-        user=user, role="coordinator", actor=None, grouping=Grouping.objects.get(slug="oecs")
+        user=user,
+        role="coordinator",
+        actor=OPERATOR_IMPORT,
+        grouping=Grouping.objects.get(slug="oecs"),
     )
 
 

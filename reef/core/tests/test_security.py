@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from reef.accounts.middleware import SESSION_STARTED
+from reef.core.rules import OPERATOR_IMPORT
 from reef.testing import make_user
 
 
@@ -65,7 +66,9 @@ def test_role_holder_without_mfa_is_sent_to_set_it_up(users: dict[str, Any], wor
     from reef.directory.models import Country
 
     user = make_user()
-    membership_grant(user=user, role="viewer", actor=None, country=Country.objects.get(code="GD"))
+    membership_grant(
+        user=user, role="viewer", actor=OPERATOR_IMPORT, country=Country.objects.get(code="GD")
+    )
     client = Client()
     client.force_login(user)
     response = client.get("/directory/countries/")
@@ -95,7 +98,9 @@ def test_demo_exemption_only_in_demo_mode(settings: Any, world: None) -> None:
     from reef.directory.models import Country
 
     user = make_user(demo_mfa_exempt=True)
-    membership_grant(user=user, role="viewer", actor=None, country=Country.objects.get(code="GD"))
+    membership_grant(
+        user=user, role="viewer", actor=OPERATOR_IMPORT, country=Country.objects.get(code="GD")
+    )
     settings.REEF_DEMO = False
     assert mfa_required(user)
     settings.REEF_DEMO = True
@@ -220,7 +225,7 @@ def test_deactivating_a_user_ends_their_sessions(users: dict[str, Any]) -> None:
     client = Client()
     client.force_login(users["public"])
     assert client.get("/profile/").status_code == 200
-    user_deactivate(user=users["public"], actor=None)
+    user_deactivate(user=users["public"], actor=OPERATOR_IMPORT)
     assert client.get("/profile/").status_code == 302
 
 

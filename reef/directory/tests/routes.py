@@ -22,4 +22,14 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "directory:organisation_detail": Sample(
             kwargs={"slug": hidden.slug}, expect=only(["focal_point"])
         ),
+        "directory:organisation_create": Sample(expect=only(["admin"], anonymous=302)),
+        "directory:consortium_members": Sample(
+            kwargs={"slug": "cci"}, expect=only(["admin"], anonymous=302)
+        ),
+        "directory:consortium_member": Sample(
+            kwargs={"slug": "cci"},
+            method="post",
+            data={"organisation": "uwi", "member": "1"},
+            expect=only(["admin"], ok=302, anonymous=302),
+        ),
     }
