@@ -22,7 +22,7 @@ def verify_existing_role_holders(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_language'),
+        ('accounts', '0004_api_token_scope_expiry'),
         ('directory', '0003_reference_countries_groupings'),
         ('account', '0009_emailaddress_unique_primary_email'),
     ]
