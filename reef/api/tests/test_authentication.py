@@ -16,6 +16,7 @@ from reef.accounts import throttle
 from reef.accounts.models import ApiToken
 from reef.accounts.services import api_token_create, membership_grant
 from reef.core.errors import ServiceError
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.testing import make_user, reauthenticated_session, totp_secret_for
 
@@ -39,7 +40,7 @@ def test_token_made_without_a_role_stops_when_a_role_needs_mfa(world: None) -> N
     user = make_user()
     _, secret = api_token_create(user=user, name="before the role")
     assert Client().get("/api/v1/me", **_bearer(secret)).status_code == 200
-    membership_grant(user=user, role="viewer", actor=None, country=Country.objects.get(code="GD"))
+    membership_grant(user=user, role="viewer", actor=DEMO, country=Country.objects.get(code="GD"))
     refused = Client().get("/api/v1/me", **_bearer(secret))
     assert refused.status_code == 403
     assert refused.json()["detail"] == MFA_MESSAGE
@@ -58,7 +59,7 @@ def test_token_made_without_a_role_stops_when_a_role_needs_mfa(world: None) -> N
 @pytest.mark.django_db
 def test_token_made_in_demo_mode_stops_when_demo_mode_is_off(world: None, settings: Any) -> None:
     user = make_user(demo_mfa_exempt=True)
-    membership_grant(user=user, role="viewer", actor=None, country=Country.objects.get(code="GD"))
+    membership_grant(user=user, role="viewer", actor=DEMO, country=Country.objects.get(code="GD"))
     settings.REEF_DEMO = True
     _, secret = api_token_create(user=user, name="demo")
     assert Client().get("/api/v1/me", **_bearer(secret)).status_code == 200

@@ -99,12 +99,11 @@ def _commitment(users: dict[str, Any], need: Any, tlp: str | None = None) -> Any
     from reef.planning import services
 
     return services.commitment_offer(
-        actor=None,
+        actor=DEMO,
         need=need,
         organisation=Organisation.objects.get(slug="oas"),
         amount="1000",
         tlp=tlp,
-        system=True,
     )
 
 
@@ -113,7 +112,7 @@ def _event(tlp: str = TLP.AMBER) -> Any:
 
     start = dt.date.today() + dt.timedelta(days=30)
     return services.event_create(
-        actor=None,
+        actor=DEMO,
         slug=f"derived-{tlp.lower().replace(':', '-').replace('+', '-')}",
         title="Workshop",
         start_date=start,
@@ -343,7 +342,7 @@ def event_to_participant(users: dict[str, Any]) -> Pair:
 
     event = _event()
     return event, services.participant_add(
-        actor=None, event=event, name="A participant", sector="government"
+        actor=DEMO, event=event, name="A participant", sector="government"
     )
 
 
@@ -351,7 +350,7 @@ def event_to_session(users: dict[str, Any]) -> Pair:
     from reef.records import services
 
     event = _event()
-    return event, services.session_add(actor=None, event=event, title="Opening")
+    return event, services.session_add(actor=DEMO, event=event, title="Opening")
 
 
 def event_to_file(users: dict[str, Any]) -> Pair:
@@ -360,7 +359,7 @@ def event_to_file(users: dict[str, Any]) -> Pair:
     event = _event()
     upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     return event, services.event_file_add(
-        actor=None, event=event, upload=upload, kind="presentation", title="Slides"
+        actor=DEMO, event=event, upload=upload, kind="presentation", title="Slides"
     )
 
 
@@ -368,7 +367,7 @@ def event_to_outcome(users: dict[str, Any]) -> Pair:
     from reef.records import services
 
     event = _event()
-    return event, services.outcome_add(actor=None, event=event, text="Agreed")
+    return event, services.outcome_add(actor=DEMO, event=event, text="Agreed")
 
 
 def consultation_to_participant(users: dict[str, Any]) -> Pair:
