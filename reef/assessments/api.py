@@ -3,13 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from reef.api.auth import require_user
 from reef.assessments import selectors, services
 from reef.assessments.models import Assessment, Rating
-from reef.core.errors import ServiceError
 
 router = Router(tags=["assessments"])
 
@@ -88,7 +86,7 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
 
 @router.get("/assessments/{assessment_id}/ratings", response=list[RatingOut])
 def list_ratings(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]:
-    """The ratings you may see (an assessor sees others' only on indicators they rated)."""
+    """The ratings you may see: while rating is open, only your own (independence)."""
     a = selectors.assessment_get(request.user, assessment_id)
     return [_rating(r) for r in selectors.ratings_visible(request.user, a)]
 
@@ -115,6 +113,4 @@ def submit_rating(
 def get_results(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     """The scoring result: the same JSON as `reef assessment export ID --json`."""
     a = selectors.assessment_get(request.user, assessment_id)
-    if not a.results_open:
-        raise ServiceError(_("Results are available once rating has closed."), code="invalid_state")
-    return selectors.assessment_result(a).to_dict()
+    return selectors.assessment_export(a)

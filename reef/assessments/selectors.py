@@ -1,15 +1,17 @@
 """Reads of assessments, through the access layer.
 
-Independence: while an assessment is being rated, an assessor on its team sees
-another assessor's rating of an indicator only once they have rated that
-indicator themselves. Once rating closes (consolidation), the team sees all.
+Independence (`rules.may_see_rating`, reef.core.independence): while rating is
+open, each rating is seen by its author only, in pages, API, exports and the
+report; nobody else (other assessors, the lead, the country's managers, the
+coordinators) sees individual ratings, nor results computed from them, until
+rating closes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
 from reef.assessments import scoring
@@ -21,7 +23,8 @@ from reef.assessments.models import (
     StakeholderSession,
     Target,
 )
-from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.access import LabelledQuerySet
+from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
 
@@ -32,7 +35,9 @@ def assessments_for(user: Any) -> LabelledQuerySet:
 
 def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Assessment:
     obj: Assessment = get_for_user(
-        Assessment.objects.select_related("country", "framework", "lead", "previous"),
+        Assessment.objects.select_related(
+            "country", "framework", "lead", "previous"
+        ).prefetch_related("team"),
         user,
         action=action,
         pk=pk,
@@ -40,34 +45,18 @@ def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Asses
     return obj
 
 
-def is_team_member(user: Any, assessment: Assessment) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return assessment.team.filter(pk=user.pk).exists()
-
-
-def is_lead(user: Any, assessment: Assessment) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and assessment.lead_id == user.pk)
-
-
-def is_country_manager(user: Any, assessment: Assessment) -> bool:
-    return scope_for(user).can_in_country(assessment.country_id, Action.MANAGE)
-
-
-def is_coordinator(user: Any, assessment: Assessment) -> bool:
-    return scope_for(user).coordinates_country(assessment.country_id)
-
-
 def ratings_visible(user: Any, assessment: Assessment) -> LabelledQuerySet:
-    """The ratings of `assessment` that `user` may see, the independence rule applied."""
+    """The ratings of `assessment` that `user` may see: the label (access layer), then
+    independence (`rules.may_see_rating`) as a query: while rating is open, one's own only."""
     qs = (
         Rating.objects.for_user(user)
         .filter(assessment=assessment)
-        .select_related("indicator", "assessor")
+        .select_related("indicator", "assessor", "assessment")
     )
-    if assessment.status not in RESULTS_OPEN and is_team_member(user, assessment):
-        own = Rating.objects.filter(assessment=assessment, assessor=user).values("indicator_id")
-        qs = qs.filter(Q(assessor=user) | Q(indicator_id__in=own))
+    if assessment.status not in RESULTS_OPEN:
+        if not getattr(user, "is_authenticated", False):
+            return qs.none()
+        qs = qs.filter(assessor_id=user.pk)
     return qs
 
 
@@ -113,7 +102,8 @@ def _target_values(assessment: Assessment) -> dict[str, float]:
 
 
 def assessment_result(assessment: Assessment) -> scoring.Result:
-    """The scoring result from every rating (call only after the assessment's access check)."""
+    """The scoring result from every rating (call only after the assessment's access check,
+    and only once rating has closed: before, it would show the assessors' live ratings)."""
     fw = framework_selectors.parsed(assessment.framework)
     ratings = Rating.objects.filter(assessment=assessment).order_by("updated_at", "pk")
     triples = [
@@ -140,3 +130,14 @@ def cycles_of(user: Any, assessment: Assessment) -> LabelledQuerySet:
         .filter(country=assessment.country, framework__slug=assessment.framework.slug)
         .order_by("created_at", "pk")
     )
+
+
+def assessment_export(assessment: Assessment) -> dict[str, Any]:
+    """The result JSON of `reef assessment export` and the results API.
+
+    Refused while rating is open (independence). The result is derived from ratings and
+    decisions: it carries the assessment's label, never a wider one.
+    """
+    if not assessment.results_open:
+        raise ServiceError(_("Results are available once rating has closed."), code="invalid_state")
+    return {**assessment_result(assessment).to_dict(), "tlp": str(assessment.tlp)}

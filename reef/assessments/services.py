@@ -25,12 +25,13 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.models import User
-from reef.assessments import evidence, scoring, selectors
+from reef.assessments import evidence, rules, scoring, selectors
 from reef.assessments.models import (
     DEFAULT_ASSESSMENT_TLP,
     DEFAULT_RATING_TLP,
@@ -43,11 +44,11 @@ from reef.assessments.models import (
     Status,
     Target,
 )
-from reef.core.access import scope_for
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
 from reef.core.errors import PermissionDenied, ServiceError
-from reef.core.tlp import TLP
+from reef.core.rules import Actor, Rule, require, user_of
+from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
@@ -103,13 +104,34 @@ def _assessor_key(user: User) -> str:
     return f"user:{user.pk}"
 
 
+def _require(rule: Rule, actor: Actor, obj: Any, why: str) -> User:
+    """`require` with the refusal said in words; returns the person acting.
+
+    Every assessment rule but import refuses system actors, so past this point the
+    actor is a user.
+    """
+    try:
+        require(rule, actor, obj)
+    except PermissionDenied:
+        raise PermissionDenied(why) from None
+    user = user_of(actor)
+    if user is None:  # a rule that lets system actors through, on a step needing a person
+        raise PermissionDenied(why)
+    return user
+
+
+def _label(assessment: Assessment, default: str) -> str:
+    """A part of an assessment is never labelled wider than the assessment itself."""
+    return stricter(str(assessment.tlp), default)
+
+
 # ------------------------------------------------------------------ request -> team
 
 
 @transaction.atomic
 def assessment_request(
     *,
-    actor: User,
+    actor: Actor,
     country: Country,
     framework: Framework,
     cycle: str,
@@ -120,8 +142,12 @@ def assessment_request(
     A later request for the same country and framework is a re-assessment: it is linked
     to the most recent earlier one (`previous`).
     """
-    if not scope_for(actor).can_in_country(country.pk, "manage"):
-        raise PermissionDenied(_("Only the country's focal point may request its assessment."))
+    user = _require(
+        rules.may_request,
+        actor,
+        country,
+        _("Only the country's focal point may request its assessment."),
+    )
     cycle = cycle.strip()
     if not cycle:
         raise ServiceError(_("Give the cycle, for example the year."), field="cycle")
@@ -143,7 +169,7 @@ def assessment_request(
         country=country,
         cycle=cycle,
         title=title.strip() or f"{country.name}: {framework.name} ({cycle})",
-        requested_by=actor,
+        requested_by=user,
         previous=previous,
         tlp=DEFAULT_ASSESSMENT_TLP,
         owner_country=country,
@@ -153,13 +179,15 @@ def assessment_request(
 
 
 @transaction.atomic
-def assessment_accept(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_coordinator(actor, assessment):
-        raise PermissionDenied(
-            _("Only a coordinator of a grouping that includes the country may accept the request.")
-        )
+def assessment_accept(*, actor: Actor, assessment: Assessment) -> Assessment:
+    user = _require(
+        rules.may_accept,
+        actor,
+        assessment,
+        _("Only a coordinator of a grouping that includes the country may accept the request."),
+    )
     _require_status(assessment, [Status.REQUESTED], "accept")
-    assessment.accepted_by = actor
+    assessment.accepted_by = user
     _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
     audit_append(action="assessment_accept", actor=actor, obj=assessment)
     return assessment
@@ -167,11 +195,15 @@ def assessment_accept(*, actor: User, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def assessment_assign_team(
-    *, actor: User, assessment: Assessment, members: Sequence[User], lead: User
+    *, actor: Actor, assessment: Assessment, members: Sequence[User], lead: User
 ) -> Assessment:
     """The coordinator names the team and its lead; rating opens."""
-    if not selectors.is_coordinator(actor, assessment):
-        raise PermissionDenied(_("Only a coordinator of the country's region may assign the team."))
+    _require(
+        rules.may_assign_team,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may assign the team."),
+    )
     _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
     team = {u.pk: u for u in members}
     if not team:
@@ -195,10 +227,66 @@ def assessment_assign_team(
     return assessment
 
 
+def _verified_users(addresses: Sequence[str]) -> dict[str, User]:
+    """address -> active user, only for addresses the user has verified.
+
+    Whoever registers someone else's address first must not get their place on a team.
+    """
+    from allauth.account.models import EmailAddress
+
+    wanted = {a.strip().lower() for a in addresses if a.strip()}
+    found: dict[str, User] = {}
+    rows = (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted, verified=True, user__is_active=True)
+        .select_related("user")
+    )
+    for row in rows:
+        found[row.address] = row.user
+    return found
+
+
+@transaction.atomic
+def assessment_assign_team_by_email(
+    *, actor: Actor, assessment: Assessment, emails: Sequence[str], lead_email: str
+) -> Assessment:
+    """Name the team by e-mail address: each address must be verified by its account."""
+    # The rule first: who may not assign learns nothing about the addresses.
+    _require(
+        rules.may_assign_team,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may assign the team."),
+    )
+    addresses = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    lead_address = lead_email.strip().lower()
+    if not addresses:
+        raise ServiceError(_("A team needs at least one assessor."), field="team")
+    if not lead_address:
+        raise ServiceError(_("Name the team lead."), field="lead")
+    users = _verified_users([*addresses, lead_address])
+    missing = [a for a in dict.fromkeys([*addresses, lead_address]) if a not in users]
+    if missing:
+        raise ServiceError(
+            _(
+                "No active account has verified the e-mail address: %(emails)s. "
+                "Each assessor must confirm their address before joining a team."
+            )
+            % {"emails": ", ".join(missing)},
+            field="team",
+        )
+    return assessment_assign_team(
+        actor=actor,
+        assessment=assessment,
+        members=[users[a] for a in addresses],
+        lead=users[lead_address],
+    )
+
+
 @transaction.atomic
 def session_record(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     cluster: str,
     held_on: datetime.date,
@@ -206,10 +294,12 @@ def session_record(
     notes: str = "",
 ) -> StakeholderSession:
     """A stakeholder session: which cluster, when, and how many people from each sector."""
-    if not (
-        selectors.is_team_member(actor, assessment) or selectors.is_coordinator(actor, assessment)
-    ):
-        raise PermissionDenied(_("Only the team or the coordinator may record sessions."))
+    user = _require(
+        rules.may_record_session,
+        actor,
+        assessment,
+        _("Only the team or the coordinator may record sessions."),
+    )
     _require_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
     if cluster not in Cluster.values:
         raise ServiceError(
@@ -237,8 +327,8 @@ def session_record(
         held_on=held_on,
         participants=clean,
         notes=notes.strip(),
-        recorded_by=actor,
-        tlp=DEFAULT_ASSESSMENT_TLP,
+        recorded_by=user,
+        tlp=_label(assessment, DEFAULT_ASSESSMENT_TLP),
         owner_country=assessment.country,
     )
     audit_append(action="session_record", actor=actor, obj=session)
@@ -291,7 +381,7 @@ def _indicator_of(assessment: Assessment, indicator: Indicator | str) -> Indicat
 @transaction.atomic
 def rating_submit(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     indicator: Indicator | str,
     value: str,
@@ -300,8 +390,12 @@ def rating_submit(
     evidence_file: UploadedFile[bytes] | None = None,
 ) -> Rating:
     """An assessor's own rating of an indicator (a new one replaces their earlier one)."""
-    if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
+    user = _require(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
     _require_status(assessment, [Status.RATING], "rate")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
@@ -320,20 +414,20 @@ def rating_submit(
             ) from None
     upload: tuple[str, bytes] | None = _check_upload(evidence_file) if evidence_file else None
     rating = Rating.objects.filter(
-        assessment=assessment, indicator=ind, assessor_key=_assessor_key(actor)
+        assessment=assessment, indicator=ind, assessor_key=_assessor_key(user)
     ).first()
     if rating is None:
         rating = Rating(
             assessment=assessment,
             indicator=ind,
-            assessor=actor,
-            assessor_key=_assessor_key(actor),
-            tlp=DEFAULT_RATING_TLP,
+            assessor=user,
+            assessor_key=_assessor_key(user),
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
             owner_country=assessment.country,
         )
     else:
         rating.version += 1
-    rating.assessor_name = str(actor)
+    rating.assessor_name = str(user)
     rating.value = value
     rating.evidence_text = evidence_text.strip()
     rating.evidence_link = link
@@ -416,18 +510,22 @@ def _insert_ratings(rows: Sequence[Rating]) -> None:
 @transaction.atomic
 def ratings_bulk_submit(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     ratings: Sequence[tuple[str, str, str]],
 ) -> int:
     """An assessor's own ratings of many indicators at once, as (indicator key, value,
     evidence text), for example from an offline rating sheet. All or nothing; one audit
     entry. Replaces the assessor's earlier ratings of those indicators."""
-    if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
+    user = _require(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
     _require_status(assessment, [Status.RATING], "rate")
     indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
-    key = _assessor_key(actor)
+    key = _assessor_key(user)
     rows: dict[str, Rating] = {}
     for n, (ind_key, value, text) in enumerate(ratings):
         if ind_key not in indicators:
@@ -445,12 +543,12 @@ def ratings_bulk_submit(
         rows[ind_key] = Rating(
             assessment=assessment,
             indicator=indicators[ind_key],
-            assessor=actor,
+            assessor=user,
             assessor_key=key,
-            assessor_name=str(actor),
+            assessor_name=str(user),
             value=value,
             evidence_text=text.strip(),
-            tlp=DEFAULT_RATING_TLP,
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
             owner_country=assessment.country,
         )
     Rating.objects.filter(
@@ -464,9 +562,8 @@ def ratings_bulk_submit(
 
 
 @transaction.atomic
-def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead may close rating."))
+def assessment_close_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
+    _require(rules.may_close_rating, actor, assessment, _("Only the team lead may close rating."))
     _require_status(assessment, [Status.RATING], "close")
     if not Rating.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Nobody has rated any indicator yet."))
@@ -481,7 +578,7 @@ def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessmen
 @transaction.atomic
 def decision_record(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     indicator: Indicator | str,
     value: str,
@@ -489,8 +586,12 @@ def decision_record(
     dissent: Sequence[str] = (),
 ) -> Decision:
     """The team lead settles an indicator; the decision overrides the ratings."""
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead records consolidation decisions."))
+    user = _require(
+        rules.may_decide,
+        actor,
+        assessment,
+        _("Only the team lead records consolidation decisions."),
+    )
     _require_status(assessment, [Status.CONSOLIDATION], "decide")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
@@ -510,8 +611,8 @@ def decision_record(
             "value": value,
             "note": note.strip(),
             "dissent": dissenters,
-            "decided_by": actor,
-            "tlp": DEFAULT_RATING_TLP,
+            "decided_by": user,
+            "tlp": _label(assessment, DEFAULT_RATING_TLP),
             "owner_country": assessment.country,
         },
     )
@@ -525,9 +626,13 @@ def decision_record(
 
 
 @transaction.atomic
-def assessment_finish_consolidation(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead may finish consolidation."))
+def assessment_finish_consolidation(*, actor: Actor, assessment: Assessment) -> Assessment:
+    _require(
+        rules.may_finish_consolidation,
+        actor,
+        assessment,
+        _("Only the team lead may finish consolidation."),
+    )
     _require_status(assessment, [Status.CONSOLIDATION], "finish")
     disputed = selectors.assessment_result(assessment).disputed
     if disputed:
@@ -571,15 +676,15 @@ def _check_targets(assessment: Assessment, targets: Mapping[str, float]) -> dict
 
 @transaction.atomic
 def target_set(
-    *, actor: User, assessment: Assessment, targets: Mapping[str, float]
+    *, actor: Actor, assessment: Assessment, targets: Mapping[str, float]
 ) -> list[Target]:
     """Targets per aspect (stage) or pillar (score), agreed with the country."""
-    if not (
-        selectors.is_lead(actor, assessment) or selectors.is_country_manager(actor, assessment)
-    ):
-        raise PermissionDenied(
-            _("Only the team lead or the country's focal point may set targets.")
-        )
+    user = _require(
+        rules.may_set_targets,
+        actor,
+        assessment,
+        _("Only the team lead or the country's focal point may set targets."),
+    )
     _require_status(assessment, [Status.TARGETS], "set_targets")
     clean = _check_targets(assessment, targets)
     saved = []
@@ -589,8 +694,8 @@ def target_set(
             key=key,
             defaults={
                 "value": float(value),
-                "set_by": actor,
-                "tlp": DEFAULT_ASSESSMENT_TLP,
+                "set_by": user,
+                "tlp": _label(assessment, DEFAULT_ASSESSMENT_TLP),
                 "owner_country": assessment.country,
             },
         )
@@ -600,23 +705,31 @@ def target_set(
 
 
 @transaction.atomic
-def assessment_agree_targets(*, actor: User, assessment: Assessment) -> Assessment:
+def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The country's focal point agrees the targets; the report is final."""
-    if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied(_("Only the country's focal point may agree the targets."))
+    user = _require(
+        rules.may_agree_targets,
+        actor,
+        assessment,
+        _("Only the country's focal point may agree the targets."),
+    )
     _require_status(assessment, [Status.TARGETS], "agree")
     if not Target.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Set at least one target before agreeing them."))
-    assessment.targets_agreed_by = actor
+    assessment.targets_agreed_by = user
     _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
     audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
     return assessment
 
 
 @transaction.atomic
-def assessment_set_summary(*, actor: User, assessment: Assessment, summary: str) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead writes the executive summary."))
+def assessment_set_summary(*, actor: Actor, assessment: Assessment, summary: str) -> Assessment:
+    _require(
+        rules.may_set_summary,
+        actor,
+        assessment,
+        _("Only the team lead writes the executive summary."),
+    )
     assessment.summary = summary.strip()
     save_versioned(assessment, expected_version=assessment.version, fields=["summary"])
     audit_append(action="assessment_set_summary", actor=actor, obj=assessment)
@@ -652,11 +765,11 @@ def _parse_import(data: Any, filename: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>") -> Assessment:
+def assessment_import(*, actor: Actor, data: Any, filename: str = "<data>") -> Assessment:
     """Create a completed assessment from the import format (see docs). All or nothing.
 
-    Without an actor (the CLI operator) any country may be imported; a user must be the
-    country's focal point or a coordinator of its region.
+    The operator's console import (`OPERATOR_IMPORT`) may import any country; a user must
+    be the country's focal point, a coordinator of its region or an administrator.
     """
     doc = _parse_import(data, filename)
     slug, _sep, version = str(doc["framework"]).partition("@")
@@ -677,18 +790,16 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
             "country",
             _("unknown ISO 3166 code %(value)s") % {"value": repr(doc["country"])},
         )
-    if actor is not None:
-        scope = scope_for(actor)
-        if not (
-            scope.can_in_country(country.pk, "manage") or scope.coordinates_country(country.pk)
-        ):
-            raise PermissionDenied(
-                _(
-                    "You may not import assessments of %(country)s: you need to be its focal "
-                    "point or a coordinator of its region."
-                )
-                % {"country": country.display_name}
+    try:
+        require(rules.may_import, actor, country)
+    except PermissionDenied:
+        raise PermissionDenied(
+            _(
+                "You may not import assessments of %(country)s: you need to be its focal "
+                "point, a coordinator of its region or an administrator."
             )
+            % {"country": country.display_name}
+        ) from None
     tlp = str(doc.get("tlp") or DEFAULT_ASSESSMENT_TLP)
     if tlp not in TLP.values:
         raise _fail(
@@ -763,7 +874,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 assessor_name=assessors[aid],
                 value=value,
                 evidence_text=text,
-                tlp=DEFAULT_RATING_TLP,
+                tlp=stricter(tlp, DEFAULT_RATING_TLP),
                 owner_country=country,
             )
         )
@@ -832,7 +943,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 indicator=indicators[key],
                 value=value,
                 note=note,
-                tlp=DEFAULT_RATING_TLP,
+                tlp=stricter(tlp, DEFAULT_RATING_TLP),
                 owner_country=country,
             )
             for key, (value, note) in decisions.items()
@@ -844,7 +955,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 assessment=assessment,
                 key=key,
                 value=float(value),
-                tlp=DEFAULT_ASSESSMENT_TLP,
+                tlp=stricter(tlp, DEFAULT_ASSESSMENT_TLP),
                 owner_country=country,
             )
             for key, value in targets.items()
@@ -859,7 +970,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     return assessment
 
 
-def assessment_import_text(*, actor: User | None, text: str | bytes, filename: str) -> Assessment:
+def assessment_import_text(*, actor: Actor, text: str | bytes, filename: str) -> Assessment:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -868,7 +979,7 @@ def assessment_import_text(*, actor: User | None, text: str | bytes, filename: s
 
 
 @transaction.atomic
-def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any:
+def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> Any:
     """Turn one of the assessment's gaps into a need of the country's plan.
 
     Only the country's managers (who own the plan) may; the need keeps the link to the
@@ -876,8 +987,17 @@ def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any
     """
     from reef.planning.services import need_create_from_gap
 
-    if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied(_("Only the country's managers may add needs to its plan."))
+    user = _require(
+        rules.may_propose_need,
+        actor,
+        assessment,
+        _("Only the country's managers may add needs to its plan."),
+    )
+    if not assessment.results_open:
+        # The result is computed from every rating: not before rating closes.
+        raise ServiceError(
+            _("Gaps are known once rating has closed."), code="invalid_state", field="aspect"
+        )
     result = selectors.assessment_result(assessment)
     gap = next((g for g in result.gaps if g.key == aspect), None)
     if gap is None:
@@ -887,7 +1007,7 @@ def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any
     indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
     factor = indicator.factor_key if indicator else aspect
     need = need_create_from_gap(
-        actor=actor,
+        actor=user,
         country=assessment.country,
         gap={
             "factor_key": factor,

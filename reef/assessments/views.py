@@ -22,25 +22,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
-from reef.accounts.roles import Action
-from reef.assessments import charts, forms, report, scoring, selectors, services
+from reef.assessments import charts, forms, report, rules, scoring, selectors, services
 from reef.assessments.models import Assessment, RatingValue, Status
-from reef.core.access import scope_for
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
 
+#: Template name -> the rule deciding whether that action's button shows.
+_ACTIONS = {
+    "accept": rules.may_accept,
+    "assign_team": rules.may_assign_team,
+    "session_record": rules.may_record_session,
+    "rate": rules.may_rate,
+    "close_rating": rules.may_close_rating,
+    "decide": rules.may_decide,
+    "finish_consolidation": rules.may_finish_consolidation,
+    "set_summary": rules.may_set_summary,
+    "set_targets": rules.may_set_targets,
+    "agree_targets": rules.may_agree_targets,
+    "gap_to_need": rules.may_propose_need,
+}
 
-def _roles(user: Any, a: Assessment) -> dict[str, bool]:
-    return {
-        "is_team": selectors.is_team_member(user, a),
-        "is_lead": selectors.is_lead(user, a),
-        "is_manager": selectors.is_country_manager(user, a),
-        "is_coordinator": selectors.is_coordinator(user, a),
-    }
+
+def _can(user: Any, a: Assessment) -> dict[str, bool]:
+    """What the user may do to `a`, by the same rules the services require."""
+    can = {name: allowed(rule, user, a) for name, rule in _ACTIONS.items()}
+    can["reassess"] = allowed(rules.may_request, user, a.country)
+    return can
+
+
+def _requestable_countries(user: Any) -> list[Country]:
+    return [c for c in Country.objects.order_by("name") if allowed(rules.may_request, user, c)]
 
 
 def _actor(request: HttpRequest) -> User:
@@ -64,7 +80,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/assessment_list.html",
-        {"assessments": assessments, "country": country},
+        {
+            "assessments": assessments,
+            "country": country,
+            "can_request": bool(_requestable_countries(request.user)),
+        },
     )
 
 
@@ -74,10 +94,7 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    scope = scope_for(request.user)
-    countries = [
-        (c.code, c.name) for c in Country.objects.filter(pk__in=scope.country_ids(Action.MANAGE))
-    ]
+    countries = [(c.code, c.name) for c in _requestable_countries(request.user)]
     frameworks = [
         (fw.ref, f"{fw.name} {fw.release}")
         for fw in framework_selectors.frameworks_for(request.user)
@@ -106,7 +123,6 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
 @access(Rule.LABELLED)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    roles = _roles(request.user, a)
     context: dict[str, Any] = {
         "assessment": a,
         "steps": Status.choices,
@@ -120,7 +136,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rated": selectors.ratings_visible(request.user, a).count(),
         "own_rated": len(selectors.own_ratings(request.user, a)),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
-        **roles,
+        "can": _can(request.user, a),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -188,27 +204,19 @@ def assessment_team(request: HttpRequest, pk: int) -> HttpResponse:
     a = _post_only(request, pk)
     if isinstance(a, HttpResponse):
         return a
-    if not selectors.is_coordinator(request.user, a):
+    if not allowed(rules.may_assign_team, request.user, a):
         raise DjangoPermissionDenied
     form = forms.TeamForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the team members' and the lead's e-mail addresses."))
         return redirect(_detail_url(a))
-    emails = form.emails()
-    users = list(User.objects.filter(email__in=emails, is_active=True))
-    missing = sorted(set(emails) - {u.email for u in users})
-    lead = User.objects.filter(email=form.cleaned_data["lead"].lower(), is_active=True).first()
-    if missing or lead is None:
-        messages.error(
-            request,
-            _("No active user with the e-mail: %(emails)s.")
-            % {"emails": ", ".join(missing or [form.cleaned_data["lead"]])},
-        )
-        return redirect(_detail_url(a))
     call_service(
         request,
-        lambda: services.assessment_assign_team(
-            actor=_actor(request), assessment=a, members=users, lead=lead
+        lambda: services.assessment_assign_team_by_email(
+            actor=_actor(request),
+            assessment=a,
+            emails=form.emails(),
+            lead_email=form.cleaned_data["lead"],
         ),
         _("Team assigned: rating is open."),
     )
@@ -298,7 +306,7 @@ def _row_context(
 @access(Rule.SERVICE)
 def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    if not selectors.is_team_member(request.user, a):
+    if not allowed(rules.may_rate, request.user, a):
         raise DjangoPermissionDenied
     groups = _groups(a)
     group = request.GET.get("group") or groups[0][0]
@@ -399,7 +407,7 @@ def evidence_download(request: HttpRequest, pk: int, rating_id: int) -> FileResp
 @access(Rule.SERVICE)
 def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    if not selectors.is_lead(request.user, a):
+    if not allowed(rules.may_decide, request.user, a):
         raise DjangoPermissionDenied
     result = selectors.assessment_result(a) if a.results_open else None
     decisions = {d.indicator_id: d for d in selectors.decisions_of(request.user, a)}
@@ -481,12 +489,11 @@ def decision_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespo
 @access(Rule.LABELLED)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    context: dict[str, Any] = {"assessment": a, **_roles(request.user, a)}
+    can = _can(request.user, a)
+    context: dict[str, Any] = {"assessment": a, "can": can}
     if a.results_open:
         context.update(report.report_context(request.user, a))
-        context["can_set_targets"] = a.status == Status.TARGETS and (
-            context["is_lead"] or context["is_manager"]
-        )
+        context["can_set_targets"] = a.status == Status.TARGETS and can["set_targets"]
         context["targets"] = selectors.targets_of(a)
         context["parsed"] = framework_selectors.parsed(a.framework)
     return render(request, "assessments/results.html", context)

@@ -8,6 +8,7 @@ from typing import Any
 from reef.accounts.models import User
 from reef.assessments import services
 from reef.assessments.models import Assessment, Status
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks import formats
 from reef.frameworks import services as framework_services
@@ -22,7 +23,7 @@ def example_framework(kind: str = "staged") -> Framework:
     fw = Framework.objects.filter(slug=slug).first()
     if fw is None:
         fw = framework_services.framework_import(
-            actor=None, source=EXAMPLES / f"{kind}-example.json"
+            actor=DEMO, source=EXAMPLES / f"{kind}-example.json"
         )
     return fw
 
@@ -86,3 +87,13 @@ def build(
 
 def other_user() -> User:
     return make_user()
+
+
+def verify_addresses(*users: User) -> None:
+    """Mark each user's address verified (allauth), as confirming it by e-mail would."""
+    from allauth.account.models import EmailAddress
+
+    for user in users:
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )

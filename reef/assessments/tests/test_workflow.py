@@ -9,7 +9,7 @@ import pytest
 
 from reef.assessments import selectors, services
 from reef.assessments.models import Assessment, Cluster, Decision, Status, Target
-from reef.assessments.tests.helpers import build, example_framework
+from reef.assessments.tests.helpers import build, example_framework, verify_addresses
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
 from reef.core.tlp import TLP
@@ -301,6 +301,7 @@ def test_views_run_the_workflow(users: dict[str, Any], clients: dict[str, Any]) 
     # The focal point may not accept: 403 with the service's reason.
     assert focal.post(f"/assessments/{a.pk}/step/accept/").status_code == 403
     assert coordinator.post(f"/assessments/{a.pk}/step/accept/").status_code == 302
+    verify_addresses(users["coordinator"], users["expert"])
     coordinator.post(
         f"/assessments/{a.pk}/team/",
         {
