@@ -17,7 +17,7 @@ from reef.accounts.roles import Role
 from reef.assessments.models import Assessment
 from reef.assessments.tests.test_import_export import DOC
 from reef.assessments.tests.test_rules import admin_user
-from reef.core.audit import AuditEntry
+from reef.core.models import AuditEntry
 from reef.directory.models import Country
 from reef.frameworks.formats import __file__ as formats_file
 from reef.testing import make_user
