@@ -86,7 +86,7 @@ _WRONG_STATE = {
 }
 
 
-def _require_status(assessment: Assessment, allowed: Sequence[str], step: str) -> None:
+def _check_status(assessment: Assessment, allowed: Sequence[str], step: str) -> None:
     if assessment.status not in allowed:
         params = {"status": Status(assessment.status).label}
         for name, state in zip(("first", "second", "third"), allowed, strict=False):
@@ -104,7 +104,7 @@ def _assessor_key(user: User) -> str:
     return f"user:{user.pk}"
 
 
-def _require(rule: Rule, actor: Actor, obj: Any, why: str) -> User:
+def _authorised(rule: Rule, actor: Actor, obj: Any, why: str) -> User:
     """`require` with the refusal said in words; returns the person acting.
 
     Every assessment rule but import refuses system actors, so past this point the
@@ -142,7 +142,7 @@ def assessment_request(
     A later request for the same country and framework is a re-assessment: it is linked
     to the most recent earlier one (`previous`).
     """
-    user = _require(
+    user = _authorised(
         rules.may_request,
         actor,
         country,
@@ -180,13 +180,13 @@ def assessment_request(
 
 @transaction.atomic
 def assessment_accept(*, actor: Actor, assessment: Assessment) -> Assessment:
-    user = _require(
+    user = _authorised(
         rules.may_accept,
         actor,
         assessment,
         _("Only a coordinator of a grouping that includes the country may accept the request."),
     )
-    _require_status(assessment, [Status.REQUESTED], "accept")
+    _check_status(assessment, [Status.REQUESTED], "accept")
     assessment.accepted_by = user
     _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
     audit_append(action="assessment_accept", actor=actor, obj=assessment)
@@ -198,13 +198,13 @@ def assessment_assign_team(
     *, actor: Actor, assessment: Assessment, members: Sequence[User], lead: User
 ) -> Assessment:
     """The coordinator names the team and its lead; rating opens."""
-    _require(
+    _authorised(
         rules.may_assign_team,
         actor,
         assessment,
         _("Only a coordinator of the country's region may assign the team."),
     )
-    _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
+    _check_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
     team = {u.pk: u for u in members}
     if not team:
         raise ServiceError(_("A team needs at least one assessor."), field="team")
@@ -252,7 +252,7 @@ def assessment_assign_team_by_email(
 ) -> Assessment:
     """Name the team by e-mail address: each address must be verified by its account."""
     # The rule first: who may not assign learns nothing about the addresses.
-    _require(
+    _authorised(
         rules.may_assign_team,
         actor,
         assessment,
@@ -294,13 +294,13 @@ def session_record(
     notes: str = "",
 ) -> StakeholderSession:
     """A stakeholder session: which cluster, when, and how many people from each sector."""
-    user = _require(
+    user = _authorised(
         rules.may_record_session,
         actor,
         assessment,
         _("Only the team or the coordinator may record sessions."),
     )
-    _require_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
+    _check_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
     if cluster not in Cluster.values:
         raise ServiceError(
             _("Unknown cluster %(value)s.") % {"value": repr(cluster)}, field="cluster"
@@ -390,13 +390,13 @@ def rating_submit(
     evidence_file: UploadedFile[bytes] | None = None,
 ) -> Rating:
     """An assessor's own rating of an indicator (a new one replaces their earlier one)."""
-    user = _require(
+    user = _authorised(
         rules.may_rate,
         actor,
         assessment,
         _("Only members of the assessment team may rate indicators."),
     )
-    _require_status(assessment, [Status.RATING], "rate")
+    _check_status(assessment, [Status.RATING], "rate")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
@@ -517,13 +517,13 @@ def ratings_bulk_submit(
     """An assessor's own ratings of many indicators at once, as (indicator key, value,
     evidence text), for example from an offline rating sheet. All or nothing; one audit
     entry. Replaces the assessor's earlier ratings of those indicators."""
-    user = _require(
+    user = _authorised(
         rules.may_rate,
         actor,
         assessment,
         _("Only members of the assessment team may rate indicators."),
     )
-    _require_status(assessment, [Status.RATING], "rate")
+    _check_status(assessment, [Status.RATING], "rate")
     indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
     key = _assessor_key(user)
     rows: dict[str, Rating] = {}
@@ -563,8 +563,10 @@ def ratings_bulk_submit(
 
 @transaction.atomic
 def assessment_close_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
-    _require(rules.may_close_rating, actor, assessment, _("Only the team lead may close rating."))
-    _require_status(assessment, [Status.RATING], "close")
+    _authorised(
+        rules.may_close_rating, actor, assessment, _("Only the team lead may close rating.")
+    )
+    _check_status(assessment, [Status.RATING], "close")
     if not Rating.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Nobody has rated any indicator yet."))
     _set_status(assessment, Status.CONSOLIDATION)
@@ -586,13 +588,13 @@ def decision_record(
     dissent: Sequence[str] = (),
 ) -> Decision:
     """The team lead settles an indicator; the decision overrides the ratings."""
-    user = _require(
+    user = _authorised(
         rules.may_decide,
         actor,
         assessment,
         _("Only the team lead records consolidation decisions."),
     )
-    _require_status(assessment, [Status.CONSOLIDATION], "decide")
+    _check_status(assessment, [Status.CONSOLIDATION], "decide")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
@@ -627,13 +629,13 @@ def decision_record(
 
 @transaction.atomic
 def assessment_finish_consolidation(*, actor: Actor, assessment: Assessment) -> Assessment:
-    _require(
+    _authorised(
         rules.may_finish_consolidation,
         actor,
         assessment,
         _("Only the team lead may finish consolidation."),
     )
-    _require_status(assessment, [Status.CONSOLIDATION], "finish")
+    _check_status(assessment, [Status.CONSOLIDATION], "finish")
     disputed = selectors.assessment_result(assessment).disputed
     if disputed:
         shown = ", ".join(disputed[:5]) + (" ..." if len(disputed) > 5 else "")
@@ -679,13 +681,13 @@ def target_set(
     *, actor: Actor, assessment: Assessment, targets: Mapping[str, float]
 ) -> list[Target]:
     """Targets per aspect (stage) or pillar (score), agreed with the country."""
-    user = _require(
+    user = _authorised(
         rules.may_set_targets,
         actor,
         assessment,
         _("Only the team lead or the country's focal point may set targets."),
     )
-    _require_status(assessment, [Status.TARGETS], "set_targets")
+    _check_status(assessment, [Status.TARGETS], "set_targets")
     clean = _check_targets(assessment, targets)
     saved = []
     for key, value in clean.items():
@@ -707,13 +709,13 @@ def target_set(
 @transaction.atomic
 def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The country's focal point agrees the targets; the report is final."""
-    user = _require(
+    user = _authorised(
         rules.may_agree_targets,
         actor,
         assessment,
         _("Only the country's focal point may agree the targets."),
     )
-    _require_status(assessment, [Status.TARGETS], "agree")
+    _check_status(assessment, [Status.TARGETS], "agree")
     if not Target.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Set at least one target before agreeing them."))
     assessment.targets_agreed_by = user
@@ -724,7 +726,7 @@ def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessm
 
 @transaction.atomic
 def assessment_set_summary(*, actor: Actor, assessment: Assessment, summary: str) -> Assessment:
-    _require(
+    _authorised(
         rules.may_set_summary,
         actor,
         assessment,
@@ -987,7 +989,7 @@ def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> An
     """
     from reef.planning.services import need_create_from_gap
 
-    user = _require(
+    user = _authorised(
         rules.may_propose_need,
         actor,
         assessment,

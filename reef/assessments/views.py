@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
 from reef.assessments import charts, forms, report, rules, scoring, selectors, services
-from reef.assessments.models import Assessment, RatingValue, Status
+from reef.assessments.models import DEFAULT_RATING_TLP, Assessment, RatingValue, Status
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
+from reef.core.tlp import stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
@@ -133,7 +134,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session_form": forms.SessionForm(),
         "summary_form": forms.SummaryForm(initial={"summary": a.summary}),
         "cycles": selectors.cycles_of(request.user, a),
-        "rated": selectors.ratings_visible(request.user, a).count(),
         "own_rated": len(selectors.own_ratings(request.user, a)),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         "can": _can(request.user, a),
@@ -334,6 +334,7 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "done": done,
             "own_count": len(own),
+            "rating_tlp": stricter(str(a.tlp), DEFAULT_RATING_TLP),
             "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         },
     )
