@@ -81,9 +81,22 @@ def test_country_managers_do_not_see_live_ratings(
         evidence_text=SECRET,
     )
     focal = clients["focal_point"]
-    # The country's manager may read the assessment, but no individual rating yet.
-    assert focal.get(f"/assessments/{a.pk}/").status_code == 200
+    rating = Rating.objects.get(assessment=a)
+    # The country's manager may read the assessment, but no individual rating yet: not in
+    # the API, the pages (detail, results, report, rating sheet, evidence) nor the export.
+    detail = focal.get(f"/assessments/{a.pk}/")
+    assert detail.status_code == 200 and SECRET.encode() not in detail.content
     assert focal.get(f"/api/v1/assessments/{a.pk}/ratings").json() == []
+    assert focal.get(f"/api/v1/assessments/{a.pk}/results").status_code == 400
+    results = focal.get(f"/assessments/{a.pk}/results/")
+    assert results.status_code == 200 and SECRET.encode() not in results.content
+    assert focal.get(f"/assessments/{a.pk}/report/").status_code == 404
+    assert focal.get(f"/assessments/{a.pk}/rate/").status_code == 403
+    assert focal.get(f"/assessments/{a.pk}/evidence/{rating.pk}/").status_code == 404
+    with pytest.raises(CommandError, match="once rating has closed"):
+        call_command(
+            "assessment", "export", str(a.pk), "--json", "--as", users["focal_point"].email
+        )
     assert _keys(users["focal_point"], a) == set()
     # Neither does the lead nor the coordinator (the same person here), nor a third assessor.
     assert _keys(users["coordinator"], a) == set()
