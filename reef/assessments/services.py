@@ -987,6 +987,8 @@ def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> An
     Only the country's managers (who own the plan) may; the need keeps the link to the
     framework's factor and the indicators still missing.
     """
+    from reef.planning.models import DEFAULT_TLP as PLAN_TLP
+    from reef.planning.models import Plan
     from reef.planning.services import need_create_from_gap
 
     user = _authorised(
@@ -1008,9 +1010,19 @@ def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> An
         )
     indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
     factor = indicator.factor_key if indicator else aspect
+    # The need is derived from the assessment: never a wider label than it (nor than the
+    # plan it joins, the country's latest national plan, as need_create_from_gap picks it).
+    plan = (
+        Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=assessment.country)
+        .order_by("-cycle", "-created_at")
+        .first()
+    )
+    label = stricter(str(assessment.tlp), str(plan.tlp) if plan else str(PLAN_TLP))
     need = need_create_from_gap(
         actor=user,
         country=assessment.country,
+        plan=plan,
+        tlp=label,
         gap={
             "factor_key": factor,
             "aspect_key": aspect,
