@@ -233,8 +233,11 @@ def update(
         nk, nv = _encode_votes(new, p, c, v)
         nk, nv = _dedupe_last(nk, nv)
         pos = np.searchsorted(state.keys, nk)
-        clipped = np.minimum(pos, max(state.keys.shape[0] - 1, 0))
-        exists = (pos < state.keys.shape[0]) & (state.keys[clipped] == nk)
+        if state.keys.shape[0]:
+            clipped = np.minimum(pos, state.keys.shape[0] - 1)
+            exists = (pos < state.keys.shape[0]) & (state.keys[clipped] == nk)
+        else:  # no votes yet: every new vote is fresh (indexing an empty array would raise)
+            exists = np.zeros(nk.shape[0], dtype=bool)
         vals = state.vals.copy()
         vals[pos[exists]] = nv[exists]
         fresh = ~exists
