@@ -29,14 +29,23 @@ class RequestForm(forms.Form):
 class TeamForm(forms.Form):
     members = forms.CharField(
         label=_("Team members"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("E-mail addresses, one per line or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One member per line: the e-mail address, then the role (technical, "
+            "criminal_justice, legal or observer; technical when left out)."
+        ),
     )
     lead = forms.EmailField(label=_("Team lead (e-mail)"))
 
-    def emails(self) -> list[str]:
+    def _lines(self) -> list[list[str]]:
         raw = self.cleaned_data["members"].replace(",", "\n")
-        return [e.strip().lower() for e in raw.splitlines() if e.strip()]
+        return [line.split() for line in raw.splitlines() if line.strip()]
+
+    def emails(self) -> list[str]:
+        return [parts[0].lower() for parts in self._lines()]
+
+    def roles(self) -> dict[str, str]:
+        return {parts[0].lower(): parts[1].lower() for parts in self._lines() if len(parts) > 1}
 
 
 class SessionForm(forms.Form):

@@ -25,6 +25,13 @@ def on_team(scope: Scope, assessment: Assessment) -> bool:
     return any(u.pk == scope.user_id for u in assessment.team.all())
 
 
+def role_of(scope: Scope, assessment: Assessment) -> str | None:
+    """The actor's role on the team (None when not on it)."""
+    if scope.user_id is None:
+        return None
+    return next((m.role for m in assessment.memberships.all() if m.user_id == scope.user_id), None)
+
+
 def is_lead(scope: Scope, assessment: Assessment) -> bool:
     return scope.user_id is not None and assessment.lead_id == scope.user_id
 
@@ -71,6 +78,19 @@ def may_assign_team(scope: Scope, assessment: Assessment) -> bool:
 
 
 @rule(
+    "assessments.open_rating",
+    record="assessment",
+    roles=(
+        "coordinators of a grouping that includes the assessed country, once the team "
+        "holds a technical and a criminal-justice assessor"
+    ),
+    system=False,
+)
+def may_open_rating(scope: Scope, assessment: Assessment) -> bool:
+    return coordinates(scope, assessment)
+
+
+@rule(
     "assessments.session_record",
     record="stakeholder session of an assessment",
     roles="the assessment team and the assessed country's regional coordinators",
@@ -86,11 +106,11 @@ def may_record_session(scope: Scope, assessment: Assessment) -> bool:
 @rule(
     "assessments.rate",
     record="rating (an assessor's own)",
-    roles="members of the assessment team",
+    roles="members of the assessment team but its observers",
     system=False,
 )
 def may_rate(scope: Scope, assessment: Assessment) -> bool:
-    return on_team(scope, assessment)
+    return on_team(scope, assessment) and role_of(scope, assessment) != "observer"
 
 
 @rule(

@@ -22,6 +22,7 @@ from reef.assessments.models import (
     Rating,
     StakeholderSession,
     Target,
+    TeamChange,
 )
 from reef.core.access import LabelledQuerySet
 from reef.core.errors import ServiceError
@@ -37,7 +38,7 @@ def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Asses
     obj: Assessment = get_for_user(
         Assessment.objects.select_related(
             "country", "framework", "lead", "previous"
-        ).prefetch_related("team"),
+        ).prefetch_related("team", "memberships"),
         user,
         action=action,
         pk=pk,
@@ -75,6 +76,11 @@ def own_ratings(user: Any, assessment: Assessment) -> dict[int, Rating]:
     if not getattr(user, "is_authenticated", False):
         return {}
     return {r.indicator_id: r for r in Rating.objects.filter(assessment=assessment, assessor=user)}
+
+
+def team_history(user: Any, assessment: Assessment) -> LabelledQuerySet:
+    """Who was added to or removed from the team, or given another role, when and by whom."""
+    return TeamChange.objects.for_user(user).filter(assessment=assessment)
 
 
 def sessions_of(user: Any, assessment: Assessment) -> LabelledQuerySet:

@@ -35,6 +35,7 @@ from reef.assessments import evidence, rules, scoring, selectors
 from reef.assessments.models import (
     DEFAULT_ASSESSMENT_TLP,
     DEFAULT_RATING_TLP,
+    REQUIRED_ROLES,
     Assessment,
     Cluster,
     Decision,
@@ -43,6 +44,9 @@ from reef.assessments.models import (
     StakeholderSession,
     Status,
     Target,
+    TeamChange,
+    TeamMembership,
+    TeamRole,
 )
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
@@ -66,6 +70,9 @@ _WRONG_STATE = {
     "session": gettext_lazy(
         "Cannot record a session: the assessment is '%(status)s', "
         "it must be '%(first)s', '%(second)s' or '%(third)s'."
+    ),
+    "open": gettext_lazy(
+        "Cannot open rating: the assessment is '%(status)s', it must be '%(first)s'."
     ),
     "rate": gettext_lazy("Cannot rate: the assessment is '%(status)s', it must be '%(first)s'."),
     "close": gettext_lazy(
@@ -193,12 +200,73 @@ def assessment_accept(*, actor: Actor, assessment: Assessment) -> Assessment:
     return assessment
 
 
+def _cci_missing(roles: Mapping[int, str]) -> list[str]:
+    """The roles the CCI rule needs that the team (user pk -> role) does not hold."""
+    held = set(roles.values())
+    return [str(TeamRole(r).label) for r in REQUIRED_ROLES if r not in held]
+
+
+def rating_blockers(assessment: Assessment) -> list[str]:
+    """Why rating cannot open for this team yet (empty when it can): the CCI rule."""
+    roles = dict(
+        TeamMembership.objects.filter(assessment=assessment).values_list("user_id", "role")
+    )
+    if not roles:
+        return [_("The assessment has no team yet.")]
+    missing = _cci_missing(roles)
+    if not missing:
+        return []
+    return [
+        _(
+            "Rating opens when the team holds at least one technical and one "
+            "criminal-justice assessor; missing: %(roles)s."
+        )
+        % {"roles": ", ".join(missing)}
+    ]
+
+
+def _team_change(
+    assessment: Assessment,
+    *,
+    member: User,
+    kind: str,
+    role: str,
+    by: User,
+    source: str,
+) -> TeamChange:
+    change: TeamChange = TeamChange.objects.create(
+        assessment=assessment,
+        member=member,
+        member_name=str(member),
+        kind=kind,
+        role=role,
+        by=by,
+        by_name=str(by),
+        source=source,
+        tlp=_label(assessment, DEFAULT_RATING_TLP),
+        owner_country=assessment.country,
+    )
+    return change
+
+
 @transaction.atomic
 def assessment_assign_team(
-    *, actor: Actor, assessment: Assessment, members: Sequence[User], lead: User
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    members: Sequence[User],
+    lead: User,
+    roles: Mapping[int, str] | None = None,
+    source: str = "",
 ) -> Assessment:
-    """The coordinator names the team and its lead; rating opens."""
-    _authorised(
+    """The coordinator names the team, each member's role and the lead.
+
+    `roles` maps a member's user id to their role (technical when not given). Every
+    change is kept in the team's history. Rating opens as soon as the team meets the
+    CCI rule (a technical and a criminal-justice assessor); while rating is open the
+    team must keep meeting it.
+    """
+    user = _authorised(
         rules.may_assign_team,
         actor,
         assessment,
@@ -215,16 +283,199 @@ def assessment_assign_team(
         raise ServiceError(
             _("Inactive users cannot join a team: %(emails)s.") % {"emails": ", ".join(inactive)}
         )
+    wanted: dict[int, str] = {}
+    for pk, member in team.items():
+        role = (roles or {}).get(pk, TeamRole.TECHNICAL)
+        if role not in TeamRole.values:
+            raise ServiceError(
+                _("Unknown role %(value)s for %(member)s: one of %(known)s.")
+                % {
+                    "value": repr(role),
+                    "member": member.email,
+                    "known": ", ".join(TeamRole.values),
+                },
+                field="roles",
+            )
+        wanted[pk] = role
+    if wanted[lead.pk] == TeamRole.OBSERVER:
+        raise ServiceError(_("An observer cannot lead the team."), field="lead")
+    if assessment.status == Status.RATING and _cci_missing(wanted):
+        raise ServiceError(
+            _(
+                "Rating is open: the team must keep at least one technical and one "
+                "criminal-justice assessor; missing: %(roles)s."
+            )
+            % {"roles": ", ".join(_cci_missing(wanted))},
+            field="team",
+        )
+    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
+    for pk, m in current.items():
+        if pk not in wanted:
+            _team_change(
+                assessment,
+                member=m.user,
+                kind=TeamChange.Kind.REMOVED,
+                role=m.role,
+                by=user,
+                source=source,
+            )
+            m.delete()
+    for pk, role in wanted.items():
+        existing = current.get(pk)
+        if existing is None:
+            TeamMembership.objects.create(
+                assessment=assessment,
+                user=team[pk],
+                role=role,
+                source=source,
+                tlp=_label(assessment, DEFAULT_RATING_TLP),
+                owner_country=assessment.country,
+            )
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ADDED,
+                role=role,
+                by=user,
+                source=source,
+            )
+        elif existing.role != role:
+            existing.role = role
+            existing.save(update_fields=["role", "updated_at"])
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ROLE,
+                role=role,
+                by=user,
+                source=source,
+            )
+    if assessment.lead_id != lead.pk:
+        _team_change(
+            assessment,
+            member=lead,
+            kind=TeamChange.Kind.LEAD,
+            role=wanted[lead.pk],
+            by=user,
+            source=source,
+        )
     assessment.team.set(list(team.values()))
     assessment.lead = lead
-    _set_status(assessment, Status.RATING, ["lead"])
+    opens = assessment.status == Status.ACCEPTED and not _cci_missing(wanted)
+    _set_status(assessment, Status.RATING if opens else assessment.status, ["lead"])
     audit_append(
         action="assessment_assign_team",
         actor=actor,
         obj=assessment,
-        detail={"team": sorted(team), "lead": lead.pk},
+        detail={
+            "team": {str(pk): role for pk, role in sorted(wanted.items())},
+            "lead": lead.pk,
+            "source": source,
+            "rating_opened": opens,
+        },
     )
     return assessment
+
+
+@transaction.atomic
+def assessment_open_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
+    """Open rating once the team meets the CCI rule (assigning such a team opens it too)."""
+    _authorised(
+        rules.may_open_rating,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may open rating."),
+    )
+    _check_status(assessment, [Status.ACCEPTED], "open")
+    blockers = rating_blockers(assessment)
+    if blockers:
+        raise ServiceError(" ".join(blockers), code="invalid_state", field="team")
+    _set_status(assessment, Status.RATING)
+    audit_append(action="assessment_open_rating", actor=actor, obj=assessment)
+    return assessment
+
+
+#: Mission seats and expert role tags -> the assessment team's role.
+_MISSION_ROLES = {
+    "technical": TeamRole.TECHNICAL,
+    "digital_forensics": TeamRole.TECHNICAL,
+    "incident_response": TeamRole.TECHNICAL,
+    "criminal_justice": TeamRole.CRIMINAL_JUSTICE,
+    "prosecution": TeamRole.CRIMINAL_JUSTICE,
+    "judiciary": TeamRole.CRIMINAL_JUSTICE,
+    "legal_drafting": TeamRole.LEGAL,
+    "policy": TeamRole.LEGAL,
+}
+
+
+def _mission_member_role(seat: str, role_tags: Sequence[str]) -> str:
+    """A mission member's role: their role seat, else their first mapped role tag; the
+    nascent specialist's shadow seat observes."""
+    if seat == "nascent":
+        return TeamRole.OBSERVER
+    if seat.startswith("role:") and seat[5:] in _MISSION_ROLES:
+        return _MISSION_ROLES[seat[5:]]
+    for tag in sorted(role_tags):
+        if tag in _MISSION_ROLES:
+            return _MISSION_ROLES[tag]
+    return TeamRole.OBSERVER
+
+
+@transaction.atomic
+def assessment_team_from_mission(*, actor: Actor, mission: Any) -> Assessment:
+    """A confirmed mission's team becomes its assessment's team, with their roles.
+
+    The mission names the assessment by number (`assessment_ref`). The lead stays the
+    lead if still on the team; otherwise the best-fitting technical member leads (the
+    coordinator can change it on the team page). Rating opens if the CCI rule holds.
+    """
+    from reef.experts.models import MissionRequest
+
+    if mission.status != MissionRequest.Status.CONFIRMED:
+        raise ServiceError(_("Only a confirmed mission team can become an assessment team."))
+    if mission.assessment_ref is None:
+        raise ServiceError(_("The mission names no assessment."), field="assessment_ref")
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(pk=mission.assessment_ref, country_id=mission.country_id)
+        .first()
+    )
+    if assessment is None:
+        raise ServiceError(
+            _("The mission's assessment %(id)s does not exist for %(country)s.")
+            % {"id": mission.assessment_ref, "country": mission.country.display_name},
+            field="assessment_ref",
+        )
+    members = list(
+        mission.team.select_related("profile__user")
+        .prefetch_related("profile__expertise")
+        .order_by("-fit", "pk")
+    )
+    users: list[User] = []
+    roles: dict[int, str] = {}
+    for m in members:
+        person = m.profile.user
+        if person is None or not person.is_active:
+            continue
+        tags = [t.key for t in m.profile.expertise.all() if t.kind == "role"]
+        users.append(person)
+        roles[person.pk] = _mission_member_role(m.seat, tags)
+    if not users:
+        raise ServiceError(_("The mission team has no active member with an account."))
+    lead = next((u for u in users if u.pk == assessment.lead_id), None)
+    if lead is None:
+        lead = next(
+            (u for u in users if roles[u.pk] == TeamRole.TECHNICAL),
+            next((u for u in users if roles[u.pk] != TeamRole.OBSERVER), users[0]),
+        )
+    return assessment_assign_team(
+        actor=actor,
+        assessment=assessment,
+        members=users,
+        lead=lead,
+        roles=roles,
+        source=f"mission:{mission.pk}",
+    )
 
 
 def _verified_users(addresses: Sequence[str]) -> dict[str, User]:
@@ -248,9 +499,15 @@ def _verified_users(addresses: Sequence[str]) -> dict[str, User]:
 
 @transaction.atomic
 def assessment_assign_team_by_email(
-    *, actor: Actor, assessment: Assessment, emails: Sequence[str], lead_email: str
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    emails: Sequence[str],
+    lead_email: str,
+    roles: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Name the team by e-mail address: each address must be verified by its account."""
+    """Name the team by e-mail address (each verified by its account), with roles by
+    address (technical when not given)."""
     # The rule first: who may not assign learns nothing about the addresses.
     _authorised(
         rules.may_assign_team,
@@ -280,6 +537,11 @@ def assessment_assign_team_by_email(
         assessment=assessment,
         members=[users[a] for a in addresses],
         lead=users[lead_address],
+        roles={
+            users[a].pk: role
+            for a, role in ((k.strip().lower(), v) for k, v in (roles or {}).items())
+            if a in users
+        },
     )
 
 

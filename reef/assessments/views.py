@@ -36,6 +36,7 @@ from reef.frameworks.models import Indicator
 #: Template name -> the rule deciding whether that action's button shows.
 _ACTIONS = {
     "accept": rules.may_accept,
+    "open_rating": rules.may_open_rating,
     "assign_team": rules.may_assign_team,
     "session_record": rules.may_record_session,
     "rate": rules.may_rate,
@@ -129,6 +130,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": Status.choices,
         "current_step": a.status_index(),
         "team": a.team.all(),
+        "memberships": a.memberships.select_related("user"),
+        "team_changes": selectors.team_history(request.user, a),
+        "rating_blockers": services.rating_blockers(a) if a.status == Status.ACCEPTED else [],
         "sessions": selectors.sessions_of(request.user, a),
         "team_form": forms.TeamForm(),
         "session_form": forms.SessionForm(),
@@ -150,6 +154,7 @@ def _post_only(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
 
 STEPS: dict[str, tuple[Callable[..., object], Promise]] = {
     "accept": (services.assessment_accept, gettext_lazy("Request accepted.")),
+    "open-rating": (services.assessment_open_rating, gettext_lazy("Rating is open.")),
     "close-rating": (
         services.assessment_close_rating,
         gettext_lazy("Rating closed: consolidation is open."),
@@ -217,8 +222,9 @@ def assessment_team(request: HttpRequest, pk: int) -> HttpResponse:
             assessment=a,
             emails=form.emails(),
             lead_email=form.cleaned_data["lead"],
+            roles=form.roles(),
         ),
-        _("Team assigned: rating is open."),
+        _("Team assigned."),
     )
     return redirect(_detail_url(a))
 

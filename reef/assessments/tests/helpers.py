@@ -53,7 +53,11 @@ def build(
     if extra_assessor is not None:
         team.append(extra_assessor)
     services.assessment_assign_team(
-        actor=users["coordinator"], assessment=a, members=team, lead=users["coordinator"]
+        actor=users["coordinator"],
+        assessment=a,
+        members=team,
+        lead=users["coordinator"],
+        roles={users["expert"].pk: "criminal_justice"},
     )
     by_user = {"coordinator": users["coordinator"], "expert": users["expert"]}
     for who, values in (ratings or {}).items():

@@ -46,7 +46,11 @@ def test_independent_ratings_consolidation_and_pdf(live_server: Any) -> None:
     )
     services.assessment_accept(actor=lead, assessment=assessment)
     services.assessment_assign_team(
-        actor=lead, assessment=assessment, members=[lead, second], lead=lead
+        actor=lead,
+        assessment=assessment,
+        members=[lead, second],
+        lead=lead,
+        roles={second.pk: "criminal_justice"},
     )
     others = [i.key for i in framework.indicators.exclude(key=DISPUTED)]
     for assessor in (lead, second):

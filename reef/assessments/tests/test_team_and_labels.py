@@ -54,6 +54,7 @@ def test_unverified_address_cannot_join_a_team(users: dict[str, Any]) -> None:
         assessment=a,
         emails=[users["coordinator"].email, users["expert"].email.upper()],
         lead_email=users["coordinator"].email,
+        roles={users["expert"].email.upper(): "criminal_justice"},
     )
     a.refresh_from_db()
     assert a.status == Status.RATING
@@ -99,6 +100,7 @@ def test_parts_and_results_never_wider_than_the_assessment(
         assessment=a,
         members=[users["coordinator"], users["expert"]],
         lead=users["coordinator"],
+        roles={users["expert"].pk: "criminal_justice"},
     )
     rating = services.rating_submit(
         actor=users["expert"], assessment=a, indicator="P.1.a.2.1", value="met"

@@ -101,6 +101,7 @@ def test_team_assignment(users: dict[str, Any]) -> None:
         assessment=a,
         members=[users["expert"], users["donor"]],
         lead=users["expert"],
+        roles={users["donor"].pk: "criminal_justice"},
     )
     a.refresh_from_db()
     assert a.status == Status.RATING and set(a.team.all()) == {users["expert"], users["donor"]}
@@ -306,6 +307,20 @@ def test_views_run_the_workflow(users: dict[str, Any], clients: dict[str, Any]) 
         f"/assessments/{a.pk}/team/",
         {
             "members": f"{users['coordinator'].email}, {users['expert'].email}",
+            "lead": users["coordinator"].email,
+        },
+    )
+    a.refresh_from_db()
+    # Two technical assessors: the CCI rule keeps rating closed, and the page says why.
+    assert a.status == Status.ACCEPTED
+    page = coordinator.get(f"/assessments/{a.pk}/")
+    assert b"criminal-justice assessor" in page.content
+    refused = coordinator.post(f"/assessments/{a.pk}/step/open-rating/", follow=True)
+    assert b"criminal-justice assessor" in refused.content
+    coordinator.post(
+        f"/assessments/{a.pk}/team/",
+        {
+            "members": f"{users['coordinator'].email}\n{users['expert'].email} criminal_justice",
             "lead": users["coordinator"].email,
         },
     )
