@@ -17,6 +17,7 @@ import datetime
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -821,6 +822,193 @@ def ratings_bulk_submit(
         action="ratings_bulk_submit", actor=actor, obj=assessment, detail={"ratings": len(rows)}
     )
     return len(rows)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    """One rating of a batch (API or rating sheet). `version`: the stored rating's version
+    the row was based on, None for a rating not made yet. `row`: its place for errors."""
+
+    indicator: str
+    value: str
+    evidence: str = ""
+    evidence_link: str = ""
+    version: int | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+class RatingRowsInvalid(ServiceError):
+    """Some rows of a batch are wrong: every problem is listed; nothing was saved."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__(
+            ngettext(
+                "%(n)s problem in the ratings; nothing was saved.",
+                "%(n)s problems in the ratings; nothing was saved.",
+                len(self.errors),
+            )
+            % {"n": len(self.errors)},
+            field="ratings",
+        )
+
+
+def _check_rows(
+    assessment: Assessment, user: User, rows: Sequence[RatingRow]
+) -> tuple[dict[str, Indicator], dict[str, Rating], list[RowError]]:
+    indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
+    stored = {
+        r.indicator.key: r
+        for r in Rating.objects.filter(
+            assessment=assessment, assessor_key=_assessor_key(user)
+        ).select_related("indicator")
+    }
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    url = URLValidator(schemes=["http", "https"])
+    for r in rows:
+        if r.indicator not in indicators:
+            errors.append(
+                RowError(
+                    r.row,
+                    "indicator",
+                    _("Unknown indicator %(value)s in %(framework)s.")
+                    % {"value": repr(r.indicator), "framework": assessment.framework.ref},
+                )
+            )
+            continue
+        if r.indicator in seen:
+            errors.append(
+                RowError(
+                    r.row,
+                    "indicator",
+                    _("%(key)s is rated twice (also in row %(other)s).")
+                    % {"key": r.indicator, "other": seen[r.indicator]},
+                )
+            )
+        seen[r.indicator] = r.row
+        if r.value not in RatingValue.values:
+            errors.append(
+                RowError(
+                    r.row,
+                    "value",
+                    _("%(value)s is not a rating: use one of %(known)s.")
+                    % {"value": repr(r.value), "known": ", ".join(RatingValue.values)},
+                )
+            )
+        link = r.evidence_link.strip()
+        if link:
+            try:
+                url(link)
+            except ValidationError:
+                errors.append(
+                    RowError(
+                        r.row, "evidence_link", _("The evidence link must be an http(s) address.")
+                    )
+                )
+        old = stored.get(r.indicator)
+        if old is not None and r.version != old.version:
+            errors.append(
+                RowError(
+                    r.row,
+                    "version",
+                    _(
+                        "Your rating of %(key)s changed since (now version %(now)s, "
+                        "this row is based on %(base)s): fetch it again."
+                    )
+                    % {
+                        "key": r.indicator,
+                        "now": old.version,
+                        "base": r.version if r.version is not None else _("none"),
+                    },
+                )
+            )
+        elif old is None and r.version is not None:
+            errors.append(
+                RowError(
+                    r.row,
+                    "version",
+                    _("There is no rating of %(key)s to update: leave the version empty.")
+                    % {"key": r.indicator},
+                )
+            )
+    return indicators, stored, errors
+
+
+@transaction.atomic
+def ratings_submit_rows(
+    *, actor: Actor, assessment: Assessment, rows: Sequence[RatingRow], source: str = "api"
+) -> list[Rating]:
+    """An assessor's own ratings of many indicators in one go (API batch, rating sheet).
+
+    Every row is checked (indicator, value, link, version) and every problem reported
+    at once (`RatingRowsInvalid`); nothing is saved unless all rows are right. Each row
+    names the version of the rating it updates (None for a new rating), so a sheet
+    filled offline cannot silently overwrite a rating changed online meanwhile.
+    """
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
+    if not rows:
+        raise ServiceError(_("No ratings given."), field="ratings")
+    indicators, stored, errors = _check_rows(assessment, user, rows)
+    if errors:
+        raise RatingRowsInvalid(errors)
+    now = timezone.now()
+    new: list[Rating] = []
+    changed: list[Rating] = []
+    for r in rows:
+        old = stored.get(r.indicator)
+        rating = old or Rating(
+            assessment=assessment,
+            indicator=indicators[r.indicator],
+            assessor=user,
+            assessor_key=_assessor_key(user),
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
+            owner_country=assessment.country,
+        )
+        rating.assessor_name = str(user)
+        rating.value = r.value
+        rating.evidence_text = r.evidence.strip()
+        rating.evidence_link = r.evidence_link.strip()
+        if old is None:
+            new.append(rating)
+        else:
+            rating.version += 1
+            rating.updated_at = now
+            changed.append(rating)
+    Rating.objects.bulk_update(
+        changed,
+        ["assessor_name", "value", "evidence_text", "evidence_link", "version", "updated_at"],
+        batch_size=500,
+    )
+    _insert_ratings(new)
+    audit_append(
+        action="ratings_submit_rows",
+        actor=actor,
+        obj=assessment,
+        detail={"source": source, "new": len(new), "updated": len(changed)},
+    )
+    keys = [r.indicator for r in rows]
+    return list(
+        Rating.objects.filter(
+            assessment=assessment, assessor_key=_assessor_key(user), indicator__key__in=keys
+        ).select_related("indicator")
+    )
 
 
 @transaction.atomic

@@ -1051,7 +1051,7 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
         obj=mission,
         detail={"members": [m.profile_id for m in members]},
     )
-    if mission.assessment_ref is not None:
+    if mission.assessment_ref is not None and actor is not None:
         # The confirmed team becomes the assessment's team, with its roles (issue 14).
         from reef.assessments.services import assessment_team_from_mission
 
