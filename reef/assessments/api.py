@@ -3,15 +3,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
-from reef.assessments import report, selectors, services
+from reef.assessments import report, rules, selectors, services, sheets
 from reef.assessments.models import Assessment, Rating, TeamMembership
 from reef.core.errors import ServiceError
+from reef.core.rules import require
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 
@@ -240,8 +243,9 @@ class BulkRatingsIn(Schema):
 
 
 class RowErrorOut(Schema):
-    row: int = Field(description="1-based position of the rating in the request.")
+    row: int = Field(description="1-based position of the rating (the sheet's row number).")
     field: str
+    column: str = Field("", description="The sheet's column letter (sheet imports).")
     message: str
 
 
@@ -545,3 +549,52 @@ def gap_to_need(request: HttpRequest, assessment_id: int, aspect: str) -> Status
     user, a = _assessment_for(request, assessment_id)
     need = services.gap_propose_need(actor=user, assessment=a, aspect=aspect)
     return Status(201, {"id": need.pk, "title": need.title})
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/assessments/{assessment_id}/sheet.xlsx",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Your own rating sheet: every indicator, your ratings so far.",
+                "content": {_XLSX: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_rating_sheet(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Export your own rating sheet (XLSX) to fill offline (members of the team)."""
+    user, a = _assessment_for(request, assessment_id)
+    require(rules.may_rate, user, a)
+    response = HttpResponse(sheets.export_sheet(user, a), content_type=_XLSX)
+    response["Content-Disposition"] = f'attachment; filename="reef-rating-sheet-{a.pk}.xlsx"'
+    return response
+
+
+@router.post(
+    "/assessments/{assessment_id}/sheet",
+    response={200: list[RatingOut], 400: RowErrorsOut},
+)
+def import_rating_sheet(request: HttpRequest, assessment_id: int, sheet: File[UploadedFile]) -> Any:
+    """Import your filled rating sheet (multipart field `sheet`). Every row is checked;
+    on any problem the answer (400) lists them by row and column and nothing is saved.
+    Another assessment's or another assessor's sheet is refused."""
+    user, a = _assessment_for(request, assessment_id)
+    data = sheet.read(settings.REEF_MAX_UPLOAD_BYTES + 1)
+    try:
+        saved = services.ratings_import_sheet(actor=user, assessment=a, data=data)
+    except services.RatingRowsInvalid as exc:
+        return Status(
+            400,
+            {
+                "detail": exc.message,
+                "errors": [
+                    {**e.as_dict(), "column": sheets.column_of(e.field)} for e in exc.errors
+                ],
+            },
+        )
+    return [_rating(r) for r in saved]

@@ -1012,6 +1012,28 @@ def ratings_submit_rows(
 
 
 @transaction.atomic
+def ratings_import_sheet(*, actor: Actor, assessment: Assessment, data: bytes) -> list[Rating]:
+    """An assessor's rating sheet (XLSX) filled offline: all rows checked, all or nothing."""
+    from reef.assessments import sheets
+
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
+    limit: int = settings.REEF_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise ServiceError(
+            _("The sheet is too large (at most %(limit)s bytes).") % {"limit": limit},
+            field="sheet",
+        )
+    rows = sheets.read_sheet(data, user=user, assessment=assessment)
+    return ratings_submit_rows(actor=actor, assessment=assessment, rows=rows, source="sheet")
+
+
+@transaction.atomic
 def assessment_close_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
     _authorised(
         rules.may_close_rating, actor, assessment, _("Only the team lead may close rating.")

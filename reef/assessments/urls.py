@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/summary/", views.summary_save, name="summary_save"),
     path("<int:pk>/reassess/", views.assessment_reassess, name="assessment_reassess"),
     path("<int:pk>/rate/", views.rating_form, name="rating_form"),
+    path("<int:pk>/sheet/", views.rating_sheet, name="rating_sheet"),
     path("<int:pk>/rate/<int:indicator_id>/", views.rating_save, name="rating_save"),
     path("<int:pk>/evidence/<int:rating_id>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/consolidation/", views.consolidation, name="consolidation"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import (
@@ -338,6 +339,7 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": groups,
             "group": group,
             "rows": rows,
+            "can_rate": a.status == Status.RATING,
             "done": done,
             "own_count": len(own),
             "rating_tlp": stricter(str(a.tlp), DEFAULT_RATING_TLP),
@@ -391,6 +393,55 @@ def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
         messages.success(request, _("Rating saved."))
     group = ind.factor_key or ind.pillar_key
     return redirect(reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}#i{ind.pk}")
+
+
+def sheet_error_lines(exc: ServiceError) -> list[str]:
+    """A sheet's refusal as lines to show: one per row and column when rows are wrong."""
+    from reef.assessments import sheets
+
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        return [exc.message]
+    return [exc.message] + [
+        _("Row %(row)s, column %(column)s: %(message)s")
+        % {"row": e.row, "column": sheets.column_of(e.field) or "?", "message": e.message}
+        for e in errors
+    ]
+
+
+@access(Rule.SERVICE)
+def rating_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the assessor's own rating sheet (XLSX); POST: import it back, filled."""
+    from reef.assessments import sheets
+
+    a = selectors.assessment_get(request.user, pk)
+    if not allowed(rules.may_rate, request.user, a):
+        raise DjangoPermissionDenied
+    back = reverse("assessments:rating_form", args=[a.pk])
+    if request.method == "POST":
+        upload = request.FILES.get("sheet")
+        if upload is None:
+            messages.error(request, _("Choose the filled rating sheet (XLSX) to import."))
+            return redirect(back)
+        data = upload.read(settings.REEF_MAX_UPLOAD_BYTES + 1)
+        try:
+            saved = services.ratings_import_sheet(actor=_actor(request), assessment=a, data=data)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            for line in sheet_error_lines(exc):
+                messages.error(request, line)
+            return redirect(back)
+        messages.success(request, _("%(n)s ratings imported from your sheet.") % {"n": len(saved)})
+        return redirect(back)
+    response = HttpResponse(
+        sheets.export_sheet(request.user, a),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="reef-rating-sheet-{a.pk}-{a.country.code}-{a.cycle}.xlsx"'
+    )
+    return response
 
 
 @access(Rule.LABELLED)

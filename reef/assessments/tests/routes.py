@@ -26,6 +26,8 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "assessments:summary_save": Sample(kwargs=pk, expect=post_only),
         "assessments:assessment_reassess": Sample(kwargs=pk, expect=post_only),
         "assessments:rating_form": Sample(kwargs=pk, expect={**only(VIEWERS), "focal_point": 403}),
+        # The sheet is the assessor's: the team (not the country) may get it.
+        "assessments:rating_sheet": Sample(kwargs=pk, expect={**only(VIEWERS), "focal_point": 403}),
         "assessments:rating_save": Sample(
             kwargs={**pk, "indicator_id": indicator.pk}, expect=post_only
         ),
