@@ -598,3 +598,33 @@ def import_rating_sheet(request: HttpRequest, assessment_id: int, sheet: File[Up
             },
         )
     return [_rating(r) for r in saved]
+
+
+class TrendCycleOut(Schema):
+    id: int
+    cycle: str
+
+
+class TrendRowOut(Schema):
+    key: str
+    name: str
+    values: list[float | None] = Field(description="One value per cycle, in `cycles` order.")
+
+
+class TrendsOut(Schema):
+    country: str
+    framework: str
+    kind: str
+    tlp: str
+    cycles: list[TrendCycleOut]
+    rows: list[TrendRowOut] = Field(description="Factors' mean stages, or pillars' scores.")
+    lines: list[TrendRowOut] = Field(description="The chart's series: dimensions or pillars.")
+    totals: list[float | None]
+
+
+@router.get("/assessments/{assessment_id}/trends", response=TrendsOut)
+def get_trends(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    """The country's stages (or scores) over every cycle of this framework you may see
+    whose rating has closed, oldest first."""
+    a = selectors.assessment_get(request.user, assessment_id)
+    return selectors.trends(request.user, a)

@@ -73,6 +73,9 @@ class RatingForm(forms.Form):
     )
     evidence_link = forms.CharField(label=_("Evidence link"), required=False, max_length=500)
     evidence_file = forms.FileField(label=_("Evidence file (PDF, PNG, JPEG, text)"), required=False)
+    # The version of the stored rating the form was filled from (the whole-factor save
+    # refuses to overwrite a rating changed meanwhile, e.g. by an imported sheet).
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):

@@ -147,3 +147,57 @@ def assessment_export(assessment: Assessment) -> dict[str, Any]:
     if not assessment.results_open:
         raise ServiceError(_("Results are available once rating has closed."), code="invalid_state")
     return {**assessment_result(assessment).to_dict(), "tlp": str(assessment.tlp)}
+
+
+def trends(user: Any, assessment: Assessment, *, until: Assessment | None = None) -> dict[str, Any]:
+    """The country's results over every cycle of this framework that `user` may see and
+    whose rating has closed (oldest first; up to `until` when given, for a report).
+
+    Staged frameworks: each factor's mean stage (rows) and each dimension's (lines);
+    scored: each pillar's score and the total. Carries the strictest label it read.
+    """
+    from reef.core.tlp import stricter
+
+    cycles = [c for c in cycles_of(user, assessment) if c.status in RESULTS_OPEN]
+    if until is not None:
+        order = {c.pk: n for n, c in enumerate(cycles)}
+        if until.pk in order:
+            cycles = cycles[: order[until.pk] + 1]
+    fw = framework_selectors.parsed(assessment.framework)
+    results = [assessment_result(c) for c in cycles]
+    tlp = str(assessment.tlp)
+    for c in cycles:
+        tlp = stricter(tlp, str(c.tlp))
+    rows: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    if fw.kind == "staged":
+        for f in fw.factors:
+            values = [
+                next((x.stage_mean for x in r.factors if x.key == f.key), None) for r in results
+            ]
+            rows.append({"key": f.key, "name": f.name, "values": values})
+        for d in fw.dimensions:
+            values = [
+                next((x.stage_mean for x in r.dimensions if x.key == d.key), None) for r in results
+            ]
+            lines.append({"key": d.key, "name": d.name, "values": values})
+        low, high = 1.0, float(max((st.level for st in fw.stages), default=5))
+    else:
+        for p in fw.pillars:
+            values = [next((x.score for x in r.pillars if x.key == p.key), None) for r in results]
+            rows.append({"key": p.key, "name": p.name, "values": values})
+        lines = list(rows)
+        low = 0.0
+        high = max([float(p.max) for p in fw.pillars] + [1.0])
+    return {
+        "country": assessment.country.code,
+        "framework": assessment.framework.slug,
+        "kind": fw.kind,
+        "tlp": tlp,
+        "cycles": [{"id": c.pk, "cycle": c.cycle} for c in cycles],
+        "rows": rows,
+        "lines": lines,
+        "totals": [r.total for r in results] if fw.kind == "scored" else [],
+        "minimum": low,
+        "maximum": high,
+    }

@@ -295,6 +295,7 @@ def _row_context(
                 "value": own.value,
                 "evidence_text": own.evidence_text,
                 "evidence_link": own.evidence_link,
+                "version": own.version,
             }
             if own
             else {"value": RatingValue.UNKNOWN}
@@ -310,20 +311,24 @@ def _row_context(
     }
 
 
-@access(Rule.SERVICE)
-def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
-    a = selectors.assessment_get(request.user, pk)
-    if not allowed(rules.may_rate, request.user, a):
-        raise DjangoPermissionDenied
+def _group_indicators(request: HttpRequest, a: Assessment) -> tuple[str, Any]:
     groups = _groups(a)
     group = request.GET.get("group") or groups[0][0]
     if group not in dict(groups):
         raise Http404
     indicators = Indicator.objects.filter(framework=a.framework).order_by("position")
     if a.framework.kind == "staged":
-        indicators = indicators.filter(factor_key=group)
-    else:
-        indicators = indicators.filter(pillar_key=group)
+        return group, indicators.filter(factor_key=group)
+    return group, indicators.filter(pillar_key=group)
+
+
+@access(Rule.SERVICE)
+def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    if not allowed(rules.may_rate, request.user, a):
+        raise DjangoPermissionDenied
+    groups = _groups(a)
+    group, indicators = _group_indicators(request, a)
     own = selectors.own_ratings(request.user, a)
     others: dict[int, list[Any]] = {}
     for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
@@ -346,6 +351,83 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         },
     )
+
+
+@access(Rule.SERVICE)
+def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a whole factor (or pillar) at once: the page's one save button.
+
+    Rows left at 'unknown' with no evidence and never rated are not ratings yet and are
+    skipped. All rows are checked together (versioned) and saved only if all are right;
+    evidence files are then attached row by row.
+    """
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    group, indicators = _group_indicators(request, a)
+    back = reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}"
+    own = selectors.own_ratings(request.user, a)
+    rows: list[services.RatingRow] = []
+    files: list[tuple[Indicator, Any]] = []
+    keys: dict[int, str] = {}
+    for n, ind in enumerate(indicators, start=1):
+        form = forms.RatingForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
+        if not form.is_valid():
+            messages.error(request, _("%(key)s: choose a rating.") % {"key": ind.key})
+            return redirect(back)
+        data = form.cleaned_data
+        upload = data.get("evidence_file")
+        untouched = (
+            data["value"] == RatingValue.UNKNOWN
+            and not data["evidence_text"].strip()
+            and not data["evidence_link"].strip()
+            and upload is None
+            and ind.pk not in own
+        )
+        if untouched:
+            continue
+        keys[n] = ind.key
+        rows.append(
+            services.RatingRow(
+                indicator=ind.key,
+                value=data["value"],
+                evidence=data["evidence_text"],
+                evidence_link=data["evidence_link"],
+                version=data.get("version"),
+                row=n,
+            )
+        )
+        if upload is not None:
+            files.append((ind, upload))
+    if not rows:
+        messages.info(request, _("Nothing to save: no indicator is rated yet."))
+        return redirect(back)
+    try:
+        saved = services.ratings_submit_rows(
+            actor=_actor(request), assessment=a, rows=rows, source="page"
+        )
+        for ind, upload in files:
+            rating = next(r for r in saved if r.indicator_id == ind.pk)
+            services.rating_submit(
+                actor=_actor(request),
+                assessment=a,
+                indicator=ind,
+                value=rating.value,
+                evidence_text=rating.evidence_text,
+                evidence_link=rating.evidence_link,
+                evidence_file=upload,
+            )
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except services.RatingRowsInvalid as exc:
+        for e in exc.errors:
+            messages.error(request, f"{keys.get(e.row, e.row)}: {e.message}")
+        return redirect(back)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("%(n)s ratings saved.") % {"n": len(saved)})
+    return redirect(back)
 
 
 @access(Rule.SERVICE)
@@ -659,6 +741,18 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "cycles": [c for c in cycles if c.pk != a.pk],
             "radars": radars,
         },
+    )
+
+
+@access(Rule.LABELLED)
+def trends(request: HttpRequest, pk: int) -> HttpResponse:
+    """A country's stages (or scores) over every cycle it has, as a chart and a table."""
+    a = selectors.assessment_get(request.user, pk)
+    trend = selectors.trends(request.user, a)
+    return render(
+        request,
+        "assessments/trends.html",
+        {"assessment": a, "trend": trend, "chart": report.trend_chart(trend)},
     )
 
 
