@@ -159,6 +159,10 @@ def assessment_request(
     cycle = cycle.strip()
     if not cycle:
         raise ServiceError(_("Give the cycle, for example the year."), field="cycle")
+    if len(cycle) > 40 or len(title.strip()) > 200:
+        raise ServiceError(
+            _("The cycle has at most 40 characters and the title at most 200."), field="cycle"
+        )
     if Assessment.objects.filter(
         country=country, framework__slug=framework.slug, cycle=cycle
     ).exists():
