@@ -29,9 +29,9 @@ def _rate_in_browser(page: Any, base: str, assessment: Any, user: Any, value: st
     sign_in(page, base, user)
     page.goto(f"{base}/assessments/{assessment.pk}/rate/?group=P.1")
     row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
-    row.get_by_label("Rating").select_option(value)
     row.locator("textarea[name$=evidence_text]").fill(f"Seen by {user.email}")
-    row.get_by_role("button", name="Save").click()
+    # Changing the rating autosaves the row (htmx), evidence included.
+    row.get_by_label("Rating").select_option(value)
     row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
     row.get_by_text("Saved.").wait_for()
 
