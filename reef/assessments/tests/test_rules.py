@@ -46,6 +46,7 @@ CASES: list[tuple[Rule, str, list[str], list[str]]] = [
     (rules.may_request, "country", ["focal_point"], ["coordinator", "expert", "outsider"]),
     (rules.may_accept, "assessment", ["coordinator"], ["focal_point", "expert", "outsider"]),
     (rules.may_assign_team, "assessment", ["coordinator"], ["focal_point", "expert"]),
+    (rules.may_open_rating, "assessment", ["coordinator"], ["focal_point", "expert", "outsider"]),
     (rules.may_record_session, "assessment", ["coordinator", "expert"], ["focal_point", "donor"]),
     (rules.may_rate, "assessment", ["coordinator", "expert"], ["focal_point", "outsider"]),
     (rules.may_close_rating, "assessment", ["coordinator"], ["expert", "focal_point"]),
