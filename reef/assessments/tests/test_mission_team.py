@@ -183,3 +183,14 @@ def test_team_history_records_removals_and_roles(
             roles={newcomer.pk: "chef"},
         )
     assert TeamMembership.objects.get(assessment=a, user=newcomer).role == "criminal_justice"
+
+
+def test_mission_for_a_request_not_yet_accepted_is_not_confirmed(users: dict[str, Any]) -> None:
+    a = build(users, until=Status.REQUESTED)
+    m = _mission(users, a, {"technical": 1, "criminal_justice": 1})
+    expert_services.mission_team_propose(actor=users["coordinator"], mission=m)
+    with pytest.raises(ServiceError, match="Cannot assign the team"):
+        expert_services.mission_team_confirm(actor=users["coordinator"], mission=m)
+    m.refresh_from_db()
+    a.refresh_from_db()
+    assert m.status == MissionRequest.Status.PROPOSED and not a.team.exists()
