@@ -223,3 +223,77 @@ def heatmap(
         parts.append(_text(x + 18, legend_y + 11, f"{s}", 9, "start"))
     parts.append(_text(label_w - 8, legend_y + 11, stage_label, 9, "end"))
     return _svg(width, int(height), "".join(parts), title)
+
+
+#: Line colours for up to eight series (then repeated, with the series named in the legend).
+LINES = ("#1f6f8b", "#c0392b", "#2f7d4f", "#8e44ad", "#d35400", "#34495e", "#b7950b", "#16a085")
+
+
+def _num(v: float) -> str:
+    """A number as SVG needs it: always a dot, whatever the reader's locale."""
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def trend(
+    title: str,
+    cycles: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    minimum: float,
+    maximum: float,
+    width: int = 560,
+) -> str:
+    """Lines over cycles (x) for each series (y in minimum..maximum); gaps for None.
+
+    Every cycle the country has is drawn, not only two; each point is labelled with its
+    value and the legend names every series.
+    """
+    left, right, top, plot_h = 40, 20, 30, 200
+    legend_top = top + plot_h + 40
+    height = legend_top + 16 * len(series) + 10
+    span_x = width - left - right
+    span = (maximum - minimum) or 1.0
+    n = max(len(cycles), 1)
+
+    def x(i: int) -> float:
+        return left + (span_x * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * (max(minimum, min(v, maximum)) - minimum) / span
+
+    parts = [_text(width / 2, 16, title, 12, weight="bold")]
+    steps = 4 if maximum - minimum > 5 else int(maximum - minimum)
+    for k in range(steps + 1):
+        tick = minimum + span * k / max(steps, 1)
+        parts.append(
+            f'<line x1="{left}" y1="{_num(y(tick))}" x2="{width - right}" '
+            f'y2="{_num(y(tick))}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(_text(left - 6, y(tick) + 4, _num(tick), 9, "end"))
+    for i, cycle in enumerate(cycles):
+        parts.append(_text(x(i), top + plot_h + 16, cycle, 10))
+    for s, (label, values) in enumerate(series):
+        colour = LINES[s % len(LINES)]
+        run: list[str] = []
+        for i, v in enumerate(values):
+            if v is None:
+                if len(run) > 1:
+                    parts.append(
+                        f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                        f'stroke-width="2"/>'
+                    )
+                run = []
+                continue
+            run.append(f"{_num(x(i))},{_num(y(v))}")
+            parts.append(
+                f'<circle cx="{_num(x(i))}" cy="{_num(y(v))}" r="3" fill="{colour}">'
+                f"<title>{escape(label)} {escape(cycles[i])}: {_num(v)}</title></circle>"
+            )
+        if len(run) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                f'stroke-width="2"/>'
+            )
+        ly = legend_top + 16 * s
+        parts.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="4" fill="{colour}"/>')
+        parts.append(_text(left + 18, ly - 4, label, 10, "start"))
+    return _svg(width, height, "".join(parts), title)

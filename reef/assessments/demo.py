@@ -129,7 +129,14 @@ def _one(
     )
     services.assessment_accept(actor=coordinator, assessment=a)
     team = [coordinator, *assessors[: 1 if code == "DM" else 2]]
-    services.assessment_assign_team(actor=coordinator, assessment=a, members=team, lead=coordinator)
+    # The CCI rule: a technical and a criminal-justice assessor (the coordinator leads).
+    services.assessment_assign_team(
+        actor=coordinator,
+        assessment=a,
+        members=team,
+        lead=coordinator,
+        roles={team[1].pk: "criminal_justice"},
+    )
     start = datetime.date(int(cycle), 3, 2)
     for n, (cluster, people) in enumerate(SESSIONS[: 4 if code == "DM" else 5]):
         services.session_record(

@@ -29,14 +29,23 @@ class RequestForm(forms.Form):
 class TeamForm(forms.Form):
     members = forms.CharField(
         label=_("Team members"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("E-mail addresses, one per line or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One member per line: the e-mail address, then the role (technical, "
+            "criminal_justice, legal or observer; technical when left out)."
+        ),
     )
     lead = forms.EmailField(label=_("Team lead (e-mail)"))
 
-    def emails(self) -> list[str]:
+    def _lines(self) -> list[list[str]]:
         raw = self.cleaned_data["members"].replace(",", "\n")
-        return [e.strip().lower() for e in raw.splitlines() if e.strip()]
+        return [line.split() for line in raw.splitlines() if line.strip()]
+
+    def emails(self) -> list[str]:
+        return [parts[0].lower() for parts in self._lines()]
+
+    def roles(self) -> dict[str, str]:
+        return {parts[0].lower(): parts[1].lower() for parts in self._lines() if len(parts) > 1}
 
 
 class SessionForm(forms.Form):
@@ -64,6 +73,9 @@ class RatingForm(forms.Form):
     )
     evidence_link = forms.CharField(label=_("Evidence link"), required=False, max_length=500)
     evidence_file = forms.FileField(label=_("Evidence file (PDF, PNG, JPEG, text)"), required=False)
+    # The version of the stored rating the form was filled from (the whole-factor save
+    # refuses to overwrite a rating changed meanwhile, e.g. by an imported sheet).
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):

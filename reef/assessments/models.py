@@ -225,6 +225,69 @@ class Rating(AssessmentPart):
         return f"{self.indicator.key} by {self.assessor_name}: {self.value}"
 
 
+class TeamRole(models.TextChoices):
+    """An assessor's role on the team (the lead is `Assessment.lead`, one of the members)."""
+
+    TECHNICAL = "technical", _("Technical")
+    CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
+    LEGAL = "legal", _("Legal")
+    OBSERVER = "observer", _("Observer")
+
+
+#: The CCI rule: rating opens only when the team holds each of these roles.
+REQUIRED_ROLES = (TeamRole.TECHNICAL, TeamRole.CRIMINAL_JUSTICE)
+
+
+class TeamMembership(AssessmentPart):
+    """A member of an assessment's team and their role (kept beside `Assessment.team`)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
+    # Where the member came from: "" (named by the coordinator) or "mission:<id>".
+    source = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="unique_team_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class TeamChange(AssessmentPart):
+    """History of the team: who was added, removed or given another role, when, by whom."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("added")
+        REMOVED = "removed", _("removed")
+        ROLE = "role", _("role changed")
+        LEAD = "lead", _("made team lead")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="team_changes"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    member_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    role = models.CharField(max_length=20, choices=TeamRole.choices, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=200)
+    source = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_name} {self.kind}"
+
+
 class Decision(AssessmentPart):
     """The team lead's decision on a disputed indicator; it overrides the ratings."""
 

@@ -140,6 +140,23 @@ def _scored(assessment: Assessment, result: Any) -> dict[str, Any]:
     }
 
 
+def trend_chart(trend: dict[str, Any]) -> SafeString:
+    """The trend chart of `selectors.trends` (page and report draw the same)."""
+    if not trend["cycles"]:
+        return SafeString("")
+    return _safe(
+        charts.trend(
+            _("Stages over the cycles")
+            if trend["kind"] == "staged"
+            else _("Scores over the cycles"),
+            [c["cycle"] for c in trend["cycles"]],
+            [(f"{line['key']} {line['name']}", line["values"]) for line in trend["lines"]],
+            trend["minimum"],
+            trend["maximum"],
+        )
+    )
+
+
 def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
     """Everything the report shows, read as `user` (evidence through the access layer)."""
     result = selectors.assessment_result(assessment)
@@ -168,6 +185,10 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
     decisions = list(selectors.decisions_of(user, assessment))
     for d in decisions:
         tlp = stricter(tlp, d.tlp)
+    # Every earlier cycle the reader may see, up to this one.
+    trend = selectors.trends(user, assessment, until=assessment)
+    if len(trend["cycles"]) > 1:
+        tlp = stricter(tlp, trend["tlp"])
     return {
         "assessment": assessment,
         "result": result,
@@ -181,6 +202,8 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         "consulted": consulted,
         "participants_total": sum(by_sector.values()),
         "decisions": decisions,
+        "trend": trend,
+        "trend_chart": trend_chart(trend),
         "evidence": [
             {
                 "key": k,

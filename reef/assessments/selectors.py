@@ -1,15 +1,17 @@
 """Reads of assessments, through the access layer.
 
-Independence: while an assessment is being rated, an assessor on its team sees
-another assessor's rating of an indicator only once they have rated that
-indicator themselves. Once rating closes (consolidation), the team sees all.
+Independence (`rules.may_see_rating`, reef.core.independence): while rating is
+open, each rating is seen by its author only, in pages, API, exports and the
+report; nobody else (other assessors, the lead, the country's managers, the
+coordinators) sees individual ratings, nor results computed from them, until
+rating closes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
 from reef.assessments import scoring
@@ -20,8 +22,10 @@ from reef.assessments.models import (
     Rating,
     StakeholderSession,
     Target,
+    TeamChange,
 )
-from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.access import LabelledQuerySet
+from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
 
@@ -32,7 +36,9 @@ def assessments_for(user: Any) -> LabelledQuerySet:
 
 def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Assessment:
     obj: Assessment = get_for_user(
-        Assessment.objects.select_related("country", "framework", "lead", "previous"),
+        Assessment.objects.select_related(
+            "country", "framework", "lead", "previous"
+        ).prefetch_related("team", "memberships"),
         user,
         action=action,
         pk=pk,
@@ -40,34 +46,18 @@ def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Asses
     return obj
 
 
-def is_team_member(user: Any, assessment: Assessment) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return assessment.team.filter(pk=user.pk).exists()
-
-
-def is_lead(user: Any, assessment: Assessment) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and assessment.lead_id == user.pk)
-
-
-def is_country_manager(user: Any, assessment: Assessment) -> bool:
-    return scope_for(user).can_in_country(assessment.country_id, Action.MANAGE)
-
-
-def is_coordinator(user: Any, assessment: Assessment) -> bool:
-    return scope_for(user).coordinates_country(assessment.country_id)
-
-
 def ratings_visible(user: Any, assessment: Assessment) -> LabelledQuerySet:
-    """The ratings of `assessment` that `user` may see, the independence rule applied."""
+    """The ratings of `assessment` that `user` may see: the label (access layer), then
+    independence (`rules.may_see_rating`) as a query: while rating is open, one's own only."""
     qs = (
         Rating.objects.for_user(user)
         .filter(assessment=assessment)
-        .select_related("indicator", "assessor")
+        .select_related("indicator", "assessor", "assessment")
     )
-    if assessment.status not in RESULTS_OPEN and is_team_member(user, assessment):
-        own = Rating.objects.filter(assessment=assessment, assessor=user).values("indicator_id")
-        qs = qs.filter(Q(assessor=user) | Q(indicator_id__in=own))
+    if assessment.status not in RESULTS_OPEN:
+        if not getattr(user, "is_authenticated", False):
+            return qs.none()
+        qs = qs.filter(assessor_id=user.pk)
     return qs
 
 
@@ -86,6 +76,11 @@ def own_ratings(user: Any, assessment: Assessment) -> dict[int, Rating]:
     if not getattr(user, "is_authenticated", False):
         return {}
     return {r.indicator_id: r for r in Rating.objects.filter(assessment=assessment, assessor=user)}
+
+
+def team_history(user: Any, assessment: Assessment) -> LabelledQuerySet:
+    """Who was added to or removed from the team, or given another role, when and by whom."""
+    return TeamChange.objects.for_user(user).filter(assessment=assessment)
 
 
 def sessions_of(user: Any, assessment: Assessment) -> LabelledQuerySet:
@@ -113,7 +108,8 @@ def _target_values(assessment: Assessment) -> dict[str, float]:
 
 
 def assessment_result(assessment: Assessment) -> scoring.Result:
-    """The scoring result from every rating (call only after the assessment's access check)."""
+    """The scoring result from every rating (call only after the assessment's access check,
+    and only once rating has closed: before, it would show the assessors' live ratings)."""
     fw = framework_selectors.parsed(assessment.framework)
     ratings = Rating.objects.filter(assessment=assessment).order_by("updated_at", "pk")
     triples = [
@@ -140,3 +136,68 @@ def cycles_of(user: Any, assessment: Assessment) -> LabelledQuerySet:
         .filter(country=assessment.country, framework__slug=assessment.framework.slug)
         .order_by("created_at", "pk")
     )
+
+
+def assessment_export(assessment: Assessment) -> dict[str, Any]:
+    """The result JSON of `reef assessment export` and the results API.
+
+    Refused while rating is open (independence). The result is derived from ratings and
+    decisions: it carries the assessment's label, never a wider one.
+    """
+    if not assessment.results_open:
+        raise ServiceError(_("Results are available once rating has closed."), code="invalid_state")
+    return {**assessment_result(assessment).to_dict(), "tlp": str(assessment.tlp)}
+
+
+def trends(user: Any, assessment: Assessment, *, until: Assessment | None = None) -> dict[str, Any]:
+    """The country's results over every cycle of this framework that `user` may see and
+    whose rating has closed (oldest first; up to `until` when given, for a report).
+
+    Staged frameworks: each factor's mean stage (rows) and each dimension's (lines);
+    scored: each pillar's score and the total. Carries the strictest label it read.
+    """
+    from reef.core.tlp import stricter
+
+    cycles = [c for c in cycles_of(user, assessment) if c.status in RESULTS_OPEN]
+    if until is not None:
+        order = {c.pk: n for n, c in enumerate(cycles)}
+        if until.pk in order:
+            cycles = cycles[: order[until.pk] + 1]
+    fw = framework_selectors.parsed(assessment.framework)
+    results = [assessment_result(c) for c in cycles]
+    tlp = str(assessment.tlp)
+    for c in cycles:
+        tlp = stricter(tlp, str(c.tlp))
+    rows: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    if fw.kind == "staged":
+        for f in fw.factors:
+            values = [
+                next((x.stage_mean for x in r.factors if x.key == f.key), None) for r in results
+            ]
+            rows.append({"key": f.key, "name": f.name, "values": values})
+        for d in fw.dimensions:
+            values = [
+                next((x.stage_mean for x in r.dimensions if x.key == d.key), None) for r in results
+            ]
+            lines.append({"key": d.key, "name": d.name, "values": values})
+        low, high = 1.0, float(max((st.level for st in fw.stages), default=5))
+    else:
+        for p in fw.pillars:
+            values = [next((x.score for x in r.pillars if x.key == p.key), None) for r in results]
+            rows.append({"key": p.key, "name": p.name, "values": values})
+        lines = list(rows)
+        low = 0.0
+        high = max([float(p.max) for p in fw.pillars] + [1.0])
+    return {
+        "country": assessment.country.code,
+        "framework": assessment.framework.slug,
+        "kind": fw.kind,
+        "tlp": tlp,
+        "cycles": [{"id": c.pk, "cycle": c.cycle} for c in cycles],
+        "rows": rows,
+        "lines": lines,
+        "totals": [r.total for r in results] if fw.kind == "scored" else [],
+        "minimum": low,
+        "maximum": high,
+    }

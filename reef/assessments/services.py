@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,15 +25,17 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.models import User
-from reef.assessments import evidence, scoring, selectors
+from reef.assessments import evidence, rules, scoring, selectors
 from reef.assessments.models import (
     DEFAULT_ASSESSMENT_TLP,
     DEFAULT_RATING_TLP,
+    REQUIRED_ROLES,
     Assessment,
     Cluster,
     Decision,
@@ -41,13 +44,16 @@ from reef.assessments.models import (
     StakeholderSession,
     Status,
     Target,
+    TeamChange,
+    TeamMembership,
+    TeamRole,
 )
-from reef.core.access import scope_for
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
 from reef.core.derivation import at_least
 from reef.core.errors import PermissionDenied, ServiceError
-from reef.core.tlp import TLP
+from reef.core.rules import Actor, Rule, require, user_of
+from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
@@ -65,6 +71,9 @@ _WRONG_STATE = {
     "session": gettext_lazy(
         "Cannot record a session: the assessment is '%(status)s', "
         "it must be '%(first)s', '%(second)s' or '%(third)s'."
+    ),
+    "open": gettext_lazy(
+        "Cannot open rating: the assessment is '%(status)s', it must be '%(first)s'."
     ),
     "rate": gettext_lazy("Cannot rate: the assessment is '%(status)s', it must be '%(first)s'."),
     "close": gettext_lazy(
@@ -85,7 +94,7 @@ _WRONG_STATE = {
 }
 
 
-def _require_status(assessment: Assessment, allowed: Sequence[str], step: str) -> None:
+def _check_status(assessment: Assessment, allowed: Sequence[str], step: str) -> None:
     if assessment.status not in allowed:
         params = {"status": Status(assessment.status).label}
         for name, state in zip(("first", "second", "third"), allowed, strict=False):
@@ -103,13 +112,34 @@ def _assessor_key(user: User) -> str:
     return f"user:{user.pk}"
 
 
+def _authorised(rule: Rule, actor: Actor, obj: Any, why: str) -> User:
+    """`require` with the refusal said in words; returns the person acting.
+
+    Every assessment rule but import refuses system actors, so past this point the
+    actor is a user.
+    """
+    try:
+        require(rule, actor, obj)
+    except PermissionDenied:
+        raise PermissionDenied(why) from None
+    user = user_of(actor)
+    if user is None:  # a rule that lets system actors through, on a step needing a person
+        raise PermissionDenied(why)
+    return user
+
+
+def _label(assessment: Assessment, default: str) -> str:
+    """A part of an assessment is never labelled wider than the assessment itself."""
+    return stricter(str(assessment.tlp), default)
+
+
 # ------------------------------------------------------------------ request -> team
 
 
 @transaction.atomic
 def assessment_request(
     *,
-    actor: User,
+    actor: Actor,
     country: Country,
     framework: Framework,
     cycle: str,
@@ -120,11 +150,19 @@ def assessment_request(
     A later request for the same country and framework is a re-assessment: it is linked
     to the most recent earlier one (`previous`).
     """
-    if not scope_for(actor).can_in_country(country.pk, "manage"):
-        raise PermissionDenied(_("Only the country's focal point may request its assessment."))
+    user = _authorised(
+        rules.may_request,
+        actor,
+        country,
+        _("Only the country's focal point may request its assessment."),
+    )
     cycle = cycle.strip()
     if not cycle:
         raise ServiceError(_("Give the cycle, for example the year."), field="cycle")
+    if len(cycle) > 40 or len(title.strip()) > 200:
+        raise ServiceError(
+            _("The cycle has at most 40 characters and the title at most 200."), field="cycle"
+        )
     if Assessment.objects.filter(
         country=country, framework__slug=framework.slug, cycle=cycle
     ).exists():
@@ -143,7 +181,7 @@ def assessment_request(
         country=country,
         cycle=cycle,
         title=title.strip() or f"{country.name}: {framework.name} ({cycle})",
-        requested_by=actor,
+        requested_by=user,
         previous=previous,
         tlp=DEFAULT_ASSESSMENT_TLP,
         owner_country=country,
@@ -153,26 +191,93 @@ def assessment_request(
 
 
 @transaction.atomic
-def assessment_accept(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_coordinator(actor, assessment):
-        raise PermissionDenied(
-            _("Only a coordinator of a grouping that includes the country may accept the request.")
-        )
-    _require_status(assessment, [Status.REQUESTED], "accept")
-    assessment.accepted_by = actor
+def assessment_accept(*, actor: Actor, assessment: Assessment) -> Assessment:
+    user = _authorised(
+        rules.may_accept,
+        actor,
+        assessment,
+        _("Only a coordinator of a grouping that includes the country may accept the request."),
+    )
+    _check_status(assessment, [Status.REQUESTED], "accept")
+    assessment.accepted_by = user
     _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
     audit_append(action="assessment_accept", actor=actor, obj=assessment)
     return assessment
 
 
+def _cci_missing(roles: Mapping[int, str]) -> list[str]:
+    """The roles the CCI rule needs that the team (user pk -> role) does not hold."""
+    held = set(roles.values())
+    return [str(TeamRole(r).label) for r in REQUIRED_ROLES if r not in held]
+
+
+def rating_blockers(assessment: Assessment) -> list[str]:
+    """Why rating cannot open for this team yet (empty when it can): the CCI rule."""
+    roles = dict(
+        TeamMembership.objects.filter(assessment=assessment).values_list("user_id", "role")
+    )
+    if not roles:
+        return [_("The assessment has no team yet.")]
+    missing = _cci_missing(roles)
+    if not missing:
+        return []
+    return [
+        _(
+            "Rating opens when the team holds at least one technical and one "
+            "criminal-justice assessor; missing: %(roles)s."
+        )
+        % {"roles": ", ".join(missing)}
+    ]
+
+
+def _team_change(
+    assessment: Assessment,
+    *,
+    member: User,
+    kind: str,
+    role: str,
+    by: User,
+    source: str,
+) -> TeamChange:
+    change: TeamChange = TeamChange.objects.create(
+        assessment=assessment,
+        member=member,
+        member_name=str(member),
+        kind=kind,
+        role=role,
+        by=by,
+        by_name=str(by),
+        source=source,
+        tlp=_label(assessment, DEFAULT_RATING_TLP),
+        owner_country=assessment.country,
+    )
+    return change
+
+
 @transaction.atomic
 def assessment_assign_team(
-    *, actor: User, assessment: Assessment, members: Sequence[User], lead: User
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    members: Sequence[User],
+    lead: User,
+    roles: Mapping[int, str] | None = None,
+    source: str = "",
 ) -> Assessment:
-    """The coordinator names the team and its lead; rating opens."""
-    if not selectors.is_coordinator(actor, assessment):
-        raise PermissionDenied(_("Only a coordinator of the country's region may assign the team."))
-    _require_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
+    """The coordinator names the team, each member's role and the lead.
+
+    `roles` maps a member's user id to their role (technical when not given). Every
+    change is kept in the team's history. Rating opens as soon as the team meets the
+    CCI rule (a technical and a criminal-justice assessor); while rating is open the
+    team must keep meeting it.
+    """
+    user = _authorised(
+        rules.may_assign_team,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may assign the team."),
+    )
+    _check_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
     team = {u.pk: u for u in members}
     if not team:
         raise ServiceError(_("A team needs at least one assessor."), field="team")
@@ -183,22 +288,272 @@ def assessment_assign_team(
         raise ServiceError(
             _("Inactive users cannot join a team: %(emails)s.") % {"emails": ", ".join(inactive)}
         )
+    wanted: dict[int, str] = {}
+    for pk, member in team.items():
+        role = (roles or {}).get(pk, TeamRole.TECHNICAL)
+        if role not in TeamRole.values:
+            raise ServiceError(
+                _("Unknown role %(value)s for %(member)s: one of %(known)s.")
+                % {
+                    "value": repr(role),
+                    "member": member.email,
+                    "known": ", ".join(TeamRole.values),
+                },
+                field="roles",
+            )
+        wanted[pk] = role
+    if wanted[lead.pk] == TeamRole.OBSERVER:
+        raise ServiceError(_("An observer cannot lead the team."), field="lead")
+    if assessment.status == Status.RATING and _cci_missing(wanted):
+        raise ServiceError(
+            _(
+                "Rating is open: the team must keep at least one technical and one "
+                "criminal-justice assessor; missing: %(roles)s."
+            )
+            % {"roles": ", ".join(_cci_missing(wanted))},
+            field="team",
+        )
+    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
+    for pk, m in current.items():
+        if pk not in wanted:
+            _team_change(
+                assessment,
+                member=m.user,
+                kind=TeamChange.Kind.REMOVED,
+                role=m.role,
+                by=user,
+                source=source,
+            )
+            m.delete()
+    for pk, role in wanted.items():
+        existing = current.get(pk)
+        if existing is None:
+            TeamMembership.objects.create(
+                assessment=assessment,
+                user=team[pk],
+                role=role,
+                source=source,
+                tlp=_label(assessment, DEFAULT_RATING_TLP),
+                owner_country=assessment.country,
+            )
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ADDED,
+                role=role,
+                by=user,
+                source=source,
+            )
+        elif existing.role != role:
+            existing.role = role
+            existing.save(update_fields=["role", "updated_at"])
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ROLE,
+                role=role,
+                by=user,
+                source=source,
+            )
+    if assessment.lead_id != lead.pk:
+        _team_change(
+            assessment,
+            member=lead,
+            kind=TeamChange.Kind.LEAD,
+            role=wanted[lead.pk],
+            by=user,
+            source=source,
+        )
     assessment.team.set(list(team.values()))
     assessment.lead = lead
-    _set_status(assessment, Status.RATING, ["lead"])
+    opens = assessment.status == Status.ACCEPTED and not _cci_missing(wanted)
+    _set_status(assessment, Status.RATING if opens else assessment.status, ["lead"])
     audit_append(
         action="assessment_assign_team",
         actor=actor,
         obj=assessment,
-        detail={"team": sorted(team), "lead": lead.pk},
+        detail={
+            "team": {str(pk): role for pk, role in sorted(wanted.items())},
+            "lead": lead.pk,
+            "source": source,
+            "rating_opened": opens,
+        },
     )
     return assessment
 
 
 @transaction.atomic
+def assessment_open_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
+    """Open rating once the team meets the CCI rule (assigning such a team opens it too)."""
+    _authorised(
+        rules.may_open_rating,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may open rating."),
+    )
+    _check_status(assessment, [Status.ACCEPTED], "open")
+    blockers = rating_blockers(assessment)
+    if blockers:
+        raise ServiceError(" ".join(blockers), code="invalid_state", field="team")
+    _set_status(assessment, Status.RATING)
+    audit_append(action="assessment_open_rating", actor=actor, obj=assessment)
+    return assessment
+
+
+#: Mission seats and expert role tags -> the assessment team's role.
+_MISSION_ROLES = {
+    "technical": TeamRole.TECHNICAL,
+    "digital_forensics": TeamRole.TECHNICAL,
+    "incident_response": TeamRole.TECHNICAL,
+    "criminal_justice": TeamRole.CRIMINAL_JUSTICE,
+    "prosecution": TeamRole.CRIMINAL_JUSTICE,
+    "judiciary": TeamRole.CRIMINAL_JUSTICE,
+    "legal_drafting": TeamRole.LEGAL,
+    "policy": TeamRole.LEGAL,
+}
+
+
+def _mission_member_role(seat: str, role_tags: Sequence[str]) -> str:
+    """A mission member's role: their role seat, else their first mapped role tag; the
+    nascent specialist's shadow seat observes."""
+    if seat == "nascent":
+        return TeamRole.OBSERVER
+    if seat.startswith("role:") and seat[5:] in _MISSION_ROLES:
+        return _MISSION_ROLES[seat[5:]]
+    for tag in sorted(role_tags):
+        if tag in _MISSION_ROLES:
+            return _MISSION_ROLES[tag]
+    return TeamRole.OBSERVER
+
+
+@transaction.atomic
+def assessment_team_from_mission(*, actor: Actor, mission: Any) -> Assessment:
+    """A confirmed mission's team becomes its assessment's team, with their roles.
+
+    The mission names the assessment by number (`assessment_ref`). The lead stays the
+    lead if still on the team; otherwise the best-fitting technical member leads (the
+    coordinator can change it on the team page). Rating opens if the CCI rule holds.
+    """
+    from reef.experts.models import MissionRequest
+
+    if mission.status != MissionRequest.Status.CONFIRMED:
+        raise ServiceError(_("Only a confirmed mission team can become an assessment team."))
+    if mission.assessment_ref is None:
+        raise ServiceError(_("The mission names no assessment."), field="assessment_ref")
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(pk=mission.assessment_ref, country_id=mission.country_id)
+        .first()
+    )
+    if assessment is None:
+        raise ServiceError(
+            _("The mission's assessment %(id)s does not exist for %(country)s.")
+            % {"id": mission.assessment_ref, "country": mission.country.display_name},
+            field="assessment_ref",
+        )
+    members = list(
+        mission.team.select_related("profile__user")
+        .prefetch_related("profile__expertise")
+        .order_by("-fit", "pk")
+    )
+    users: list[User] = []
+    roles: dict[int, str] = {}
+    for m in members:
+        person = m.profile.user
+        if person is None or not person.is_active:
+            continue
+        tags = [t.key for t in m.profile.expertise.all() if t.kind == "role"]
+        users.append(person)
+        roles[person.pk] = _mission_member_role(m.seat, tags)
+    if not users:
+        raise ServiceError(_("The mission team has no active member with an account."))
+    lead = next((u for u in users if u.pk == assessment.lead_id), None)
+    if lead is None:
+        lead = next(
+            (u for u in users if roles[u.pk] == TeamRole.TECHNICAL),
+            next((u for u in users if roles[u.pk] != TeamRole.OBSERVER), users[0]),
+        )
+    return assessment_assign_team(
+        actor=actor,
+        assessment=assessment,
+        members=users,
+        lead=lead,
+        roles=roles,
+        source=f"mission:{mission.pk}",
+    )
+
+
+def _verified_users(addresses: Sequence[str]) -> dict[str, User]:
+    """address -> active user, only for addresses the user has verified.
+
+    Whoever registers someone else's address first must not get their place on a team.
+    """
+    from allauth.account.models import EmailAddress
+
+    wanted = {a.strip().lower() for a in addresses if a.strip()}
+    found: dict[str, User] = {}
+    rows = (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted, verified=True, user__is_active=True)
+        .select_related("user")
+    )
+    for row in rows:
+        found[row.address] = row.user
+    return found
+
+
+@transaction.atomic
+def assessment_assign_team_by_email(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    emails: Sequence[str],
+    lead_email: str,
+    roles: Mapping[str, str] | None = None,
+) -> Assessment:
+    """Name the team by e-mail address (each verified by its account), with roles by
+    address (technical when not given)."""
+    # The rule first: who may not assign learns nothing about the addresses.
+    _authorised(
+        rules.may_assign_team,
+        actor,
+        assessment,
+        _("Only a coordinator of the country's region may assign the team."),
+    )
+    addresses = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    lead_address = lead_email.strip().lower()
+    if not addresses:
+        raise ServiceError(_("A team needs at least one assessor."), field="team")
+    if not lead_address:
+        raise ServiceError(_("Name the team lead."), field="lead")
+    users = _verified_users([*addresses, lead_address])
+    missing = [a for a in dict.fromkeys([*addresses, lead_address]) if a not in users]
+    if missing:
+        raise ServiceError(
+            _(
+                "No active account has verified the e-mail address: %(emails)s. "
+                "Each assessor must confirm their address before joining a team."
+            )
+            % {"emails": ", ".join(missing)},
+            field="team",
+        )
+    return assessment_assign_team(
+        actor=actor,
+        assessment=assessment,
+        members=[users[a] for a in addresses],
+        lead=users[lead_address],
+        roles={
+            users[a].pk: role
+            for a, role in ((k.strip().lower(), v) for k, v in (roles or {}).items())
+            if a in users
+        },
+    )
+
+
+@transaction.atomic
 def session_record(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     cluster: str,
     held_on: datetime.date,
@@ -206,11 +561,13 @@ def session_record(
     notes: str = "",
 ) -> StakeholderSession:
     """A stakeholder session: which cluster, when, and how many people from each sector."""
-    if not (
-        selectors.is_team_member(actor, assessment) or selectors.is_coordinator(actor, assessment)
-    ):
-        raise PermissionDenied(_("Only the team or the coordinator may record sessions."))
-    _require_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
+    user = _authorised(
+        rules.may_record_session,
+        actor,
+        assessment,
+        _("Only the team or the coordinator may record sessions."),
+    )
+    _check_status(assessment, [Status.ACCEPTED, Status.RATING, Status.CONSOLIDATION], "session")
     if cluster not in Cluster.values:
         raise ServiceError(
             _("Unknown cluster %(value)s.") % {"value": repr(cluster)}, field="cluster"
@@ -237,8 +594,8 @@ def session_record(
         held_on=held_on,
         participants=clean,
         notes=notes.strip(),
-        recorded_by=actor,
-        tlp=DEFAULT_ASSESSMENT_TLP,
+        recorded_by=user,
+        tlp=_label(assessment, DEFAULT_ASSESSMENT_TLP),
         owner_country=assessment.country,
     )
     audit_append(action="session_record", actor=actor, obj=session)
@@ -291,7 +648,7 @@ def _indicator_of(assessment: Assessment, indicator: Indicator | str) -> Indicat
 @transaction.atomic
 def rating_submit(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     indicator: Indicator | str,
     value: str,
@@ -300,9 +657,13 @@ def rating_submit(
     evidence_file: UploadedFile[bytes] | None = None,
 ) -> Rating:
     """An assessor's own rating of an indicator (a new one replaces their earlier one)."""
-    if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
-    _require_status(assessment, [Status.RATING], "rate")
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
@@ -320,20 +681,20 @@ def rating_submit(
             ) from None
     upload: tuple[str, bytes] | None = _check_upload(evidence_file) if evidence_file else None
     rating = Rating.objects.filter(
-        assessment=assessment, indicator=ind, assessor_key=_assessor_key(actor)
+        assessment=assessment, indicator=ind, assessor_key=_assessor_key(user)
     ).first()
     if rating is None:
         rating = Rating(
             assessment=assessment,
             indicator=ind,
-            assessor=actor,
-            assessor_key=_assessor_key(actor),
-            tlp=DEFAULT_RATING_TLP,
+            assessor=user,
+            assessor_key=_assessor_key(user),
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
             owner_country=assessment.country,
         )
     else:
         rating.version += 1
-    rating.assessor_name = str(actor)
+    rating.assessor_name = str(user)
     rating.value = value
     rating.evidence_text = evidence_text.strip()
     rating.evidence_link = link
@@ -416,18 +777,22 @@ def _insert_ratings(rows: Sequence[Rating]) -> None:
 @transaction.atomic
 def ratings_bulk_submit(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     ratings: Sequence[tuple[str, str, str]],
 ) -> int:
     """An assessor's own ratings of many indicators at once, as (indicator key, value,
     evidence text), for example from an offline rating sheet. All or nothing; one audit
     entry. Replaces the assessor's earlier ratings of those indicators."""
-    if not selectors.is_team_member(actor, assessment):
-        raise PermissionDenied(_("Only members of the assessment team may rate indicators."))
-    _require_status(assessment, [Status.RATING], "rate")
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
     indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
-    key = _assessor_key(actor)
+    key = _assessor_key(user)
     rows: dict[str, Rating] = {}
     for n, (ind_key, value, text) in enumerate(ratings):
         if ind_key not in indicators:
@@ -445,12 +810,12 @@ def ratings_bulk_submit(
         rows[ind_key] = Rating(
             assessment=assessment,
             indicator=indicators[ind_key],
-            assessor=actor,
+            assessor=user,
             assessor_key=key,
-            assessor_name=str(actor),
+            assessor_name=str(user),
             value=value,
             evidence_text=text.strip(),
-            tlp=at_least(DEFAULT_RATING_TLP, assessment.tlp),  # raw SQL: no pre_save floor
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
             owner_country=assessment.country,
         )
     Rating.objects.filter(
@@ -463,11 +828,221 @@ def ratings_bulk_submit(
     return len(rows)
 
 
+@dataclass(frozen=True)
+class RatingRow:
+    """One rating of a batch (API or rating sheet). `version`: the stored rating's version
+    the row was based on, None for a rating not made yet. `row`: its place for errors."""
+
+    indicator: str
+    value: str
+    evidence: str = ""
+    evidence_link: str = ""
+    version: int | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+class RatingRowsInvalid(ServiceError):
+    """Some rows of a batch are wrong: every problem is listed; nothing was saved."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__(
+            ngettext(
+                "%(n)s problem in the ratings; nothing was saved.",
+                "%(n)s problems in the ratings; nothing was saved.",
+                len(self.errors),
+            )
+            % {"n": len(self.errors)},
+            field="ratings",
+        )
+
+
+def _check_rows(
+    assessment: Assessment, user: User, rows: Sequence[RatingRow]
+) -> tuple[dict[str, Indicator], dict[str, Rating], list[RowError]]:
+    indicators = {i.key: i for i in Indicator.objects.filter(framework=assessment.framework)}
+    stored = {
+        r.indicator.key: r
+        for r in Rating.objects.filter(
+            assessment=assessment, assessor_key=_assessor_key(user)
+        ).select_related("indicator")
+    }
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    url = URLValidator(schemes=["http", "https"])
+    for r in rows:
+        if r.indicator not in indicators:
+            errors.append(
+                RowError(
+                    r.row,
+                    "indicator",
+                    _("Unknown indicator %(value)s in %(framework)s.")
+                    % {"value": repr(r.indicator), "framework": assessment.framework.ref},
+                )
+            )
+            continue
+        if r.indicator in seen:
+            errors.append(
+                RowError(
+                    r.row,
+                    "indicator",
+                    _("%(key)s is rated twice (also in row %(other)s).")
+                    % {"key": r.indicator, "other": seen[r.indicator]},
+                )
+            )
+        seen[r.indicator] = r.row
+        if r.value not in RatingValue.values:
+            errors.append(
+                RowError(
+                    r.row,
+                    "value",
+                    _("%(value)s is not a rating: use one of %(known)s.")
+                    % {"value": repr(r.value), "known": ", ".join(RatingValue.values)},
+                )
+            )
+        link = r.evidence_link.strip()
+        if link:
+            try:
+                url(link)
+            except ValidationError:
+                errors.append(
+                    RowError(
+                        r.row, "evidence_link", _("The evidence link must be an http(s) address.")
+                    )
+                )
+        old = stored.get(r.indicator)
+        if old is not None and r.version != old.version:
+            errors.append(
+                RowError(
+                    r.row,
+                    "version",
+                    _(
+                        "Your rating of %(key)s changed since (now version %(now)s, "
+                        "this row is based on %(base)s): fetch it again."
+                    )
+                    % {
+                        "key": r.indicator,
+                        "now": old.version,
+                        "base": r.version if r.version is not None else _("none"),
+                    },
+                )
+            )
+        elif old is None and r.version is not None:
+            errors.append(
+                RowError(
+                    r.row,
+                    "version",
+                    _("There is no rating of %(key)s to update: leave the version empty.")
+                    % {"key": r.indicator},
+                )
+            )
+    return indicators, stored, errors
+
+
 @transaction.atomic
-def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead may close rating."))
-    _require_status(assessment, [Status.RATING], "close")
+def ratings_submit_rows(
+    *, actor: Actor, assessment: Assessment, rows: Sequence[RatingRow], source: str = "api"
+) -> list[Rating]:
+    """An assessor's own ratings of many indicators in one go (API batch, rating sheet).
+
+    Every row is checked (indicator, value, link, version) and every problem reported
+    at once (`RatingRowsInvalid`); nothing is saved unless all rows are right. Each row
+    names the version of the rating it updates (None for a new rating), so a sheet
+    filled offline cannot silently overwrite a rating changed online meanwhile.
+    """
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
+    if not rows:
+        raise ServiceError(_("No ratings given."), field="ratings")
+    indicators, stored, errors = _check_rows(assessment, user, rows)
+    if errors:
+        raise RatingRowsInvalid(errors)
+    now = timezone.now()
+    new: list[Rating] = []
+    changed: list[Rating] = []
+    for r in rows:
+        old = stored.get(r.indicator)
+        rating = old or Rating(
+            assessment=assessment,
+            indicator=indicators[r.indicator],
+            assessor=user,
+            assessor_key=_assessor_key(user),
+            tlp=_label(assessment, DEFAULT_RATING_TLP),
+            owner_country=assessment.country,
+        )
+        rating.assessor_name = str(user)
+        rating.value = r.value
+        rating.evidence_text = r.evidence.strip()
+        rating.evidence_link = r.evidence_link.strip()
+        if old is None:
+            new.append(rating)
+        else:
+            rating.version += 1
+            rating.updated_at = now
+            changed.append(rating)
+    Rating.objects.bulk_update(
+        changed,
+        ["assessor_name", "value", "evidence_text", "evidence_link", "version", "updated_at"],
+        batch_size=500,
+    )
+    _insert_ratings(new)
+    audit_append(
+        action="ratings_submit_rows",
+        actor=actor,
+        obj=assessment,
+        detail={"source": source, "new": len(new), "updated": len(changed)},
+    )
+    keys = [r.indicator for r in rows]
+    return list(
+        Rating.objects.filter(
+            assessment=assessment, assessor_key=_assessor_key(user), indicator__key__in=keys
+        ).select_related("indicator")
+    )
+
+
+@transaction.atomic
+def ratings_import_sheet(*, actor: Actor, assessment: Assessment, data: bytes) -> list[Rating]:
+    """An assessor's rating sheet (XLSX) filled offline: all rows checked, all or nothing."""
+    from reef.assessments import sheets
+
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
+    limit: int = settings.REEF_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise ServiceError(
+            _("The sheet is too large (at most %(limit)s bytes).") % {"limit": limit},
+            field="sheet",
+        )
+    rows = sheets.read_sheet(data, user=user, assessment=assessment)
+    return ratings_submit_rows(actor=actor, assessment=assessment, rows=rows, source="sheet")
+
+
+@transaction.atomic
+def assessment_close_rating(*, actor: Actor, assessment: Assessment) -> Assessment:
+    _authorised(
+        rules.may_close_rating, actor, assessment, _("Only the team lead may close rating.")
+    )
+    _check_status(assessment, [Status.RATING], "close")
     if not Rating.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Nobody has rated any indicator yet."))
     _set_status(assessment, Status.CONSOLIDATION)
@@ -481,7 +1056,7 @@ def assessment_close_rating(*, actor: User, assessment: Assessment) -> Assessmen
 @transaction.atomic
 def decision_record(
     *,
-    actor: User,
+    actor: Actor,
     assessment: Assessment,
     indicator: Indicator | str,
     value: str,
@@ -489,9 +1064,13 @@ def decision_record(
     dissent: Sequence[str] = (),
 ) -> Decision:
     """The team lead settles an indicator; the decision overrides the ratings."""
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead records consolidation decisions."))
-    _require_status(assessment, [Status.CONSOLIDATION], "decide")
+    user = _authorised(
+        rules.may_decide,
+        actor,
+        assessment,
+        _("Only the team lead records consolidation decisions."),
+    )
+    _check_status(assessment, [Status.CONSOLIDATION], "decide")
     ind = _indicator_of(assessment, indicator)
     if value not in RatingValue.values:
         raise ServiceError(
@@ -510,8 +1089,8 @@ def decision_record(
             "value": value,
             "note": note.strip(),
             "dissent": dissenters,
-            "decided_by": actor,
-            "tlp": DEFAULT_RATING_TLP,
+            "decided_by": user,
+            "tlp": _label(assessment, DEFAULT_RATING_TLP),
             "owner_country": assessment.country,
         },
     )
@@ -525,10 +1104,14 @@ def decision_record(
 
 
 @transaction.atomic
-def assessment_finish_consolidation(*, actor: User, assessment: Assessment) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead may finish consolidation."))
-    _require_status(assessment, [Status.CONSOLIDATION], "finish")
+def assessment_finish_consolidation(*, actor: Actor, assessment: Assessment) -> Assessment:
+    _authorised(
+        rules.may_finish_consolidation,
+        actor,
+        assessment,
+        _("Only the team lead may finish consolidation."),
+    )
+    _check_status(assessment, [Status.CONSOLIDATION], "finish")
     disputed = selectors.assessment_result(assessment).disputed
     if disputed:
         shown = ", ".join(disputed[:5]) + (" ..." if len(disputed) > 5 else "")
@@ -571,16 +1154,16 @@ def _check_targets(assessment: Assessment, targets: Mapping[str, float]) -> dict
 
 @transaction.atomic
 def target_set(
-    *, actor: User, assessment: Assessment, targets: Mapping[str, float]
+    *, actor: Actor, assessment: Assessment, targets: Mapping[str, float]
 ) -> list[Target]:
     """Targets per aspect (stage) or pillar (score), agreed with the country."""
-    if not (
-        selectors.is_lead(actor, assessment) or selectors.is_country_manager(actor, assessment)
-    ):
-        raise PermissionDenied(
-            _("Only the team lead or the country's focal point may set targets.")
-        )
-    _require_status(assessment, [Status.TARGETS], "set_targets")
+    user = _authorised(
+        rules.may_set_targets,
+        actor,
+        assessment,
+        _("Only the team lead or the country's focal point may set targets."),
+    )
+    _check_status(assessment, [Status.TARGETS], "set_targets")
     clean = _check_targets(assessment, targets)
     saved = []
     for key, value in clean.items():
@@ -589,8 +1172,8 @@ def target_set(
             key=key,
             defaults={
                 "value": float(value),
-                "set_by": actor,
-                "tlp": DEFAULT_ASSESSMENT_TLP,
+                "set_by": user,
+                "tlp": _label(assessment, DEFAULT_ASSESSMENT_TLP),
                 "owner_country": assessment.country,
             },
         )
@@ -600,23 +1183,31 @@ def target_set(
 
 
 @transaction.atomic
-def assessment_agree_targets(*, actor: User, assessment: Assessment) -> Assessment:
+def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The country's focal point agrees the targets; the report is final."""
-    if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied(_("Only the country's focal point may agree the targets."))
-    _require_status(assessment, [Status.TARGETS], "agree")
+    user = _authorised(
+        rules.may_agree_targets,
+        actor,
+        assessment,
+        _("Only the country's focal point may agree the targets."),
+    )
+    _check_status(assessment, [Status.TARGETS], "agree")
     if not Target.objects.filter(assessment=assessment).exists():
         raise ServiceError(_("Set at least one target before agreeing them."))
-    assessment.targets_agreed_by = actor
+    assessment.targets_agreed_by = user
     _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
     audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
     return assessment
 
 
 @transaction.atomic
-def assessment_set_summary(*, actor: User, assessment: Assessment, summary: str) -> Assessment:
-    if not selectors.is_lead(actor, assessment):
-        raise PermissionDenied(_("Only the team lead writes the executive summary."))
+def assessment_set_summary(*, actor: Actor, assessment: Assessment, summary: str) -> Assessment:
+    _authorised(
+        rules.may_set_summary,
+        actor,
+        assessment,
+        _("Only the team lead writes the executive summary."),
+    )
     assessment.summary = summary.strip()
     save_versioned(assessment, expected_version=assessment.version, fields=["summary"])
     audit_append(action="assessment_set_summary", actor=actor, obj=assessment)
@@ -652,11 +1243,11 @@ def _parse_import(data: Any, filename: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>") -> Assessment:
+def assessment_import(*, actor: Actor, data: Any, filename: str = "<data>") -> Assessment:
     """Create a completed assessment from the import format (see docs). All or nothing.
 
-    Without an actor (the CLI operator) any country may be imported; a user must be the
-    country's focal point or a coordinator of its region.
+    The operator's console import (`OPERATOR_IMPORT`) may import any country; a user must
+    be the country's focal point, a coordinator of its region or an administrator.
     """
     doc = _parse_import(data, filename)
     slug, _sep, version = str(doc["framework"]).partition("@")
@@ -677,18 +1268,16 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
             "country",
             _("unknown ISO 3166 code %(value)s") % {"value": repr(doc["country"])},
         )
-    if actor is not None:
-        scope = scope_for(actor)
-        if not (
-            scope.can_in_country(country.pk, "manage") or scope.coordinates_country(country.pk)
-        ):
-            raise PermissionDenied(
-                _(
-                    "You may not import assessments of %(country)s: you need to be its focal "
-                    "point or a coordinator of its region."
-                )
-                % {"country": country.display_name}
+    try:
+        require(rules.may_import, actor, country)
+    except PermissionDenied:
+        raise PermissionDenied(
+            _(
+                "You may not import assessments of %(country)s: you need to be its focal "
+                "point, a coordinator of its region or an administrator."
             )
+            % {"country": country.display_name}
+        ) from None
     tlp = str(doc.get("tlp") or DEFAULT_ASSESSMENT_TLP)
     if tlp not in TLP.values:
         raise _fail(
@@ -763,7 +1352,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 assessor_name=assessors[aid],
                 value=value,
                 evidence_text=text,
-                tlp=DEFAULT_RATING_TLP,
+                tlp=stricter(tlp, DEFAULT_RATING_TLP),
                 owner_country=country,
             )
         )
@@ -833,7 +1422,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 indicator=indicators[key],
                 value=value,
                 note=note,
-                tlp=at_least(DEFAULT_RATING_TLP, assessment.tlp),
+                tlp=stricter(tlp, DEFAULT_RATING_TLP),
                 owner_country=country,
             )
             for key, (value, note) in decisions.items()
@@ -845,7 +1434,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
                 assessment=assessment,
                 key=key,
                 value=float(value),
-                tlp=at_least(DEFAULT_ASSESSMENT_TLP, assessment.tlp),
+                tlp=stricter(tlp, DEFAULT_ASSESSMENT_TLP),
                 owner_country=country,
             )
             for key, value in targets.items()
@@ -860,7 +1449,7 @@ def assessment_import(*, actor: User | None, data: Any, filename: str = "<data>"
     return assessment
 
 
-def assessment_import_text(*, actor: User | None, text: str | bytes, filename: str) -> Assessment:
+def assessment_import_text(*, actor: Actor, text: str | bytes, filename: str) -> Assessment:
     from reef.core import safeload  # bounded: size, depth, values, 1e999999
 
     try:
@@ -871,16 +1460,27 @@ def assessment_import_text(*, actor: User | None, text: str | bytes, filename: s
 
 
 @transaction.atomic
-def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any:
+def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> Any:
     """Turn one of the assessment's gaps into a need of the country's plan.
 
     Only the country's managers (who own the plan) may; the need keeps the link to the
     framework's factor and the indicators still missing.
     """
+    from reef.planning.models import DEFAULT_TLP as PLAN_TLP
+    from reef.planning.models import Plan
     from reef.planning.services import need_create_from_gap
 
-    if not selectors.is_country_manager(actor, assessment):
-        raise PermissionDenied(_("Only the country's managers may add needs to its plan."))
+    user = _authorised(
+        rules.may_propose_need,
+        actor,
+        assessment,
+        _("Only the country's managers may add needs to its plan."),
+    )
+    if not assessment.results_open:
+        # The result is computed from every rating: not before rating closes.
+        raise ServiceError(
+            _("Gaps are known once rating has closed."), code="invalid_state", field="aspect"
+        )
     result = selectors.assessment_result(assessment)
     gap = next((g for g in result.gaps if g.key == aspect), None)
     if gap is None:
@@ -889,9 +1489,19 @@ def gap_propose_need(*, actor: User, assessment: Assessment, aspect: str) -> Any
         )
     indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
     factor = indicator.factor_key if indicator else aspect
+    # The need is derived from the assessment: never a wider label than it (nor than the
+    # plan it joins, the country's latest national plan, as need_create_from_gap picks it).
+    plan = (
+        Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=assessment.country)
+        .order_by("-cycle", "-created_at")
+        .first()
+    )
+    label = stricter(str(assessment.tlp), str(plan.tlp) if plan else str(PLAN_TLP))
     need = need_create_from_gap(
-        actor=actor,
+        actor=user,
         country=assessment.country,
+        plan=plan,
+        tlp=label,
         gap={
             "factor_key": factor,
             "aspect_key": aspect,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/summary/", views.summary_save, name="summary_save"),
     path("<int:pk>/reassess/", views.assessment_reassess, name="assessment_reassess"),
     path("<int:pk>/rate/", views.rating_form, name="rating_form"),
+    path("<int:pk>/rate/save/", views.rating_save_group, name="rating_save_group"),
+    path("<int:pk>/sheet/", views.rating_sheet, name="rating_sheet"),
     path("<int:pk>/rate/<int:indicator_id>/", views.rating_save, name="rating_save"),
     path("<int:pk>/evidence/<int:rating_id>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/consolidation/", views.consolidation, name="consolidation"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/targets/", views.targets_save, name="targets_save"),
     path("<int:pk>/report/", views.report_page, name="report"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:pk>/trends/", views.trends, name="trends"),
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/gaps/<str:aspect>/need/", views.gap_to_need, name="gap_to_need"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import (
@@ -22,25 +23,43 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
-from reef.accounts.roles import Action
-from reef.assessments import charts, forms, report, scoring, selectors, services
-from reef.assessments.models import Assessment, RatingValue, Status
-from reef.core.access import scope_for
+from reef.assessments import charts, forms, report, rules, scoring, selectors, services
+from reef.assessments.models import DEFAULT_RATING_TLP, Assessment, RatingValue, Status
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
+from reef.core.rules import allowed
 from reef.core.servicecall import call_service
+from reef.core.tlp import stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
 
+#: Template name -> the rule deciding whether that action's button shows.
+_ACTIONS = {
+    "accept": rules.may_accept,
+    "open_rating": rules.may_open_rating,
+    "assign_team": rules.may_assign_team,
+    "session_record": rules.may_record_session,
+    "rate": rules.may_rate,
+    "close_rating": rules.may_close_rating,
+    "decide": rules.may_decide,
+    "finish_consolidation": rules.may_finish_consolidation,
+    "set_summary": rules.may_set_summary,
+    "set_targets": rules.may_set_targets,
+    "agree_targets": rules.may_agree_targets,
+    "gap_to_need": rules.may_propose_need,
+}
 
-def _roles(user: Any, a: Assessment) -> dict[str, bool]:
-    return {
-        "is_team": selectors.is_team_member(user, a),
-        "is_lead": selectors.is_lead(user, a),
-        "is_manager": selectors.is_country_manager(user, a),
-        "is_coordinator": selectors.is_coordinator(user, a),
-    }
+
+def _can(user: Any, a: Assessment) -> dict[str, bool]:
+    """What the user may do to `a`, by the same rules the services require."""
+    can = {name: allowed(rule, user, a) for name, rule in _ACTIONS.items()}
+    can["reassess"] = allowed(rules.may_request, user, a.country)
+    return can
+
+
+def _requestable_countries(user: Any) -> list[Country]:
+    return [c for c in Country.objects.order_by("name") if allowed(rules.may_request, user, c)]
 
 
 def _actor(request: HttpRequest) -> User:
@@ -64,7 +83,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/assessment_list.html",
-        {"assessments": assessments, "country": country},
+        {
+            "assessments": assessments,
+            "country": country,
+            "can_request": bool(_requestable_countries(request.user)),
+        },
     )
 
 
@@ -74,10 +97,7 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    scope = scope_for(request.user)
-    countries = [
-        (c.code, c.name) for c in Country.objects.filter(pk__in=scope.country_ids(Action.MANAGE))
-    ]
+    countries = [(c.code, c.name) for c in _requestable_countries(request.user)]
     frameworks = [
         (fw.ref, f"{fw.name} {fw.release}")
         for fw in framework_selectors.frameworks_for(request.user)
@@ -106,21 +126,22 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
 @access(Rule.LABELLED)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    roles = _roles(request.user, a)
     context: dict[str, Any] = {
         "assessment": a,
         "steps": Status.choices,
         "current_step": a.status_index(),
         "team": a.team.all(),
+        "memberships": a.memberships.select_related("user"),
+        "team_changes": selectors.team_history(request.user, a),
+        "rating_blockers": services.rating_blockers(a) if a.status == Status.ACCEPTED else [],
         "sessions": selectors.sessions_of(request.user, a),
         "team_form": forms.TeamForm(),
         "session_form": forms.SessionForm(),
         "summary_form": forms.SummaryForm(initial={"summary": a.summary}),
         "cycles": selectors.cycles_of(request.user, a),
-        "rated": selectors.ratings_visible(request.user, a).count(),
         "own_rated": len(selectors.own_ratings(request.user, a)),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
-        **roles,
+        "can": _can(request.user, a),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -134,6 +155,7 @@ def _post_only(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
 
 STEPS: dict[str, tuple[Callable[..., object], Promise]] = {
     "accept": (services.assessment_accept, gettext_lazy("Request accepted.")),
+    "open-rating": (services.assessment_open_rating, gettext_lazy("Rating is open.")),
     "close-rating": (
         services.assessment_close_rating,
         gettext_lazy("Rating closed: consolidation is open."),
@@ -188,29 +210,22 @@ def assessment_team(request: HttpRequest, pk: int) -> HttpResponse:
     a = _post_only(request, pk)
     if isinstance(a, HttpResponse):
         return a
-    if not selectors.is_coordinator(request.user, a):
+    if not allowed(rules.may_assign_team, request.user, a):
         raise DjangoPermissionDenied
     form = forms.TeamForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the team members' and the lead's e-mail addresses."))
         return redirect(_detail_url(a))
-    emails = form.emails()
-    users = list(User.objects.filter(email__in=emails, is_active=True))
-    missing = sorted(set(emails) - {u.email for u in users})
-    lead = User.objects.filter(email=form.cleaned_data["lead"].lower(), is_active=True).first()
-    if missing or lead is None:
-        messages.error(
-            request,
-            _("No active user with the e-mail: %(emails)s.")
-            % {"emails": ", ".join(missing or [form.cleaned_data["lead"]])},
-        )
-        return redirect(_detail_url(a))
     call_service(
         request,
-        lambda: services.assessment_assign_team(
-            actor=_actor(request), assessment=a, members=users, lead=lead
+        lambda: services.assessment_assign_team_by_email(
+            actor=_actor(request),
+            assessment=a,
+            emails=form.emails(),
+            lead_email=form.cleaned_data["lead"],
+            roles=form.roles(),
         ),
-        _("Team assigned: rating is open."),
+        _("Team assigned."),
     )
     return redirect(_detail_url(a))
 
@@ -280,6 +295,7 @@ def _row_context(
                 "value": own.value,
                 "evidence_text": own.evidence_text,
                 "evidence_link": own.evidence_link,
+                "version": own.version,
             }
             if own
             else {"value": RatingValue.UNKNOWN}
@@ -295,20 +311,24 @@ def _row_context(
     }
 
 
-@access(Rule.SERVICE)
-def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
-    a = selectors.assessment_get(request.user, pk)
-    if not selectors.is_team_member(request.user, a):
-        raise DjangoPermissionDenied
+def _group_indicators(request: HttpRequest, a: Assessment) -> tuple[str, Any]:
     groups = _groups(a)
     group = request.GET.get("group") or groups[0][0]
     if group not in dict(groups):
         raise Http404
     indicators = Indicator.objects.filter(framework=a.framework).order_by("position")
     if a.framework.kind == "staged":
-        indicators = indicators.filter(factor_key=group)
-    else:
-        indicators = indicators.filter(pillar_key=group)
+        return group, indicators.filter(factor_key=group)
+    return group, indicators.filter(pillar_key=group)
+
+
+@access(Rule.SERVICE)
+def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
+    a = selectors.assessment_get(request.user, pk)
+    if not allowed(rules.may_rate, request.user, a):
+        raise DjangoPermissionDenied
+    groups = _groups(a)
+    group, indicators = _group_indicators(request, a)
     own = selectors.own_ratings(request.user, a)
     others: dict[int, list[Any]] = {}
     for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
@@ -324,11 +344,90 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": groups,
             "group": group,
             "rows": rows,
+            "can_rate": a.status == Status.RATING,
             "done": done,
             "own_count": len(own),
+            "rating_tlp": stricter(str(a.tlp), DEFAULT_RATING_TLP),
             "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         },
     )
+
+
+@access(Rule.SERVICE)
+def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a whole factor (or pillar) at once: the page's one save button.
+
+    Rows left at 'unknown' with no evidence and never rated are not ratings yet and are
+    skipped. All rows are checked together (versioned) and saved only if all are right;
+    evidence files are then attached row by row.
+    """
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    group, indicators = _group_indicators(request, a)
+    back = reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}"
+    own = selectors.own_ratings(request.user, a)
+    rows: list[services.RatingRow] = []
+    files: list[tuple[Indicator, Any]] = []
+    keys: dict[int, str] = {}
+    for n, ind in enumerate(indicators, start=1):
+        form = forms.RatingForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
+        if not form.is_valid():
+            messages.error(request, _("%(key)s: choose a rating.") % {"key": ind.key})
+            return redirect(back)
+        data = form.cleaned_data
+        upload = data.get("evidence_file")
+        untouched = (
+            data["value"] == RatingValue.UNKNOWN
+            and not data["evidence_text"].strip()
+            and not data["evidence_link"].strip()
+            and upload is None
+            and ind.pk not in own
+        )
+        if untouched:
+            continue
+        keys[n] = ind.key
+        rows.append(
+            services.RatingRow(
+                indicator=ind.key,
+                value=data["value"],
+                evidence=data["evidence_text"],
+                evidence_link=data["evidence_link"],
+                version=data.get("version"),
+                row=n,
+            )
+        )
+        if upload is not None:
+            files.append((ind, upload))
+    if not rows:
+        messages.info(request, _("Nothing to save: no indicator is rated yet."))
+        return redirect(back)
+    try:
+        saved = services.ratings_submit_rows(
+            actor=_actor(request), assessment=a, rows=rows, source="page"
+        )
+        for ind, upload in files:
+            rating = next(r for r in saved if r.indicator_id == ind.pk)
+            services.rating_submit(
+                actor=_actor(request),
+                assessment=a,
+                indicator=ind,
+                value=rating.value,
+                evidence_text=rating.evidence_text,
+                evidence_link=rating.evidence_link,
+                evidence_file=upload,
+            )
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from None
+    except services.RatingRowsInvalid as exc:
+        for e in exc.errors:
+            messages.error(request, f"{keys.get(e.row, e.row)}: {e.message}")
+        return redirect(back)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, _("%(n)s ratings saved.") % {"n": len(saved)})
+    return redirect(back)
 
 
 @access(Rule.SERVICE)
@@ -378,6 +477,55 @@ def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
     return redirect(reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}#i{ind.pk}")
 
 
+def sheet_error_lines(exc: ServiceError) -> list[str]:
+    """A sheet's refusal as lines to show: one per row and column when rows are wrong."""
+    from reef.assessments import sheets
+
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        return [exc.message]
+    return [exc.message] + [
+        _("Row %(row)s, column %(column)s: %(message)s")
+        % {"row": e.row, "column": sheets.column_of(e.field) or "?", "message": e.message}
+        for e in errors
+    ]
+
+
+@access(Rule.SERVICE)
+def rating_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the assessor's own rating sheet (XLSX); POST: import it back, filled."""
+    from reef.assessments import sheets
+
+    a = selectors.assessment_get(request.user, pk)
+    if not allowed(rules.may_rate, request.user, a):
+        raise DjangoPermissionDenied
+    back = reverse("assessments:rating_form", args=[a.pk])
+    if request.method == "POST":
+        upload = request.FILES.get("sheet")
+        if upload is None:
+            messages.error(request, _("Choose the filled rating sheet (XLSX) to import."))
+            return redirect(back)
+        data = upload.read(settings.REEF_MAX_UPLOAD_BYTES + 1)
+        try:
+            saved = services.ratings_import_sheet(actor=_actor(request), assessment=a, data=data)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+        except ServiceError as exc:
+            for line in sheet_error_lines(exc):
+                messages.error(request, line)
+            return redirect(back)
+        messages.success(request, _("%(n)s ratings imported from your sheet.") % {"n": len(saved)})
+        return redirect(back)
+    response = HttpResponse(
+        sheets.export_sheet(request.user, a),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="reef-rating-sheet-{a.pk}-{a.country.code}-{a.cycle}.xlsx"'
+    )
+    return response
+
+
 @access(Rule.LABELLED)
 def evidence_download(request: HttpRequest, pk: int, rating_id: int) -> FileResponse:
     a = selectors.assessment_get(request.user, pk)
@@ -399,7 +547,7 @@ def evidence_download(request: HttpRequest, pk: int, rating_id: int) -> FileResp
 @access(Rule.SERVICE)
 def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    if not selectors.is_lead(request.user, a):
+    if not allowed(rules.may_decide, request.user, a):
         raise DjangoPermissionDenied
     result = selectors.assessment_result(a) if a.results_open else None
     decisions = {d.indicator_id: d for d in selectors.decisions_of(request.user, a)}
@@ -481,12 +629,11 @@ def decision_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespo
 @access(Rule.LABELLED)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
-    context: dict[str, Any] = {"assessment": a, **_roles(request.user, a)}
+    can = _can(request.user, a)
+    context: dict[str, Any] = {"assessment": a, "can": can}
     if a.results_open:
         context.update(report.report_context(request.user, a))
-        context["can_set_targets"] = a.status == Status.TARGETS and (
-            context["is_lead"] or context["is_manager"]
-        )
+        context["can_set_targets"] = a.status == Status.TARGETS and can["set_targets"]
         context["targets"] = selectors.targets_of(a)
         context["parsed"] = framework_selectors.parsed(a.framework)
     return render(request, "assessments/results.html", context)
@@ -594,6 +741,18 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "cycles": [c for c in cycles if c.pk != a.pk],
             "radars": radars,
         },
+    )
+
+
+@access(Rule.LABELLED)
+def trends(request: HttpRequest, pk: int) -> HttpResponse:
+    """A country's stages (or scores) over every cycle it has, as a chart and a table."""
+    a = selectors.assessment_get(request.user, pk)
+    trend = selectors.trends(request.user, a)
+    return render(
+        request,
+        "assessments/trends.html",
+        {"assessment": a, "trend": trend, "chart": report.trend_chart(trend)},
     )
 
 

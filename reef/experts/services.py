@@ -1036,6 +1036,11 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
         obj=mission,
         detail={"members": [m.profile_id for m in members]},
     )
+    if mission.assessment_ref is not None:
+        # The confirmed team becomes the assessment's team, with its roles (issue 14).
+        from reef.assessments.services import assessment_team_from_mission
+
+        assessment_team_from_mission(actor=actor, mission=mission)
     return mission
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from reef.accounts.models import User
 from reef.assessments import services
 from reef.assessments.models import Assessment, Status
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks import formats
 from reef.frameworks import services as framework_services
@@ -22,7 +23,7 @@ def example_framework(kind: str = "staged") -> Framework:
     fw = Framework.objects.filter(slug=slug).first()
     if fw is None:
         fw = framework_services.framework_import(
-            actor=None, source=EXAMPLES / f"{kind}-example.json"
+            actor=DEMO, source=EXAMPLES / f"{kind}-example.json"
         )
     return fw
 
@@ -52,7 +53,11 @@ def build(
     if extra_assessor is not None:
         team.append(extra_assessor)
     services.assessment_assign_team(
-        actor=users["coordinator"], assessment=a, members=team, lead=users["coordinator"]
+        actor=users["coordinator"],
+        assessment=a,
+        members=team,
+        lead=users["coordinator"],
+        roles={users["expert"].pk: "criminal_justice"},
     )
     by_user = {"coordinator": users["coordinator"], "expert": users["expert"]}
     for who, values in (ratings or {}).items():
@@ -86,3 +91,13 @@ def build(
 
 def other_user() -> User:
     return make_user()
+
+
+def verify_addresses(*users: User) -> None:
+    """Mark each user's address verified (allauth), as confirming it by e-mail would."""
+    from allauth.account.models import EmailAddress
+
+    for user in users:
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )

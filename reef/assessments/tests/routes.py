@@ -26,6 +26,9 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "assessments:summary_save": Sample(kwargs=pk, expect=post_only),
         "assessments:assessment_reassess": Sample(kwargs=pk, expect=post_only),
         "assessments:rating_form": Sample(kwargs=pk, expect={**only(VIEWERS), "focal_point": 403}),
+        # The sheet is the assessor's: the team (not the country) may get it.
+        "assessments:rating_sheet": Sample(kwargs=pk, expect={**only(VIEWERS), "focal_point": 403}),
+        "assessments:rating_save_group": Sample(kwargs=pk, expect=post_only),
         "assessments:rating_save": Sample(
             kwargs={**pk, "indicator_id": indicator.pk}, expect=post_only
         ),
@@ -43,6 +46,7 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "assessments:targets_save": Sample(kwargs=pk, expect=post_only),
         "assessments:report": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:report_pdf": Sample(kwargs=pk, expect=only(VIEWERS)),
+        "assessments:trends": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:compare": Sample(kwargs=pk, expect=only(VIEWERS)),
         # Not a gap: the manager is told so (302 back); the team may not add needs (403).
         "assessments:gap_to_need": Sample(

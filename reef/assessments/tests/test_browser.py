@@ -11,6 +11,7 @@ import pytest
 from reef.assessments import services
 from reef.assessments.models import Decision
 from reef.browser import ARTIFACTS, browser_page, chromium_available, screenshot, sign_in
+from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks.services import framework_import
 from reef.testing import ensure_world, persona
@@ -28,9 +29,9 @@ def _rate_in_browser(page: Any, base: str, assessment: Any, user: Any, value: st
     sign_in(page, base, user)
     page.goto(f"{base}/assessments/{assessment.pk}/rate/?group=P.1")
     row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
-    row.get_by_label("Rating").select_option(value)
     row.locator("textarea[name$=evidence_text]").fill(f"Seen by {user.email}")
-    row.get_by_role("button", name="Save").click()
+    # Changing the rating autosaves the row (htmx), evidence included.
+    row.get_by_label("Rating").select_option(value)
     row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
     row.get_by_text("Saved.").wait_for()
 
@@ -38,14 +39,18 @@ def _rate_in_browser(page: Any, base: str, assessment: Any, user: Any, value: st
 @pytest.mark.django_db(transaction=True)
 def test_independent_ratings_consolidation_and_pdf(live_server: Any) -> None:
     ensure_world()
-    framework = framework_import(actor=None, source=EXAMPLE)
+    framework = framework_import(actor=DEMO, source=EXAMPLE)
     focal, lead, second = persona("focal_point"), persona("coordinator"), persona("expert")
     assessment = services.assessment_request(
         actor=focal, country=Country.objects.get(code="GD"), framework=framework, cycle="2026"
     )
     services.assessment_accept(actor=lead, assessment=assessment)
     services.assessment_assign_team(
-        actor=lead, assessment=assessment, members=[lead, second], lead=lead
+        actor=lead,
+        assessment=assessment,
+        members=[lead, second],
+        lead=lead,
+        roles={second.pk: "criminal_justice"},
     )
     others = [i.key for i in framework.indicators.exclude(key=DISPUTED)]
     for assessor in (lead, second):
@@ -58,15 +63,16 @@ def test_independent_ratings_consolidation_and_pdf(live_server: Any) -> None:
     with browser_page() as page:
         _rate_in_browser(page, base, assessment, lead, "met")
         page.context.clear_cookies()
-        # The second assessor does not see the first one's rating before giving their own.
+        # The second assessor sees the first one's rating neither before nor after giving
+        # their own: only once the lead closes rating.
         sign_in(page, base, second)
         page.goto(f"{base}/assessments/{assessment.pk}/rate/?group=P.1")
         row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
-        assert row.get_by_text("show once you have rated").is_visible()
+        assert row.get_by_text("show once the lead closes rating").is_visible()
         assert row.get_by_text(f"Seen by {lead.email}").count() == 0
         _rate_in_browser(page, base, assessment, second, "not_met")
         row = page.locator("tr", has=page.get_by_text(DISPUTED, exact=True))
-        assert row.get_by_text(f"Seen by {lead.email}").is_visible()
+        assert row.get_by_text(f"Seen by {lead.email}").count() == 0
         screenshot(page, "assessment-independent-rating")
 
         services.assessment_close_rating(actor=lead, assessment=assessment)

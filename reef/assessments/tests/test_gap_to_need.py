@@ -47,3 +47,24 @@ def test_unknown_gap_is_a_clear_error(users: dict[str, Any]) -> None:
     with pytest.raises(ServiceError, match="not a gap"):
         services.gap_propose_need(actor=users["focal_point"], assessment=assessment, aspect="nope")
     assert not Need.objects.exists()
+
+
+def test_need_from_a_gap_keeps_the_assessments_label(users: dict[str, Any]) -> None:
+    """gap -> need: the need is never labelled wider than the assessment it comes from."""
+    from reef.assessments.models import Assessment
+    from reef.core.tlp import TLP
+
+    assessment, gap = _gap(users)
+    Assessment.objects.filter(pk=assessment.pk).update(tlp=TLP.AMBER_STRICT)
+    assessment.refresh_from_db()
+    need = services.gap_propose_need(
+        actor=users["focal_point"], assessment=assessment, aspect=gap.key
+    )
+    assert need.tlp == TLP.AMBER_STRICT
+
+
+def test_no_need_from_gaps_while_rating_is_open(users: dict[str, Any]) -> None:
+    assessment = build(users, until=Status.RATING)
+    with pytest.raises(ServiceError, match="once rating has closed"):
+        services.gap_propose_need(actor=users["focal_point"], assessment=assessment, aspect="P.1.a")
+    assert not Need.objects.exists()

@@ -102,7 +102,11 @@ def test_report_for_the_region_leaves_out_strict_evidence_and_decisions(
     )
     services.assessment_accept(actor=users["coordinator"], assessment=a)
     services.assessment_assign_team(
-        actor=users["coordinator"], assessment=a, members=[users["expert"]], lead=users["expert"]
+        actor=users["coordinator"],
+        assessment=a,
+        members=[users["expert"], users["donor"]],
+        lead=users["expert"],
+        roles={users["donor"].pk: "criminal_justice"},
     )
     services.rating_submit(
         actor=users["expert"],

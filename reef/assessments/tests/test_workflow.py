@@ -9,7 +9,7 @@ import pytest
 
 from reef.assessments import selectors, services
 from reef.assessments.models import Assessment, Cluster, Decision, Status, Target
-from reef.assessments.tests.helpers import build, example_framework
+from reef.assessments.tests.helpers import build, example_framework, verify_addresses
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
 from reef.core.tlp import TLP
@@ -101,6 +101,7 @@ def test_team_assignment(users: dict[str, Any]) -> None:
         assessment=a,
         members=[users["expert"], users["donor"]],
         lead=users["expert"],
+        roles={users["donor"].pk: "criminal_justice"},
     )
     a.refresh_from_db()
     assert a.status == Status.RATING and set(a.team.all()) == {users["expert"], users["donor"]}
@@ -301,10 +302,25 @@ def test_views_run_the_workflow(users: dict[str, Any], clients: dict[str, Any]) 
     # The focal point may not accept: 403 with the service's reason.
     assert focal.post(f"/assessments/{a.pk}/step/accept/").status_code == 403
     assert coordinator.post(f"/assessments/{a.pk}/step/accept/").status_code == 302
+    verify_addresses(users["coordinator"], users["expert"])
     coordinator.post(
         f"/assessments/{a.pk}/team/",
         {
             "members": f"{users['coordinator'].email}, {users['expert'].email}",
+            "lead": users["coordinator"].email,
+        },
+    )
+    a.refresh_from_db()
+    # Two technical assessors: the CCI rule keeps rating closed, and the page says why.
+    assert a.status == Status.ACCEPTED
+    page = coordinator.get(f"/assessments/{a.pk}/")
+    assert b"criminal-justice assessor" in page.content
+    refused = coordinator.post(f"/assessments/{a.pk}/step/open-rating/", follow=True)
+    assert b"criminal-justice assessor" in refused.content
+    coordinator.post(
+        f"/assessments/{a.pk}/team/",
+        {
+            "members": f"{users['coordinator'].email}\n{users['expert'].email} criminal_justice",
             "lead": users["coordinator"].email,
         },
     )

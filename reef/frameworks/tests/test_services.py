@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.rules import DEMO
 from reef.frameworks import formats, selectors, services
 from reef.frameworks.models import Framework, Indicator
 
@@ -26,7 +27,7 @@ def _broken(tmp_path: Path) -> Path:
 
 
 def test_import_shipped_stores_document_and_indicator_rows(world: None) -> None:
-    fw = services.framework_import(actor=None, source=formats.SHIPPED_DIR / "reef-cmm.json")
+    fw = services.framework_import(actor=DEMO, source=formats.SHIPPED_DIR / "reef-cmm.json")
     assert (fw.slug, fw.release, fw.kind) == ("reef-cmm", "1.0", "staged")
     assert fw.indicators.count() == 696
     ind = Indicator.objects.get(framework=fw, key="1.1.a.3.1")
@@ -44,7 +45,7 @@ def test_import_shipped_stores_document_and_indicator_rows(world: None) -> None:
 
 
 def test_import_scored_keeps_points_and_weights(world: None) -> None:
-    fw = services.framework_import(actor=None, source=EXAMPLES / "scored-example.json")
+    fw = services.framework_import(actor=DEMO, source=EXAMPLES / "scored-example.json")
     ind = Indicator.objects.get(framework=fw, key="legal.1")
     assert ind.pillar_key == "legal" and ind.points is not None and ind.weight is not None
 
@@ -54,7 +55,7 @@ def test_bad_file_names_file_path_and_problem_and_changes_nothing(
 ) -> None:
     before = (Framework.objects.count(), Indicator.objects.count())
     with pytest.raises(ServiceError) as err:
-        services.framework_import(actor=None, source=_broken(tmp_path))
+        services.framework_import(actor=DEMO, source=_broken(tmp_path))
     assert (
         "broken.json: dimensions[0].factors[0].aspects[1].indicators[0].stage" in err.value.message
     )
@@ -64,16 +65,16 @@ def test_bad_file_names_file_path_and_problem_and_changes_nothing(
 
 def test_invalid_json_and_yaml_are_refused(world: None) -> None:
     with pytest.raises(ServiceError, match=r"x\.json: invalid JSON at line 1"):
-        services.framework_import(actor=None, source=b"{nope", filename="x.json")
+        services.framework_import(actor=DEMO, source=b"{nope", filename="x.json")
     with pytest.raises(ServiceError, match=r"x\.yaml"):
-        services.framework_import(actor=None, source=b"slug: [", filename="x.yaml")
+        services.framework_import(actor=DEMO, source=b"slug: [", filename="x.yaml")
     assert not Framework.objects.exists()
 
 
 def test_same_version_twice_is_refused(world: None) -> None:
-    services.framework_import(actor=None, source=EXAMPLES / "staged-example.json")
+    services.framework_import(actor=DEMO, source=EXAMPLES / "staged-example.json")
     with pytest.raises(ServiceError, match="already exists"):
-        services.framework_import(actor=None, source=EXAMPLES / "staged-example.yaml")
+        services.framework_import(actor=DEMO, source=EXAMPLES / "staged-example.yaml")
     assert Framework.objects.count() == 1
 
 
@@ -90,7 +91,7 @@ def test_only_coordinators_staff_or_the_cli_operator_import(users: dict[str, Any
 def test_export_round_trip_loses_nothing(world: None) -> None:
     for name in ("staged-example.json", "scored-example.json"):
         original = formats.load(EXAMPLES / name)
-        fw = services.framework_import(actor=None, source=EXAMPLES / name)
+        fw = services.framework_import(actor=DEMO, source=EXAMPLES / name)
         formats_: tuple[Literal["json", "yaml"], ...] = ("json", "yaml")
         for fmt in formats_:
             text = services.framework_export(framework=fw, fmt=fmt)
@@ -118,11 +119,11 @@ def test_cli_import_and_export(world: None, tmp_path: Path) -> None:
 
 
 def test_selector_latest_version_and_by_ref(world: None) -> None:
-    fw = services.framework_import(actor=None, source=EXAMPLES / "staged-example.json")
+    fw = services.framework_import(actor=DEMO, source=EXAMPLES / "staged-example.json")
     data = json.loads((EXAMPLES / "staged-example.json").read_text())
     data["version"] = "0.2"
     newer = services.framework_import(
-        actor=None, source=json.dumps(data).encode(), filename="v2.json"
+        actor=DEMO, source=json.dumps(data).encode(), filename="v2.json"
     )
     assert selectors.framework_get(None, "example-staged") == newer
     assert selectors.framework_by_ref(None, "example-staged@0.1") == fw
@@ -130,7 +131,7 @@ def test_selector_latest_version_and_by_ref(world: None) -> None:
 
 
 def test_pages_and_api(world: None, clients: dict[str, Any]) -> None:
-    services.framework_import(actor=None, source=EXAMPLES / "staged-example.json")
+    services.framework_import(actor=DEMO, source=EXAMPLES / "staged-example.json")
     anonymous = clients["anonymous"]
     page = anonymous.get("/frameworks/")
     assert page.status_code == 200 and b"Small staged example" in page.content
@@ -160,7 +161,7 @@ def test_hidden_framework_is_404(users: dict[str, Any], clients: dict[str, Any])
     from reef.directory.models import Country
 
     fw = services.framework_import(
-        actor=None, source=EXAMPLES / "staged-example.json", tlp=TLP.AMBER
+        actor=DEMO, source=EXAMPLES / "staged-example.json", tlp=TLP.AMBER
     )
     Framework.objects.filter(pk=fw.pk).update(owner_country=Country.objects.get(code="GD"))
     assert clients["focal_point"].get("/frameworks/example-staged/0.1/").status_code == 200

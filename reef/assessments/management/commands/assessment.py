@@ -12,6 +12,7 @@ from django.http import Http404
 from reef.assessments import selectors, services
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
+from reef.core.rules import OPERATOR_IMPORT
 
 
 class Command(BaseCommand):
@@ -34,8 +35,9 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{target}: no such file")
             try:
+                # Without --as the operator imports for the installation.
                 assessment = services.assessment_import_text(
-                    actor=user if user.is_authenticated else None,
+                    actor=user if user.is_authenticated else OPERATOR_IMPORT,
                     text=path.read_bytes(),
                     filename=path.name,
                 )
@@ -47,7 +49,10 @@ class Command(BaseCommand):
             assessment = selectors.assessment_get(user, target)
         except Http404:
             raise CommandError(f"Not found: assessment {target}") from None
-        result = selectors.assessment_result(assessment).to_dict()
+        try:
+            result = selectors.assessment_export(assessment)
+        except ServiceError as exc:
+            raise CommandError(exc.message) from None
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
         else:

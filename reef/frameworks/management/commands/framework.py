@@ -10,6 +10,7 @@ from django.http import Http404
 
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
+from reef.core.rules import OPERATOR_IMPORT
 from reef.frameworks import selectors, services
 
 
@@ -34,8 +35,9 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{target}: no such file")
             try:
+                # Without --as the operator imports for the installation.
                 fw = services.framework_import(
-                    actor=user if user.is_authenticated else None, source=path
+                    actor=user if user.is_authenticated else OPERATOR_IMPORT, source=path
                 )
             except ServiceError as exc:
                 raise CommandError(exc.message) from None
