@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -57,6 +58,7 @@ from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
+from reef.notifications.services import notify_handoff
 
 #: Refusals of a workflow step taken in the wrong state, one whole sentence per step
 #: and number of allowed states (placeholders: status, first, second, third).
@@ -187,6 +189,12 @@ def assessment_request(
         owner_country=country,
     )
     audit_append(action="assessment_request", actor=actor, obj=assessment)
+    notify_handoff(
+        kind="assessment.requested",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+    )
     return assessment
 
 
@@ -202,6 +210,12 @@ def assessment_accept(*, actor: Actor, assessment: Assessment) -> Assessment:
     assessment.accepted_by = user
     _set_status(assessment, Status.ACCEPTED, ["accepted_by"])
     audit_append(action="assessment_accept", actor=actor, obj=assessment)
+    notify_handoff(
+        kind="assessment.accepted",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+    )
     return assessment
 
 
@@ -1047,6 +1061,12 @@ def assessment_close_rating(*, actor: Actor, assessment: Assessment) -> Assessme
         raise ServiceError(_("Nobody has rated any indicator yet."))
     _set_status(assessment, Status.CONSOLIDATION)
     audit_append(action="assessment_close_rating", actor=actor, obj=assessment)
+    notify_handoff(
+        kind="assessment.rating_closed",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+    )
     return assessment
 
 
@@ -1197,6 +1217,12 @@ def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessm
     assessment.targets_agreed_by = user
     _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
     audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
+    notify_handoff(
+        kind="assessment.draft_report_ready",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+    )
     return assessment
 
 

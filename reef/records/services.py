@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, Protocol
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, SystemActor, require, user_of
 from reef.core.tlp import ORDER, TLP
 from reef.directory.models import Country, Organisation
+from reef.notifications.services import notify_handoff
 from reef.records import opendata, uploads
 from reef.records import rules as R
 from reef.records.models import (
@@ -741,6 +743,12 @@ def publication_release(*, actor: Actor, publication: Publication) -> Publicatio
     publication.version += 1
     publication.save()
     audit_append(action="publication_release", actor=actor, obj=publication)
+    notify_handoff(
+        kind="assessment.report_released",
+        subject_obj=publication.assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[publication.assessment.pk]),
+    )
     return publication
 
 

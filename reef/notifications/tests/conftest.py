@@ -13,10 +13,24 @@ from reef.planning import services as planning
 from reef.planning.models import Need, Plan
 
 
+def _quiet[T](built: T) -> T:
+    """Building a fixture runs services that notify (a request, a need): these tests start
+    from an empty inbox and outbox, and count only what they send themselves."""
+    from django.core import mail
+    from django.core.cache import cache
+
+    from reef.notifications.models import Notification
+
+    Notification.objects.all().delete()
+    cache.clear()
+    mail.outbox.clear()
+    return built
+
+
 @pytest.fixture
 def requested(users: dict[str, Any]) -> Assessment:
     """A Grenada assessment (TLP:AMBER) requested by the focal point."""
-    return build(users, until=Status.REQUESTED)
+    return _quiet(build(users, until=Status.REQUESTED))
 
 
 @pytest.fixture
@@ -34,11 +48,13 @@ def gd_plan(users: dict[str, Any]) -> Plan:
 
 @pytest.fixture
 def need(gd_plan: Plan, users: dict[str, Any]) -> Need:
-    return planning.need_create(
-        actor=users["focal_point"],
-        plan=gd_plan,
-        area="incident-response",
-        title="A national CSIRT with trained incident handlers",
-        cost_amount="250000",
-        cost_currency="USD",
+    return _quiet(
+        planning.need_create(
+            actor=users["focal_point"],
+            plan=gd_plan,
+            area="incident-response",
+            title="A national CSIRT with trained incident handlers",
+            cost_amount="250000",
+            cost_currency="USD",
+        )
     )

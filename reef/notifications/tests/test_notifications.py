@@ -95,6 +95,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     users: dict[str, Any], requested: Assessment, kwargs: dict[str, str], field: str
 ) -> None:
     audit_before = AuditEntry.objects.count()
+    notifications_before = Notification.objects.count()
     call: dict[str, Any] = {
         "recipients": [users["coordinator"]],
         "kind": "assessment.requested",
@@ -105,7 +106,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     with pytest.raises(ServiceError) as exc:
         services.notify(**call)
     assert exc.value.field == field
-    assert Notification.objects.count() == 0
+    assert Notification.objects.count() == notifications_before
     assert AuditEntry.objects.count() == audit_before
 
 
