@@ -28,7 +28,7 @@ from reef.frameworks.models import Indicator
 from reef.notifications.models import Notification
 from reef.notifications.render import Rendered
 from reef.notifications.render import render as render_notification
-from reef.notifications.selectors import inbox_for, preference_for, unread_count_cached
+from reef.notifications.selectors import inbox_for, preference_for, unread_count
 from reef.planning.models import Area, Commitment, Need, Plan
 from reef.planning.selectors import (
     commitments_for,
@@ -338,7 +338,8 @@ def home_for(user: Any) -> Home:
         has_role=has_role,
         invitations=invitations,
         notifications=[(n, render_notification(n)) for n in unread],
-        unread=unread_count_cached(user),
+        # Counted, not cached: the header keeps its own (cached) count.
+        unread=unread_count(user),
     )
 
 
