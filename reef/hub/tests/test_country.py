@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from reef.assessments.models import Status
+from reef.assessments.tests.helpers import build
 from reef.core.tlp import TLP
 from reef.hub import selectors
 from reef.hub.tests.world import grenada
@@ -73,3 +75,17 @@ def test_public_records_show_to_everyone(users: dict[str, Any], clients: dict[st
     html = _hub(clients["anonymous"])
     assert gd.event.title in html
     assert gd.plan.title in html
+
+
+def test_trend_across_cycles_with_results(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    first = build(users, until=Status.COMPLETE, cycle="2024")
+    second = build(users, until=Status.COMPLETE, cycle="2026")
+    hub = selectors.country_hub(users["focal_point"], first.country)
+    assert [p.assessment.pk for p in hub.trend] == [first.pk, second.pk]
+    assert hub.latest == second
+    html = _hub(clients["focal_point"])
+    assert reverse("assessments:results", args=[second.pk]) in html
+    # The outsider sees neither cycle (the assessments are AMBER, Grenada's).
+    assert selectors.country_hub(users["outsider"], first.country).trend == []
