@@ -36,7 +36,7 @@ def test_home_and_country_hub_fit_a_phone_in_english_and_spanish(live_server: An
     failures = []
     with browser_page() as page:
         for language in ("en", "es"):
-            for who in ("focal_point", "donor"):
+            for who in ("focal_point", "coordinator", "donor", "public"):
                 user = users[who]
                 user.language = language
                 user.save(update_fields=["language"])
