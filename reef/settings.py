@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "reef.consultations",
     "reef.records",
     "reef.notifications",
+    "reef.hub",
     "reef.api",
 ]
 

@@ -10,9 +10,10 @@ from django.urls import URLPattern, URLResolver, include, path
 from reef.accounts.language import language_switch
 from reef.api.api import api
 from reef.core import views as core_views
+from reef.hub import views as hub_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", core_views.home, name="home"),
+    path("", hub_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
@@ -32,6 +33,7 @@ for _app in (
     "consultations",
     "records",
     "notifications",
+    "hub",
 ):
     try:
         importlib.import_module(f"reef.{_app}.urls")
