@@ -26,8 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_unverified_address_cannot_join_a_team(users: dict[str, Any]) -> None:
     """Whoever registers someone else's address first does not get their place on a team."""
     a = build(users, until=Status.ACCEPTED)
-    squatter = make_user(email="victim@ministry.example")
-    EmailAddress.objects.create(user=squatter, email=squatter.email, verified=False, primary=True)
+    make_user(email="victim@ministry.example", verified=False)  # the squatter
     verify_addresses(users["coordinator"])
     with pytest.raises(ServiceError, match=r"victim@ministry\.example") as err:
         services.assessment_assign_team_by_email(
@@ -40,6 +39,7 @@ def test_unverified_address_cannot_join_a_team(users: dict[str, Any]) -> None:
     a.refresh_from_db()
     assert a.status == Status.ACCEPTED and not a.team.exists()
     # An account with no e-mail record at all is refused the same way.
+    EmailAddress.objects.filter(user=users["expert"]).delete()
     with pytest.raises(ServiceError, match="verified"):
         services.assessment_assign_team_by_email(
             actor=users["coordinator"],
@@ -66,6 +66,7 @@ def test_team_page_refuses_an_unverified_address(
 ) -> None:
     a = build(users, until=Status.ACCEPTED)
     verify_addresses(users["coordinator"])
+    EmailAddress.objects.filter(user=users["expert"]).update(verified=False)
     response = clients["coordinator"].post(
         f"/assessments/{a.pk}/team/",
         {

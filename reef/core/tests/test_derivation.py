@@ -175,6 +175,7 @@ def assessment_to_report(users: dict[str, Any]) -> Pair:
         users,
         {"kind": "assessment", "id": assessment.pk, "title": "Needs assessment"},
         kind=Publication.Kind.ASSESSMENT_REPORT,
+        assessment=assessment,
         tlp=TLP.CLEAR,
     )
     return assessment, report
@@ -184,8 +185,9 @@ def consultation_to_publication(users: dict[str, Any]) -> Pair:
     from reef.consultations.tests.helpers import hidden_consultation
 
     consultation = hidden_consultation(users["focal_point"])  # AMBER+STRICT
+    # A wider label is refused outright at creation (records' own test); at its source's.
     publication = _publication(
-        users, {"kind": "consultation", "id": consultation.pk, "title": "C"}, tlp=TLP.GREEN
+        users, {"kind": "consultation", "id": consultation.pk, "title": "C"}, tlp=TLP.AMBER_STRICT
     )
     return consultation, publication
 
