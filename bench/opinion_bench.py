@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("/work/shared/data/polis")
+# The Polis conversations shipped with the tests (CC BY 4.0, see their ATTRIBUTION.md);
+# REEF_POLIS_DATA points at another folder of Polis exports.
+DATA = Path(os.environ.get("REEF_POLIS_DATA", ROOT / "reef/consultations/tests/data/polis"))
 sys.path.insert(0, str(ROOT))
 
 ATTRIBUTION = """Data was gathered using the Polis software (compdemocracy.org/polis) and is

@@ -1,7 +1,7 @@
 """Delphi rounds: Likert feedback, consensus rules, stability and Kendall's W.
 
-Pure functions over plain data (no Django). Criteria from /work/shared/reference/consensus.md
-("Delphi consensus criteria"); see docs/opinion.md for the formulas and sources.
+Pure functions over plain data (no Django). Criteria from the Delphi literature (Diamond et al.
+2014; the RAND/UCLA appropriateness method); docs/opinion.md gives the formulas and sources.
 
 Quartiles and percentiles use linear interpolation between order statistics (NumPy's default,
 Hyndman-Fan type 7), stated here because Delphi studies differ on it.

@@ -1,7 +1,7 @@
 """Opinion analysis engine: the Polis method plus stable, incremental updates.
 
-Pure Python/NumPy/SciPy (no Django). Formulas follow docs/opinion.md, which cites
-/work/shared/reference/consensus.md section by section ("ref §n" below).
+Pure Python/NumPy/SciPy (no Django). Formulas follow docs/opinion.md, which cites Polis's
+math worker (github.com/compdemocracy/polis) step by step ("ref §n" below).
 
 Sign convention is the CSV one: agree = +1, disagree = -1, pass = 0 (ref §1).
 

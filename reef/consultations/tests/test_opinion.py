@@ -2,7 +2,7 @@
 group stability, the consensus reality report and smoke runs on real conversations.
 
 Real data: Polis openData, CC BY 4.0, The Computational Democracy Project
-(compdemocracy.org/polis; see /work/shared/data/polis/ATTRIBUTION.md).
+(compdemocracy.org/polis; see data/polis/ATTRIBUTION.md beside this file).
 """
 
 import math
