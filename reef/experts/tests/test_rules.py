@@ -190,7 +190,9 @@ def test_a_reviewer_who_has_not_submitted_cannot_read_the_others_reviews(
     assert clients["outsider"].get(api).status_code == 404
 
 
-def test_reviews_rule_follows_the_independent_phase() -> None:
+def test_reviews_rule_follows_the_independent_phase(users: dict[str, Any]) -> None:
+    # `users` builds the world: a transactional test before this one may have flushed the
+    # reference data (groupings) that the data migrations load.
     _rnd, proposal, first, second, mine, _theirs = _round_with_two_reviewers()
     assert allowed(rules.may_answer_invitation, first, mine)
     assert not allowed(rules.may_answer_invitation, second, mine)
