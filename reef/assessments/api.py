@@ -524,7 +524,7 @@ def put_summary(request: HttpRequest, assessment_id: int, payload: SummaryIn) ->
     response={200: None},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The report as PDF, labelled for the reader.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
@@ -559,7 +559,7 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response={200: None},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Your own rating sheet: every indicator, your ratings so far.",
                 "content": {_XLSX: {"schema": {"type": "string", "format": "binary"}}},
             }
