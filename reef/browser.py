@@ -46,9 +46,19 @@ def browser_page() -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
+    """Save the page as a test artefact. Chromium sometimes cannot capture a whole tall page
+    ("Unable to capture screenshot"): then the visible part is saved instead. A screenshot is
+    evidence, not an assertion: when even that fails, the test's own outcome stands."""
+    from playwright.sync_api import Error as PlaywrightError
+
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for full_page in (True, False):
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+            return path
+        except PlaywrightError:
+            continue
     return path
 
 
