@@ -226,26 +226,14 @@ def _int(value: Any, field: str, default: int) -> int:
         ) from None
 
 
-def _object(value: Any, field: str) -> dict[str, Any]:
-    """A JSON object where the format has one (absent: empty)."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ServiceError(
-            _("%(field)s must be an object, not %(value)s.")
-            % {"field": field, "value": repr(value)[:80]},
-            field=field,
-        )
-    return value
+def _object(value: Any) -> dict[str, Any]:
+    """An object of the file, absent: empty (`check_plan_shape` has checked its kind)."""
+    return cast(dict[str, Any], value or {})
 
 
-def _objects(value: Any, field: str) -> list[dict[str, Any]]:
-    """A JSON list of objects (absent: empty)."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ServiceError(_("%(field)s must be a list.") % {"field": field}, field=field)
-    return [_object(item, f"{field}[{i}]") for i, item in enumerate(value, start=1)]
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """A list of objects of the file, absent: empty (kinds checked by `check_plan_shape`)."""
+    return cast(list[dict[str, Any]], value or [])
 
 
 def _keys(value: Any, field: str) -> list[str]:
@@ -293,7 +281,7 @@ def _organisation(slug: Any) -> Organisation | None:
 _ANY = "any"
 _VALUES = "values"
 _PLAN_SHAPE: dict[str, Any] = {
-    "plan": {"weights": _ANY},
+    "plan": {"weights": {}},
     "needs": [
         {
             "cost": {},
@@ -387,8 +375,7 @@ def plan_data_from_file(
         ) from None
     except safeload.LoadError as exc:
         raise ServiceError(f"{filename}: {exc.message}", field="file") from None
-    check_plan_shape(data)
-    return cast(dict[str, Any], data)
+    return cast(dict[str, Any], data)  # its shape is checked by plan_import
 
 
 @transaction.atomic
@@ -405,7 +392,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
             field="version",
         )
     check_plan_shape(data)
-    meta = _object(data.get("plan"), "plan")
+    meta = _object(data.get("plan"))
     if meta.get("kind", "national") != Plan.Kind.NATIONAL:
         raise ServiceError(_("Only national plans can be imported."), field="kind")
     country = Country.objects.filter(code=str(meta.get("country") or "").upper()).first()
@@ -424,13 +411,13 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
         currency=str(meta.get("currency") or "USD"),
         start=_date(meta.get("start"), "start"),
         end=_date(meta.get("end"), "end"),
-        weights=_object(meta.get("weights"), "plan.weights") or None,
+        weights=_object(meta.get("weights")) or None,
     )
-    needs = _objects(data.get("needs"), "needs")
+    needs = _objects(data.get("needs"))
     ranked = sorted(needs, key=lambda n: _int(n.get("priority"), "needs[].priority", 0))
     for index, item in enumerate(ranked, start=1):
-        cost = _object(item.get("cost"), f"needs[{index}].cost")
-        ratings = _object(item.get("ratings"), f"needs[{index}].ratings")
+        cost = _object(item.get("cost"))
+        ratings = _object(item.get("ratings"))
         need = services.need_create(
             actor=actor,
             plan=plan,
@@ -451,9 +438,9 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
             missing_indicators=_keys(item.get("missing_indicators"), f"needs[{index}]"),
             assessment_ref=_ref(item.get("assessment_ref"), f"needs[{index}].assessment_ref"),
         )
-        for a in _objects(item.get("actions"), f"needs[{index}].actions"):
-            budget = _object(a.get("budget"), "budget")
-            sus = _object(a.get("sustainability"), "sustainability")
+        for a in _objects(item.get("actions")):
+            budget = _object(a.get("budget"))
+            sus = _object(a.get("sustainability"))
             start = _date(a.get("start"), "start")
             end = _date(a.get("end"), "end")
             if start is None or end is None:
@@ -481,7 +468,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
                 local_ownership=_bool(sus.get("local_ownership", False)),
                 post_donor_funding=_bool(sus.get("post_donor_funding", False)),
             )
-            for m in _objects(a.get("milestones"), "milestones"):
+            for m in _objects(a.get("milestones")):
                 due = _date(m.get("due"), "due")
                 if due is None:
                     raise ServiceError(_("A milestone needs a due date."), field="due")
@@ -491,7 +478,7 @@ def plan_import(*, actor: Actor, data: dict[str, Any], cycle: str | None = None)
                     title=str(m.get("title") or ""),
                     due=due,
                 )
-    for r in _objects(data.get("risks"), "risks"):
+    for r in _objects(data.get("risks")):
         services.risk_create(
             actor=actor,
             plan=plan,
