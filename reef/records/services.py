@@ -502,7 +502,9 @@ def _check_assessment(
 
 
 def _check_derived_label(tlp: str, links: list[dict[str, Any]]) -> None:
-    """A publication made from a consultation never gets a wider label than its source."""
+    """A publication made from a consultation is not created with a wider label than its
+    source (a clear refusal before anything is written; a relabel later is refused by the
+    label floor of reef.core.derivation)."""
     from reef.consultations.models import Consultation
 
     ids = [link["id"] for link in links if link.get("kind") == "consultation"]
@@ -613,8 +615,7 @@ def publication_update(
         publication.title = title.strip()
     if tlp is not None:
         _check_tlp(tlp)
-        _check_derived_label(tlp, publication.links)
-        publication.tlp = tlp
+        publication.tlp = tlp  # below its sources' label: refused on save (core.derivation)
     if authors is not None:
         publication.authors = authors.strip()
     if abstract is not None:
