@@ -38,7 +38,7 @@ from reef.accounts.people import (
     membership_revoke,
 )
 from reef.accounts.roles import RANKED_ROLES, Role
-from reef.accounts.scope import email_verified
+from reef.accounts.scope import email_verified, verified_address
 from reef.accounts.services import user_create, user_deactivate
 from reef.core.access import scope_for
 from reef.core.http import signed_in_user
@@ -173,7 +173,12 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     place = _managed_place(request, kind, key)
     user = signed_in_user(request)
     where = _place_kwargs(place)
-    held = Membership.objects.filter(**where).select_related("user").order_by("user__email")
+    held = (
+        Membership.objects.filter(**where)
+        .select_related("user")
+        .annotate(user_verified=verified_address())
+        .order_by("user__email")
+    )
     rows = []
     for m in held:
         # The last manager cannot leave or step down (the service refuses): no button.
@@ -181,7 +186,7 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         rows.append(
             {
                 "m": m,
-                "verified": email_verified(m.user),
+                "verified": m.user_verified,
                 "may_revoke": allowed(rules.may_revoke, user, m) and not stuck,
                 "roles": [
                     (value, label)

@@ -18,10 +18,20 @@ def email_verified(user: Any) -> bool:
     )
 
 
-def compute_scope(user: Any) -> Scope:
+def verified_address(user_field: str = "user") -> Any:
+    """`Exists` over the verified address of the user that `user_field` points to: filter or
+    annotate memberships with it in their own query instead of asking per row."""
     from allauth.account.models import EmailAddress
     from django.db.models import Exists, OuterRef
 
+    return Exists(
+        EmailAddress.objects.filter(
+            user=OuterRef(user_field), email__iexact=OuterRef(f"{user_field}__email"), verified=True
+        )
+    )
+
+
+def compute_scope(user: Any) -> Scope:
     from reef.accounts.models import Membership
     from reef.directory.models import GroupingMember
 
@@ -31,12 +41,9 @@ def compute_scope(user: Any) -> Scope:
     is_admin = False
     # Memberships take effect only once the address is verified (one query, no extra one
     # per request: the check rides on the memberships' own query).
-    verified = EmailAddress.objects.filter(
-        user=OuterRef("user"), email__iexact=OuterRef("user__email"), verified=True
-    )
     for m in (
         Membership.objects.filter(user=user)
-        .filter(Exists(verified))
+        .filter(verified_address())
         .only("role", "country_id", "organisation_id", "grouping_id")
     ):
         if m.role == Role.ADMIN:

@@ -17,7 +17,7 @@ from reef.accounts import rules
 from reef.accounts.models import Membership, User
 from reef.accounts.people import membership_grant, membership_revoke
 from reef.accounts.roles import Role
-from reef.accounts.scope import email_verified
+from reef.accounts.scope import email_verified, verified_address
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
 from reef.core.rules import OPERATOR_IMPORT, Actor, allowed
@@ -66,7 +66,7 @@ def as_json(m: Membership) -> dict[str, Any]:
         "organisation": m.organisation.slug if m.organisation else None,
         "grouping": m.grouping.slug if m.grouping else None,
         "since": m.created_at.isoformat(),
-        "email_verified": email_verified(m.user),
+        "email_verified": bool(m.user_verified),  # type: ignore[attr-defined]  # annotated by _list
         "active": m.user.is_active,
     }
 
@@ -144,7 +144,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{user.email} is no longer {held.role} of {held.target_label}.")
 
     def _list(self, actor: Actor, where: dict[str, Any], options: dict[str, Any]) -> None:
-        qs = Membership.objects.select_related("user", "country", "organisation", "grouping")
+        qs = Membership.objects.select_related(
+            "user", "country", "organisation", "grouping"
+        ).annotate(user_verified=verified_address())
         if where:
             qs = qs.filter(**where)
         if options["filter_email"]:
