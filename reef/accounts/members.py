@@ -38,7 +38,18 @@ from reef.accounts.people import (
     membership_revoke,
 )
 from reef.accounts.roles import RANKED_ROLES, Role
-from reef.accounts.scope import email_verified, verified_address
+from reef.accounts.scope import email_verified
+from reef.accounts.selectors import (
+    Place,
+    invitation_visible,
+    managed_place,
+    membership_visible,
+    place_kwargs,
+    place_members,
+    place_pending_invitations,
+    place_ref,
+    roles_for,
+)
 from reef.accounts.services import user_create, user_deactivate
 from reef.core.access import scope_for
 from reef.core.http import signed_in_user
@@ -50,53 +61,16 @@ from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
 from reef.directory.selectors import organisations_to_administer
 
-PLACE_KINDS = ("country", "organisation", "grouping")
 
-
-def _place(request: HttpRequest, kind: str, key: str) -> Country | Organisation | Grouping:
-    """The country, organisation or grouping named in the URL (404 if none, or hidden)."""
-    found: Country | Organisation | Grouping | None = None
-    if kind == "country":
-        found = Country.objects.filter(code=key.upper()).first()
-    elif kind == "organisation":
-        found = organisations_to_administer(request.user).filter(slug=key).first()
-    elif kind == "grouping":
-        found = Grouping.objects.filter(slug=key).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _place_kwargs(place: Country | Organisation | Grouping) -> dict[str, Any]:
-    if isinstance(place, Country):
-        return {"country": place}
-    if isinstance(place, Organisation):
-        return {"organisation": place}
-    return {"grouping": place}
-
-
-def _place_url(place: Country | Organisation | Grouping) -> str:
-    if isinstance(place, Country):
-        kind, key = "country", place.code
-    elif isinstance(place, Organisation):
-        kind, key = "organisation", place.slug
-    else:
-        kind, key = "grouping", place.slug
+def _place_url(place: Place) -> str:
+    kind, key = place_ref(place)
     return reverse("people:members", kwargs={"kind": kind, "key": key})
 
 
-def _roles_for(place: Country | Organisation | Grouping) -> list[tuple[str, str]]:
-    if isinstance(place, Grouping):
-        return [(Role.COORDINATOR.value, str(Role.COORDINATOR.label))]
-    return [(r.value, str(r.label)) for r in RANKED_ROLES]
-
-
-def _managed_place(request: HttpRequest, kind: str, key: str) -> Any:
+def _managed_place(request: HttpRequest, kind: str, key: str) -> Place:
     """The place, if the signed-in user may manage its members; else 404."""
-    place = _place(request, kind, key)
-    if not allowed(
-        rules.may_manage_members, request.user, rules.Grant.place(**_place_kwargs(place))
-    ):
+    place = managed_place(request.user, kind, key)
+    if place is None:
         raise Http404
     return place
 
@@ -172,13 +146,8 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """A place's members and pending invitations, for its managers and administrators."""
     place = _managed_place(request, kind, key)
     user = signed_in_user(request)
-    where = _place_kwargs(place)
-    held = (
-        Membership.objects.filter(**where)
-        .select_related("user")
-        .annotate(user_verified=verified_address())
-        .order_by("user__email")
-    )
+    where = place_kwargs(place)
+    held = place_members(place)
     rows = []
     for m in held:
         # The last manager cannot leave or step down (the service refuses): no button.
@@ -186,26 +155,20 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         rows.append(
             {
                 "m": m,
-                "verified": m.user_verified,
+                "verified": m.user_verified,  # type: ignore[attr-defined]  # place_members
                 "may_revoke": allowed(rules.may_revoke, user, m) and not stuck,
                 "roles": [
                     (value, label)
-                    for value, label in _roles_for(place)
+                    for value, label in roles_for(place)
                     if allowed(rules.may_grant, user, rules.Grant.of(m, role=value))
                     and not (stuck and value != m.role)
                 ],
             }
         )
-    pending = [
-        i
-        for i in Invitation.objects.filter(
-            **where, accepted_at__isnull=True, revoked_at__isnull=True
-        )
-        if i.status == Invitation.Status.PENDING
-    ]
+    pending = place_pending_invitations(place)
     roles = [
         (value, label)
-        for value, label in _roles_for(place)
+        for value, label in roles_for(place)
         if allowed(rules.may_grant, user, rules.Grant.place(**where, role=value))
     ]
     return render(
@@ -229,7 +192,7 @@ def members(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 def invite(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     place = _managed_place(request, kind, key)
     user = signed_in_user(request)
-    form = InviteForm(request.POST, roles=_roles_for(place))
+    form = InviteForm(request.POST, roles=roles_for(place))
     if form.is_valid():
         call_service(
             request,
@@ -237,7 +200,7 @@ def invite(request: HttpRequest, kind: str, key: str) -> HttpResponse:
                 actor=user,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                **_place_kwargs(place),
+                **place_kwargs(place),
             ),
             _("The invitation was sent."),
         )
@@ -250,16 +213,8 @@ def invite(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 
 def _membership(request: HttpRequest, pk: int) -> Membership:
     """A membership the signed-in user may see: their own, or one of a place they manage."""
-    m = (
-        Membership.objects.select_related("user", "country", "organisation", "grouping")
-        .filter(pk=pk)
-        .first()
-    )
+    m = membership_visible(request.user, pk)
     if m is None:
-        raise Http404
-    if m.user_id != request.user.pk and not allowed(
-        rules.may_manage_members, request.user, rules.Grant.of(m)
-    ):
         raise Http404
     return m
 
@@ -317,8 +272,8 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = Invitation.objects.filter(pk=pk).first()
-    if invitation is None or not allowed(rules.may_revoke_invitation, request.user, invitation):
+    invitation = invitation_visible(request.user, pk)
+    if invitation is None:
         raise Http404
     user = signed_in_user(request)
     call_service(
