@@ -80,4 +80,8 @@ class RequireMFAMiddleware:
                 {"detail": _("Multi-factor authentication must be set up for this account.")},
                 status=403,
             )
+        if request.headers.get("HX-Request") == "true":
+            # A fragment (the unread badge, a filtered list) must not receive the whole
+            # activation page to swap into the page around it: htmx ignores a 403.
+            return HttpResponse(status=403)
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

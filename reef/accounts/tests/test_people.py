@@ -231,6 +231,10 @@ def test_invitation_page_signs_up_then_forces_mfa(users: dict[str, Any]) -> None
     assert Membership.objects.filter(user=user, country=_gd(), role="viewer").exists()
     # Until MFA is set up, the role opens nothing.
     assert client.get("/people/")["Location"] == reverse("mfa_activate_totp")
+    # A fragment the page loads by itself (the unread badge) is refused, not handed the
+    # activation page to swap into the header.
+    badge = client.get(reverse("notifications:unread"), headers={"HX-Request": "true"})
+    assert badge.status_code == 403 and badge.content == b""
     used = Client().get(url)
     assert used.status_code == 200 and b"already been used" in used.content
 
