@@ -251,7 +251,8 @@ class RowErrorOut(Schema):
 
 class RowErrorsOut(Schema):
     detail: str
-    errors: list[RowErrorOut]
+    # Empty when the body itself was refused before any row was read.
+    errors: list[RowErrorOut] = Field(default_factory=list)
 
 
 class DecisionIn(Schema):
