@@ -29,6 +29,7 @@ class Error(Schema):
 
 
 class MembershipOut(Schema):
+    id: int = Field(description="leave with DELETE /api/v1/people/memberships/{id}")
     role: str
     country: str | None
     organisation: str | None
@@ -49,6 +50,7 @@ def me(request: HttpRequest) -> MeOut:
         name=user.display_name,
         memberships=[
             MembershipOut(
+                id=m.pk,
                 role=m.role,
                 country=m.country.code if m.country else None,
                 organisation=m.organisation.slug if m.organisation else None,
@@ -212,3 +214,9 @@ def revoke_token(request: HttpRequest, prefix: str) -> Status[None]:
         raise Http404
     api_token_revoke(token=token, actor=user)
     return Status(204, None)
+
+
+# The people routes (members, invitations, roles, accounts) live beside the pages' reads.
+from reef.accounts.people_api import router as _people_router  # noqa: E402
+
+router.add_router("", _people_router)

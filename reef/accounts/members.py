@@ -48,6 +48,7 @@ from reef.accounts.selectors import (
     place_members,
     place_pending_invitations,
     place_ref,
+    places_managed,
     roles_for,
 )
 from reef.accounts.services import user_create, user_deactivate
@@ -58,8 +59,6 @@ from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.core.tlp import TLP
-from reef.directory.models import Country, Grouping, Organisation
-from reef.directory.selectors import organisations_to_administer
 
 
 def _place_url(place: Place) -> str:
@@ -110,14 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     scope = scope_for(user)
     mine = user.memberships.select_related("country", "organisation", "grouping")
-    if scope.is_admin:
-        countries: Any = Country.objects.filter(groupings__isnull=False).distinct()
-        organisations: Any = organisations_to_administer(user)
-        groupings: Any = Grouping.objects.all()
-    else:
-        countries = Country.objects.filter(pk__in=scope.country_ids("manage"))
-        organisations = Organisation.objects.filter(pk__in=scope.organisation_ids("manage"))
-        groupings = Grouping.objects.none()
+    countries, organisations, groupings = places_managed(user)
     return render(
         request,
         "accounts/members/index.html",

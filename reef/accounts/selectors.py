@@ -59,6 +59,27 @@ def roles_for(place: Place) -> list[tuple[str, str]]:
     return [(r.value, str(r.label)) for r in RANKED_ROLES]
 
 
+def places_managed(
+    user: Any,
+) -> tuple[QuerySet[Country], QuerySet[Organisation], QuerySet[Grouping]]:
+    """The places whose members `user` manages: their own as a manager; every country of a
+    grouping, every organisation they may administer and every grouping for an administrator."""
+    from reef.core.access import scope_for
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return (
+            Country.objects.filter(groupings__isnull=False).distinct(),
+            organisations_to_administer(user),
+            Grouping.objects.all(),
+        )
+    return (
+        Country.objects.filter(pk__in=scope.country_ids("manage")),
+        Organisation.objects.filter(pk__in=scope.organisation_ids("manage")),
+        Grouping.objects.none(),
+    )
+
+
 def managed_place(user: Any, kind: str, key: str) -> Place | None:
     """The place, if `user` may manage its members (None otherwise: a 404 for them)."""
     place = place_find(user, kind, key)
