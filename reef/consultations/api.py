@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
 from reef.consultations import selectors, services
@@ -52,8 +53,17 @@ class ConsultationIn(Schema):
 
 
 class WindowIn(Schema):
-    opens_at: datetime
-    closes_at: datetime
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"closes_at": "2027-03-31T23:59:00Z"}]}
+    )
+
+    opens_at: datetime | None = Field(
+        None,
+        description="Leave out to keep the opening (it cannot move once the window is open). "
+        "Times are compared at the precision given: a time to the minute that names the "
+        "stored minute keeps the stored time.",
+    )
+    closes_at: datetime = Field(description="Later than the stored closing once open.")
 
 
 class RoundIn(Schema):

@@ -252,18 +252,40 @@ def consultation_create(
     return consultation
 
 
+def _as_submitted(stored: datetime, submitted: datetime) -> datetime:
+    """`stored`, cut to the precision `submitted` was given at.
+
+    A page's form shows a time to the second or the minute and sends that back; the
+    stored time has microseconds. The two are the same instant for the person who
+    submitted it, so windows are compared at the precision of what was submitted.
+    """
+    if submitted.microsecond:
+        return stored
+    if submitted.second:
+        return stored.replace(microsecond=0)
+    return stored.replace(second=0, microsecond=0)
+
+
 @transaction.atomic
 def consultation_set_window(
     *,
     actor: Actor,
     consultation: Consultation,
-    opens_at: datetime,
+    opens_at: datetime | None,
     closes_at: datetime,
     now: datetime | None = None,
 ) -> Consultation:
-    """Change the review window. Once open, it can be extended but never shortened."""
+    """Change the review window. Once open, it can be extended but never shortened.
+
+    `opens_at` None keeps the opening. A submitted time equal to the stored one at the
+    precision it was submitted at (a form's seconds or minutes) keeps the stored time.
+    """
     _require(R.may_set_window, actor, consultation, consultation, _editors_only())
     now = now or timezone.now()
+    if opens_at is None or opens_at == _as_submitted(consultation.opens_at, opens_at):
+        opens_at = consultation.opens_at
+    if closes_at == _as_submitted(consultation.closes_at, closes_at):
+        closes_at = consultation.closes_at
     if closes_at <= opens_at:
         raise ServiceError(_("The window must close after it opens."), field="closes_at")
     if consultation.has_opened(now):
@@ -279,7 +301,7 @@ def consultation_set_window(
                 field="closes_at",
                 code="window_locked",
             )
-    elif opens_at < now:
+    elif opens_at < now and opens_at != consultation.opens_at:
         raise ServiceError(
             _("A window that has not opened cannot open in the past."), field="opens_at"
         )

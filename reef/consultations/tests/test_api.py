@@ -156,3 +156,13 @@ def test_create_consultation_round_and_section(
     )
     assert r.status_code == 400 and "never shortened" in r.json()["detail"]
     assert Consultation.objects.get(pk=pk).closes_at > now + timedelta(days=2)
+    # Extending: the opening sent back as the API gave it, or left out.
+    for opening in ({"opens_at": body["opens_at"]}, {}):
+        later = Consultation.objects.get(pk=pk).closes_at + timedelta(days=1)
+        r = clients["coordinator"].put(
+            f"/api/v1/consultations/{pk}/window",
+            {**opening, "closes_at": later.isoformat()},
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content
+        assert Consultation.objects.get(pk=pk).closes_at == later

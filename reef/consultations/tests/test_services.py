@@ -204,6 +204,40 @@ def test_window_cannot_be_shortened_once_open(c: Consultation, users: dict[str, 
     assert c.closes_at == closes + timedelta(days=3)
 
 
+def test_open_window_extends_from_what_a_form_sends_back(
+    c: Consultation, users: dict[str, Any]
+) -> None:
+    """A form shows the opening to the second or the minute; sending it back unchanged is
+    not moving it (issue 14: extending an open window failed on lost microseconds)."""
+    c.opens_at = c.opens_at.replace(second=17, microsecond=123456)
+    c.save()
+    opened, closes = c.opens_at, c.closes_at
+    for shown in (opened.replace(microsecond=0), opened.replace(second=0, microsecond=0), None):
+        closes = closes + timedelta(days=1)
+        services.consultation_set_window(
+            actor=users["coordinator"], consultation=c, opens_at=shown, closes_at=closes
+        )
+        c.refresh_from_db()
+        assert (c.opens_at, c.closes_at) == (opened, closes)
+    # The closing sent back at the minute it shows is no shortening either.
+    services.consultation_set_window(
+        actor=users["coordinator"],
+        consultation=c,
+        opens_at=None,
+        closes_at=closes.replace(second=0, microsecond=0),
+    )
+    c.refresh_from_db()
+    assert c.closes_at == closes
+    # A minute earlier is.
+    with pytest.raises(ServiceError, match="never shortened"):
+        services.consultation_set_window(
+            actor=users["coordinator"],
+            consultation=c,
+            opens_at=None,
+            closes_at=closes.replace(second=0, microsecond=0) - timedelta(minutes=1),
+        )
+
+
 def test_window_not_yet_open_may_be_shortened(users: dict[str, Any]) -> None:
     now = timezone.now()
     c = community_consultation(

@@ -175,6 +175,21 @@ def test_window_page_refuses_shortening(
     assert clients["expert"].get(url).status_code == 403
 
 
+def test_window_page_extends_an_open_window(
+    c: Consultation, users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    c.opens_at = c.opens_at.replace(microsecond=654321)
+    c.save()
+    url = reverse("consultations:window", args=[c.pk])
+    later = c.closes_at + timedelta(days=7)
+    response = clients["coordinator"].post(
+        url, {"closes_at": later.strftime("%Y-%m-%d %H:%M")}, follow=True
+    )
+    assert "Window saved." in response.content.decode()
+    c.refresh_from_db()
+    assert c.closes_at == later.replace(second=0, microsecond=0)
+
+
 def test_editors_create_and_set_up(users: dict[str, Any], clients: dict[str, Client]) -> None:
     url = reverse("consultations:create")
     assert clients["anonymous"].get(url).status_code == 302
