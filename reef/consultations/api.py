@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
 from reef.consultations import selectors, services
-from reef.consultations.models import Consultation, DelphiItem, Statement
+from reef.consultations.models import Amendment, Consultation, DelphiItem, Statement
 from reef.directory.models import Country, Grouping, Organisation
 
 router = Router(tags=["consultations"])
@@ -129,6 +129,33 @@ class AmendmentOut(Schema):
     status: str
     proposed_text: str
     decision_reason: str
+    stale: bool = Field(
+        False,
+        description="Pending, and the section changed since it was proposed: it can be "
+        "accepted only after its proposer re-bases it (POST .../rebase).",
+    )
+
+
+class RebaseIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"proposed_text": "The new text, changed as proposed.", "rationale": ""}]
+        }
+    )
+
+    proposed_text: str
+    rationale: str | None = None
+
+
+def _amendment(a: Amendment) -> AmendmentOut:
+    return AmendmentOut(
+        id=a.pk,
+        section=a.section.number,
+        status=a.status,
+        proposed_text=a.proposed_text,
+        decision_reason=a.decision_reason,
+        stale=a.is_stale,
+    )
 
 
 class Error(Schema):
@@ -407,16 +434,35 @@ def propose_amendment(request: HttpRequest, pk: int, number: int, payload: Amend
         proposed_text=payload.proposed_text,
         rationale=payload.rationale,
     )
-    return Status(
-        201,
-        AmendmentOut(
-            id=a.pk,
-            section=section.number,
-            status=a.status,
-            proposed_text=a.proposed_text,
-            decision_reason=a.decision_reason,
-        ),
+    return Status(201, _amendment(a))
+
+
+@router.get("/consultations/{pk}/sections/{number}/amendments", response=list[AmendmentOut])
+def list_amendments(request: HttpRequest, pk: int, number: int) -> list[AmendmentOut]:
+    """A section's amendments, each saying whether it is stale."""
+    consultation = selectors.consultation_get(request.user, pk)
+    section = selectors.section_get(request.user, consultation, number)
+    return [
+        _amendment(a)
+        for a in selectors.section_amendments(request.user, section).select_related("section")
+    ]
+
+
+@router.post(
+    "/consultations/{pk}/amendments/{amendment_id}/rebase",
+    response={200: AmendmentOut, 400: Error, 403: Error, 404: Error, 409: Error},
+)
+def rebase_amendment(
+    request: HttpRequest, pk: int, amendment_id: int, payload: RebaseIn
+) -> AmendmentOut:
+    """The proposer re-writes a stale amendment on the section's current text."""
+    user = require_user(request)
+    consultation = selectors.consultation_get(user, pk)
+    a = selectors.amendment_get(user, consultation, amendment_id)
+    a = services.amendment_rebase(
+        actor=user, amendment=a, proposed_text=payload.proposed_text, rationale=payload.rationale
     )
+    return _amendment(a)
 
 
 @router.post("/consultations/{pk}/amendments/{amendment_id}/decision", response=AmendmentOut)
@@ -427,10 +473,4 @@ def decide_amendment(request: HttpRequest, pk: int, amendment_id: int, payload: 
     a = services.amendment_decide(
         actor=user, amendment=a, accept=payload.accept, reason=payload.reason
     )
-    return AmendmentOut(
-        id=a.pk,
-        section=a.section.number,
-        status=a.status,
-        proposed_text=a.proposed_text,
-        decision_reason=a.decision_reason,
-    )
+    return _amendment(a)

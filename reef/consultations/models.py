@@ -367,3 +367,9 @@ class Amendment(_ChildOfConsultation):
 
     class Meta:
         ordering = ["section", "created_at"]
+
+    @property
+    def is_stale(self) -> bool:
+        """Pending, and the section's text changed since it was proposed (another amendment
+        was accepted): it cannot be accepted until its proposer re-bases it."""
+        return bool(self.status == self.Status.PENDING and self.section.text != self.original_text)

@@ -188,6 +188,16 @@ def may_propose_amendment(scope: Scope, section: Section) -> bool:
     return takes_part(scope, section.consultation)
 
 
+@rule("consultations.amendment_rebase", record="amendment", roles=PARTICIPANTS, system=False)
+def may_rebase_amendment(scope: Scope, amendment: Amendment) -> bool:
+    """Only its proposer re-writes a stale amendment on the section's new text."""
+    return (
+        scope.user_id is not None
+        and amendment.participant.user_id == scope.user_id
+        and takes_part(scope, amendment.consultation)
+    )
+
+
 # ---------------------------------------------------------------- Delphi independence
 
 

@@ -485,7 +485,7 @@ def section_amendments(user: Any, section: Section) -> LabelledQuerySet:
     return (
         Amendment.objects.for_user(user)
         .filter(section=section)
-        .select_related("participant", "participant__country", "decided_by")
+        .select_related("section", "participant", "participant__country", "decided_by")
     )
 
 

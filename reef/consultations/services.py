@@ -867,6 +867,42 @@ def amendment_propose(
 
 
 @transaction.atomic
+def amendment_rebase(
+    *, actor: Actor, amendment: Amendment, proposed_text: str, rationale: str | None = None
+) -> Amendment:
+    """The proposer re-writes a stale amendment on the section's current text.
+
+    The amendment then proposes a change to that text, and may be accepted again."""
+    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    consultation = amendment.consultation
+    _require(R.may_rebase_amendment, actor, amendment, consultation, _not_invited())
+    if amendment.status != Amendment.Status.PENDING:
+        raise Conflict(_("This amendment was already decided."))
+    section = Section.objects.select_for_update().get(pk=amendment.section_id)
+    if section.text == amendment.original_text:
+        raise ServiceError(_("This amendment is not stale: nothing to re-base."), code="not_stale")
+    _require_open(consultation)
+    proposed_text = _clean_text(proposed_text, "proposed_text", "proposed_text", 20000)
+    if proposed_text == section.text.strip():
+        raise ServiceError(
+            _("The proposed text is the same as the section."), field="proposed_text"
+        )
+    amendment.original_text = section.text
+    amendment.proposed_text = proposed_text
+    if rationale is not None:
+        amendment.rationale = rationale.strip()[:4000]
+    amendment.version += 1
+    amendment.save()
+    audit_append(
+        action="amendment_rebase",
+        actor=actor,
+        obj=amendment,
+        detail={"section": section.number, "section_version": section.version},
+    )
+    return amendment
+
+
+@transaction.atomic
 def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason: str) -> Amendment:
     """The author (the owner's editors) accepts or rejects, always with a reason.
 
@@ -885,8 +921,8 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason
         if section.text != amendment.original_text:
             raise Conflict(
                 _(
-                    "The section changed since this amendment was proposed; "
-                    "decide it on the new text."
+                    "The section changed since this amendment was proposed: it can be "
+                    "accepted once its proposer has re-based it on the new text, or rejected."
                 )
             )
         section.text = amendment.proposed_text

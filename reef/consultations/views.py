@@ -405,6 +405,8 @@ def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request.POST if request.POST.get("kind") == "amendment" else None,
         initial={"proposed_text": section.text},
     )
+    amendments = list(selectors.section_amendments(request.user, section))
+    rebase_forms = _rebase_forms(request, amendments)
     if request.method == "POST":
         if (login := _require_signed_in(request)) is not None:
             return login
@@ -432,6 +434,8 @@ def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 _("Amendment proposed."),
                 form=amendment_form,
             )
+        elif request.POST.get("kind") == "rebase":
+            outcome = _rebase(request, consultation, rebase_forms)
         if outcome is not None and outcome.code == "join_required":
             return _join_first(request, pk, outcome.message)
         if outcome:
@@ -444,10 +448,54 @@ def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             consultation,
             section=section,
             comments=selectors.section_comments(request.user, section),
-            amendments=selectors.section_amendments(request.user, section),
+            amendments=[(a, rebase_forms.get(a.pk)) for a in amendments],
             comment_form=comment_form,
             amendment_form=amendment_form,
         ),
+    )
+
+
+def _rebase_forms(request: HttpRequest, amendments: list[Amendment]) -> dict[int, AmendmentForm]:
+    """A re-base form for each stale amendment the person may re-base (their own)."""
+    found: dict[int, AmendmentForm] = {}
+    for a in amendments:
+        if a.is_stale and allowed(R.may_rebase_amendment, request.user, a):
+            posted = request.POST.get("kind") == "rebase" and request.POST.get("amendment") == str(
+                a.pk
+            )
+            found[a.pk] = AmendmentForm(
+                request.POST if posted else None,
+                prefix=f"rebase-{a.pk}",
+                initial={"proposed_text": a.proposed_text, "rationale": a.rationale},
+            )
+    return found
+
+
+def _rebase(
+    request: HttpRequest, consultation: Consultation, by_amendment: dict[int, AmendmentForm]
+) -> Outcome[object] | None:
+    try:
+        target = int(request.POST.get("amendment", ""))
+    except ValueError:
+        target = 0
+    form = by_amendment.get(target)
+    if form is None:
+        # Not stale, not one's own, or not visible: the same refusal for each.
+        messages.error(request, _("This amendment cannot be re-based."))
+        return None
+    if not form.is_valid():
+        return None
+    amendment = selectors.amendment_get(request.user, consultation, target)
+    return call_service(
+        request,
+        lambda: services.amendment_rebase(
+            actor=_user(request),
+            amendment=amendment,
+            proposed_text=form.cleaned_data["proposed_text"],
+            rationale=form.cleaned_data["rationale"],
+        ),
+        _("Amendment re-based on the current text."),
+        form=form,
     )
 
 

@@ -117,6 +117,47 @@ def test_amendment_decision_via_api(
     assert r.status_code == 200 and r.json()["status"] == "rejected"
 
 
+def test_stale_amendment_via_api(
+    c: Consultation, users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    sec = section(users["coordinator"], c)
+    join(users["expert"], c)
+    join(users["focal_point"], c)
+    first = services.amendment_propose(
+        actor=users["focal_point"], section=sec, proposed_text="One."
+    )
+    second = services.amendment_propose(actor=users["expert"], section=sec, proposed_text="Two.")
+    services.amendment_decide(
+        actor=users["coordinator"], amendment=first, accept=True, reason="Fine."
+    )
+    listing = f"/api/v1/consultations/{c.pk}/sections/{sec.number}/amendments"
+    assert clients["anonymous"].get(listing).status_code == 404
+    found = {a["id"]: a["stale"] for a in clients["expert"].get(listing).json()}
+    assert found == {first.pk: False, second.pk: True}
+    decide = f"/api/v1/consultations/{c.pk}/amendments/{second.pk}/decision"
+    r = clients["coordinator"].post(
+        decide, {"accept": True, "reason": "Yes."}, content_type="application/json"
+    )
+    assert r.status_code == 409 and "re-based" in r.json()["detail"]
+    rebase = f"/api/v1/consultations/{c.pk}/amendments/{second.pk}/rebase"
+    body = {"proposed_text": "One, and two."}
+    assert (
+        clients["anonymous"].post(rebase, body, content_type="application/json").status_code == 401
+    )
+    assert (
+        clients["focal_point"].post(rebase, body, content_type="application/json").status_code
+        == 403
+    )
+    r = clients["expert"].post(rebase, {"proposed_text": ""}, content_type="application/json")
+    assert r.status_code == 400
+    r = clients["expert"].post(rebase, body, content_type="application/json")
+    assert r.status_code == 200 and r.json()["stale"] is False
+    r = clients["coordinator"].post(
+        decide, {"accept": True, "reason": "Yes."}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+
+
 def test_create_consultation_round_and_section(
     users: dict[str, Any], clients: dict[str, Client]
 ) -> None:

@@ -26,6 +26,7 @@ from reef.consultations.models import (
 )
 from reef.consultations.tests.helpers import accepted, community_consultation, join, section
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.models import AuditEntry
 from reef.core.rules import WORKER, allowed
 from reef.core.tlp import TLP
 from reef.directory.models import Organisation
@@ -435,6 +436,48 @@ def test_amendment_rejected_with_reason_and_stale_accept(
         reason="Superseded by the first.",
     )
     assert Section.objects.get(pk=sec.pk).text == "One."
+
+
+def test_stale_amendment_is_flagged_and_accepted_once_rebased(
+    c: Consultation, users: dict[str, Any]
+) -> None:
+    sec = section(users["coordinator"], c)
+    join(users["expert"], c)
+    join(users["focal_point"], c)
+    first = services.amendment_propose(
+        actor=users["focal_point"], section=sec, proposed_text="One."
+    )
+    second = services.amendment_propose(actor=users["expert"], section=sec, proposed_text="Two.")
+    assert not second.is_stale
+    with pytest.raises(ServiceError, match="not stale"):
+        services.amendment_rebase(actor=users["expert"], amendment=second, proposed_text="2.")
+    services.amendment_decide(
+        actor=users["coordinator"], amendment=first, accept=True, reason="Fine."
+    )
+    second.refresh_from_db()
+    assert second.is_stale
+    # Only its proposer re-bases it; the owner's editors decide, they do not rewrite.
+    for other in ("focal_point", "coordinator"):
+        with pytest.raises(PermissionDenied):
+            services.amendment_rebase(
+                actor=users[other], amendment=second, proposed_text="One, and two."
+            )
+    with pytest.raises(ServiceError, match="same as the section"):
+        services.amendment_rebase(actor=users["expert"], amendment=second, proposed_text="One.")
+    second.refresh_from_db()
+    assert second.is_stale and second.proposed_text == "Two."
+    services.amendment_rebase(
+        actor=users["expert"], amendment=second, proposed_text="One, and two.", rationale="Both."
+    )
+    second.refresh_from_db()
+    assert not second.is_stale and second.original_text == "One."
+    assert AuditEntry.objects.filter(action="amendment_rebase").count() == 1
+    services.amendment_decide(
+        actor=users["coordinator"], amendment=second, accept=True, reason="Now on the new text."
+    )
+    assert Section.objects.get(pk=sec.pk).text == "One, and two."
+    with pytest.raises(Conflict):
+        services.amendment_rebase(actor=users["expert"], amendment=second, proposed_text="3.")
 
 
 # ---------------------------------------------------------------- Polis import / export

@@ -190,6 +190,43 @@ def test_window_page_extends_an_open_window(
     assert c.closes_at == later.replace(second=0, microsecond=0)
 
 
+def test_section_page_flags_a_stale_amendment_and_its_proposer_rebases_it(
+    c: Consultation, users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    from reef.consultations.models import Amendment
+    from reef.consultations.tests.helpers import join, section
+
+    sec = section(users["coordinator"], c)
+    join(users["expert"], c)
+    join(users["focal_point"], c)
+    first = services.amendment_propose(actor=users["focal_point"], section=sec, proposed_text="A.")
+    stale = services.amendment_propose(actor=users["expert"], section=sec, proposed_text="B.")
+    services.amendment_decide(
+        actor=users["coordinator"], amendment=first, accept=True, reason="Fine."
+    )
+    url = reverse("consultations:section", args=[c.pk, sec.number])
+    mine = clients["expert"].get(url).content.decode()
+    assert "Stale" in mine and "Re-base amendment" in mine
+    other = clients["focal_point"].get(url).content.decode()
+    assert "Stale" in other and "Re-base amendment" not in other
+    # Someone else's stale amendment: refused, nothing changes.
+    refused = clients["focal_point"].post(
+        url,
+        {"kind": "rebase", "amendment": stale.pk, f"rebase-{stale.pk}-proposed_text": "X."},
+        follow=True,
+    )
+    assert "cannot be re-based" in refused.content.decode()
+    assert Amendment.objects.get(pk=stale.pk).proposed_text == "B."
+    done = clients["expert"].post(
+        url,
+        {"kind": "rebase", "amendment": stale.pk, f"rebase-{stale.pk}-proposed_text": "A and B."},
+        follow=True,
+    )
+    assert "re-based" in done.content.decode()
+    stale.refresh_from_db()
+    assert not stale.is_stale and stale.proposed_text == "A and B."
+
+
 def test_editors_create_and_set_up(users: dict[str, Any], clients: dict[str, Client]) -> None:
     url = reverse("consultations:create")
     assert clients["anonymous"].get(url).status_code == 302
