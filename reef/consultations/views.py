@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,12 +75,35 @@ def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> 
     }
 
 
+_KEPT = "reef_kept_answers"
+_KEPT_MAX_BYTES = 64_000
+
+
 def _join_first(request: HttpRequest, pk: int, why: str) -> HttpResponse:
-    """A reader who has not joined goes to the join page, then back here."""
+    """A reader who has not joined goes to the join page, then back here, where what they
+    had typed (ratings, a statement, an amendment) waits for them to submit it."""
     messages.info(request, why)
+    kept = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    if len(repr(kept)) <= _KEPT_MAX_BYTES:
+        request.session[_KEPT] = {"path": request.path, "data": kept}
     return redirect(
         reverse("consultations:join", args=[pk]) + "?" + urlencode({"next": request.path})
     )
+
+
+def _kept_answers(request: HttpRequest) -> QueryDict | None:
+    """What this person posted here before they had to join, once, for the form to show."""
+    if request.method != "GET" or _KEPT not in request.session:
+        return None
+    kept = request.session[_KEPT]
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[_KEPT]
+    data = QueryDict(mutable=True)
+    for key, values in dict(kept.get("data") or {}).items():
+        data.setlist(str(key), [str(v) for v in values])
+    messages.info(request, _("What you entered before joining is kept below: submit it now."))
+    return data
 
 
 def _require_signed_in(request: HttpRequest) -> HttpResponse | None:
@@ -218,7 +241,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Rule.LABELLED)
 def statement_list(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
-    form = StatementForm(request.POST or None)
+    form = StatementForm(request.POST or _kept_answers(request))
     if request.method == "POST":
         if (login := _require_signed_in(request)) is not None:
             return login
@@ -338,7 +361,7 @@ def delphi_round(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     items = list(DelphiItem.objects.for_user(request.user).filter(round=rnd))
     mine = selectors.delphi_my_responses(request.user, rnd)
     form = DelphiForm(
-        request.POST or None,
+        request.POST or _kept_answers(request),
         round=rnd,
         items=items,
         initial_ratings={k: v.rating for k, v in mine.items()},
@@ -400,9 +423,11 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 def section_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
     section = selectors.section_get(request.user, consultation, number)
-    comment_form = CommentForm(request.POST if request.POST.get("kind") == "comment" else None)
+    posted = request.POST or _kept_answers(request)
+    kind = posted.get("kind") if posted else None
+    comment_form = CommentForm(posted if kind == "comment" else None)
     amendment_form = AmendmentForm(
-        request.POST if request.POST.get("kind") == "amendment" else None,
+        posted if kind == "amendment" else None,
         initial={"proposed_text": section.text},
     )
     amendments = list(selectors.section_amendments(request.user, section))

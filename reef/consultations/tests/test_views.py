@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -225,6 +226,34 @@ def test_section_page_flags_a_stale_amendment_and_its_proposer_rebases_it(
     assert "re-based" in done.content.decode()
     stale.refresh_from_db()
     assert not stale.is_stale and stale.proposed_text == "A and B."
+
+
+def test_delphi_answers_given_before_joining_are_kept(
+    c: Consultation, users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    """Issue 14: answers submitted before joining were silently lost."""
+    rnd = services.delphi_round_create(
+        actor=users["coordinator"], consultation=c, title="Priorities", items=["Alpha", "Beta"]
+    )
+    items = list(rnd.items.all())
+    url = reverse("consultations:delphi", args=[c.pk, rnd.number])
+    client = clients["expert"]
+    answers = {f"item_{items[0].pk}": "4", f"item_{items[1].pk}": "2"}
+    response = client.post(url, answers)
+    join_url = reverse("consultations:join", args=[c.pk])
+    assert response.status_code == 302 and response["Location"].startswith(join_url)
+    assert not DelphiResponse.objects.exists()
+    joined = client.post(response["Location"], {"sector": "private sector", "country": "TT"})
+    assert joined.status_code == 302 and joined["Location"] == url
+    page = client.get(url).content.decode()
+    assert "kept below" in page
+    checked = re.findall(r'<input type="radio" name="(item_\d+)" value="(\d)"[^>]*checked', page)
+    assert sorted(checked) == sorted((k, v) for k, v in answers.items())
+    # Shown once: the next visit starts from what is saved.
+    assert "kept below" not in client.get(url).content.decode()
+    assert client.post(url, answers).status_code == 302
+    saved = {r.item_id: r.rating for r in DelphiResponse.objects.filter(item__round=rnd)}
+    assert saved == {items[0].pk: 4, items[1].pk: 2}
 
 
 def test_editors_create_and_set_up(users: dict[str, Any], clients: dict[str, Client]) -> None:
