@@ -12,7 +12,6 @@ from typing import Any
 import pyotp
 import pytest
 from django.core import mail
-
 from django.test import Client
 
 from reef.browser import browser_page, chromium_available, screenshot, sign_in
