@@ -1543,6 +1543,7 @@ def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> An
             ),
         },
         framework=assessment.framework.slug,
+        framework_record=assessment.framework,
         assessment_id=assessment.pk,
     )
     audit_append(

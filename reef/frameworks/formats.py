@@ -643,3 +643,44 @@ def load_shipped(slug: str) -> Framework:
     if not path.is_file():
         raise KeyError(f"no shipped framework {slug!r}; have {shipped_slugs()}")
     return load(path)
+
+
+# --------------------------------------------------------------------- texts by key
+
+Element = Dimension | Factor | Aspect | Pillar | Indicator
+
+
+def element(fw: Framework, key: str) -> Element | None:
+    """The dimension, factor, aspect, pillar or indicator with this key (keys are unique)."""
+    for d in fw.dimensions:
+        if d.key == key:
+            return d
+        for f in d.factors:
+            if f.key == key:
+                return f
+            for a in f.aspects:
+                if a.key == key and not a.implicit:
+                    return a
+    for p in fw.pillars:
+        if p.key == key:
+            return p
+    for i in fw.indicators:
+        if i.key == key:
+            return i
+    return None
+
+
+def localized(item: Element, field: str, language: str) -> str:
+    """`field` ("name" or "text") of `item` in `language` when the framework carries a
+    translation (`"translations": {"fr": {"name": ...}}`, the optional field of the
+    format), else as written. "fr-ca" falls back to "fr"."""
+    original = str(getattr(item, field, "") or "")
+    translations = item.extra.get("translations")
+    if not isinstance(translations, dict) or not language:
+        return original
+    code = language.lower()
+    for candidate in (code, code.split("-")[0]):
+        texts = translations.get(candidate)
+        if isinstance(texts, dict) and isinstance(texts.get(field), str) and texts[field].strip():
+            return str(texts[field]).strip()
+    return original

@@ -207,13 +207,14 @@ def _region_queue(user: Any, country_ids: frozenset[int]) -> RegionQueue:
 
 
 def unfunded_needs(user: Any) -> Any:
-    """Needs the user may see with no commitment they may see that covers them."""
+    """Published needs the user may see with no commitment they may see that covers them
+    (a draft, without a cost yet, is not put before donors)."""
     covering = (
         Commitment.objects.for_user(user)
         .filter(need=OuterRef("pk"), status__in=COVERING)
         .values("pk")
     )
-    return needs_for(user).filter(~Exists(covering))
+    return needs_for(user).filter(published_at__isnull=False).filter(~Exists(covering))
 
 
 def _funding_desk(user: Any, organisation_ids: set[int]) -> FundingDesk | None:

@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reef.accounts.roles import Action as Act
 from reef.api.auth import require_user
-from reef.core.errors import ServiceError
+from reef.core.access import can
+from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
+from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.rules import Rule, allowed
 from reef.directory.models import Country, Organisation
-from reef.planning import exchange, selectors, services
+from reef.planning import exchange, rules, selectors, services
 from reef.planning.models import Action, Commitment, Need, Plan, Risk
 
 router = Router(tags=["planning"])
@@ -67,6 +71,8 @@ class NeedOut(Schema):
     cost_rating: int
     score: Decimal | None
     position: int | None
+    published: bool
+    version: int
 
 
 class PlanDetailOut(PlanOut):
@@ -153,6 +159,13 @@ class ActionOut(Schema):
     sustainability_score: int
     drive_by_training: bool
     tlp: str
+    delivery: str
+    is_training: bool
+    train_the_trainer: bool
+    curriculum_integration: bool
+    local_ownership: bool
+    post_donor_funding: bool
+    version: int
 
 
 class RiskIn(Schema):
@@ -175,6 +188,90 @@ class RiskOut(Schema):
     risk_owner: str
     mitigation: str
     review_on: date | None
+    version: int
+
+
+def _ex(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+class NeedPatchIn(Schema):
+    """The fields to change; those left out are kept."""
+
+    model_config = _ex(
+        {"cost_amount": "85000.00", "cost_currency": "USD"},
+        {
+            "title": "Prosecutors trained in electronic evidence",
+            "area": "legal-environment",
+            "impact": 5,
+            "urgency": 4,
+        },
+    )
+
+    title: str | None = None
+    description: str | None = None
+    area: str | None = Field(None, description="key of an area of the plan's taxonomy")
+    cost_amount: Decimal | None = Field(None, description="estimated cost, zero or more")
+    cost_currency: str | None = Field(
+        None, description="ISO 4217 code known to the plan (USD, EUR, XCD, ...)"
+    )
+    impact: int | None = Field(None, description="1 to 5")
+    urgency: int | None = Field(None, description="1 to 5")
+    feasibility: int | None = Field(None, description="1 to 5")
+    cost_rating: int | None = Field(None, description="1 to 5 (5 = most expensive)")
+
+
+class SustainabilityPatchIn(Schema):
+    """The profile's fields to change; those left out are kept. The score is recomputed."""
+
+    model_config = _ex(
+        {"delivery": "recurring_programme", "train_the_trainer": True, "local_ownership": True}
+    )
+
+    delivery: str | None = Field(None, description="one_off_event or recurring_programme")
+    is_training: bool | None = None
+    train_the_trainer: bool | None = None
+    curriculum_integration: bool | None = None
+    local_ownership: bool | None = None
+    post_donor_funding: bool | None = None
+
+
+class RiskPatchIn(Schema):
+    """The fields to change; those left out are kept."""
+
+    model_config = _ex(
+        {
+            "likelihood": 4,
+            "impact": 5,
+            "risk_owner": "Permanent Secretary, Ministry of ICT",
+            "mitigation": "Cross-party briefing before the budget.",
+        }
+    )
+
+    likelihood: int | None = Field(None, description="1 to 5")
+    impact: int | None = Field(None, description="1 to 5")
+    risk_owner: str | None = None
+    mitigation: str | None = None
+    review_on: date | None = None
+
+
+class PlanningErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+_VERSIONED = (
+    "Send `If-Match` with the ETag from the GET of the record: 428 without it, 412 when "
+    "the record changed since (nothing is written). Answers the new ETag. "
+)
+_WRITE_ERRORS: dict[int, Any] = {
+    400: PlanningErrorOut,
+    401: PlanningErrorOut,
+    403: PlanningErrorOut,
+    404: PlanningErrorOut,
+    412: PlanningErrorOut,
+    428: PlanningErrorOut,
+}
 
 
 class PlanFileIn(Schema):
@@ -292,6 +389,8 @@ def _need(n: Need) -> dict[str, Any]:
         "cost_rating": n.cost_rating,
         "score": n.score,
         "position": n.position,
+        "published": n.is_published,
+        "version": n.version,
     }
 
 
@@ -319,6 +418,7 @@ def _risk(r: Risk) -> dict[str, Any]:
         "risk_owner": r.risk_owner,
         "mitigation": r.mitigation,
         "review_on": r.review_on,
+        "version": r.version,
     }
 
 
@@ -335,6 +435,13 @@ def _action(a: Action) -> dict[str, Any]:
         "sustainability_score": a.sustainability_score,
         "drive_by_training": a.drive_by_training,
         "tlp": a.tlp,
+        "delivery": a.delivery,
+        "is_training": a.is_training,
+        "train_the_trainer": a.train_the_trainer,
+        "curriculum_integration": a.curriculum_integration,
+        "local_ownership": a.local_ownership,
+        "post_donor_funding": a.post_donor_funding,
+        "version": a.version,
     }
 
 
@@ -489,8 +596,157 @@ def list_needs(request: HttpRequest, country: str = "", area: str = "") -> list[
 
 
 @router.get("/planning/needs/{pk}", response=NeedOut)
-def get_need(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _need(selectors.need_get(request.user, pk))
+def get_need(request: HttpRequest, pk: int, response: HttpResponse) -> dict[str, Any]:
+    need = selectors.need_get(request.user, pk)
+    response["ETag"] = etag_for(need)
+    return _need(need)
+
+
+def _may_write(rule: Rule, user: Any, obj: Any, plan: Plan) -> None:
+    """Before If-Match: 404 for those who do not see the plan, 403 for those who may not."""
+    if allowed(rule, user, obj):
+        return
+    if not can(user, plan, Act.VIEW):
+        raise ServiceError(_("Not found."), code="not_found")
+    raise PermissionDenied()
+
+
+@router.patch(
+    "/planning/needs/{pk}",
+    response={200: NeedOut, **_WRITE_ERRORS},
+    summary="Edit a need: title, description, area, cost and priority ratings",
+    description=_VERSIONED
+    + "Bad values (a negative cost, an unknown currency or area, a rating outside 1-5) are "
+    "refused with 400 naming the field, and nothing changes. Editors of the plan only.",
+)
+def patch_need(
+    request: HttpRequest, pk: int, payload: NeedPatchIn, response: HttpResponse
+) -> dict[str, Any]:
+    user = require_user(request)
+    need = selectors.need_get(user, pk)
+    _may_write(rules.may_edit_need, user, need, need.plan)
+    expected = check_if_match(request, need)
+    try:
+        need = services.need_update(
+            actor=user, need=need, expected_version=expected, **payload.dict(exclude_unset=True)
+        )
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(need)
+    return _need(need)
+
+
+@router.post(
+    "/planning/needs/{pk}/publish",
+    response={200: NeedOut, **_WRITE_ERRORS},
+    summary="Publish a draft need to donors",
+    description=_VERSIONED
+    + "Announces the need to the consortium members interested in its area and lists it "
+    "on their funding desk. A need without an estimated cost is refused (400, field "
+    "`cost_amount`): set one with PATCH first.",
+)
+def publish_need(request: HttpRequest, pk: int, response: HttpResponse) -> dict[str, Any]:
+    user = require_user(request)
+    need = selectors.need_get(user, pk)
+    _may_write(rules.may_publish_need, user, need, need.plan)
+    expected = check_if_match(request, need)
+    try:
+        need = services.need_publish(actor=user, need=need, expected_version=expected)
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(need)
+    return _need(need)
+
+
+@router.get("/planning/actions/{pk}", response=ActionOut)
+def get_action(request: HttpRequest, pk: int, response: HttpResponse) -> dict[str, Any]:
+    action = selectors.action_get(request.user, pk)
+    response["ETag"] = etag_for(action)
+    return _action(action)
+
+
+@router.patch(
+    "/planning/actions/{pk}/sustainability",
+    response={200: ActionOut, **_WRITE_ERRORS},
+    summary="Edit an action's sustainability profile (the score is recomputed)",
+    description=_VERSIONED
+    + "The answer carries the recomputed `sustainability_score` and `drive_by_training`. "
+    "Editors of the plan only.",
+)
+def patch_sustainability(
+    request: HttpRequest, pk: int, payload: SustainabilityPatchIn, response: HttpResponse
+) -> dict[str, Any]:
+    user = require_user(request)
+    action = selectors.action_get(user, pk)
+    _may_write(rules.may_set_sustainability, user, action, action.plan)
+    expected = check_if_match(request, action)
+    profile = {
+        name: getattr(action, name)
+        for name in (
+            "delivery",
+            "is_training",
+            "train_the_trainer",
+            "curriculum_integration",
+            "local_ownership",
+            "post_donor_funding",
+        )
+    }
+    profile.update(payload.dict(exclude_unset=True, exclude_none=True))
+    try:
+        action = services.action_set_sustainability(
+            actor=user, action=action, expected_version=expected, **profile
+        )
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(action)
+    return _action(action)
+
+
+@router.get("/planning/risks/{pk}", response=RiskOut)
+def get_risk(request: HttpRequest, pk: int, response: HttpResponse) -> dict[str, Any]:
+    risk = selectors.risk_get(request.user, pk)
+    response["ETag"] = etag_for(risk)
+    return _risk(risk)
+
+
+@router.patch(
+    "/planning/risks/{pk}",
+    response={200: RiskOut, **_WRITE_ERRORS},
+    summary="Edit a risk: likelihood, impact, owner, mitigation, review date",
+    description=_VERSIONED
+    + "Likelihood and impact are whole numbers from 1 to 5 (400 otherwise, nothing "
+    "changes). Send `review_on: null` to clear the review date. Editors of the plan only.",
+)
+def patch_risk(
+    request: HttpRequest, pk: int, payload: RiskPatchIn, response: HttpResponse
+) -> dict[str, Any]:
+    user = require_user(request)
+    risk = selectors.risk_get(user, pk)
+    _may_write(rules.may_edit_risk, user, risk, risk.plan)
+    expected = check_if_match(request, risk)
+    sent = payload.dict(exclude_unset=True)
+    # Left out (or null) keeps the stored value; only review_on may be cleared with null.
+    kept = {
+        name: getattr(risk, name)
+        for name in ("likelihood", "impact", "mitigation")
+        if sent.get(name) is None
+    }
+    values = {**sent, **kept, "review_on": sent.get("review_on", risk.review_on)}
+    try:
+        risk = services.risk_update(
+            actor=user,
+            risk=risk,
+            likelihood=values["likelihood"],
+            impact=values["impact"],
+            mitigation=values["mitigation"],
+            review_on=values["review_on"],
+            risk_owner=values.get("risk_owner"),
+            expected_version=expected,
+        )
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(risk)
+    return _risk(risk)
 
 
 @router.post("/planning/needs/{pk}/commitments", response={201: CommitmentOut})

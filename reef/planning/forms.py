@@ -175,3 +175,53 @@ class PlanForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=300)
     due = forms.DateField(label=_("Due"), widget=DateInput)
+
+
+class NeedEditForm(forms.Form):
+    """A need's text, area, cost and priority ratings, with the version it was read at."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    area = forms.ChoiceField(label=_("Area"))
+    cost_amount = forms.DecimalField(
+        label=_("Estimated cost"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    cost_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
+    impact = forms.TypedChoiceField(label=_("Impact"), choices=RATING_CHOICES, coerce=int)
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=RATING_CHOICES, coerce=int)
+    feasibility = forms.TypedChoiceField(label=_("Feasibility"), choices=RATING_CHOICES, coerce=int)
+    cost_rating = forms.TypedChoiceField(
+        label=_("Cost (5 = most expensive)"), choices=RATING_CHOICES, coerce=int
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args: Any, areas: list[Area], currencies: list[str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self.fields["area"], [(a.key, a.label) for a in areas])
+        if currencies:
+            _set_choices(self.fields["cost_currency"], [(c, c) for c in currencies])
+
+
+class SustainabilityForm(forms.Form):
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=Action.Delivery.choices)
+    is_training = forms.BooleanField(label=_("Trains people"), required=False)
+    train_the_trainer = forms.BooleanField(label=_("Train-the-trainer"), required=False)
+    curriculum_integration = forms.BooleanField(label=_("Curriculum integration"), required=False)
+    local_ownership = forms.BooleanField(label=_("Local ownership"), required=False)
+    post_donor_funding = forms.BooleanField(label=_("Funding after the donor"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RiskEditForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label=_("Likelihood"), choices=RATING_CHOICES, coerce=int)
+    impact = forms.TypedChoiceField(label=_("Impact"), choices=RATING_CHOICES, coerce=int)
+    risk_owner = forms.CharField(label=_("Owner"), max_length=200, required=False)
+    mitigation = forms.CharField(label=_("Mitigation"), widget=forms.Textarea, required=False)
+    review_on = forms.DateField(label=_("Review date"), required=False, widget=DateInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

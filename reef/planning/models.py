@@ -170,6 +170,9 @@ class Need(Labelled):
     cost_rating = models.PositiveSmallIntegerField(default=3, validators=RATING)
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     position = models.PositiveIntegerField(null=True, blank=True)
+    # Put before donors (announced, on their funding desk) once it has a cost; see
+    # planning.services.need_publish. Who may read it is still its label's business.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects: ClassVar[LabelledManager] = LabelledManager()
 
@@ -179,6 +182,10 @@ class Need(Labelled):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class PriorityChange(Labelled):

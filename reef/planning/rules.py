@@ -129,6 +129,15 @@ def may_edit_need(scope: Scope, need: Need) -> bool:
 
 
 @rule(
+    "planning.need_publish",
+    record="need (put before donors; only with an estimated cost)",
+    roles="editors of the plan",
+)
+def may_publish_need(scope: Scope, need: Need) -> bool:
+    return edits_plan(scope, need.plan)
+
+
+@rule(
     "planning.plan_prioritise",
     record="plan (order needs by weighted score)",
     roles="editors of the plan",

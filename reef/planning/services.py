@@ -7,20 +7,26 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reef.accounts.language import language_of
 from reef.accounts.roles import Action as Act
 from reef.core.access import can
 from reef.core.audit import audit_append
+from reef.core.concurrency import save_versioned
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, SystemActor, allowed, require, scope_of, user_of
 from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country, Grouping, Organisation
+from reef.frameworks import formats
+from reef.frameworks import selectors as framework_selectors
+from reef.frameworks.models import Framework
 from reef.notifications.kinds import commitment_kind
 from reef.notifications.services import notify_handoff
 from reef.planning import prioritise, rollup, rules, sustainability
@@ -59,6 +65,7 @@ _LABELS: dict[str, Any] = {
     "mitigation": gettext_lazy("mitigation"),
     "note": gettext_lazy("note"),
     "estimated cost": gettext_lazy("estimated cost"),
+    "cost_amount": gettext_lazy("estimated cost"),
     "budget": gettext_lazy("budget"),
     "amount": gettext_lazy("amount"),
     "impact": gettext_lazy("impact"),
@@ -444,19 +451,62 @@ def need_create(
     )
     _copy_label(need, plan, tlp)
     need.score = _score(plan, need)
+    # With a cost it goes before donors at once; without, it waits as a draft.
+    if need.cost_amount is not None:
+        need.published_at = timezone.now()
     need.save()
     _copy_shares(need, plan)
     if shared_with:
         need.shared_with_organisations.add(*shared_with)
     audit_append(
-        action="need_create", actor=actor, obj=need, detail={"plan": plan.pk, "source": source}
+        action="need_create",
+        actor=actor,
+        obj=need,
+        detail={"plan": plan.pk, "source": source, "published": need.is_published},
     )
+    if need.is_published:
+        _announce(need, actor)
+    return need
+
+
+def _announce(need: Need, actor: Actor) -> None:
     notify_handoff(
         kind="planning.need_published",
         subject_obj=need,
         actor=actor,
         url=reverse("planning:need_detail", args=[need.pk]),
     )
+
+
+@transaction.atomic
+def need_publish(*, actor: Actor, need: Need, expected_version: int | None = None) -> Need:
+    """Put a draft need before donors: announced to the consortium members interested in
+    its area and listed on their funding desk. Refused while it has no estimated cost."""
+    _require(rules.may_publish_need, actor, need, see=need.plan, message=str(_EDITORS_ONLY))
+    if need.published_at is not None:
+        raise ServiceError(_("This need is already published."), code="invalid_state")
+    if need.cost_amount is None:
+        raise ServiceError(
+            _(
+                "Estimate the need's cost before publishing it: donors weigh needs by their "
+                "cost, and a need without one stays out of the funding gap."
+            ),
+            field="cost_amount",
+            code="cost_required",
+        )
+    need.published_at = timezone.now()
+    save_versioned(
+        need,
+        expected_version=need.version if expected_version is None else expected_version,
+        fields=["published_at"],
+    )
+    audit_append(
+        action="need_publish",
+        actor=actor,
+        obj=need,
+        detail={"cost": str(need.cost_amount), "currency": need.cost_currency},
+    )
+    _announce(need, actor)
     return need
 
 
@@ -466,6 +516,73 @@ def _latest_national_plan(country: Country) -> Plan | None:
         .order_by("-cycle", "-created_at")
         .first()
     )
+
+
+def _language_of(actor: Actor) -> str:
+    if isinstance(actor, SystemActor):
+        return translation.get_language() or settings.LANGUAGE_CODE
+    return language_of(actor)
+
+
+def _framework_document(ref: str, record: Framework | None) -> formats.Framework | None:
+    """The parsed framework a gap belongs to: the record given, else by `slug[@version]`."""
+    if record is None:
+        slug, _sep, release = ref.partition("@")
+        found = Framework.objects.filter(slug=slug.strip())
+        if release.strip():
+            found = found.filter(release=release.strip())
+        record = found.order_by("-created_at", "-pk").first()
+    if record is None:
+        return None
+    try:
+        return framework_selectors.parsed(record)
+    except formats.FrameworkFormatError:  # pragma: no cover - imported documents are valid
+        return None
+
+
+#: More missing indicators than this are counted, not listed.
+_GAP_LISTED = 25
+
+
+def gap_texts(
+    *,
+    framework: formats.Framework | None,
+    factor: str,
+    aspect: str,
+    missing: Sequence[str],
+    language: str,
+) -> tuple[str, str] | None:
+    """A need's title and description from the framework's own texts, in `language`:
+    "Factor: Aspect" and the missing indicators' statements. None when the framework
+    does not know the factor."""
+    if framework is None:
+        return None
+    factor_item = formats.element(framework, factor)
+    aspect_item = formats.element(framework, aspect) if aspect and aspect != factor else None
+    if factor_item is None and aspect_item is None:
+        return None
+    with translation.override(language):
+        factor_name = formats.localized(factor_item, "name", language) if factor_item else factor
+        if aspect_item is not None:
+            aspect_name = formats.localized(aspect_item, "name", language)
+            title = _("%(factor)s: %(aspect)s") % {"factor": factor_name, "aspect": aspect_name}
+        else:
+            title = factor_name
+        lines: list[str] = []
+        for key in missing[:_GAP_LISTED]:
+            item = formats.element(framework, key)
+            text = formats.localized(item, "text", language) if item is not None else ""
+            lines.append(f"- {text} ({key})" if text else f"- {key}")
+        if len(missing) > _GAP_LISTED:
+            lines.append(
+                _("- and %(count)s more indicators") % {"count": len(missing) - _GAP_LISTED}
+            )
+        if lines:
+            intro = _("To close this gap in %(what)s, these are still missing:") % {"what": title}
+            description = "\n".join([intro, *lines])
+        else:
+            description = _("Close the gap in %(what)s.") % {"what": title}
+    return title[:300], description[:4000]
 
 
 @transaction.atomic
@@ -481,6 +598,7 @@ def need_create_from_gap(
     tlp: str | None = None,
     cost_amount: Decimal | str | None = None,
     cost_currency: str = "USD",
+    framework_record: Framework | None = None,
 ) -> Need:
     """A need from an assessment's gap.
 
@@ -490,6 +608,12 @@ def need_create_from_gap(
     the country's latest national plan (one is created for the current year when the
     country has none). The area is taken from `area`, the gap, or guessed from the
     factor's words (and can be corrected later).
+
+    Unless the gap brings its own title, the title and description are written from
+    the framework's texts (`framework_record`, else the latest version of the
+    `framework` slug): the factor and aspect names and the missing indicators, in the
+    language of the person who creates the need. Without a cost the need stays a
+    draft (see `need_publish`).
     """
     factor = str(gap.get("factor_key") or gap.get("factor") or "").strip()
     if not factor:
@@ -498,10 +622,22 @@ def need_create_from_gap(
     missing = gap.get("missing_indicators", gap.get("missing", [])) or []
     if not isinstance(missing, list):
         raise ServiceError(_("The gap's missing indicators must be a list of keys."), field="gap")
-    title = str(gap.get("title") or gap.get("factor_name") or "").strip() or (
-        f"Close the gap in {factor}" + (f" ({aspect})" if aspect else "")
+    given = str(gap.get("description") or gap.get("summary") or "").strip()
+    # Readable texts from the framework's own names and indicators, in the creator's language.
+    texts = gap_texts(
+        framework=_framework_document(framework, framework_record),
+        factor=factor,
+        aspect=aspect,
+        missing=[str(m) for m in missing],
+        language=_language_of(actor),
     )
-    description = str(gap.get("description") or gap.get("summary") or "")
+    title = (
+        str(gap.get("title") or "").strip()
+        or (texts[0] if texts else "")
+        or str(gap.get("factor_name") or "").strip()
+        or _("Close the gap in %(what)s") % {"what": f"{factor} ({aspect})" if aspect else factor}
+    )
+    description = "\n\n".join(t for t in ((texts[1] if texts else ""), given) if t)
     if plan is None:
         plan = _latest_national_plan(country)
     if plan is None:
@@ -547,32 +683,71 @@ def need_update(
     description: str | None = None,
     cost_amount: Decimal | str | None = None,
     cost_currency: str | None = None,
-    version: int | None = None,
+    impact: int | None = None,
+    urgency: int | None = None,
+    feasibility: int | None = None,
+    cost_rating: int | None = None,
+    expected_version: int | None = None,
 ) -> Need:
-    from reef.core.errors import Conflict
+    """Edit a need's text, area, cost and priority ratings (None keeps a field).
 
+    `expected_version` is the version the edit was based on (a form's hidden field,
+    the API's If-Match); a newer stored version raises `Conflict` and nothing is
+    written. Everything is validated before anything is changed.
+    """
     _require(rules.may_edit_need, actor, need, see=need.plan, message=str(_EDITORS_ONLY))
-    if version is not None and version != need.version:
-        raise Conflict()
+    values: dict[str, Any] = {}
     if area is not None:
-        need.area = _area(need.plan, area)
+        values["area"] = _area(need.plan, area)
     if title is not None:
-        need.title = _text(title, "title")
+        values["title"] = _text(title, "title")
     if description is not None:
-        need.description = _text(description, "description", required=False, limit=5000)
-    if cost_amount is not None:
-        need.cost_amount = _money(cost_amount, "estimated cost")
+        values["description"] = _text(description, "description", required=False, limit=5000)
+    if cost_amount is not None and cost_amount != "":
+        values["cost_amount"] = _money(cost_amount, "cost_amount")
     if cost_currency is not None:
-        need.cost_currency = _currency(cost_currency, need.plan, "cost_currency")
-    _bump(need)
-    need.save()
-    audit_append(action="need_update", actor=actor, obj=need)
+        values["cost_currency"] = _currency(cost_currency, need.plan, "cost_currency")
+    for name, rating in (
+        ("impact", impact),
+        ("urgency", urgency),
+        ("feasibility", feasibility),
+        ("cost_rating", cost_rating),
+    ):
+        if rating is not None:
+            values[name] = _rating(rating, name)
+    changed = sorted(k for k, v in values.items() if getattr(need, k) != v)
+    if not values:
+        raise ServiceError(_("Nothing to change."))
+    for name, value in values.items():
+        setattr(need, name, value)
+    fields = list(values)
+    if {"impact", "urgency", "feasibility", "cost_rating"} & set(values):
+        need.score = _score(need.plan, need)
+        fields.append("score")
+    save_versioned(
+        need,
+        expected_version=need.version if expected_version is None else expected_version,
+        fields=fields,
+    )
+    audit_append(
+        action="need_update",
+        actor=actor,
+        obj=need,
+        detail={"changed": changed, "version": need.version},
+    )
     return need
 
 
 @transaction.atomic
 def need_rate(
-    *, actor: Actor, need: Need, impact: int, urgency: int, feasibility: int, cost_rating: int
+    *,
+    actor: Actor,
+    need: Need,
+    impact: int,
+    urgency: int,
+    feasibility: int,
+    cost_rating: int,
+    expected_version: int | None = None,
 ) -> Need:
     """Rate a need on the four criteria; its score follows the plan's weights."""
     _require(rules.may_edit_need, actor, need, see=need.plan, message=str(_EDITORS_ONLY))
@@ -581,8 +756,11 @@ def need_rate(
     need.feasibility = _rating(feasibility, "feasibility")
     need.cost_rating = _rating(cost_rating, "cost_rating")
     need.score = _score(need.plan, need)
-    _bump(need)
-    need.save()
+    save_versioned(
+        need,
+        expected_version=need.version if expected_version is None else expected_version,
+        fields=["impact", "urgency", "feasibility", "cost_rating", "score"],
+    )
     audit_append(
         action="need_rate",
         actor=actor,
@@ -877,6 +1055,16 @@ def action_report_progress(
     return action
 
 
+_PROFILE_FIELDS = (
+    "delivery",
+    "is_training",
+    "train_the_trainer",
+    "curriculum_integration",
+    "local_ownership",
+    "post_donor_funding",
+)
+
+
 @transaction.atomic
 def action_set_sustainability(
     *,
@@ -888,7 +1076,11 @@ def action_set_sustainability(
     curriculum_integration: bool,
     local_ownership: bool,
     post_donor_funding: bool,
+    expected_version: int | None = None,
 ) -> Action:
+    """Change an action's sustainability profile; its score and drive-by flag follow.
+
+    Versioned like `need_update` (`expected_version`, `Conflict`)."""
     _require(
         rules.may_set_sustainability, actor, action, see=action.plan, message=str(_EDITORS_ONLY)
     )
@@ -903,13 +1095,20 @@ def action_set_sustainability(
     action.local_ownership = local_ownership
     action.post_donor_funding = post_donor_funding
     _refresh_sustainability(action)
-    _bump(action)
-    action.save()
+    save_versioned(
+        action,
+        expected_version=action.version if expected_version is None else expected_version,
+        fields=[*_PROFILE_FIELDS, "drive_by_training", "sustainability_score"],
+    )
     audit_append(
         action="action_set_sustainability",
         actor=actor,
         obj=action,
-        detail={"drive_by_training": action.drive_by_training},
+        detail={
+            "drive_by_training": action.drive_by_training,
+            "score": action.sustainability_score,
+            "version": action.version,
+        },
     )
     return action
 
@@ -1221,15 +1420,36 @@ def risk_update(
     impact: int,
     mitigation: str,
     review_on: date | None,
+    risk_owner: str | None = None,
+    expected_version: int | None = None,
 ) -> Risk:
+    """Re-rate a risk, change its owner, mitigation and review date (owner None keeps it).
+
+    Versioned like `need_update` (`expected_version`, `Conflict`); everything is
+    validated before anything is changed."""
     _require(rules.may_edit_risk, actor, risk, see=risk.plan, message=str(_EDITORS_ONLY))
-    risk.likelihood = _rating(likelihood, "likelihood")
-    risk.impact = _rating(impact, "impact")
-    risk.mitigation = _text(mitigation, "mitigation", required=False, limit=5000)
-    risk.review_on = review_on
-    _bump(risk)
-    risk.save()
-    audit_append(action="risk_update", actor=actor, obj=risk)
+    values: dict[str, Any] = {
+        "likelihood": _rating(likelihood, "likelihood"),
+        "impact": _rating(impact, "impact"),
+        "mitigation": _text(mitigation, "mitigation", required=False, limit=5000),
+        "review_on": review_on,
+    }
+    if risk_owner is not None:
+        values["risk_owner"] = _text(risk_owner, "risk_owner", required=False, limit=200)
+    changed = sorted(k for k, v in values.items() if getattr(risk, k) != v)
+    for name, value in values.items():
+        setattr(risk, name, value)
+    save_versioned(
+        risk,
+        expected_version=risk.version if expected_version is None else expected_version,
+        fields=list(values),
+    )
+    audit_append(
+        action="risk_update",
+        actor=actor,
+        obj=risk,
+        detail={"changed": changed, "score": risk.score, "version": risk.version},
+    )
     return risk
 
 

@@ -18,10 +18,12 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from reef.accounts.roles import Action as Act
-from reef.core.access import scope_for
+from reef.core.access import can, scope_for
+from reef.core.concurrency import render_conflict
 from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
+from reef.core.rules import Rule as RulePredicate
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.models import Country, Organisation
@@ -31,18 +33,22 @@ from reef.planning.forms import (
     ImportForm,
     MilestoneForm,
     MoveForm,
+    NeedEditForm,
     NeedForm,
     OfferForm,
     PlanForm,
     ProgressForm,
+    PublishForm,
     RatingForm,
     ReasonForm,
+    RiskEditForm,
     RiskForm,
+    SustainabilityForm,
     TransitionForm,
     TwinningLinkForm,
     WeightsForm,
 )
-from reef.planning.models import Plan
+from reef.planning.models import Action, Plan
 
 
 def _pledge_organisations(user: Any) -> list[tuple[str, str]]:
@@ -92,7 +98,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if area.key in view.rolled.by_area
             ],
             "may_add_need": allowed(rules.may_create_need, request.user, plan),
-            "risks": selectors.plan_risks(request.user, plan)[:5],
+            "risks": [
+                (r, allowed(rules.may_edit_risk, request.user, r))
+                for r in selectors.plan_risks(request.user, plan)[:5]
+            ],
         },
     )
 
@@ -267,7 +276,10 @@ def plan_risks(request: HttpRequest, pk: int) -> HttpResponse:
         "planning/risks.html",
         {
             "plan": plan,
-            "risks": selectors.plan_risks(request.user, plan),
+            "risks": [
+                (r, allowed(rules.may_edit_risk, request.user, r))
+                for r in selectors.plan_risks(request.user, plan)
+            ],
             "may_add_risk": allowed(rules.may_create_risk, request.user, plan),
             "form": RiskForm(),
             "matrix": _risk_matrix(list(selectors.plan_risks(request.user, plan))),
@@ -480,11 +492,14 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pledge_orgs = _pledge_organisations(user) if user.is_authenticated else []
     may_rate = allowed(rules.may_edit_need, user, need)
     may_add_action = allowed(rules.may_create_action, user, need)
+    may_publish = not need.is_published and allowed(rules.may_publish_need, user, need)
     return render(
         request,
         "planning/need_detail.html",
         {
             "need": need,
+            "may_edit": may_rate,
+            "publish_form": PublishForm(initial={"version": need.version}) if may_publish else None,
             "actions": selectors.plan_actions(user, need.plan).filter(need=need),
             "commitments": selectors.commitments_for(user).filter(need=need),
             "offer_form": OfferForm(organisations=pledge_orgs) if pledge_orgs else None,
@@ -629,6 +644,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sustainability_reasons": [
                 _(template) % {"points": points} for template, points in assessment.explained
             ],
+            "may_edit_sustainability": allowed(rules.may_set_sustainability, user, action),
             "milestones": action.milestones.all(),
             "commitments": selectors.commitments_for(user).filter(action=action),
             "milestone_form": MilestoneForm() if may_add_milestone else None,
@@ -839,3 +855,268 @@ def twinning_link(request: HttpRequest) -> HttpResponse:
             _("The two efforts are linked as twins."),
         )
     return redirect("planning:twinning")
+
+
+# --- edits: need, action's sustainability profile, risk -------------------------------
+# Each form carries the version it was read at; a stale one gets the conflict page (409)
+# with both versions and changes nothing.
+
+
+def _may_or_refuse(rule: RulePredicate, user: Any, obj: Any, plan: Plan) -> None:
+    """403 for those who see the plan but may not do this; 404 for those who do not."""
+    if allowed(rule, user, obj):
+        return
+    if not can(user, plan, Act.VIEW):
+        raise Http404
+    raise DjangoPermissionDenied
+
+
+def _conflict_page(
+    request: HttpRequest,
+    *,
+    record: Any,
+    form_class: Any,
+    fields: list[str],
+    yours: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """The form again over the user's values, now based on the current version."""
+    fresh = type(record)._base_manager.get(pk=record.pk)
+    data = request.POST.copy()
+    data["version"] = str(fresh.version)
+    return render_conflict(
+        request,
+        current=fresh,
+        yours=yours,
+        fields=fields,
+        template=template,
+        context={**context, "form": form_class(data, **form_kwargs), "conflict": True},
+    )
+
+
+_NEED_FIELDS = [
+    "title",
+    "description",
+    "area",
+    "cost_amount",
+    "cost_currency",
+    "impact",
+    "urgency",
+    "feasibility",
+    "cost_rating",
+]
+
+
+def _currencies(plan: Plan) -> list[str]:
+    from reef.planning.reference import CURRENCIES
+
+    return sorted(set(CURRENCIES) | set(plan.rates or {}))
+
+
+@access(Rule.SERVICE)
+@login_required
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a need's title, description, area, cost and priority ratings."""
+    user = signed_in_user(request)
+    need = selectors.need_get(user, pk)
+    _may_or_refuse(rules.may_edit_need, user, need, need.plan)
+    areas = selectors.areas(need.plan.taxonomy)
+    kwargs: dict[str, Any] = {"areas": areas, "currencies": _currencies(need.plan)}
+    initial = {name: getattr(need, name) for name in _NEED_FIELDS if name != "area"}
+    initial.update(area=need.area.key, version=need.version)
+    form = NeedEditForm(request.POST or None, initial=initial, **kwargs)
+    context: dict[str, Any] = {"need": need}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            outcome = call_service(
+                request,
+                lambda: services.need_update(
+                    actor=user,
+                    need=need,
+                    title=d["title"],
+                    description=d["description"],
+                    area=d["area"],
+                    cost_amount=d["cost_amount"],
+                    cost_currency=d["cost_currency"],
+                    impact=d["impact"],
+                    urgency=d["urgency"],
+                    feasibility=d["feasibility"],
+                    cost_rating=d["cost_rating"],
+                    expected_version=d["version"],
+                ),
+                _("The need was saved."),
+                form=form,
+            )
+            if outcome:
+                return redirect("planning:need_detail", pk=need.pk)
+            if outcome.code == "conflict":
+                labels = {a.key: a for a in areas}
+                yours = {k: d.get(k) for k in _NEED_FIELDS}
+                yours["area"] = labels.get(d["area"], d["area"])
+                return _conflict_page(
+                    request,
+                    record=need,
+                    form_class=NeedEditForm,
+                    fields=_NEED_FIELDS,
+                    yours=yours,
+                    template="planning/need_edit.html",
+                    context=context,
+                    **kwargs,
+                )
+    return render(request, "planning/need_edit.html", {**context, "form": form}, status=status)
+
+
+@access(Rule.SERVICE)
+@login_required
+@require_POST
+def need_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a draft need before donors; refused while it has no cost."""
+    user = signed_in_user(request)
+    need = selectors.need_get(user, pk)
+    _may_or_refuse(rules.may_publish_need, user, need, need.plan)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date: try again."))
+    else:
+        outcome = call_service(
+            request,
+            lambda: services.need_publish(
+                actor=user, need=need, expected_version=form.cleaned_data["version"]
+            ),
+            _("The need is published: donors interested in its area are told."),
+        )
+        if not outcome and outcome.code == "conflict":
+            messages.error(request, _("Someone changed the need meanwhile: check it and retry."))
+    return redirect("planning:need_detail", pk=need.pk)
+
+
+_PROFILE_FIELDS = [
+    "delivery",
+    "is_training",
+    "train_the_trainer",
+    "curriculum_integration",
+    "local_ownership",
+    "post_donor_funding",
+]
+
+
+def _sustainability_context(action: Action) -> dict[str, Any]:
+    assessment = services.action_assessment(action)
+    return {
+        "action": action,
+        "assessment": assessment,
+        "sustainability_level": _SUSTAINABILITY_LEVELS.get(assessment.level, assessment.level),
+        "sustainability_reasons": [
+            _(template) % {"points": points} for template, points in assessment.explained
+        ],
+    }
+
+
+@access(Rule.SERVICE)
+@login_required
+def action_sustainability(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an action's sustainability profile; the score is recomputed and shown."""
+    user = signed_in_user(request)
+    action = selectors.action_get(user, pk)
+    _may_or_refuse(rules.may_set_sustainability, user, action, action.plan)
+    initial = {name: getattr(action, name) for name in _PROFILE_FIELDS}
+    initial["version"] = action.version
+    form = SustainabilityForm(request.POST or None, initial=initial)
+    context = _sustainability_context(action)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            outcome = call_service(
+                request,
+                lambda: services.action_set_sustainability(
+                    actor=user,
+                    action=action,
+                    expected_version=d["version"],
+                    **{name: d[name] for name in _PROFILE_FIELDS},
+                ),
+                form=form,
+            )
+            if outcome:
+                messages.success(
+                    request,
+                    _("The sustainability profile was saved: score %(score)s/100.")
+                    % {"score": action.sustainability_score},
+                )
+                if action.drive_by_training:
+                    messages.warning(
+                        request,
+                        _(
+                            "This action is flagged as drive-by training: a one-off "
+                            "training with no local follow-up."
+                        ),
+                    )
+                return redirect("planning:action_detail", pk=action.pk)
+            if outcome.code == "conflict":
+                return _conflict_page(
+                    request,
+                    record=action,
+                    form_class=SustainabilityForm,
+                    fields=_PROFILE_FIELDS,
+                    yours={k: d.get(k) for k in _PROFILE_FIELDS},
+                    template="planning/action_sustainability.html",
+                    context=_sustainability_context(Action._base_manager.get(pk=action.pk)),
+                )
+    return render(
+        request, "planning/action_sustainability.html", {**context, "form": form}, status=status
+    )
+
+
+_RISK_FIELDS = ["likelihood", "impact", "risk_owner", "mitigation", "review_on"]
+
+
+@access(Rule.SERVICE)
+@login_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-rate a risk and change its owner, mitigation and review date."""
+    user = signed_in_user(request)
+    risk = selectors.risk_get(user, pk)
+    _may_or_refuse(rules.may_edit_risk, user, risk, risk.plan)
+    initial = {name: getattr(risk, name) for name in _RISK_FIELDS}
+    initial["version"] = risk.version
+    form = RiskEditForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {"risk": risk, "plan": risk.plan}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            outcome = call_service(
+                request,
+                lambda: services.risk_update(
+                    actor=user,
+                    risk=risk,
+                    likelihood=d["likelihood"],
+                    impact=d["impact"],
+                    risk_owner=d["risk_owner"],
+                    mitigation=d["mitigation"],
+                    review_on=d["review_on"],
+                    expected_version=d["version"],
+                ),
+                _("The risk was saved."),
+                form=form,
+            )
+            if outcome:
+                return redirect("planning:plan_risks", pk=risk.plan_id)
+            if outcome.code == "conflict":
+                return _conflict_page(
+                    request,
+                    record=risk,
+                    form_class=RiskEditForm,
+                    fields=_RISK_FIELDS,
+                    yours={k: d.get(k) for k in _RISK_FIELDS},
+                    template="planning/risk_edit.html",
+                    context=context,
+                )
+    return render(request, "planning/risk_edit.html", {**context, "form": form}, status=status)

@@ -63,6 +63,7 @@ def grenada(users: dict[str, Any], tlp: str = TLP.AMBER) -> Grenada:
         area=area(),
         title="Grenada CSIRT handlers",
         cost_amount=Decimal(100000),
+        published_at=timezone.now(),  # costed and put before donors, as need_create does
         score=Decimal(9),
         **own,
     )
@@ -72,6 +73,7 @@ def grenada(users: dict[str, Any], tlp: str = TLP.AMBER) -> Grenada:
         area=area(),
         title="Grenada cyber law",
         cost_amount=Decimal(50000),
+        published_at=timezone.now(),
         **own,
     )
     Commitment.objects.create(

@@ -57,6 +57,14 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         actor=DEMO, action=action, title="Course designed", due=date(2099, 3, 1)
     )
     commitment = services.commitment_offer(actor=DEMO, need=need, organisation=oas, amount="500")
+    risk = services.risk_create(
+        actor=DEMO,
+        plan=plan,
+        category="funding",
+        description="Budget cut",
+        likelihood=2,
+        impact=4,
+    )
     regional = services.plan_create(
         actor=DEMO,
         organisation=Organisation.objects.get(slug="caricom-impacs"),
@@ -129,6 +137,26 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
             data={"impact": 5, "urgency": 5, "feasibility": 2, "cost_rating": 3},
             # The donor sees the shared need but not its AMBER plan: 404, like the plan.
             expect=post(["focal_point"], ["coordinator"], plan_readers),
+        ),
+        # Editing: the plan's editors; the coordinator sees the plan (403), the donor sees
+        # the shared need and its action but not the AMBER plan (404, like need_rate).
+        "planning:need_edit": Sample(
+            kwargs={"pk": need.pk},
+            expect={**only(["focal_point"]), "anonymous": 302, "coordinator": 403},
+        ),
+        "planning:need_publish": Sample(
+            kwargs={"pk": need.pk},
+            method="post",
+            data={"version": need.version},
+            expect=post(["focal_point"], ["coordinator"], plan_readers),
+        ),
+        "planning:action_sustainability": Sample(
+            kwargs={"pk": action.pk},
+            expect={**only(["focal_point"]), "anonymous": 302, "coordinator": 403},
+        ),
+        "planning:risk_edit": Sample(
+            kwargs={"pk": risk.pk},
+            expect={**only(["focal_point"]), "anonymous": 302, "coordinator": 403},
         ),
         "planning:need_offer": Sample(
             kwargs={"pk": need.pk},

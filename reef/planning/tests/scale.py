@@ -69,6 +69,7 @@ def make_region(
                     factor_key=f"factor-{i % 9}",
                     cost_amount=Decimal(10000 + 1000 * i),
                     cost_currency="USD" if i % 3 else "XCD",
+                    published_at=plan.created_at,
                     position=i + 1,
                     score=Decimal(50),
                 )
