@@ -239,9 +239,15 @@ def test_whole_cycle_through_the_api(users: dict[str, Any], clients: dict[str, A
         ("technical", True),
         ("criminal_justice", False),
     }
-    keys = list(fw.indicators.order_by("position").values_list("key", flat=True))
-    for client, value in ((co, "met"), (ex, "met")):
-        rows = [{"indicator": k, "value": value} for k in keys]
+    indicators = list(fw.indicators.order_by("position"))
+    keys = [i.key for i in indicators]
+    # Both assessors find the first aspect's indicators not met: a gap to plan for.
+    aspect = indicators[0].aspect_key
+    for client in (co, ex):
+        rows = [
+            {"indicator": i.key, "value": "not_met" if i.aspect_key == aspect else "met"}
+            for i in indicators
+        ]
         assert (
             client.post(
                 f"{base}/ratings/bulk", {"ratings": rows}, content_type="application/json"
@@ -255,12 +261,68 @@ def test_whole_cycle_through_the_api(users: dict[str, Any], clients: dict[str, A
     assert co.post(f"{base}/close-rating").json()["status"] == "consolidation"
     assert len(fp.get(f"{base}/ratings").json()) == 2 * len(keys)
     assert co.post(f"{base}/finish-consolidation").json()["status"] == "targets"
-    aspect = fw.indicators.order_by("position").first().aspect_key  # type: ignore[union-attr]
     assert fp.put(
         f"{base}/targets", {"targets": {aspect: 3}}, content_type="application/json"
     ).json() == {aspect: 3.0}
     assert fp.post(f"{base}/agree-targets").json()["status"] == "complete"
     assert fp.get(f"{base}/report.pdf")["Content-Type"] == "application/pdf"
+    _from_gap_to_verified_delivery(users, clients, pk, aspect)
+
+
+def _from_gap_to_verified_delivery(
+    users: dict[str, Any], clients: dict[str, Any], pk: int, aspect: str
+) -> None:
+    """The rest of issue 14's cycle through the API only: the gap becomes a need with a
+    cost, published to donors; a donor offers; the state accepts; the donor delivers; the
+    state verifies."""
+    fp, donor = clients["focal_point"], clients["donor"]
+    made = fp.post(f"/api/v1/assessments/{pk}/gaps/{aspect}/need")
+    assert made.status_code == 201, made.content
+    need_url = f"/api/v1/planning/needs/{made.json()['id']}"
+    got = fp.get(need_url)
+    assert not got.json()["published"]
+    # Without a cost the need is not put before donors.
+    unpriced = fp.post(f"{need_url}/publish", headers={"If-Match": got["ETag"]})
+    assert unpriced.status_code == 400 and unpriced.json()["field"] == "cost_amount"
+    patched = fp.patch(
+        need_url,
+        {"cost_amount": "120000", "cost_currency": "USD"},
+        content_type="application/json",
+        headers={"If-Match": got["ETag"]},
+    )
+    assert patched.status_code == 200, patched.content
+    published = fp.post(f"{need_url}/publish", headers={"If-Match": patched["ETag"]})
+    assert published.status_code == 200 and published.json()["published"], published.content
+    organisation = users["donor"].memberships.get(organisation__isnull=False).organisation
+    # The need keeps the assessment's AMBER: the state shares it with the donor first.
+    assert donor.get(need_url).status_code == 404
+    sharing = f"/api/v1/sharing/planning.need/{made.json()['id']}"
+    shared = fp.put(
+        sharing,
+        {"organisations": [organisation.slug]},
+        content_type="application/json",
+        headers={"If-Match": fp.get(sharing)["ETag"]},
+    )
+    assert shared.status_code == 200, shared.content
+    assert donor.get(need_url).status_code == 200
+    offered = donor.post(
+        f"{need_url}/commitments",
+        {"organisation": organisation.slug, "kind": "money", "amount": "120000"},
+        content_type="application/json",
+    )
+    assert offered.status_code == 201, offered.content
+    step = f"/api/v1/planning/commitments/{offered.json()['id']}/transition"
+
+    def move(client: Any, to: str) -> Any:
+        return client.post(step, {"to": to, "note": f"{to} (API)"}, content_type="application/json")
+
+    for client, to in ((fp, "accepted"), (donor, "in_progress"), (donor, "delivered")):
+        moved = move(client, to)
+        assert moved.status_code == 200 and moved.json()["status"] == to, moved.content
+    # Nobody acts for the other side: the donor cannot verify its own delivery.
+    assert move(donor, "verified").status_code == 403
+    verified = move(fp, "verified")
+    assert verified.status_code == 200 and verified.json()["status"] == "verified"
 
 
 def _bulk(client: Any, a: Assessment, rows: list[dict[str, Any]]) -> Any:
