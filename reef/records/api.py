@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
+from pydantic import Field
 
 from reef.api.auth import require_user
 from reef.core.errors import ServiceError
@@ -74,7 +75,13 @@ class PublicationIn(Schema):
 
 
 class StepIn(Schema):
-    reason: str = ""
+    reason: str = Field("", description="return: why the publication goes back to draft.")
+    summary: str = Field(
+        "",
+        max_length=5000,
+        description="release: a public summary published to the record in the same step.",
+    )
+    summary_tlp: str = Field("TLP:CLEAR", description="release: the summary's label.")
 
 
 class ParticipantIn(Schema):
@@ -373,10 +380,16 @@ def publication_step(
     publication = selectors.publication_get(user, slug)
     actions: dict[str, Any] = {
         "submit": services.publication_submit,
-        "release": services.publication_release,
         "publish": services.publication_publish,
     }
-    if step == "return":
+    if step == "release":
+        result = services.publication_release(
+            actor=user,
+            publication=publication,
+            summary=payload.summary if payload else "",
+            summary_tlp=payload.summary_tlp if payload else "TLP:CLEAR",
+        )
+    elif step == "return":
         result = services.publication_return(
             actor=user, publication=publication, reason=payload.reason if payload else ""
         )

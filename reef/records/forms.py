@@ -34,6 +34,16 @@ class WorkflowForm(forms.Form):
             ("publish", _("Publish")),
         ]
     )
+    # Release only: a public summary published to the record in the same step.
+    summary = forms.CharField(
+        label=_("Public summary (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    summary_tlp = forms.ChoiceField(
+        label=_("Label of the summary"), choices=TLP.choices, initial=TLP.CLEAR, required=False
+    )
     reason = forms.CharField(max_length=500, required=False)
 
 

@@ -716,9 +716,19 @@ def publication_return(*, actor: Actor, publication: Publication, reason: str = 
 
 
 @transaction.atomic
-def publication_release(*, actor: Actor, publication: Publication) -> Publication:
+def publication_release(
+    *,
+    actor: Actor,
+    publication: Publication,
+    summary: str = "",
+    summary_tlp: str = TLP.CLEAR,
+) -> Publication:
     """A manager of the assessed country (the country of the report's assessment) releases
-    its needs assessment report for publication, whoever owns the publication."""
+    its needs assessment report for publication, whoever owns the publication.
+
+    With a `summary`, the same step publishes it to the record as the country's brief,
+    under the label the manager chooses (the report itself keeps its own label and
+    workflow); a summary that cannot be published undoes the release too."""
     if publication.kind != Publication.Kind.ASSESSMENT_REPORT:
         raise ServiceError(_("Only a needs assessment report needs a release."), field="kind")
     if publication.assessment is None or (
@@ -744,6 +754,19 @@ def publication_release(*, actor: Actor, publication: Publication) -> Publicatio
     publication.version += 1
     publication.save()
     audit_append(action="publication_release", actor=actor, obj=publication)
+    if summary.strip():
+        brief = publication_create(
+            actor=actor,
+            title=_("Summary: %(title)s") % {"title": publication.title},
+            kind=Publication.Kind.BRIEF,
+            owner_country=publication.assessment.country,
+            abstract=summary.strip(),
+            language=publication.language,
+            tlp=summary_tlp,
+            countries=[publication.assessment.country],
+        )
+        publication_submit(actor=actor, publication=brief)
+        publication_publish(actor=actor, publication=brief)
     notify_handoff(
         kind="assessment.report_released",
         subject_obj=publication.assessment,

@@ -22,6 +22,7 @@ from reef.accounts.models import User
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
+from reef.core.tlp import TLP
 from reef.directory.selectors import owner_choices, owner_from_choice
 from reef.records import feeds, ical, opendata, selectors, services
 from reef.records import rules as R
@@ -252,6 +253,7 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 and publication.released_at is None
                 and allowed(R.may_release, user, publication)
             ),
+            "tlp_choices": TLP.choices,
         },
     )
 
@@ -309,7 +311,13 @@ def publication_workflow(request: HttpRequest, slug: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     elif step == "release":
-        write = partial(services.publication_release, actor=actor, publication=publication)
+        write = partial(
+            services.publication_release,
+            actor=actor,
+            publication=publication,
+            summary=form.cleaned_data["summary"],
+            summary_tlp=form.cleaned_data["summary_tlp"] or TLP.CLEAR,
+        )
     else:
         write = partial(services.publication_publish, actor=actor, publication=publication)
     call_service(request, write, _("Done."))

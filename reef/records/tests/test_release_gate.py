@@ -209,3 +209,61 @@ def test_the_release_button_shows_only_to_the_assessed_countrys_managers(
         page = clients[who].get(url)
         assert page.status_code in (200, 404)
         assert 'value="release"' not in page.content.decode(), who
+
+
+def _report_in_review(users: dict[str, Any]) -> Publication:
+    pub = services.publication_create(
+        actor=users["focal_point"],
+        title="Grenada report",
+        kind="assessment_report",
+        owner_country=Country.objects.get(code="GD"),
+        assessment=make_assessment("GD", tlp=TLP.AMBER),
+        tlp=TLP.AMBER,
+    )
+    return services.publication_submit(actor=users["focal_point"], publication=pub)
+
+
+def test_release_publishes_a_public_summary_in_the_same_step(users: dict[str, Any]) -> None:
+    pub = _report_in_review(users)
+    services.publication_release(
+        actor=users["focal_point"],
+        publication=pub,
+        summary="Grenada will build a national CSIRT by 2028.",
+        summary_tlp=TLP.CLEAR,
+    )
+    brief = Publication.objects.get(kind=Publication.Kind.BRIEF, title="Summary: Grenada report")
+    assert brief.status == Publication.Status.PUBLISHED and brief.tlp == TLP.CLEAR
+    assert brief.abstract == "Grenada will build a national CSIRT by 2028."
+    assert list(brief.countries.values_list("code", flat=True)) == ["GD"]
+    # The report keeps its own label; anyone reads the summary.
+    pub.refresh_from_db()
+    assert pub.tlp == TLP.AMBER and pub.released_at is not None
+    assert Client().get(brief.get_absolute_url()).status_code == 200
+
+
+def test_a_summary_that_cannot_be_published_undoes_the_release(users: dict[str, Any]) -> None:
+    pub = _report_in_review(users)
+    before = Publication.objects.count()
+    with pytest.raises(ServiceError):
+        services.publication_release(
+            actor=users["focal_point"], publication=pub, summary="Text.", summary_tlp="TLP:BLUE"
+        )
+    pub.refresh_from_db()
+    assert pub.released_at is None and Publication.objects.count() == before
+
+
+def test_release_with_summary_through_page_and_api(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    pub = _report_in_review(users)
+    page = clients["focal_point"].get(pub.get_absolute_url()).content.decode()
+    assert 'name="summary"' in page and 'name="summary_tlp"' in page
+    assert 'name="summary"' not in clients["outsider"].get(pub.get_absolute_url()).content.decode()
+    done = clients["focal_point"].post(
+        f"/api/v1/records/publications/{pub.slug}/release",
+        {"summary": "What Grenada found.", "summary_tlp": "TLP:GREEN"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200, done.content
+    brief = Publication.objects.get(kind=Publication.Kind.BRIEF)
+    assert brief.tlp == TLP.GREEN and brief.status == Publication.Status.PUBLISHED
