@@ -182,6 +182,32 @@ def test_votes_queue_one_analysis_at_a_time(
     with django_capture_on_commit_callbacks(execute=True):
         services.statement_moderate(actor=users["coordinator"], statement=s, status="accepted")
     assert queued == [c.pk, c.pk]
+    # A participant's new sector changes the reality report: queued like a vote.
+    services.analysis_started(consultation_id=c.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        join(users["expert"], c, sector=Sector.ACADEMIA)
+    assert queued == [c.pk, c.pk, c.pk]
+
+
+def test_a_polis_import_queues_its_analysis(
+    users: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from types import SimpleNamespace
+
+    from reef.consultations import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "analyse_consultation", SimpleNamespace(enqueue=queued.append))
+    impacs = Organisation.objects.get(slug="caricom-impacs")
+    with django_capture_on_commit_callbacks(execute=True):
+        c = services.consultation_import_polis(
+            actor=users["coordinator"], folder=LONDON, title="London", owner_organisation=impacs
+        )
+    assert queued == [c.pk]
+    c.refresh_from_db()
+    assert c.analysis_stale and not c.analysis
 
 
 def test_incremental_analysis_uses_the_stored_state(
