@@ -6,7 +6,9 @@ named by its table. Two kinds are allowed, and documented in docs/reliability.md
 - the audit entry of a read of restricted data (`reef.core.audit.audit_read`: action
   "read"; and an expert's download of everything Reef holds about them, action
   "expert_profile_export"), with the chain head it advances;
-- session rows (`django_session`: signing in, the language, CSRF rotation).
+- session rows (`django_session`: signing in, the language, CSRF rotation), and their
+  token equivalent: a read with an API token stamps the token's last use, at most once a
+  minute (`test_a_token_read_writes_only_its_use_stamp`).
 
 Pages come from the URL configuration with the samples of each app's tests/routes.py (as in
 test_routes.py), a POST-only page included (its GET must write nothing either). API reads
@@ -206,3 +208,17 @@ def test_a_stale_report_is_served_without_writing(
     body = client.get(api).json()
     assert body["stale"] is True and body["n_votes"] == 1 and body["analysed_at"]
     assert "an updated analysis is on its way" in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_token_read_writes_only_its_use_stamp(users: dict[str, Any]) -> None:
+    """With an API token, a read stamps the token's last use, at most once a minute."""
+    from reef.accounts.models import ApiToken
+    from reef.accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=users["focal_point"], name="reads")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    first = _unexpected_writes(client, "/api/v1/me")
+    again = _unexpected_writes(client, "/api/v1/me")
+    assert first == (200, [f"UPDATE {ApiToken._meta.db_table}"])
+    assert again == (200, [])
