@@ -490,7 +490,8 @@ def _analysis_inputs_changed(consultation: Consultation) -> None:
         analysis_stale=True, analysis_inputs=F("analysis_inputs") + 1
     )
     pk = consultation.pk
-    transaction.on_commit(lambda: analysis_enqueue(consultation_id=pk))
+    # Robust: the write is committed; a queue that fails is logged, and the next change retries.
+    transaction.on_commit(lambda: analysis_enqueue(consultation_id=pk), robust=True)
 
 
 # ---------------------------------------------------------------- opinion analysis
