@@ -344,10 +344,18 @@ def cast_vote(request: HttpRequest, pk: int, payload: VoteIn) -> Any:
 
 @router.get("/consultations/{pk}/report")
 def report(request: HttpRequest, pk: int) -> dict[str, Any]:
-    """The opinion analysis: the `consensus analyze` JSON (result), routing priorities and
-    the consensus reality report (real / apparent consensus / divisive, who was not heard)."""
+    """The latest opinion analysis: the `consensus analyze` JSON (result), routing priorities
+    and the consensus reality report (real / apparent consensus / divisive, who was not heard),
+    with `analysed_at` (null before the first) and `stale`: true when votes or moderation
+    arrived since and an updated analysis is on its way (made by the task worker; a read
+    never computes one)."""
     consultation = selectors.consultation_get(request.user, pk)
-    return services.consultation_refresh_analysis(consultation=consultation)
+    stored = selectors.consultation_analysis(request.user, consultation)
+    return {
+        **stored.analysis,
+        "analysed_at": stored.analysed_at.isoformat() if stored.analysed_at else None,
+        "stale": stored.stale,
+    }
 
 
 @router.post("/consultations/{pk}/delphi/{number}/responses")

@@ -72,6 +72,9 @@ class Consultation(Labelled):
     analysis = models.JSONField(default=dict, blank=True, editable=False)
     analysed_at = models.DateTimeField(null=True, blank=True, editable=False)
     analysis_stale = models.BooleanField(default=True, editable=False)
+    # Bumped by every write the analysis reads (votes, moderation, who took part): an
+    # analysis computed outside a transaction knows whether its inputs moved meanwhile.
+    analysis_inputs = models.PositiveBigIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -132,6 +135,21 @@ class _ChildOfConsultation(Labelled):
         self.tlp = consultation.tlp
         self.owner_country_id = consultation.owner_country_id
         self.owner_organisation_id = consultation.owner_organisation_id
+
+
+class AnalysisState(models.Model):
+    """The incremental opinion state (`opinion.state_to_bytes`) behind `analysis`, stored where
+    every process finds it. Internal derived data: never shown, read only by the analysis."""
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # The `Consultation.analysed_at` this state belongs to: any other means it is not current.
+    analysed_at = models.DateTimeField()
+    state = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"opinion state of consultation {self.consultation_id} at {self.analysed_at}"
 
 
 class Participant(_ChildOfConsultation):

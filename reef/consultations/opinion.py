@@ -13,8 +13,11 @@ sparse matrices are rebuilt from it in a few milliseconds.
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import math
 import os
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +138,92 @@ def _encode_votes(
     r = _register(participant_ids, state.participant_ids, state.pindex)
     c = _register(comment_ids, state.comment_ids, state.cindex)
     return (r << _SHIFT) | c, v
+
+
+#: Version of the byte format written by `state_to_bytes`.
+STATE_FORMAT = 1
+_DERIVED = ("pindex", "cindex")  # rebuilt from the id lists
+
+
+def _json_scalar(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__} in an opinion state")
+
+
+def state_to_bytes(state: OpinionState) -> bytes:
+    """The state as an ``np.savez`` archive: arrays as arrays, the rest as one JSON entry.
+
+    No pickle anywhere (loading a pickle runs code), so it is safe to keep in a database.
+    """
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    plain: dict[str, Any] = {"format": STATE_FORMAT}
+    for f in dataclasses.fields(state):
+        value = getattr(state, f.name)
+        if f.name in _DERIVED:
+            continue
+        if isinstance(value, np.ndarray):
+            arrays[f.name] = value
+        elif isinstance(value, Params):
+            plain[f.name] = dataclasses.asdict(value)
+        else:
+            plain[f.name] = value
+    text = json.dumps(plain, default=_json_scalar)
+    arrays["_plain"] = np.frombuffer(text.encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **arrays)
+    return buffer.getvalue()
+
+
+def state_from_bytes(data: bytes) -> OpinionState:
+    """The state written by `state_to_bytes`; ValueError when the bytes are not one."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        plain = json.loads(arrays.pop("_plain").tobytes().decode())
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"not an opinion state: {exc}") from None
+    if not isinstance(plain, dict) or plain.pop("format", None) != STATE_FORMAT:
+        raise ValueError("opinion state of another format")
+    try:
+        plain["params"] = Params(**plain["params"])
+        state = OpinionState(**plain, **arrays, pindex={}, cindex={})
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"opinion state with other fields: {exc}") from None
+    state.pindex = {x: i for i, x in enumerate(state.participant_ids)}
+    state.cindex = {x: i for i, x in enumerate(state.comment_ids)}
+    return state
+
+
+def changed_votes(
+    state: OpinionState, votes: Sequence[tuple[PolisId, PolisId, int]]
+) -> list[tuple[PolisId, PolisId, int]] | None:
+    """The triples of ``votes`` (the complete current votes, one per pair) that ``state``
+    does not hold with that value, for `update`; None when a vote of the state is gone
+    (only a full fit forgets votes)."""
+    known: list[tuple[int, int]] = []
+    fresh: list[tuple[PolisId, PolisId, int]] = []
+    keys: list[int] = []
+    for i, (p, c, v) in enumerate(votes):
+        r, col = state.pindex.get(p), state.cindex.get(c)
+        if r is None or col is None:
+            fresh.append((p, c, v))
+        else:
+            known.append((i, v))
+            keys.append((r << 32) | col)
+    k = np.asarray(keys, dtype=np.int64)
+    pos = np.searchsorted(state.keys, k)
+    n = state.keys.shape[0]
+    found = pos < n
+    found[found] = state.keys[pos[found]] == k[found]
+    if int(found.sum()) != n:  # fewer current votes than the state holds: some were removed
+        return None
+    old = np.zeros(k.shape[0], dtype=np.int16)
+    old[found] = state.vals[pos[found]]
+    new = np.asarray([v for _, v in known], dtype=np.int16)
+    differ = ~found | (old != new)
+    fresh += [votes[known[j][0]] for j in np.flatnonzero(differ).tolist()]
+    return fresh
 
 
 def _grow(state: OpinionState, moderated_out: Iterable[PolisId] | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
@@ -53,6 +54,29 @@ def participant_for(user: Any, consultation: Consultation) -> Participant | None
         .first()
     )
     return found
+
+
+# ---------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """The latest analysis as stored by the task worker, and whether a newer one is due."""
+
+    analysis: dict[str, Any]
+    analysed_at: datetime | None
+    # Votes or moderation arrived after it (or none was made yet): an update is on its way,
+    # queued by the write that made it stale (services.analysis_enqueue).
+    stale: bool
+
+
+def consultation_analysis(user: Any, consultation: Consultation) -> StoredAnalysis:
+    """What a report shows. A read: it neither computes, nor queues, nor writes anything."""
+    analysis = dict(consultation.analysis or {})
+    stale = consultation.analysis_stale
+    if stale and not analysis:  # a new consultation is stale until it has something to analyse
+        stale = Vote.objects.for_user(user).filter(consultation=consultation).exists()
+    return StoredAnalysis(analysis=analysis, analysed_at=consultation.analysed_at, stale=stale)
 
 
 # ---------------------------------------------------------------- statements

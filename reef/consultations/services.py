@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from reef.consultations import opinion, polis_io
 from reef.consultations import rules as R
 from reef.consultations.models import (
     Amendment,
+    AnalysisState,
     Consultation,
     DelphiItem,
     DelphiResponse,
@@ -43,10 +44,9 @@ from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 from reef.notifications.services import notify_handoff
 
-#: From this many votes on, analysis runs as a background task instead of on the next read.
-LARGE_CONSULTATION_VOTES = 2000
-#: Analyses of a large consultation are queued at most this often (seconds).
-ANALYSIS_DEBOUNCE_SECONDS = 30
+#: A queued analysis marks its consultation for this long at most (seconds): should the task
+#: be lost, a change after that queues another.
+ANALYSIS_QUEUED_SECONDS = 600
 
 
 class RateLimited(ServiceError):
@@ -375,6 +375,7 @@ def participant_join(
         participant.sector, participant.country = sector, country
         participant.version += 1
         participant.save()
+        _analysis_inputs_changed(consultation)  # the reality report reads sector and country
         action = "participant_update"
     audit_append(
         action=action,
@@ -439,7 +440,7 @@ def statement_moderate(*, actor: Actor, statement: Statement, status: str) -> St
     statement.moderated_by = user
     statement.version += 1
     statement.save()
-    Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
+    _analysis_inputs_changed(consultation)
     audit_append(action="statement_moderate", actor=actor, obj=statement, detail={"status": status})
     return statement
 
@@ -500,49 +501,95 @@ def vote_cast(*, actor: Actor, statement: Statement, value: int, ip: str = "") -
         obj=vote,
         detail={"statement": statement.number, "value": value},
     )
-    _votes_changed(consultation)
+    _analysis_inputs_changed(consultation)
     return vote
 
 
-def _votes_changed(consultation: Consultation) -> None:
-    Consultation.objects.filter(pk=consultation.pk).update(analysis_stale=True)
-    if Vote.objects.filter(consultation=consultation).count() < LARGE_CONSULTATION_VOTES:
-        return  # small: recomputed on the next read of the report
-    if cache.add(f"reef:consult:{consultation.pk}:analysis-queued", 1, ANALYSIS_DEBOUNCE_SECONDS):
-        from reef.consultations.tasks import analyse_consultation
-
-        pk = consultation.pk
-        transaction.on_commit(lambda: analyse_consultation.enqueue(pk))
+def _analysis_inputs_changed(consultation: Consultation) -> None:
+    """Inside a write the analysis depends on: mark it stale and, once the write is committed,
+    ask the worker for a new one (debounced: see `analysis_enqueue`)."""
+    Consultation.objects.filter(pk=consultation.pk).update(
+        analysis_stale=True, analysis_inputs=F("analysis_inputs") + 1
+    )
+    pk = consultation.pk
+    # Robust: the write is committed; a queue that fails is logged, and the next change retries.
+    transaction.on_commit(lambda: analysis_enqueue(consultation_id=pk), robust=True)
 
 
 # ---------------------------------------------------------------- opinion analysis
 
-#: Incremental states kept by the process that analysed last: {consultation: (time, state)}.
-_STATES: dict[int, tuple[datetime, opinion.OpinionState]] = {}
+
+def _analysis_queued_key(consultation_id: int) -> str:
+    return f"reef:consult:{consultation_id}:analysis-queued"
 
 
-def _vote_triples(
-    consultation: Consultation, since: datetime | None = None
-) -> list[tuple[int, int, int]]:
-    qs = Vote.objects.filter(consultation=consultation)
-    if since is not None:
-        qs = qs.filter(updated_at__gt=since)
+def analysis_enqueue(*, consultation_id: int) -> bool:
+    """Queue an analysis unless one is already queued (at most one per consultation).
+
+    The mark is a key in Django's cache, added atomically (`cache.add`) and deleted by the
+    task as it starts, so votes arriving during a run queue exactly one more. It never
+    touches the consultation's tables. Only the write paths call this, after their commit
+    (`_analysis_inputs_changed`); reads never enqueue, so a read writes nothing even with
+    the immediate backend of dev, tests and the demo, where the task runs inside `enqueue`.
+    Every change queues a run, so a consultation with votes and no analysis has one on
+    its way. The mark expires after `ANALYSIS_QUEUED_SECONDS` in case a queued task is
+    lost. True when this call queued it.
+    """
+    from reef.consultations.tasks import analyse_consultation
+
+    key = _analysis_queued_key(consultation_id)
+    if not cache.add(key, 1, ANALYSIS_QUEUED_SECONDS):
+        return False
+    try:
+        analyse_consultation.enqueue(consultation_id)
+    except Exception:
+        cache.delete(key)  # nothing queued: let the next change try again
+        raise
+    return True
+
+
+def analysis_started(*, consultation_id: int) -> None:
+    """Called by the task as it starts: changes from now on need (and queue) another run."""
+    cache.delete(_analysis_queued_key(consultation_id))
+
+
+def _vote_triples(consultation: Consultation) -> list[tuple[int, int, int]]:
     return [
         (int(p), int(s), int(v))
-        for p, s, v in qs.order_by("voted_at", "pk").values_list(
-            "participant__number", "statement__number", "value"
-        )
+        for p, s, v in Vote.objects.filter(consultation=consultation)
+        .order_by("voted_at", "pk")
+        .values_list("participant__number", "statement__number", "value")
     ]
 
 
-@transaction.atomic
+def _stored_state(consultation: Consultation) -> opinion.OpinionState | None:
+    """The state the current analysis was made from, or None (none, another time, unreadable)."""
+    if consultation.analysed_at is None:
+        return None
+    row = AnalysisState.objects.filter(
+        consultation=consultation, analysed_at=consultation.analysed_at
+    ).first()
+    if row is None:
+        return None
+    try:
+        return opinion.state_from_bytes(bytes(row.state))
+    except ValueError:
+        return None  # another format (an older release): a full fit replaces it
+
+
 def consultation_analyse(*, consultation: Consultation, full: bool = False) -> dict[str, Any]:
     """Recompute groups, representative statements and the consensus reality report.
 
-    Incremental (warm-started, stable groups) when this process holds the previous state,
-    otherwise a full fit with a fixed seed. Internal derived data: audited as a system action.
+    Runs in the task worker (`tasks.analyse_consultation`), never in a read. Incremental
+    (warm-started, stable groups) from the state stored with the current analysis, fed the
+    votes that differ from it; otherwise a full fit with a fixed seed. The work is done
+    outside a transaction; the result is written in a short one, and stays marked stale
+    when votes or moderation changed meanwhile (`analysis_inputs`), so that the run their
+    write queued makes a new one. Internal derived data: audited as a system action.
     """
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    started = timezone.now()
+    consultation = Consultation.objects.get(pk=consultation.pk)
+    inputs = consultation.analysis_inputs
     statements = list(
         Statement.objects.filter(consultation=consultation).values_list(
             "number", "status", "is_meta"
@@ -551,16 +598,14 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
     numbers = [n for n, _, _ in statements]
     moderated_out = [n for n, st, _ in statements if st == Statement.Status.REJECTED]
     meta = [n for n, _, m in statements if m]
-    cached = _STATES.get(consultation.pk)
-    started = timezone.now()
-    if not full and cached is not None and cached[0] == consultation.analysed_at:
-        state = opinion.update(
-            cached[1],
-            _vote_triples(consultation, since=consultation.analysed_at),
-            moderated_out=moderated_out,
-        )
+    triples = _vote_triples(consultation)
+    previous = None if full else _stored_state(consultation)
+    changed = opinion.changed_votes(previous, triples) if previous is not None else None
+    if previous is not None and changed is not None:
+        state = opinion.update(previous, changed, moderated_out=moderated_out)
+        meta_set = set(meta)
+        state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
     else:
-        triples = _vote_triples(consultation)
         state = opinion.fit(
             [t[0] for t in triples],
             [t[1] for t in triples],
@@ -605,18 +650,38 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
         "n_votes": int(state.keys.shape[0]),
         "n_participants": state.n_participants,
     }
-    consultation.analysis = _jsonable(analysis)
-    consultation.analysed_at = started
-    consultation.analysis_stale = False
-    consultation.save(update_fields=["analysis", "analysed_at", "analysis_stale"])
-    _STATES[consultation.pk] = (started, state)
+    blob = opinion.state_to_bytes(state)
+    _analysis_store(consultation, _jsonable(analysis), blob, started=started, inputs=inputs)
+    return analysis
+
+
+@transaction.atomic
+def _analysis_store(
+    consultation: Consultation,
+    analysis: dict[str, Any],
+    blob: bytes,
+    *,
+    started: datetime,
+    inputs: int,
+) -> None:
+    current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if current.analysed_at is not None and current.analysed_at > started:
+        return  # a run that started later has already stored a newer analysis
+    current.analysis = analysis
+    current.analysed_at = started
+    current.analysis_stale = current.analysis_inputs != inputs
+    current.save(update_fields=["analysis", "analysed_at", "analysis_stale"])
+    AnalysisState.objects.update_or_create(
+        consultation=current, defaults={"analysed_at": started, "state": blob}
+    )
     audit_append(
         action="consultation_analyse",
         actor=WORKER,
-        obj=consultation,
+        obj=current,
         detail={"votes": analysis["n_votes"]},
     )
-    return analysis
+    consultation.analysis, consultation.analysed_at = current.analysis, current.analysed_at
+    consultation.analysis_stale = current.analysis_stale
 
 
 def _jsonable(value: Any) -> Any:
@@ -629,15 +694,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
-
-
-def consultation_refresh_analysis(*, consultation: Consultation) -> dict[str, Any]:
-    """The analysis, recomputed first when votes arrived since (small consultations)."""
-    if consultation.analysis_stale or not consultation.analysis:
-        count = Vote.objects.filter(consultation=consultation).count()
-        if count < LARGE_CONSULTATION_VOTES or not consultation.analysis:
-            return consultation_analyse(consultation=consultation)
-    return dict(consultation.analysis)
 
 
 # ---------------------------------------------------------------- Delphi
@@ -1126,6 +1182,7 @@ def consultation_import_polis(
         for ts, _, cid, vid, v in final.records()
     ]
     Vote.objects.bulk_create(votes, batch_size=2000)
+    _analysis_inputs_changed(consultation)
     audit_append(
         action="consultation_import_polis",
         actor=actor,

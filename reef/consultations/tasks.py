@@ -7,13 +7,17 @@ from django.tasks import task
 
 @task()
 def analyse_consultation(consultation_id: int) -> int:
-    """Recompute the opinion analysis of a (large) consultation. Returns the votes analysed."""
+    """Recompute the opinion analysis of a consultation (queued by the writes it depends on,
+    at most one queued per consultation). Returns the votes analysed."""
     from reef.consultations.models import Consultation
-    from reef.consultations.services import consultation_analyse
+    from reef.consultations.services import analysis_started, consultation_analyse
 
+    analysis_started(consultation_id=consultation_id)
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return 0
+    if consultation.analysis and not consultation.analysis_stale:
+        return int(consultation.analysis.get("n_votes", 0))  # a run queued earlier did it
     analysis = consultation_analyse(consultation=consultation)
     return int(analysis["n_votes"])
 

@@ -312,10 +312,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Rule.LABELLED)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(request.user, pk)
-    analysis = services.consultation_refresh_analysis(consultation=consultation)
-    data = selectors.consultation_report(request.user, consultation, analysis)
+    stored = selectors.consultation_analysis(request.user, consultation)
+    data = selectors.consultation_report(request.user, consultation, stored.analysis)
     template = "consultations/_report_body.html" if _htmx(request) else "consultations/report.html"
-    return render(request, template, _context(request, consultation, report=data))
+    return render(request, template, _context(request, consultation, report=data, stored=stored))
 
 
 @access(Rule.SERVICE)
