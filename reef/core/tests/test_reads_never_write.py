@@ -57,6 +57,10 @@ API_SAMPLES: dict[str, tuple[str, dict[str, str]]] = {
         {"pk": "pk", "number": "number"},
     ),
     "/consultations/{pk}": ("consultations:detail", {"pk": "pk"}),
+    "/consultations/{pk}/sections/{number}": (
+        "consultations:section",
+        {"pk": "pk", "number": "number"},
+    ),
     "/records/events/{slug}": ("records:event_detail", {"slug": "slug"}),
     "/records/publications/{slug}": ("records:publication_detail", {"slug": "slug"}),
     "/sharing/{kind}/{record_id}": ("sharing", {"kind": "kind", "record_id": "pk"}),
