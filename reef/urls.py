@@ -15,6 +15,7 @@ from reef.hub import views as hub_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", hub_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("reef.accounts.urls")),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from reef.accounts.roles import Action as Act
@@ -73,6 +73,15 @@ class NeedOut(Schema):
     position: int | None
     published: bool
     version: int
+
+
+class NeedFoundOut(NeedOut):
+    funding: str = Field(description="unfunded, partly or fully (funded)")
+    committed: Decimal = Field(
+        description="commitments that count (accepted or later) you may see, in the plan's currency"
+    )
+    gap: Decimal | None = Field(description="cost less committed; null while the cost is unknown")
+    currency: str = Field(description="the plan's reporting currency for committed and gap")
 
 
 class PlanDetailOut(PlanOut):
@@ -585,14 +594,27 @@ def confirm(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     return _plan(plan)
 
 
-@router.get("/planning/needs", response=list[NeedOut])
-def list_needs(request: HttpRequest, country: str = "", area: str = "") -> list[dict[str, Any]]:
-    qs = selectors.needs_for(request.user)
-    if country:
-        qs = qs.filter(country__code=country.upper())
-    if area:
-        qs = qs.filter(area__key=area)
-    return [_need(n) for n in qs[:1000]]
+class NeedQuery(Schema):
+    country: str = Field("", description="ISO 3166 alpha-2 code")
+    area: str = Field("", description="area key")
+    funding: str = Field("", description="unfunded, partly or fully")
+    priority: str = Field("", description="only needs among the first N of their plan")
+
+
+@router.get("/planning/needs", response=list[NeedFoundOut])
+def list_needs(request: HttpRequest, q: Query[NeedQuery]) -> list[dict[str, Any]]:
+    """The needs you may see, filtered, each with its funding status."""
+    found = selectors.need_filter(q.model_dump())
+    return [
+        _need(n)
+        | {
+            "funding": n.funding,
+            "committed": n.rolled.committed,
+            "gap": n.rolled.gap,
+            "currency": n.plan.currency,
+        }
+        for n in selectors.needs_found(request.user, found, limit=1000)
+    ]
 
 
 @router.get("/planning/needs/{pk}", response=NeedOut)
@@ -775,6 +797,13 @@ def offer(request: HttpRequest, pk: int, payload: OfferIn) -> Status[dict[str, A
 @router.get("/planning/commitments", response=list[CommitmentOut])
 def list_commitments(request: HttpRequest) -> list[dict[str, Any]]:
     return [_commitment(request, c) for c in selectors.commitments_for(request.user)[:1000]]
+
+
+@router.get("/planning/my-commitments", response=list[CommitmentOut])
+def my_commitments(request: HttpRequest) -> list[dict[str, Any]]:
+    """Commitments of the organisations you belong to."""
+    user = require_user(request)
+    return [_commitment(request, c) for c in selectors.my_commitments(user)[:1000]]
 
 
 @router.get("/planning/commitments/{pk}", response=CommitmentOut)

@@ -21,6 +21,7 @@ __all__ = [
     "ActorSide",
     "CommitmentItem",
     "CommitmentStatus",
+    "FundingStatus",
     "GroupRollup",
     "IllegalTransition",
     "Money",
@@ -33,6 +34,7 @@ __all__ = [
     "TransitionNotPermitted",
     "allowed_targets",
     "check_transition",
+    "funding_status",
     "progress_series",
     "roll_up",
 ]
@@ -373,6 +375,25 @@ def roll_up(
         },
         region=region.result(None),
     )
+
+
+class FundingStatus(StrEnum):
+    UNFUNDED = "unfunded"  # no commitment that counts
+    PARTLY = "partly"  # some, short of the cost (or in kind, or the cost unknown)
+    FULLY = "fully"  # commitments that count reach the cost
+
+
+def funding_status(need: NeedRollup) -> FundingStatus:
+    """How far a need is funded: the same arithmetic as its coverage and gap.
+
+    An in-kind commitment covers a need without money: such a need is partly funded,
+    never unfunded (donors would otherwise be sent to a need someone already took).
+    """
+    if not need.covered:
+        return FundingStatus.UNFUNDED
+    if need.gap is not None and need.gap == ZERO:
+        return FundingStatus.FULLY
+    return FundingStatus.PARTLY
 
 
 # --- progress over time --------------------------------------------------------------

@@ -7,20 +7,24 @@ user may not see does not exist for them, in totals as in lists.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reef.accounts.roles import Action as Act
-from reef.core.access import LabelledQuerySet
+from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 from reef.directory.models import Country, Grouping, GroupingMember
+from reef.directory.names import by_display_name
 from reef.planning import overlaps, rollup
 from reef.planning.models import (
     Action,
@@ -74,6 +78,131 @@ def areas(taxonomy: str = DEFAULT_TAXONOMY) -> list[Area]:
 
 def needs_for(user: Any) -> LabelledQuerySet:
     return Need.objects.for_user(user).select_related("area", "country", "plan")
+
+
+# --- finding needs -----------------------------------------------------------------------
+
+FundingStatus = rollup.FundingStatus
+FUNDING_LABELS: dict[str, Any] = {
+    FundingStatus.UNFUNDED: _("Unfunded"),
+    FundingStatus.PARTLY: _("Partly funded"),
+    FundingStatus.FULLY: _("Fully funded"),
+}
+#: "Top N of its plan" choices offered on the needs page (the API takes any N).
+PRIORITY_CHOICES = (3, 5, 10)
+MAX_PRIORITY = 10_000
+#: Commitment statuses that count towards funding (an offer alone does not).
+COUNTING = [s.value for s in rollup.ACTIVE_STATUSES]
+NEED_LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class NeedFilter:
+    country: str = ""  # ISO code
+    area: str = ""  # area key
+    funding: str = ""  # a FundingStatus value
+    priority: int | None = None  # the need is among the first N of its plan
+
+    @property
+    def active(self) -> bool:
+        return bool(self.country or self.area or self.funding or self.priority)
+
+
+def need_filter(params: Mapping[str, str]) -> NeedFilter:
+    """The filters of the needs list from query parameters; ServiceError names a bad one."""
+    country = (params.get("country") or "").strip().upper()
+    area = (params.get("area") or "").strip()
+    funding = (params.get("funding") or "").strip()
+    raw_priority = (params.get("priority") or "").strip()
+    if country and not Country.objects.filter(code=country).exists():
+        raise ServiceError(gettext("Unknown country."), field="country")
+    if area and not Area.objects.filter(key=area).exists():
+        raise ServiceError(gettext("Unknown area."), field="area")
+    if funding and funding not in FUNDING_LABELS:
+        raise ServiceError(
+            gettext("Funding status must be one of: %(choices)s.")
+            % {"choices": ", ".join(FUNDING_LABELS)},
+            field="funding",
+        )
+    priority: int | None = None
+    if raw_priority:
+        if not raw_priority.isdigit() or not 1 <= int(raw_priority) <= MAX_PRIORITY:
+            raise ServiceError(
+                gettext("Priority must be a whole number from 1 to %(max)s.")
+                % {"max": MAX_PRIORITY},
+                field="priority",
+            )
+        priority = int(raw_priority)
+    return NeedFilter(country, area, funding, priority)
+
+
+def need_countries(user: Any) -> list[Country]:
+    """Countries with a need the user may see, by name in the reader's language."""
+    return by_display_name(
+        Country.objects.filter(pk__in=Need.objects.for_user(user).values("country_id"))
+    )
+
+
+def attach_funding(user: Any, needs: list[Any]) -> None:
+    """Set `rolled` and `funding` on each need, from the commitments the user may see
+    that count (one query), in each plan's reporting currency."""
+    if not needs:
+        return
+    commitments = list(
+        Commitment.objects.for_user(user)
+        .filter(need_id__in=[n.pk for n in needs], status__in=COUNTING)
+        .only("pk", "need_id", "status", "amount", "currency")
+    )
+    by_plan: dict[int, list[Any]] = defaultdict(list)  # Needs, given funding attributes
+    for n in needs:
+        by_plan[n.plan_id].append(n)
+    for plan_needs_ in by_plan.values():
+        rolled = compute_rollup(plan_needs_[0].plan, plan_needs_, commitments)
+        for n in plan_needs_:
+            n.rolled = rolled.by_need[str(n.pk)]
+            n.funding = rollup.funding_status(n.rolled)
+            n.funding_label = FUNDING_LABELS[n.funding]
+
+
+def needs_found(user: Any, found: NeedFilter, limit: int = NEED_LIST_LIMIT) -> list[Any]:
+    """The needs the user may see that pass `found`, each with its funding (see attach_funding).
+
+    Unfunded is decided in the database (no counting commitment the user may see);
+    partly and fully funded need the money converted, so they are told apart here.
+    """
+    qs = needs_for(user).order_by("country__name", "plan", "position", "pk")
+    if found.country:
+        qs = qs.filter(country__code=found.country)
+    if found.area:
+        qs = qs.filter(area__key=found.area)
+    if found.priority:
+        qs = qs.filter(position__isnull=False, position__lte=found.priority)
+    if found.funding:
+        counting = Commitment.objects.for_user(user).filter(
+            need=OuterRef("pk"), status__in=COUNTING
+        )
+        if found.funding == FundingStatus.UNFUNDED:
+            qs = qs.filter(~Exists(counting))
+        else:
+            qs = qs.filter(Exists(counting))
+    needs: list[Any]
+    if found.funding in (FundingStatus.PARTLY, FundingStatus.FULLY):
+        needs = list(qs)
+        attach_funding(user, needs)
+        return [n for n in needs if n.funding == found.funding][:limit]
+    needs = list(qs[:limit])
+    attach_funding(user, needs)
+    return needs
+
+
+def my_commitments(user: Any) -> LabelledQuerySet:
+    """Commitments of the organisations the user belongs to, newest offer first."""
+    return (
+        commitments_for(user)
+        .filter(organisation_id__in=scope_for(user).organisation_ids())
+        .select_related("need__plan", "need__plan__country")
+        .order_by("-offered_on", "-pk")
+    )
 
 
 def need_get(user: Any, pk: int) -> Need:

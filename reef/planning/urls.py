@@ -36,6 +36,7 @@ urlpatterns = [
     path("actions/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("my-commitments/", views.my_commitments, name="my_commitments"),
     path(
         "commitments/<int:pk>/transition/",
         views.commitment_transition,

@@ -466,21 +466,40 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 @access(Rule.LABELLED)
 def need_list(request: HttpRequest) -> HttpResponse:
-    needs = selectors.needs_for(request.user).order_by("country__name", "plan", "position")
-    country = request.GET.get("country", "").upper()
-    area = request.GET.get("area", "")
-    if country:
-        needs = needs.filter(country__code=country)
-    if area:
-        needs = needs.filter(area__key=area)
+    error = None
+    try:
+        found = selectors.need_filter(request.GET)
+    except ServiceError as exc:
+        # A bad filter is named on the page; the list is shown unfiltered.
+        error, found = exc.message, selectors.NeedFilter()
+    countries = selectors.need_countries(request.user)
     return render(
         request,
         "planning/need_list.html",
         {
-            "needs": needs[:500],
+            "needs": selectors.needs_found(request.user, found),
+            "found": found,
+            "error": error,
+            "countries": countries,
             "areas": selectors.areas(),
-            "country": country,
-            "area": area,
+            "funding_choices": list(selectors.FUNDING_LABELS.items()),
+            "priority_choices": selectors.PRIORITY_CHOICES,
+            "funding_labels": selectors.FUNDING_LABELS,
+            "has_organisations": bool(scope_for(request.user).organisation_ids()),
+        },
+    )
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def my_commitments(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    return render(
+        request,
+        "planning/my_commitments.html",
+        {
+            "commitments": list(selectors.my_commitments(user)[:500]),
+            "has_organisations": bool(scope_for(user).organisation_ids()),
         },
     )
 

@@ -78,6 +78,31 @@ def _organisation_url(obj: Any) -> str:
     return reverse("directory:organisation_detail", kwargs={"slug": obj.slug})
 
 
+def _by_pk(name: str) -> Callable[[Any], str]:
+    """The detail page named `name`, reached by the object's primary key."""
+
+    def url(obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse(name, kwargs={"pk": obj.pk})
+
+    return url
+
+
+def _plan_url(obj: Any) -> str:
+    from django.urls import reverse
+
+    # A regional plan has a page of its own (plan_detail only redirects there).
+    name = "planning:regional" if obj.is_regional else "planning:plan_detail"
+    return reverse(name, kwargs={"pk": obj.pk})
+
+
+def _framework_url(obj: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("frameworks:framework_detail", kwargs={"slug": obj.slug, "version": obj.release})
+
+
 def _published_flag(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(is_public=True)
 
@@ -104,12 +129,37 @@ REGISTRY: list[Entry] = [
         "organisation",
         url=_organisation_url,
     ),
-    Entry("planning.Need", ("title", "description"), "title", "need"),
-    Entry("planning.Plan", ("title",), "title", "plan"),
-    Entry("assessments.Assessment", ("title", "summary"), "title", "assessment"),
-    Entry("consultations.Consultation", ("title", "description"), "title", "consultation"),
-    Entry("frameworks.Framework", ("name", "description"), "name", "framework"),
-    Entry("experts.ExpertProfile", ("name", "bio"), "name", "expert", _published_flag),
+    Entry(
+        "planning.Need",
+        ("title", "description"),
+        "title",
+        "need",
+        url=_by_pk("planning:need_detail"),
+    ),
+    Entry("planning.Plan", ("title",), "title", "plan", url=_plan_url),
+    Entry(
+        "assessments.Assessment",
+        ("title", "summary"),
+        "title",
+        "assessment",
+        url=_by_pk("assessments:assessment_detail"),
+    ),
+    Entry(
+        "consultations.Consultation",
+        ("title", "description"),
+        "title",
+        "consultation",
+        url=_by_pk("consultations:detail"),
+    ),
+    Entry("frameworks.Framework", ("name", "description"), "name", "framework", url=_framework_url),
+    Entry(
+        "experts.ExpertProfile",
+        ("name", "bio"),
+        "name",
+        "expert",
+        _published_flag,
+        url=_by_pk("experts:profile_detail"),
+    ),
 ]
 
 

@@ -58,6 +58,7 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
             kwargs={"kind": "records.publication", "pk": shared.pk},
             expect=only(["focal_point"], anonymous=302),
         ),
+        "favicon": Sample(expect=everyone_redirected),
         "set_language": Sample(
             method="post", data={"language": "es", "next": "/"}, expect=everyone_redirected
         ),

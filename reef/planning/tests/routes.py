@@ -205,6 +205,14 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
             expect=post(["focal_point", "donor"], ["coordinator"], need_readers),
         ),
         "planning:regional": Sample(kwargs={"pk": regional.pk}, expect=only(["coordinator"])),
+        # Filters never hide the page: everyone gets the needs they may see that match.
+        "planning:need_list": Sample(
+            query="country=GD&area=legal-environment&funding=unfunded&priority=5",
+            expect={name: 200 for name in EVERYONE},
+        ),
+        "planning:my_commitments": Sample(
+            expect={name: 302 if name == "anonymous" else 200 for name in EVERYONE}
+        ),
         "planning:twinning_link": Sample(
             method="post",
             data={"a_ref": f"action:{action.pk}", "b_ref": f"action:{other.pk}"},
