@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
@@ -481,6 +482,13 @@ _BRIEFING_ERRORS: dict[int, Any] = {
 
 
 def _briefing(user: Any, b: Briefing) -> BriefingOut:
+    # A list prefetches the needs the caller may see (`visible_needs`); one briefing asks.
+    prefetched = getattr(b, "visible_needs", None)
+    needs = (
+        sorted(n.pk for n in prefetched)
+        if prefetched is not None
+        else sorted(selectors.briefing_needs(user, b).values_list("pk", flat=True))
+    )
     return BriefingOut(
         slug=b.slug,
         title=b.title,
@@ -489,7 +497,7 @@ def _briefing(user: Any, b: Briefing) -> BriefingOut:
         published_on=b.published_on,
         sources=[SourceIO(**s) for s in b.sources or []],
         countries=sorted(c.code for c in b.countries.all()),
-        needs=sorted(selectors.briefing_needs(user, b).values_list("pk", flat=True)),
+        needs=needs,
         tlp=b.tlp,
         owner_country=b.owner_country.code if b.owner_country else None,
         owner_organisation=b.owner_organisation.slug if b.owner_organisation else None,
@@ -514,7 +522,14 @@ def _needs(ids: list[int]) -> list[Any]:
 @router.get("/records/briefings", response=list[BriefingOut], summary="Briefings you may read")
 def list_briefings(request: HttpRequest, country: str = "") -> list[BriefingOut]:
     """Newest first; `country` (an ISO code) keeps those concerning that country."""
-    qs = selectors.briefings_for(request.user).select_related("owner_country", "owner_organisation")
+    from reef.planning.models import Need
+
+    visible = Need.objects.for_user(request.user).only("pk")
+    qs = (
+        selectors.briefings_for(request.user)
+        .select_related("owner_country", "owner_organisation")
+        .prefetch_related(Prefetch("needs", queryset=visible, to_attr="visible_needs"))
+    )
     if country:
         qs = qs.filter(countries__code=country.upper())
     return [_briefing(request.user, b) for b in qs[:500]]

@@ -397,3 +397,22 @@ def test_openapi_documents_briefings_with_examples(client: Client, world: None) 
     assert {"get", "patch"} <= set(paths["/api/v1/records/briefings/{slug}"])
     assert schema["components"]["schemas"]["BriefingIn"]["examples"]
     assert schema["components"]["schemas"]["BriefingPatchIn"]["examples"]
+
+
+def test_linked_needs_are_shown_only_to_who_may_see_them(clients: dict[str, Client]) -> None:
+    make_plan(country="GD")
+    make_plan(country="BB")
+    public_need = Need.objects.get(country__code="GD", tlp=TLP.CLEAR)
+    hidden = Need.objects.get(country__code="BB", tlp=TLP.AMBER)
+    make_briefing(slug="both", tlp=TLP.CLEAR, needs=(public_need, hidden))
+    for who, expected in (
+        ("anonymous", [public_need.pk]),
+        ("focal_point", [public_need.pk]),
+        ("outsider", sorted([public_need.pk, hidden.pk])),
+    ):
+        listed = clients[who].get("/api/v1/records/briefings").json()
+        assert [b["needs"] for b in listed] == [expected], who
+        one = clients[who].get("/api/v1/records/briefings/both").json()
+        assert one["needs"] == expected, who
+    page = clients["focal_point"].get("/records/briefings/both/").content.decode()
+    assert public_need.title in page and hidden.title not in page
