@@ -1,9 +1,10 @@
-"""The public record: events (agenda, participants, files, outcomes), publications and
-open-data snapshots.
+"""The public record: events (agenda, participants, files, outcomes), publications,
+emerging-threat briefings and open-data snapshots.
 
 Every record carries a TLP label and an owner (`Labelled`). Records inside an event
-copy the event's label and owner and are read through their event. A record is
-public only when it is TLP:CLEAR *and* published.
+copy the event's label and owner and are read through their event. An event or a
+publication is public only when it is TLP:CLEAR *and* published; a briefing has no
+publishing step and is public when it is TLP:CLEAR.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Two views of the record:
 - `*_for(user)`: what a user may see: records the access layer shows them that are
   published, plus unpublished ones of owners they may edit (drafts, reviews);
-- `public_*()`: the public record: TLP:CLEAR *and* published. Feeds, open data, the
-  country pages and the regional picture use only these.
+- `public_*()`: the public record: TLP:CLEAR *and* published (briefings: TLP:CLEAR).
+  Feeds, open data, the country pages and the regional picture's counts use only these.
 """
 
 from __future__ import annotations

@@ -334,7 +334,12 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/briefing_list.html",
-        {"page": _page(request, briefings), "country": code},
+        {
+            "page": _page(request, briefings),
+            "country": code,
+            # Only to editors of some country or organisation (the create rule's condition).
+            "may_create": request.user.is_authenticated and bool(owner_choices(request.user)),
+        },
     )
 
 

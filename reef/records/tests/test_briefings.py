@@ -290,6 +290,10 @@ def test_create_page(clients: dict[str, Client]) -> None:
     ]
     assert sorted(briefing.countries.values_list("code", flat=True)) == ["GD", "LC"]
     assert clients["public"].get("/records/briefings/new/").status_code == 403
+    new = b'href="/records/briefings/new/"'
+    assert new in clients["focal_point"].get("/records/briefings/").content
+    for who in ("public", "anonymous"):
+        assert new not in clients[who].get("/records/briefings/").content, who
     assert clients["anonymous"].get("/records/briefings/new/").status_code == 302
 
 
