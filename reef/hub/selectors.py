@@ -37,8 +37,8 @@ from reef.planning.selectors import (
     plans_for,
     twinning_opportunities,
 )
-from reef.records.models import Event, Publication
-from reef.records.selectors import events_for, publications_for
+from reef.records.models import Briefing, Event, Publication
+from reef.records.selectors import briefings_for, events_for, publications_for
 
 #: How many items a home section lists before "see all".
 SECTION_LIMIT = 8
@@ -374,6 +374,7 @@ class CountryHub:
     consultations: list[Consultation]
     events: list[Event]
     publications: list[Publication]
+    briefings: list[Briefing]
 
     @property
     def latest(self) -> Assessment | None:
@@ -447,4 +448,5 @@ def country_hub(user: Any, country: Country) -> CountryHub:
         publications=list(
             publications_for(user).filter(countries=country).order_by("-created_at")[:SECTION_LIMIT]
         ),
+        briefings=list(briefings_for(user).filter(countries=country)[:SECTION_LIMIT]),
     )

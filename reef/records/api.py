@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status, UploadedFile
-from pydantic import Field
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
 from reef.api.auth import require_user
-from reef.core.errors import ServiceError
+from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
+from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.rules import allowed
 from reef.directory.models import Country, Organisation
-from reef.records import selectors, services
-from reef.records.models import Event, Publication
+from reef.records import rules, selectors, services
+from reef.records.models import Briefing, Event, Publication
 from reef.records.search import search as run_search
 
 router = Router(tags=["records"])
@@ -398,6 +401,223 @@ def publication_step(
     else:
         raise Http404
     return _publication(result)
+
+
+# Briefings ------------------------------------------------------------------------
+
+
+def _ex(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+class SourceIO(Schema):
+    title: str = ""
+    url: str = Field(description="http:// or https:// address")
+
+
+class BriefingOut(Schema):
+    slug: str
+    title: str
+    threat: str
+    summary: str
+    published_on: dt.date
+    sources: list[SourceIO]
+    countries: list[str] = Field(description="ISO codes of the countries concerned")
+    needs: list[int] = Field(description="ids of the linked needs the caller may see")
+    tlp: str
+    owner_country: str | None
+    owner_organisation: str | None
+    version: int
+
+
+class BriefingIn(Schema):
+    model_config = _ex(
+        {
+            "title": "Business e-mail compromise against small firms",
+            "threat": "business e-mail compromise",
+            "published_on": "2026-11-20",
+            "summary": "Invoices redirected after mailbox takeovers; losses rarely reported.",
+            "sources": [
+                {
+                    "title": "Europol IOCTA",
+                    "url": "https://www.europol.europa.eu/publications-events/main-reports/iocta-report",
+                }
+            ],
+            "countries": ["GD", "LC"],
+            "needs": [12],
+            "owner_country": "GD",
+            "tlp": "TLP:AMBER",
+        }
+    )
+
+    title: str
+    threat: str = Field(description="the threat in a few words (120 characters at most)")
+    published_on: dt.date
+    summary: str = ""
+    sources: list[SourceIO] = []
+    countries: list[str] = []
+    needs: list[int] = Field(default=[], description="ids of needs the caller may see")
+    owner_country: str | None = None
+    owner_organisation: str | None = None
+    tlp: str = "TLP:AMBER"
+
+
+class BriefingPatchIn(Schema):
+    """The fields to change; those left out are kept. The label changes through
+    /api/v1/sharing (it keeps a TLP:RED briefing's readers named)."""
+
+    model_config = _ex(
+        {"summary": "Now also seen against public bodies.", "countries": ["GD", "LC", "VC"]},
+        {"sources": [{"title": "FBI IC3 PSA", "url": "https://www.ic3.gov/PSA"}]},
+    )
+
+    title: str | None = None
+    threat: str | None = None
+    published_on: dt.date | None = None
+    summary: str | None = None
+    sources: list[SourceIO] | None = None
+    countries: list[str] | None = None
+    needs: list[int] | None = None
+
+
+class BriefingErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+_BRIEFING_ERRORS: dict[int, Any] = {
+    400: BriefingErrorOut,
+    401: BriefingErrorOut,
+    403: BriefingErrorOut,
+    404: BriefingErrorOut,
+}
+
+
+def _briefing(user: Any, b: Briefing) -> BriefingOut:
+    # A list prefetches the needs the caller may see (`visible_needs`); one briefing asks.
+    prefetched = getattr(b, "visible_needs", None)
+    needs = (
+        sorted(n.pk for n in prefetched)
+        if prefetched is not None
+        else sorted(selectors.briefing_needs(user, b).values_list("pk", flat=True))
+    )
+    return BriefingOut(
+        slug=b.slug,
+        title=b.title,
+        threat=b.threat,
+        summary=b.summary,
+        published_on=b.published_on,
+        sources=[SourceIO(**s) for s in b.sources or []],
+        countries=sorted(c.code for c in b.countries.all()),
+        needs=needs,
+        tlp=b.tlp,
+        owner_country=b.owner_country.code if b.owner_country else None,
+        owner_organisation=b.owner_organisation.slug if b.owner_organisation else None,
+        version=b.version,
+    )
+
+
+def _countries(codes: list[str]) -> list[Country]:
+    return [c for c in (_country(code) for code in codes) if c is not None]
+
+
+def _needs(ids: list[int]) -> list[Any]:
+    """Needs by id; one that does not exist is refused as one the caller may not see."""
+    from reef.planning.models import Need
+
+    found = list(Need.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ServiceError(_("A linked need was not found."), field="needs")
+    return found
+
+
+@router.get("/records/briefings", response=list[BriefingOut], summary="Briefings you may read")
+def list_briefings(request: HttpRequest, country: str = "") -> list[BriefingOut]:
+    """Newest first; `country` (an ISO code) keeps those concerning that country."""
+    from reef.planning.models import Need
+
+    visible = Need.objects.for_user(request.user).only("pk")
+    qs = (
+        selectors.briefings_for(request.user)
+        .select_related("owner_country", "owner_organisation")
+        .prefetch_related(Prefetch("needs", queryset=visible, to_attr="visible_needs"))
+    )
+    if country:
+        qs = qs.filter(countries__code=country.upper())
+    return [_briefing(request.user, b) for b in qs[:500]]
+
+
+@router.get(
+    "/records/briefings/{slug}",
+    response={200: BriefingOut, 404: BriefingErrorOut},
+    summary="One briefing, with its ETag",
+)
+def get_briefing(request: HttpRequest, slug: str, response: HttpResponse) -> BriefingOut:
+    briefing = selectors.briefing_get(request.user, slug)
+    response["ETag"] = etag_for(briefing)
+    return _briefing(request.user, briefing)
+
+
+@router.post(
+    "/records/briefings",
+    response={201: BriefingOut, **_BRIEFING_ERRORS},
+    summary="Write an emerging-threat briefing",
+    description="Editors of the owner (a country or an organisation) only. Sources must be "
+    "http(s) addresses; needs are ids of needs the caller may see. A bad value is refused "
+    "with 400 naming the field, and nothing is written.",
+)
+def create_briefing(request: HttpRequest, payload: BriefingIn) -> Status[BriefingOut]:
+    user = require_user(request)
+    briefing = services.briefing_create(
+        actor=user,
+        title=payload.title,
+        threat=payload.threat,
+        published_on=payload.published_on,
+        summary=payload.summary,
+        sources=[s.model_dump() for s in payload.sources],
+        countries=_countries(payload.countries),
+        needs=_needs(payload.needs),
+        owner_country=_country(payload.owner_country),
+        owner_organisation=_organisation(request, payload.owner_organisation),
+        tlp=payload.tlp,
+    )
+    return Status(201, _briefing(user, briefing))
+
+
+@router.patch(
+    "/records/briefings/{slug}",
+    response={200: BriefingOut, **_BRIEFING_ERRORS, 412: BriefingErrorOut, 428: BriefingErrorOut},
+    summary="Change a briefing",
+    description="Send `If-Match` with the ETag from GET /records/briefings/{slug}: 428 "
+    "without it, 412 when the briefing changed since (nothing is written). Answers the new "
+    "ETag. Editors of the owner only.",
+)
+def patch_briefing(
+    request: HttpRequest, slug: str, payload: BriefingPatchIn, response: HttpResponse
+) -> BriefingOut:
+    user = require_user(request)
+    briefing = selectors.briefing_get(user, slug)
+    if not allowed(rules.may_update_briefing, user, briefing):
+        raise PermissionDenied(_("Only editors of the owner may change this briefing."))
+    expected = check_if_match(request, briefing)
+    given = payload.dict(exclude_unset=True)
+    changes: dict[str, Any] = {
+        k: v for k, v in given.items() if k not in ("sources", "countries", "needs")
+    }
+    if payload.sources is not None:
+        changes["sources"] = [s.model_dump() for s in payload.sources]
+    if payload.countries is not None:
+        changes["countries"] = _countries(payload.countries)
+    if payload.needs is not None:
+        changes["needs"] = _needs(payload.needs)
+    try:
+        briefing = services.briefing_update(
+            actor=user, briefing=briefing, expected_version=expected, **changes
+        )
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(briefing)
+    return _briefing(user, briefing)
 
 
 @router.get("/records/search", response=SearchOut)

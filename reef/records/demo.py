@@ -19,7 +19,7 @@ from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.records import services
-from reef.records.models import Event, Participant, Publication, Sector, Snapshot
+from reef.records.models import Briefing, Event, Participant, Publication, Sector, Snapshot
 
 CSMII = "csmii-2016"
 
@@ -220,6 +220,69 @@ def _publish(publication: Publication) -> None:
     services.publication_publish(actor=DEMO, publication=publication)
 
 
+BRIEFINGS: list[tuple[str, str, str, str, str, list[str], str]] = [
+    # slug, title, threat, label, summary, countries, words of a need it creates
+    (
+        "bec-small-business-2026",
+        "Business e-mail compromise against small businesses (illustrative)",
+        "business e-mail compromise",
+        TLP.CLEAR,
+        "Illustrative briefing. Mailboxes of small firms are taken over and invoices "
+        "redirected to accounts abroad; few victims report it. Police and prosecutors need "
+        "training in tracing the payments and in requests for electronic evidence; business "
+        "owners need to know the warning signs.",
+        ["GD", "LC", "TT"],
+        "trained in cyber security",
+    ),
+    (
+        "virtual-currency-laundering-2026",
+        "Laundering through virtual-currency kiosks (illustrative, for the community)",
+        "virtual-currency laundering",
+        TLP.GREEN,
+        "Illustrative briefing for the community. Proceeds of online fraud are moved through "
+        "virtual-currency kiosks; judges and prosecutors ask for guidance on seizure.",
+        ["JM", "TT"],
+        "",
+    ),
+]
+BRIEFING_SOURCES = [
+    {
+        "title": "FBI Internet Crime Complaint Center: public service announcements",
+        "url": "https://www.ic3.gov/PSA",
+    },
+    {
+        "title": "Europol: Internet Organised Crime Threat Assessment (IOCTA)",
+        "url": "https://www.europol.europa.eu/publications-events/main-reports/iocta-report",
+    },
+]
+
+
+def _briefings() -> None:
+    impacs = Organisation.objects.get(slug="caricom-impacs")
+    for slug, title, threat, tlp, summary, codes, need_words in BRIEFINGS:
+        if Briefing.objects.filter(slug=slug).exists():
+            continue
+        needs = []
+        if need_words:
+            found = apps.get_model("planning.Need")._default_manager.filter(
+                title__icontains=need_words
+            )
+            needs = list(found.order_by("pk")[:1])
+        services.briefing_create(
+            actor=DEMO,
+            slug=slug,
+            title=title,
+            threat=threat,
+            published_on=dt.date(2026, 11, 2),
+            summary=summary,
+            sources=BRIEFING_SOURCES,
+            countries=list(Country.objects.filter(code__in=codes)),
+            needs=needs,
+            owner_organisation=impacs,
+            tlp=tlp,
+        )
+
+
 def load(say: Callable[[str], None]) -> None:
     event = _csmii(say)
     for code, name, cycle in ASSESSED:
@@ -305,6 +368,10 @@ def load(say: Callable[[str], None]) -> None:
             abstract="Draft for review by the community.",
             tlp=TLP.GREEN,
         )
+    _briefings()
     if not Snapshot.objects.filter(date=timezone.localdate()).exists():
         services.snapshot_freeze(actor=DEMO)
-    say(f"records: {Event.objects.count()} events, {Publication.objects.count()} publications")
+    say(
+        f"records: {Event.objects.count()} events, {Publication.objects.count()} publications, "
+        f"{Briefing.objects.count()} briefings"
+    )

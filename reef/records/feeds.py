@@ -1,5 +1,6 @@
-"""Atom feeds of new public items (events and publications), for the region and per
-country. Only the public record: TLP:CLEAR and published.
+"""Atom feeds of new public items (events, publications and emerging-threat briefings),
+for the region and per country. Only the public record: TLP:CLEAR and published (a
+briefing has no publishing step: TLP:CLEAR is enough).
 
 Summaries are plain text written as `<summary type="text">`: whatever an editor typed
 (markup included) is shown by feed readers as text, never rendered as HTML.
@@ -57,9 +58,11 @@ class FeedItem:
 def public_items(country: Country | None = None) -> list[FeedItem]:
     events = selectors.public_events()
     publications = selectors.public_publications()
+    briefings = selectors.public_briefings()
     if country is not None:
         events = events.filter(country=country)
         publications = publications.filter(countries=country)
+        briefings = briefings.filter(countries=country)
     items: list[FeedItem] = []
     for e in events.exclude(published_at=None).order_by("-published_at")[:FEED_SIZE]:
         assert e.published_at is not None  # noqa: S101  (excluded above)
@@ -89,6 +92,20 @@ def public_items(country: Country | None = None) -> list[FeedItem]:
                 categories=("publication", p.kind, *sorted(c.code for c in p.countries.all())),
             )
         )
+    for b in briefings.order_by("-published_on", "-pk")[:FEED_SIZE]:
+        items.append(
+            FeedItem(
+                kind="briefing",
+                title=b.title,
+                summary=b.summary,
+                link=b.get_absolute_url(),
+                # The briefing's own date, at midnight UTC (it carries no time).
+                published=dt.datetime.combine(b.published_on, dt.time(), tzinfo=dt.UTC),
+                updated=b.updated_at,
+                guid=f"reef:records:briefing:{b.pk}",
+                categories=("briefing", *sorted(c.code for c in b.countries.all())),
+            )
+        )
     items.sort(key=lambda i: i.published, reverse=True)
     return items[:FEED_SIZE]
 
@@ -113,7 +130,7 @@ class RecordFeed(Feed[FeedItem, Country | None]):
         return reverse("records:country_detail", kwargs={"code": obj.code})
 
     def subtitle(self, obj: Country | None) -> str:
-        return _("New public events and publications.")
+        return _("New public events, publications and briefings.")
 
     def items(self, obj: Country | None) -> list[FeedItem]:
         return public_items(obj)

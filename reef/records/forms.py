@@ -165,3 +165,81 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field, options in choices.items():
             self.fields[field].choices = options  # type: ignore[attr-defined]
+
+
+def sources_from_text(text: str) -> list[dict[str, str]]:
+    """One source a line: "Title | https://..." or the address alone."""
+    sources = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        title, sep, url = line.rpartition("|")
+        if not sep:
+            title, url = "", line
+        sources.append({"title": title.strip(), "url": url.strip()})
+    return sources
+
+
+def sources_to_text(sources: list[dict[str, str]]) -> str:
+    return "\n".join(
+        f"{s['title']} | {s['url']}" if s.get("title") and s["title"] != s["url"] else s["url"]
+        for s in sources or []
+    )
+
+
+class _BriefingFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    threat = forms.CharField(
+        label=_("Threat"),
+        max_length=120,
+        help_text=_("For example: business e-mail compromise, darknet markets."),
+    )
+    published_on = forms.DateField(
+        label=_("Date of the briefing"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: a title, a vertical bar, then the web address (http or https)."),
+    )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries concerned"),
+        queryset=Country.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Needs it creates"),
+        required=False,
+        help_text=_("Training of police, prosecutors and judges; awareness of consumers ..."),
+    )
+
+    def __init__(self, *args: Any, need_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].choices = need_choices  # type: ignore[attr-defined]
+
+    def clean_sources(self) -> list[dict[str, str]]:
+        return sources_from_text(self.cleaned_data.get("sources", ""))
+
+
+class BriefingForm(_OwnedForm, _BriefingFields):
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[tuple[str, str]],
+        need_choices: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, owners=owners, need_choices=need_choices, **kwargs)
+
+
+class BriefingEditForm(_BriefingFields):
+    """The briefing's text, sources and links, with the version it was read at (its
+    label changes on the sharing page)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -1,9 +1,10 @@
-"""The public record: events (agenda, participants, files, outcomes), publications and
-open-data snapshots.
+"""The public record: events (agenda, participants, files, outcomes), publications,
+emerging-threat briefings and open-data snapshots.
 
 Every record carries a TLP label and an owner (`Labelled`). Records inside an event
-copy the event's label and owner and are read through their event. A record is
-public only when it is TLP:CLEAR *and* published.
+copy the event's label and owner and are read through their event. An event or a
+publication is public only when it is TLP:CLEAR *and* published; a briefing has no
+publishing step and is public when it is TLP:CLEAR.
 """
 
 from __future__ import annotations
@@ -344,6 +345,52 @@ class Publication(Translatable, Labelled):
     @property
     def display_abstract(self) -> str:
         return self.translated("abstract")
+
+
+class Briefing(Labelled):
+    """An emerging-threat briefing: what is happening (virtual-currency laundering,
+    darknet markets, business e-mail compromise ...), its sources, the countries it
+    concerns and the needs it creates. Public when TLP:CLEAR: it has no publishing
+    step of its own, its label says who reads it."""
+
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    threat = models.CharField(_("threat"), max_length=120)
+    summary = models.TextField(_("summary"), blank=True)
+    published_on = models.DateField(_("date of the briefing"))
+    # [{"title": "...", "url": "https://..."}]: checked by the services (http and https only).
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    countries = models.ManyToManyField(
+        "directory.Country",
+        blank=True,
+        related_name="record_briefings",
+        verbose_name=_("countries concerned"),
+    )
+    needs = models.ManyToManyField(
+        "planning.Need",
+        blank=True,
+        related_name="briefings",
+        verbose_name=_("needs it creates"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects: ClassVar[LabelledManager] = LabelledManager()
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["tlp", "published_on"], name="records_briefing_pub")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("records:briefing_detail", kwargs={"slug": self.slug})
 
 
 class Snapshot(Labelled):

@@ -79,6 +79,23 @@ DATASETS: dict[str, Dataset] = {
             FieldSpec("url", "url", _("Page of the publication.")),
         ),
     ),
+    "briefings": Dataset(
+        "briefings",
+        _("Emerging-threat briefings"),
+        _("Briefings labelled TLP:CLEAR: the threat, its sources and the countries concerned."),
+        (
+            FieldSpec("id", "string", _("Stable identifier (the briefing's short name).")),
+            FieldSpec("title", "string", _("Title.")),
+            FieldSpec("threat", "string", _("The threat, as the author names it.")),
+            FieldSpec("summary", "string", _("Summary.")),
+            FieldSpec("published_on", "date", _("Date of the briefing (ISO 8601).")),
+            FieldSpec(
+                "countries", "list", _("ISO 3166-1 alpha-2 codes of the countries concerned.")
+            ),
+            FieldSpec("sources", "list", _("Web addresses of the sources.")),
+            FieldSpec("url", "url", _("Page of the briefing.")),
+        ),
+    ),
     "countries": Dataset(
         "countries",
         _("Countries"),
@@ -204,6 +221,24 @@ def _publication_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def _briefing_rows() -> list[dict[str, Any]]:
+    from reef.records.selectors import public_briefings
+
+    return [
+        {
+            "id": b.slug,
+            "title": b.title,
+            "threat": b.threat,
+            "summary": b.summary,
+            "published_on": _iso(b.published_on),
+            "countries": sorted(c.code for c in b.countries.all()),
+            "sources": [s["url"] for s in b.sources or []],
+            "url": _absolute(b.get_absolute_url()),
+        }
+        for b in public_briefings().order_by("published_on", "slug")
+    ]
+
+
 def _country_rows() -> list[dict[str, Any]]:
     from reef.records.selectors import regional_picture
 
@@ -252,6 +287,7 @@ def rows(dataset: str) -> list[dict[str, Any]]:
     builders = {
         "events": _event_rows,
         "publications": _publication_rows,
+        "briefings": _briefing_rows,
         "countries": _country_rows,
         "plans": _plan_rows,
     }

@@ -1,9 +1,9 @@
 """Who may write what in the public record: pure predicates over the actor's scope.
 
 Editors of the owning country or organisation draft events and publications and
-everything inside an event; its managers publish. A needs assessment report is
-released by the managers of the country the report is *about* (its assessment's
-country), whoever owns the publication.
+everything inside an event, and write emerging-threat briefings; its managers
+publish. A needs assessment report is released by the managers of the country the
+report is *about* (its assessment's country), whoever owns the publication.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from reef.accounts.roles import Action, Scope
 from reef.core.rules import rule
-from reef.records.models import Event, Participant, Publication
+from reef.records.models import Briefing, Event, Participant, Publication
 
 EDITORS = "editors and managers of the owning country or organisation"
 MANAGERS = "managers of the owning country or organisation"
@@ -134,6 +134,19 @@ def may_release(scope: Scope, publication: Publication) -> bool:
 @rule("records.publication_publish", record="publication", roles=MANAGERS)
 def may_publish_publication(scope: Scope, publication: Publication) -> bool:
     return manages(scope, publication)
+
+
+# ---------------------------------------------------------------- briefings
+
+
+@rule("records.briefing_create", record="emerging-threat briefing", roles=EDITORS)
+def may_create_briefing(scope: Scope, briefing: Briefing) -> bool:
+    return edits(scope, briefing)
+
+
+@rule("records.briefing_update", record="emerging-threat briefing", roles=EDITORS)
+def may_update_briefing(scope: Scope, briefing: Briefing) -> bool:
+    return edits(scope, briefing)
 
 
 # ---------------------------------------------------------------- open data

@@ -35,6 +35,7 @@ PER_MODEL_CANDIDATES = 200
 KIND_LABELS: dict[str, Any] = {
     "event": _("Event"),
     "publication": _("Publication"),
+    "briefing": _("Briefing"),
     "organisation": _("Organisation"),
     "need": _("Need"),
     "plan": _("Plan"),
@@ -122,6 +123,7 @@ REGISTRY: list[Entry] = [
         "publication",
         _records_publications,
     ),
+    Entry("records.Briefing", ("title", "threat", "summary"), "title", "briefing"),
     Entry(
         "directory.Organisation",
         ("name", "acronym", "description"),

@@ -3,8 +3,8 @@
 Two views of the record:
 - `*_for(user)`: what a user may see: records the access layer shows them that are
   published, plus unpublished ones of owners they may edit (drafts, reviews);
-- `public_*()`: the public record: TLP:CLEAR *and* published. Feeds, open data, the
-  country pages and the regional picture use only these.
+- `public_*()`: the public record: TLP:CLEAR *and* published (briefings: TLP:CLEAR).
+  Feeds, open data, the country pages and the regional picture's counts use only these.
 """
 
 from __future__ import annotations
@@ -25,7 +25,15 @@ from reef.directory.models import Country, Organisation
 from reef.planning import selectors as planning_selectors
 from reef.planning.models import Commitment, Plan
 from reef.planning.rollup import DELIVERED_STATUSES, GroupRollup
-from reef.records.models import Event, EventFile, Participant, Publication, Session, Snapshot
+from reef.records.models import (
+    Briefing,
+    Event,
+    EventFile,
+    Participant,
+    Publication,
+    Session,
+    Snapshot,
+)
 from reef.records.rules import edits
 
 
@@ -205,6 +213,44 @@ def public_events_of(user: Any, publication: Publication) -> LabelledQuerySet:
     return events_for(user).filter(publications=publication)
 
 
+# Briefings ------------------------------------------------------------------------
+
+
+def briefings_for(user: Any) -> LabelledQuerySet:
+    """Briefings `user` may read: their label decides (no publishing step)."""
+    return Briefing.objects.for_user(user).prefetch_related("countries")
+
+
+def public_briefings() -> LabelledQuerySet:
+    return Briefing.objects.public().prefetch_related("countries")
+
+
+def briefing_get(user: Any, slug: str) -> Briefing:
+    obj: Briefing = get_for_user(briefings_for(user), user, slug=slug)
+    return obj
+
+
+def briefing_needs(user: Any, briefing: Briefing) -> LabelledQuerySet:
+    """The needs a briefing creates that `user` may see (the others are not mentioned)."""
+    return (
+        planning_selectors.needs_for(user)
+        .filter(briefings=briefing)
+        .select_related("country", "plan")
+    )
+
+
+NEED_CHOICES_LIMIT = 300
+
+
+def need_choices(user: Any) -> list[tuple[str, str]]:
+    """Needs `user` may see and link from a briefing, newest first."""
+    qs = planning_selectors.needs_for(user).select_related("country").order_by("-pk")
+    return [
+        (str(n.pk), f"{n.country.code + ': ' if n.country else ''}{n.title}"[:300])
+        for n in qs[:NEED_CHOICES_LIMIT]
+    ]
+
+
 # Countries and the regional picture -----------------------------------------------
 
 
@@ -230,6 +276,7 @@ def public_record_of_country(country: Country) -> dict[str, Any]:
             released_at__isnull=False,
         ),
         "publications": publications.exclude(kind=report),
+        "briefings": public_briefings().filter(countries=country)[:20],
         "plans": public_plans_of(
             public_national_plans().filter(country=country).order_by("-cycle")
         ),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
+from reef.core.concurrency import render_conflict
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
@@ -27,6 +28,8 @@ from reef.directory.selectors import owner_choices, owner_from_choice
 from reef.records import feeds, ical, opendata, selectors, services
 from reef.records import rules as R
 from reef.records.forms import (
+    BriefingEditForm,
+    BriefingForm,
     EventFileForm,
     EventForm,
     EventTranslationForm,
@@ -34,11 +37,13 @@ from reef.records.forms import (
     PublicationForm,
     SearchForm,
     WorkflowForm,
+    sources_to_text,
 )
-from reef.records.models import Publication
+from reef.records.models import Briefing, Publication
 from reef.records.search import search as run_search
 
 PAGE_SIZE = 25
+REGIONAL_BRIEFINGS = 10
 
 
 def actor_of(request: HttpRequest) -> User:
@@ -78,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "upcoming": selectors.upcoming_public_events()[:5],
             "events": selectors.events_for(request.user)[:6],
             "publications": selectors.publications_for(request.user)[:6],
+            "briefings": selectors.briefings_for(request.user)[:6],
             "search_form": SearchForm(),
         },
     )
@@ -324,6 +330,152 @@ def publication_workflow(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(publication.get_absolute_url())
 
 
+# Briefings ------------------------------------------------------------------------
+
+
+@access(Rule.LABELLED)
+def briefing_list(request: HttpRequest) -> HttpResponse:
+    briefings = selectors.briefings_for(request.user)
+    code = request.GET.get("country", "").upper()
+    if code:
+        briefings = briefings.filter(countries__code=code)
+    return render(
+        request,
+        "records/briefing_list.html",
+        {
+            "page": _page(request, briefings),
+            "country": code,
+            # Only to editors of some country or organisation (the create rule's condition).
+            "may_create": request.user.is_authenticated and bool(owner_choices(request.user)),
+        },
+    )
+
+
+@access(Rule.LABELLED)
+def briefing_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    briefing = selectors.briefing_get(request.user, slug)
+    user = request.user
+    return render(
+        request,
+        "records/briefing_detail.html",
+        {
+            "briefing": briefing,
+            "needs": selectors.briefing_needs(user, briefing),
+            "may_edit": allowed(R.may_update_briefing, user, briefing),
+        },
+    )
+
+
+@access(Rule.SIGNED_IN)
+@login_required
+def briefing_create(request: HttpRequest) -> HttpResponse:
+    owners = owner_choices(request.user)
+    if not owners:
+        raise DjangoPermissionDenied(_("You are an editor of no country or organisation."))
+    form = BriefingForm(
+        request.POST or None,
+        owners=owners,
+        need_choices=selectors.need_choices(request.user),
+        initial={"published_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        owner_country, owner_organisation = owner_from_choice(d["owner"])
+        done = call_service(
+            request,
+            lambda: services.briefing_create(
+                actor=actor_of(request),
+                title=d["title"],
+                threat=d["threat"],
+                published_on=d["published_on"],
+                summary=d["summary"],
+                sources=d["sources"],
+                countries=d["countries"],
+                needs=_needs(request, d["needs"]),
+                tlp=d["tlp"],
+                owner_country=owner_country,
+                owner_organisation=owner_organisation,
+            ),
+            _("The briefing is saved."),
+            form=form,
+        )
+        if done.result is not None:
+            return redirect(done.result.get_absolute_url())
+    return render(request, "records/briefing_form.html", {"form": form})
+
+
+def _needs(request: HttpRequest, ids: list[str]) -> list[Any]:
+    """The chosen needs, among those the user may see (the service checks again)."""
+    from reef.planning.selectors import needs_for
+
+    return list(needs_for(request.user).filter(pk__in=[int(i) for i in ids]))
+
+
+_BRIEFING_FIELDS = ["title", "threat", "published_on", "summary", "sources"]
+
+
+@access(Rule.SERVICE)
+@login_required
+def briefing_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    briefing = selectors.briefing_get(request.user, slug)
+    if not allowed(R.may_update_briefing, request.user, briefing):
+        raise DjangoPermissionDenied(_("Only editors of the owner may change this briefing."))
+    initial = {
+        "title": briefing.title,
+        "threat": briefing.threat,
+        "published_on": briefing.published_on,
+        "summary": briefing.summary,
+        "sources": sources_to_text(briefing.sources),
+        "countries": list(briefing.countries.all()),
+        "needs": [str(pk) for pk in briefing.needs.values_list("pk", flat=True)],
+        "version": briefing.version,
+    }
+    choices = selectors.need_choices(request.user)
+    form = BriefingEditForm(request.POST or None, initial=initial, need_choices=choices)
+    context: dict[str, Any] = {"briefing": briefing}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            done = call_service(
+                request,
+                lambda: services.briefing_update(
+                    actor=actor_of(request),
+                    briefing=briefing,
+                    expected_version=d["version"],
+                    title=d["title"],
+                    threat=d["threat"],
+                    published_on=d["published_on"],
+                    summary=d["summary"],
+                    sources=d["sources"],
+                    countries=d["countries"],
+                    needs=_needs(request, d["needs"]),
+                ),
+                _("The briefing is saved."),
+                form=form,
+            )
+            if done:
+                return redirect(briefing.get_absolute_url())
+            if done.code == "conflict":
+                fresh = Briefing.objects.get(pk=briefing.pk)
+                data = request.POST.copy()
+                data["version"] = str(fresh.version)
+                return render_conflict(
+                    request,
+                    current=fresh,
+                    yours={k: d.get(k) for k in _BRIEFING_FIELDS},
+                    fields=_BRIEFING_FIELDS,
+                    template="records/briefing_form.html",
+                    context={
+                        **context,
+                        "form": BriefingEditForm(data, need_choices=choices),
+                        "conflict": True,
+                    },
+                )
+    return render(request, "records/briefing_form.html", {**context, "form": form}, status=status)
+
+
 # Countries and the regional picture -----------------------------------------------
 
 
@@ -338,6 +490,8 @@ def regional(request: HttpRequest) -> HttpResponse:
             "total_events": sum(r["events"] for r in rows),
             "total_publications": sum(r["publications"] for r in rows),
             "total_plans": sum(r["plans"] for r in rows),
+            # What this reader may see: the public ones for everyone, more for members.
+            "briefings": selectors.briefings_for(request.user)[:REGIONAL_BRIEFINGS],
         },
     )
 

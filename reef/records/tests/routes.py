@@ -52,6 +52,16 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         file_size=len(PDF),
         file_original_name="report.pdf",
     )
+    briefing = services.briefing_create(
+        actor=DEMO,
+        slug="route-briefing",
+        title="Route briefing",
+        threat="darknet markets",
+        published_on=dt.date(2026, 11, 1),
+        owner_country=gd,
+        countries=[gd],
+        tlp=TLP.AMBER,  # Grenada's members only (its coordinators too)
+    )
     services.snapshot_freeze(actor=DEMO)
     today = timezone.localdate().isoformat()
     focal = only(["focal_point"])
@@ -76,6 +86,14 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
             data={"action": "submit"},
             expect=focal_post,
         ),
+        "records:briefing_detail": Sample(
+            kwargs={"slug": briefing.slug}, expect=only(["focal_point", "coordinator"])
+        ),
+        # The region's coordinator reads Grenada's AMBER briefing but does not edit it.
+        "records:briefing_edit": Sample(
+            kwargs={"slug": briefing.slug},
+            expect={**focal, "coordinator": 403, "anonymous": 302},
+        ),
         "records:country_detail": Sample(kwargs={"code": "GD"}),
         "records:country_feed": Sample(kwargs={"code": "GD"}),
         "records:data_download": Sample(kwargs={"dataset": "events", "fmt": "csv"}),
@@ -85,4 +103,5 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         # Editors create; a signed-in user with no role has no owner to create for.
         "records:event_create": Sample(expect={"anonymous": 302, "public": 403}),
         "records:publication_create": Sample(expect={"anonymous": 302, "public": 403}),
+        "records:briefing_create": Sample(expect={"anonymous": 302, "public": 403}),
     }

@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 
 from reef.core.rules import DEMO
+from reef.core.tlp import TLP
+from reef.directory.models import Country
 from reef.records import opendata, services
 from reef.records.tests.conftest import make_event, make_plan, make_publication
 
@@ -21,6 +23,16 @@ def items(world: None) -> None:
     make_event(slug="past-ev", title="Past meeting", start=dt.date(2016, 3, 16), country="LC")
     make_publication(slug="pub-1", title="Report one")
     make_plan(country="GD")
+    services.briefing_create(
+        actor=DEMO,
+        title="Briefing one",
+        threat="darknet markets",
+        published_on=dt.date(2026, 11, 1),
+        sources=[{"title": "A source", "url": "https://example.org/source"}],
+        countries=list(Country.objects.filter(code="GD")),
+        owner_country=Country.objects.get(code="GD"),
+        tlp=TLP.CLEAR,
+    )
 
 
 @pytest.mark.django_db
@@ -31,7 +43,7 @@ def test_atom_feed_parses(items: None, client: Client) -> None:
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "atom10"
     titles = {e.title for e in feed.entries}
-    assert {"Future meeting; with, commas", "Past meeting", "Report one"} <= titles
+    assert {"Future meeting; with, commas", "Past meeting", "Report one", "Briefing one"} <= titles
     assert all(e.link.startswith("http") for e in feed.entries)
 
 

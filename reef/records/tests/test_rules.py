@@ -9,7 +9,7 @@ import pytest
 from reef.core.rules import DEMO, RULES, WORKER, Rule, allowed
 from reef.directory.models import Country, Organisation
 from reef.records import rules as R
-from reef.records.models import Event, Participant, Publication
+from reef.records.models import Briefing, Event, Participant, Publication
 from reef.records.tests.conftest import make_assessment
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,8 @@ CASES: dict[Rule, tuple[str, str]] = {
     R.may_release: ("focal_point", "coordinator"),
     R.may_publish_publication: ("focal_point", "outsider"),
     R.may_freeze: ("coordinator", "focal_point"),
+    R.may_create_briefing: ("focal_point", "outsider"),
+    R.may_update_briefing: ("focal_point", "coordinator"),
 }
 
 
@@ -46,6 +48,8 @@ def _target(rule: Rule) -> Any:
         return Publication(kind="assessment_report", owner_country=gd, assessment=make_assessment())
     if rule is R.may_freeze:
         return None
+    if "briefing" in rule.record:
+        return Briefing(owner_country=gd)
     if rule.record.startswith("publication"):
         return Publication(owner_country=gd)
     return event
