@@ -63,6 +63,7 @@ API_SAMPLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "/records/events/{slug}": ("records:event_detail", {"slug": "slug"}),
     "/records/publications/{slug}": ("records:publication_detail", {"slug": "slug"}),
+    "/records/briefings/{slug}": ("records:briefing_detail", {"slug": "slug"}),
     "/sharing/{kind}/{record_id}": ("sharing", {"kind": "kind", "record_id": "pk"}),
 }
 API_LITERALS = {"/countries/{code}": {"code": "GD"}}
