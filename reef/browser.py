@@ -27,7 +27,11 @@ def chromium_available() -> bool:
 
 
 @contextmanager
-def browser_page() -> Iterator[Any]:
+def browser_page(
+    *, width: int = 1280, height: int = 900, bypass_csp: bool = False
+) -> Iterator[Any]:
+    """A page of a fresh headless Chromium. `bypass_csp` only for tests that inject their own
+    script (axe-core): the site's Content Security Policy would block it, as it should."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django's async-safety check must allow ORM
@@ -36,7 +40,9 @@ def browser_page() -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+            )
             page = context.new_page()
             page.set_default_timeout(45_000)
             page.set_default_navigation_timeout(60_000)

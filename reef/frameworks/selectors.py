@@ -46,3 +46,24 @@ def parsed(framework: Framework) -> formats.Framework:
 
 def indicators_of(framework: Framework) -> Any:
     return Indicator.objects.filter(framework=framework).order_by("position")
+
+
+def framework_document(ref: str) -> formats.Framework | None:
+    """The parsed framework named by `SLUG[@VERSION]` (the latest version without one), or
+    None. Framework texts are reference data: a record that carries a key may show its name."""
+    slug, _sep, release = ref.partition("@")
+    found = Framework.objects.filter(slug=slug.strip())
+    if release.strip():
+        found = found.filter(release=release.strip())
+    record = found.order_by("-created_at", "-pk").first()
+    return parsed(record) if record is not None else None
+
+
+def element_text(document: formats.Framework | None, key: str, language: str) -> str:
+    """The name of a dimension, factor, aspect or pillar, or an indicator's statement, in
+    `language`; the key itself when the framework does not know it."""
+    item = formats.element(document, key) if document is not None and key else None
+    if item is None:
+        return key
+    field = "text" if isinstance(item, formats.Indicator) else "name"
+    return formats.localized(item, field, language) or key

@@ -23,6 +23,18 @@ from reef.planning.models import Commitment, Need, Plan
 CYCLE = "2026-2028"
 NOTE = " (illustrative)"
 
+# The demo's themes as factors of the shipped Reef CMM (reef/frameworks/shipped/reef-cmm.json).
+CMM_FACTORS = {
+    "national-strategy": "1.1",
+    "incident-response-capacity": "1.2",
+    "awareness-raising": "3.1",
+    "workforce-development": "3.3",
+    "cybercrime-legislation": "4.1",
+    "cybercrime-investigation": "4.3",
+    "international-cooperation": "4.4",
+    "standards-adoption": "5.1",
+}
+
 # Needs per country: (area, factor key, title, cost USD, impact, urgency, feasibility, cost)
 COMMON: list[tuple[str, str, str, int, int, int, int, int]] = [
     (
@@ -377,9 +389,11 @@ def load(say: Callable[[str], None]) -> None:
                 plan=plan,
                 framework="reef-cmm",
                 gap={
-                    "factor_key": factor,
+                    "factor_key": CMM_FACTORS[factor],
+                    "aspect_key": f"{CMM_FACTORS[factor]}.a",
                     "title": title + NOTE,
-                    "missing": [f"{factor}.formative", f"{factor}.established"],
+                    # Its first aspect's first formative and established indicators.
+                    "missing": [f"{CMM_FACTORS[factor]}.a.2.1", f"{CMM_FACTORS[factor]}.a.3.1"],
                 },
                 assessment_id=None,
                 area=area,

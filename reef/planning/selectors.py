@@ -501,6 +501,8 @@ class Themes:
     recurring_factors: list[tuple[str, int]]
     benchmarks: list[dict[str, Any]]
     max_count: int
+    # The framework each factor key comes from, so that pages can show its name.
+    factor_frameworks: dict[str, str] = field(default_factory=dict)
 
 
 def _heat(count: int, top: int) -> int:
@@ -529,11 +531,13 @@ def themes(user: Any, country_ids: list[int] | None = None) -> Themes:
     by_country_area: dict[tuple[int, str], list[Need]] = defaultdict(list)
     by_country_factor: dict[tuple[int, str], int] = Counter()
     factor_set: Counter[str] = Counter()
+    factor_frameworks: dict[str, str] = {}
     for n in needs:
         if n.country_id is None:
             continue
         by_country_area[(n.country_id, n.area.key)].append(n)
         if n.factor_key:
+            factor_frameworks.setdefault(n.factor_key, n.framework)
             if by_country_factor[(n.country_id, n.factor_key)] == 0:
                 factor_set[n.factor_key] += 1
             by_country_factor[(n.country_id, n.factor_key)] += 1
@@ -597,6 +601,7 @@ def themes(user: Any, country_ids: list[int] | None = None) -> Themes:
         recurring_factors,
         benchmarks,
         top,
+        factor_frameworks,
     )
 
 

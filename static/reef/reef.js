@@ -5,3 +5,28 @@ document.addEventListener("change", (event) => {
     el.form.submit();
   }
 });
+
+// A table wider than the screen scrolls in its own box (.table-scroll); keyboard users
+// need to reach that box to scroll it, so it takes focus, named by the table's caption.
+function focusableScrollBoxes() {
+  for (const box of document.querySelectorAll(".table-scroll")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      const caption = box.querySelector("caption");
+      if (caption && caption.textContent.trim()) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption.textContent.trim());
+      }
+      box.dataset.scrollFocus = "";
+    } else if (!scrolls && box.dataset.scrollFocus !== undefined) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      delete box.dataset.scrollFocus;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", focusableScrollBoxes);
+window.addEventListener("resize", focusableScrollBoxes);
+document.addEventListener("htmx:afterSettle", focusableScrollBoxes);
