@@ -60,7 +60,18 @@ def _target(rule: Rule, c: Consultation) -> Any:
 
 def test_every_consultations_rule_is_covered() -> None:
     names = {n for n in RULES if n.startswith("consultations.")}
-    assert names == {r.name for r in CASES} | {R.may_remind.name}
+    assert names == {r.name for r in CASES} | {R.may_remind.name, R.may_rebase_amendment.name}
+
+
+def test_only_its_proposer_rebases_an_amendment(users: dict[str, Any]) -> None:
+    from reef.consultations.models import Participant
+
+    c = community_consultation(users["coordinator"])
+    mine = Amendment(consultation=c, participant=Participant(consultation=c, user=users["expert"]))
+    assert allowed(R.may_rebase_amendment, users["expert"], mine)
+    for other in ("coordinator", "focal_point", "donor"):
+        assert not allowed(R.may_rebase_amendment, users[other], mine), other
+    assert not allowed(R.may_rebase_amendment, DEMO, mine)
 
 
 @pytest.mark.parametrize("rule", list(CASES), ids=lambda r: r.name)

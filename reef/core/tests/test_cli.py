@@ -74,11 +74,13 @@ def test_demo_is_idempotent(tmp_path: Path) -> None:
 
 def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
     port = _free_port()
+    # The output goes to a file: a pipe nobody reads fills up and stalls the demo.
+    log = (tmp_path / "demo.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "reef.cli", "demo", "--port", str(port)],
         cwd=ROOT,
         env=_env(tmp_path / "demo.sqlite3"),
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -92,7 +94,7 @@ def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
                     break
             except OSError:
                 if process.poll() is not None:
-                    pytest.fail(process.stdout.read().decode() if process.stdout else "exited")
+                    pytest.fail((tmp_path / "demo.log").read_text(errors="replace"))
                 time.sleep(1)
         assert b"Reef" in body
         with urllib.request.urlopen(
@@ -102,6 +104,7 @@ def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        log.close()
 
 
 def test_bad_port_is_refused(tmp_path: Path) -> None:

@@ -64,6 +64,8 @@ API_SAMPLES: dict[str, tuple[str, dict[str, str]]] = {
     "/records/events/{slug}": ("records:event_detail", {"slug": "slug"}),
     "/records/publications/{slug}": ("records:publication_detail", {"slug": "slug"}),
     "/records/briefings/{slug}": ("records:briefing_detail", {"slug": "slug"}),
+    "/planning/actions/{pk}": ("planning:action_sustainability", {"pk": "pk"}),
+    "/planning/risks/{pk}": ("planning:risk_edit", {"pk": "pk"}),
     "/sharing/{kind}/{record_id}": ("sharing", {"kind": "kind", "record_id": "pk"}),
 }
 API_LITERALS = {"/countries/{code}": {"code": "GD"}}
