@@ -215,8 +215,3 @@ def revoke_token(request: HttpRequest, prefix: str) -> Status[None]:
     api_token_revoke(token=token, actor=user)
     return Status(204, None)
 
-
-# The people routes (members, invitations, roles, accounts) live beside the pages' reads.
-from reef.accounts.people_api import router as _people_router  # noqa: E402
-
-router.add_router("", _people_router)

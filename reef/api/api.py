@@ -227,3 +227,10 @@ for _app in API_APPS:
 from reef.core.sharing_api import router as _sharing_router  # noqa: E402
 
 api.add_router("", _sharing_router)
+
+# People (members, invitations, roles, accounts): its own tag, mounted here rather than
+# inside the accounts router, so that each operation has one tag (Swagger UI stopped
+# rendering after an operation listed under two).
+from reef.accounts.people_api import router as _people_router  # noqa: E402
+
+api.add_router("", _people_router)
