@@ -512,23 +512,8 @@ def _analysis_inputs_changed(consultation: Consultation) -> None:
         analysis_stale=True, analysis_inputs=F("analysis_inputs") + 1
     )
     pk = consultation.pk
-    # One callback per consultation and transaction (the demo and imports cast thousands of
-    # votes in one); a rolled-back savepoint takes its callbacks with it, so none is lost.
-    pending = transaction.get_connection().run_on_commit
-    if any(getattr(entry[1], "consultation_id", None) == pk for entry in pending):
-        return
     # Robust: the write is committed; a queue that fails is logged, and the next change retries.
-    transaction.on_commit(_QueueAnalysis(pk), robust=True)
-
-
-class _QueueAnalysis:
-    """The after-commit callback of `_analysis_inputs_changed`, named by its consultation."""
-
-    def __init__(self, consultation_id: int) -> None:
-        self.consultation_id = consultation_id
-
-    def __call__(self) -> None:
-        analysis_enqueue(consultation_id=self.consultation_id)
+    transaction.on_commit(lambda: analysis_enqueue(consultation_id=pk), robust=True)
 
 
 # ---------------------------------------------------------------- opinion analysis
