@@ -214,4 +214,3 @@ def revoke_token(request: HttpRequest, prefix: str) -> Status[None]:
         raise Http404
     api_token_revoke(token=token, actor=user)
     return Status(204, None)
-
