@@ -39,7 +39,7 @@ from reef.records.forms import (
     WorkflowForm,
     sources_to_text,
 )
-from reef.records.models import Briefing, Publication
+from reef.records.models import Briefing, Event, Publication
 from reef.records.search import search as run_search
 
 PAGE_SIZE = 25
@@ -51,6 +51,18 @@ def actor_of(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
     return user
+
+
+def _may_create(user: Any, rule: Callable[..., bool], model: type[Any]) -> bool:
+    """Whether `user` may create a `model` for at least one owner: the create rule asked
+    for each country and organisation the user edits for, as the form would offer them."""
+    if not user.is_authenticated:
+        return False
+    for choice, _label in owner_choices(user):
+        country, organisation = owner_from_choice(choice)
+        if allowed(rule, user, model(owner_country=country, owner_organisation=organisation)):
+            return True
+    return False
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -101,7 +113,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/event_list.html",
-        {"page": _page(request, events), "when": when},
+        {
+            "page": _page(request, events),
+            "when": when,
+            "may_create": _may_create(request.user, R.may_create_event, Event),
+        },
     )
 
 
@@ -237,7 +253,12 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/publication_list.html",
-        {"page": _page(request, publications), "kinds": Publication.Kind.choices, "kind": kind},
+        {
+            "page": _page(request, publications),
+            "kinds": Publication.Kind.choices,
+            "kind": kind,
+            "may_create": _may_create(request.user, R.may_create_publication, Publication),
+        },
     )
 
 
@@ -345,8 +366,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, briefings),
             "country": code,
-            # Only to editors of some country or organisation (the create rule's condition).
-            "may_create": request.user.is_authenticated and bool(owner_choices(request.user)),
+            "may_create": _may_create(request.user, R.may_create_briefing, Briefing),
         },
     )
 

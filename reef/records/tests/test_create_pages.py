@@ -101,3 +101,24 @@ def test_an_assessment_report_is_created_for_its_assessment_only(
     )
     assert response.status_code == 302
     assert Publication.objects.get(title=form["title"]).assessment == grenada
+
+
+@pytest.mark.parametrize(
+    "path, label",
+    [
+        ("/records/events/", b"New event"),
+        ("/records/publications/", b"New publication"),
+        ("/records/briefings/", b"New briefing"),
+    ],
+)
+def test_new_buttons_only_for_those_the_create_rule_allows(
+    clients: dict[str, Client], path: str, label: bytes
+) -> None:
+    # A signed-in person with no role, and the public, are not offered to create.
+    assert label not in clients["anonymous"].get(path).content
+    assert label not in clients["public"].get(path).content
+    assert label in clients["focal_point"].get(path).content
+    assert clients["public"].get(path.replace("/records/", "/records/") + "new/").status_code in {
+        403,
+        404,
+    }
