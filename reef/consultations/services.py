@@ -532,11 +532,16 @@ def analysis_enqueue(*, consultation_id: int) -> bool:
     (`_analysis_inputs_changed`); reads never enqueue, so a read writes nothing even with
     the immediate backend of dev, tests and the demo, where the task runs inside `enqueue`.
     Every change queues a run, so a consultation with votes and no analysis has one on
-    its way. The mark expires after `ANALYSIS_QUEUED_SECONDS` in case a queued task is
-    lost. True when this call queued it.
+    its way, unless the analysis is no longer stale. The mark expires after
+    `ANALYSIS_QUEUED_SECONDS` in case a queued task is lost. True when this call queued it.
     """
     from reef.consultations.tasks import analyse_consultation
 
+    # A run after this change's commit already covered it (many changes in one transaction,
+    # as a Polis import or the demo makes, leave one callback each; the first one's run
+    # serves them all with the immediate backend).
+    if not Consultation.objects.filter(pk=consultation_id, analysis_stale=True).exists():
+        return False
     key = _analysis_queued_key(consultation_id)
     if not cache.add(key, 1, ANALYSIS_QUEUED_SECONDS):
         return False

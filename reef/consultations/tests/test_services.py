@@ -190,6 +190,25 @@ def test_votes_queue_one_analysis_at_a_time(
     assert queued == [c.pk, c.pk, c.pk]
 
 
+def test_changes_already_analysed_queue_nothing(
+    c: Consultation,
+    users: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from reef.consultations import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "analyse_consultation", SimpleNamespace(enqueue=queued.append))
+    assert services.analysis_enqueue(consultation_id=c.pk) is True  # stale: never analysed
+    services.analysis_started(consultation_id=c.pk)
+    Consultation.objects.filter(pk=c.pk).update(analysis_stale=False)
+    # The callbacks of changes that a run already covered queue nothing.
+    assert services.analysis_enqueue(consultation_id=c.pk) is False
+    assert queued == [c.pk]
+
+
 def test_a_polis_import_queues_its_analysis(
     users: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
