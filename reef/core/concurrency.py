@@ -16,7 +16,7 @@ on conflict, show the user's values beside the current ones (`_conflict.html`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +105,20 @@ def check_if_match(request: HttpRequest, obj: models.Model) -> int:
         raise PreconditionFailed()
     version: int = getattr(obj, VERSION_FIELD)
     return version
+
+
+def versioned_write[M: models.Model](
+    request: HttpRequest, response: HttpResponse, obj: models.Model, write: Callable[[int], M]
+) -> M:
+    """The API's versioned write: If-Match checked against `obj` (428/412), `write` called
+    with the version it names, a `Conflict` meanwhile answered 412, the new ETag set."""
+    expected = check_if_match(request, obj)
+    try:
+        written = write(expected)
+    except Conflict:
+        raise PreconditionFailed() from None
+    response["ETag"] = etag_for(written)
+    return written
 
 
 # --- HTML forms ------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from pydantic import ConfigDict
 from reef.accounts.roles import Action as Act
 from reef.api.auth import require_user
 from reef.core.access import can
-from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
-from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.concurrency import etag_for, versioned_write
+from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import Rule, allowed
 from reef.directory.models import Country, Organisation
 from reef.planning import exchange, rules, selectors, services
@@ -647,14 +647,15 @@ def patch_need(
     user = require_user(request)
     need = selectors.need_get(user, pk)
     _may_write(rules.may_edit_need, user, need, need.plan)
-    expected = check_if_match(request, need)
-    try:
-        need = services.need_update(
-            actor=user, need=need, expected_version=expected, **payload.dict(exclude_unset=True)
-        )
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(need)
+    changes = payload.dict(exclude_unset=True)
+    need = versioned_write(
+        request,
+        response,
+        need,
+        lambda version: services.need_update(
+            actor=user, need=need, expected_version=version, **changes
+        ),
+    )
     return _need(need)
 
 
@@ -671,12 +672,12 @@ def publish_need(request: HttpRequest, pk: int, response: HttpResponse) -> dict[
     user = require_user(request)
     need = selectors.need_get(user, pk)
     _may_write(rules.may_publish_need, user, need, need.plan)
-    expected = check_if_match(request, need)
-    try:
-        need = services.need_publish(actor=user, need=need, expected_version=expected)
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(need)
+    need = versioned_write(
+        request,
+        response,
+        need,
+        lambda version: services.need_publish(actor=user, need=need, expected_version=version),
+    )
     return _need(need)
 
 
@@ -701,26 +702,15 @@ def patch_sustainability(
     user = require_user(request)
     action = selectors.action_get(user, pk)
     _may_write(rules.may_set_sustainability, user, action, action.plan)
-    expected = check_if_match(request, action)
-    profile = {
-        name: getattr(action, name)
-        for name in (
-            "delivery",
-            "is_training",
-            "train_the_trainer",
-            "curriculum_integration",
-            "local_ownership",
-            "post_donor_funding",
-        )
-    }
-    profile.update(payload.dict(exclude_unset=True, exclude_none=True))
-    try:
-        action = services.action_set_sustainability(
-            actor=user, action=action, expected_version=expected, **profile
-        )
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(action)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    action = versioned_write(
+        request,
+        response,
+        action,
+        lambda version: services.action_set_sustainability(
+            actor=user, action=action, expected_version=version, **changes
+        ),
+    )
     return _action(action)
 
 
@@ -745,29 +735,20 @@ def patch_risk(
     user = require_user(request)
     risk = selectors.risk_get(user, pk)
     _may_write(rules.may_edit_risk, user, risk, risk.plan)
-    expected = check_if_match(request, risk)
-    sent = payload.dict(exclude_unset=True)
-    # Left out (or null) keeps the stored value; only review_on may be cleared with null.
-    kept = {
-        name: getattr(risk, name)
-        for name in ("likelihood", "impact", "mitigation")
-        if sent.get(name) is None
+    # Left out or null keeps the stored value; only review_on may be cleared with null.
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k == "review_on"
     }
-    values = {**sent, **kept, "review_on": sent.get("review_on", risk.review_on)}
-    try:
-        risk = services.risk_update(
-            actor=user,
-            risk=risk,
-            likelihood=values["likelihood"],
-            impact=values["impact"],
-            mitigation=values["mitigation"],
-            review_on=values["review_on"],
-            risk_owner=values.get("risk_owner"),
-            expected_version=expected,
-        )
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(risk)
+    risk = versioned_write(
+        request,
+        response,
+        risk,
+        lambda version: services.risk_update(
+            actor=user, risk=risk, expected_version=version, **changes
+        ),
+    )
     return _risk(risk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -49,6 +50,15 @@ from reef.planning.reference import (
     DEFAULT_TAXONOMY,
     area_for,
 )
+
+
+class KeepType(enum.Enum):
+    """A partial update's "not given" where None is a value (it clears a date)."""
+
+    KEEP = "keep"
+
+
+KEEP = KeepType.KEEP
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -1070,30 +1080,36 @@ def action_set_sustainability(
     *,
     actor: Actor,
     action: Action,
-    delivery: str,
-    is_training: bool,
-    train_the_trainer: bool,
-    curriculum_integration: bool,
-    local_ownership: bool,
-    post_donor_funding: bool,
+    delivery: str | None = None,
+    is_training: bool | None = None,
+    train_the_trainer: bool | None = None,
+    curriculum_integration: bool | None = None,
+    local_ownership: bool | None = None,
+    post_donor_funding: bool | None = None,
     expected_version: int | None = None,
 ) -> Action:
-    """Change an action's sustainability profile; its score and drive-by flag follow.
+    """Change an action's sustainability profile (a field left None keeps its value); its
+    score and drive-by flag follow.
 
     Versioned like `need_update` (`expected_version`, `Conflict`)."""
     _require(
         rules.may_set_sustainability, actor, action, see=action.plan, message=str(_EDITORS_ONLY)
     )
-    if delivery not in Action.Delivery.values:
+    if delivery is not None and delivery not in Action.Delivery.values:
         raise ServiceError(
             _("Unknown kind of delivery %(value)s.") % {"value": repr(delivery)}, field="delivery"
         )
-    action.delivery = delivery
-    action.is_training = is_training
-    action.train_the_trainer = train_the_trainer
-    action.curriculum_integration = curriculum_integration
-    action.local_ownership = local_ownership
-    action.post_donor_funding = post_donor_funding
+    given = {
+        "delivery": delivery,
+        "is_training": is_training,
+        "train_the_trainer": train_the_trainer,
+        "curriculum_integration": curriculum_integration,
+        "local_ownership": local_ownership,
+        "post_donor_funding": post_donor_funding,
+    }
+    for name, value in given.items():
+        if value is not None:
+            setattr(action, name, value)
     _refresh_sustainability(action)
     save_versioned(
         action,
@@ -1416,23 +1432,29 @@ def risk_update(
     *,
     actor: Actor,
     risk: Risk,
-    likelihood: int,
-    impact: int,
-    mitigation: str,
-    review_on: date | None,
+    likelihood: int | None = None,
+    impact: int | None = None,
+    mitigation: str | None = None,
+    review_on: date | KeepType | None = KEEP,
     risk_owner: str | None = None,
     expected_version: int | None = None,
 ) -> Risk:
-    """Re-rate a risk, change its owner, mitigation and review date (owner None keeps it).
+    """Re-rate a risk, change its owner, mitigation and review date. A value left None
+    keeps the stored one; `review_on` is kept unless given (None clears it).
 
     Versioned like `need_update` (`expected_version`, `Conflict`); everything is
     validated before anything is changed."""
     _require(rules.may_edit_risk, actor, risk, see=risk.plan, message=str(_EDITORS_ONLY))
     values: dict[str, Any] = {
-        "likelihood": _rating(likelihood, "likelihood"),
-        "impact": _rating(impact, "impact"),
-        "mitigation": _text(mitigation, "mitigation", required=False, limit=5000),
-        "review_on": review_on,
+        "likelihood": _rating(risk.likelihood if likelihood is None else likelihood, "likelihood"),
+        "impact": _rating(risk.impact if impact is None else impact, "impact"),
+        "mitigation": _text(
+            risk.mitigation if mitigation is None else mitigation,
+            "mitigation",
+            required=False,
+            limit=5000,
+        ),
+        "review_on": risk.review_on if isinstance(review_on, KeepType) else review_on,
     }
     if risk_owner is not None:
         values["risk_owner"] = _text(risk_owner, "risk_owner", required=False, limit=200)

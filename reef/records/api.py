@@ -12,8 +12,8 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
 
 from reef.api.auth import require_user
-from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
-from reef.core.errors import Conflict, PermissionDenied, ServiceError
+from reef.core.concurrency import etag_for, versioned_write
+from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import allowed
 from reef.directory.models import Country, Organisation
 from reef.records import rules, selectors, services
@@ -599,7 +599,6 @@ def patch_briefing(
     briefing = selectors.briefing_get(user, slug)
     if not allowed(rules.may_update_briefing, user, briefing):
         raise PermissionDenied(_("Only editors of the owner may change this briefing."))
-    expected = check_if_match(request, briefing)
     given = payload.dict(exclude_unset=True)
     changes: dict[str, Any] = {
         k: v for k, v in given.items() if k not in ("sources", "countries", "needs")
@@ -610,13 +609,14 @@ def patch_briefing(
         changes["countries"] = _countries(payload.countries)
     if payload.needs is not None:
         changes["needs"] = _needs(payload.needs)
-    try:
-        briefing = services.briefing_update(
-            actor=user, briefing=briefing, expected_version=expected, **changes
-        )
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(briefing)
+    briefing = versioned_write(
+        request,
+        response,
+        briefing,
+        lambda version: services.briefing_update(
+            actor=user, briefing=briefing, expected_version=version, **changes
+        ),
+    )
     return _briefing(user, briefing)
 
 
