@@ -1,9 +1,10 @@
-"""Crawl test: every page reachable from each persona's home, in English and Spanish,
-with Django's test client (no browser, so it stays fast).
+"""Crawl test: every page reachable from each persona's home and from the public home of
+a signed-out visitor, in English, Spanish, French and Dutch, with Django's test client (no
+browser, so it stays fast; the browser tests look for console errors on the key pages).
 
 Fails on a server error, on a raw key shown as text (a lower-case hyphenated token of three
-or more parts, like `incident-response-capacity`) and, in Spanish, on an English interface
-string whose Spanish translation exists in the compiled catalogue.
+or more parts, like `incident-response-capacity`) and, in another language, on an English
+interface string whose translation exists in that language's compiled catalogue.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from reef.core.demo import load_all
 from reef.testing import PERSONAS, ensure_world, persona
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES = ["en", "es"]
 MAX_PAGES = 400  # per persona and language
-# Pages of one route differ by their records, not their template: a few of each are enough.
-PER_ROUTE = 3
+# Pages of one route differ by their records, not their template: a few of each are enough,
+# and one each in the languages whose catalogues mirror Spanish's.
+LANGUAGES = {"en": 3, "es": 3, "fr": 1, "nl": 1}
 
 # Not followed: they change state, leave the site's pages or return files.
 SKIP_PREFIXES = ("/api/", "/admin/", "/accounts/logout/", "/i18n/", "/static/", "/media/")
@@ -60,6 +61,11 @@ ALLOWED_KEYS: set[str] = {
     # English compounds used in prose.
     "train-the-trainer",
     "conflict-of-interest",
+    # Dutch compounds written with hyphens, and the ISO 3166-1 code's name.
+    "train-de-trainercomponent",
+    "train-de-trainer",
+    "alpha-2-code",
+    "alpha-2-codes",
 }
 
 # English texts that stay English in Spanish on purpose (names, data).
@@ -143,10 +149,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 @cache
-def english_strings() -> tuple[frozenset[tuple[str, ...]], frozenset[int]]:
+def english_strings(language: str) -> tuple[frozenset[tuple[str, ...]], frozenset[int]]:
     """English msgids (or the literal parts of those with placeholders) of 12 characters or more
-    whose Spanish translation differs, as word tuples, with the word counts that occur."""
-    catalogue = polib.mofile(str(ROOT / "locale" / "es" / "LC_MESSAGES" / "django.mo"))
+    whose translation into `language` differs, as word tuples, with the word counts that occur."""
+    catalogue = polib.mofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.mo"))
     phrases: set[tuple[str, ...]] = set()
     for entry in catalogue:
         if not entry.msgid:
@@ -163,11 +169,11 @@ def english_strings() -> tuple[frozenset[tuple[str, ...]], frozenset[int]]:
     return frozenset(phrases), frozenset(len(p) for p in phrases)
 
 
-def untranslated(page: Page) -> list[str]:
+def untranslated(page: Page, language: str) -> list[str]:
     """Interface strings left in English. A short one (under four words) counts only as a
     whole text: inside a longer text it is most often data (a framework's or a record's
     own English words, which are not the interface's to translate)."""
-    phrases, lengths = english_strings()
+    phrases, lengths = english_strings(language)
     found = []
     for text in page.text_nodes():
         words = _words(text.strip(" .,:;"))
@@ -189,7 +195,9 @@ def route_of(url: str) -> str:
         return url
 
 
-def crawl(client: Client, language: str, starts: list[str]) -> tuple[list[str], int]:
+def crawl(
+    client: Client, language: str, starts: list[str], per_route_limit: int
+) -> tuple[list[str], int]:
     findings: list[str] = []
     seen = set(starts)
     queue = deque(starts)
@@ -198,7 +206,7 @@ def crawl(client: Client, language: str, starts: list[str]) -> tuple[list[str], 
     while queue and visited < MAX_PAGES:
         url = queue.popleft()
         route = route_of(url)
-        if per_route[route] >= PER_ROUTE:
+        if per_route[route] >= per_route_limit:
             continue
         per_route[route] += 1
         response = client.get(url)
@@ -220,7 +228,7 @@ def crawl(client: Client, language: str, starts: list[str]) -> tuple[list[str], 
         for key in sorted(set(raw_keys(page))):
             findings.append(f"{url}: raw key {key!r}")
         if language != "en":
-            for text in sorted(set(untranslated(page))):
+            for text in sorted(set(untranslated(page, language))):
                 findings.append(f"{url}: English {text!r}")
         for href in page.links:
             target = same_site(url, href)
@@ -236,13 +244,14 @@ def test_every_page_reachable_from_each_home(world: None) -> None:
     load_all(lambda _line: None)
     ensure_world()
     findings: list[str] = []
-    for language in LANGUAGES:
-        for name in PERSONAS:
-            user = persona(name)
-            User.objects.filter(pk=user.pk).update(language=language)
+    for language, per_route_limit in LANGUAGES.items():
+        for name in [*PERSONAS, "anonymous"]:
             client = Client(HTTP_ACCEPT_LANGUAGE=language)
-            client.force_login(user)
-            found, visited = crawl(client, language, ["/"])
+            if name != "anonymous":
+                user = persona(name)
+                User.objects.filter(pk=user.pk).update(language=language)
+                client.force_login(user)
+            found, visited = crawl(client, language, ["/"], per_route_limit)
             print(f"{name} {language}: {visited} pages, {len(found)} findings")
             findings += [f"{name} {language} {line}" for line in found]
     # The same finding on many pages is reported once per persona and language.
