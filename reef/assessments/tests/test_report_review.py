@@ -273,7 +273,9 @@ def test_opening_the_review_from_the_page(
     assert f'href="/consultations/{review.pk}/"' in page and "Review of the draft report" in page
     assert OPEN_BUTTON not in clients["coordinator"].get(f"/assessments/{a.pk}/").content.decode()
     # The country's managers reach the review and its sections; outsiders do not.
-    assert clients["focal_point"].get(f"/consultations/{review.pk}/").status_code == 200
+    consultation_page = clients["focal_point"].get(f"/consultations/{review.pk}/")
+    assert consultation_page.status_code == 200
+    assert f'href="/assessments/{a.pk}/"' in consultation_page.content.decode()  # and back
     assert clients["focal_point"].get(f"/consultations/{review.pk}/draft/1/").status_code == 200
     assert clients["outsider"].get(f"/consultations/{review.pk}/").status_code == 404
     # Opening twice from the page changes nothing.
