@@ -14,7 +14,7 @@ from reef.api.auth import require_user
 from reef.assessments import report, rules, selectors, services, sheets
 from reef.assessments.models import Assessment, Rating, TeamMembership
 from reef.core.errors import ServiceError
-from reef.core.rules import require
+from reef.core.rules import allowed, require
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 
@@ -629,3 +629,107 @@ def get_trends(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     whose rating has closed, oldest first."""
     a = selectors.assessment_get(request.user, assessment_id)
     return selectors.trends(request.user, a)
+
+
+class ReviewAmendmentOut(Schema):
+    id: int
+    section: int
+    heading: str
+    proposed_text: str
+    rationale: str
+    status: str
+    decision_reason: str
+
+
+class ReviewOut(Schema):
+    consultation: int | None = Field(
+        description="The review's consultation (its comment and amendment routes are under "
+        "/consultations/{pk}); null while no review you may see is open."
+    )
+    may_open: bool = Field(description="Whether you may open the review now.")
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime | None
+    is_open: bool
+    invited: int
+    participants: int
+    comments: int
+    amendments: list[ReviewAmendmentOut]
+    pending: int
+    blockers: list[str] = Field(description="Why the report cannot be released yet.")
+
+
+class ReviewIn(Schema):
+    closes_at: datetime.datetime | None = Field(
+        None,
+        description="When the review closes (default and earliest: the end of the "
+        "REEF_REVIEW_MIN_WORKING_DAYS-th working day from today).",
+    )
+
+
+def _review(user: Any, a: Assessment) -> dict[str, Any]:
+    record = selectors.review_record(user, a) if a.status == "complete" else None
+    may_open = (
+        a.status == "complete"
+        and not selectors.review_exists(a)
+        and allowed(rules.may_open_review, user, a)
+    )
+    if record is None:
+        return {
+            "consultation": None,
+            "may_open": may_open,
+            "opens_at": None,
+            "closes_at": None,
+            "is_open": False,
+            "invited": 0,
+            "participants": 0,
+            "comments": 0,
+            "amendments": [],
+            "pending": 0,
+            "blockers": [],
+        }
+    return {
+        "consultation": record["consultation"].pk,
+        "may_open": False,
+        "opens_at": record["opens_at"],
+        "closes_at": record["closes_at"],
+        "is_open": record["is_open"],
+        "invited": record["invited"],
+        "participants": record["participants"],
+        "comments": record["comments"],
+        "amendments": [
+            {
+                "id": am.pk,
+                "section": am.section.number,
+                "heading": am.section.heading,
+                "proposed_text": am.proposed_text,
+                "rationale": am.rationale,
+                "status": am.status,
+                "decision_reason": am.decision_reason,
+            }
+            for am in record["amendments"]
+        ],
+        "pending": record["pending"],
+        "blockers": record["blockers"],
+    }
+
+
+@router.get("/assessments/{assessment_id}/review", response=ReviewOut)
+def get_review(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    """The country's review of the draft report: window, counts, amendments and their
+    decisions, and what still holds back the report's release."""
+    a = selectors.assessment_get(request.user, assessment_id)
+    return _review(request.user, a)
+
+
+@router.post("/assessments/{assessment_id}/review", response={201: ReviewOut})
+def open_review(
+    request: HttpRequest, assessment_id: int, payload: ReviewIn | None = None
+) -> Status[dict[str, Any]]:
+    """The team lead (or a coordinator of the country) opens the country's review of the
+    draft report once the targets are agreed: one section per part of the report, the
+    country's managers and the team invited, at least the minimum number of working days."""
+    user, a = _assessment_for(request, assessment_id)
+    services.assessment_review_open(
+        actor=user, assessment=a, closes_at=payload.closes_at if payload else None
+    )
+    return Status(201, _review(user, a))

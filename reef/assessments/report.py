@@ -204,6 +204,7 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         "decisions": decisions,
         "trend": trend,
         "trend_chart": trend_chart(trend),
+        "review": selectors.review_record(user, assessment),
         "evidence": [
             {
                 "key": k,
@@ -215,6 +216,133 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         ],
         **kind_context,
     }
+
+
+#: A section of the draft report under review holds at most this many characters.
+SECTION_LIMIT = 20000
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(p for p in parts if p).strip()[:SECTION_LIMIT]
+
+
+def _staged_sections(context: dict[str, Any]) -> list[tuple[str, str]]:
+    sections = []
+    gaps_by_key = {g["key"]: g for g in context["gaps"]}
+    for d in context["findings"]:
+        rows = [
+            _("Aspects from stage %(lo)s to %(hi)s, mean %(mean)s.")
+            % {
+                "lo": d["summary"].stage_min,
+                "hi": d["summary"].stage_max,
+                "mean": d["summary"].stage_mean,
+            }
+        ]
+        gaps = []
+        for f in d["factors"]:
+            rows.append(
+                _("%(key)s %(name)s: mean stage %(mean)s.")
+                % {"key": f["key"], "name": f["name"], "mean": f["summary"].stage_mean}
+            )
+            for a in f["aspects"]:
+                name = _("(factor as a whole)") if a["implicit"] else f"{a['key']} {a['name']}"
+                target = a["target"] if a["target"] is not None else "-"
+                rows.append(
+                    "- "
+                    + _("%(aspect)s: stage %(stage)s (%(stage_name)s), target %(target)s.")
+                    % {
+                        "aspect": name,
+                        "stage": a["stage"],
+                        "stage_name": a["stage_name"],
+                        "target": target,
+                    }
+                )
+                gap = gaps_by_key.get(a["key"])
+                if gap is not None:
+                    gaps.append(
+                        _(
+                            "%(key)s %(name)s: at stage %(stage)s (%(stage_name)s); target "
+                            "stage %(target)s (%(target_name)s). Missing indicators: %(missing)s."
+                        )
+                        % {
+                            "key": gap["key"],
+                            "name": gap["name"],
+                            "stage": gap["stage"],
+                            "stage_name": gap["stage_name"],
+                            "target": gap["target"],
+                            "target_name": gap["target_name"],
+                            "missing": "; ".join(f"{m['key']} {m['text']}" for m in gap["missing"]),
+                        }
+                    )
+        text = _lines(
+            "\n".join(rows),
+            "\n" + _("Gaps:") + "\n" + "\n".join(f"- {g}" for g in gaps) if gaps else "",
+        )
+        sections.append(
+            (_("Findings and gaps: %(key)s %(name)s") % {"key": d["key"], "name": d["name"]}, text)
+        )
+    return sections
+
+
+def _scored_sections(context: dict[str, Any]) -> list[tuple[str, str]]:
+    sections = []
+    gaps_by_key = {g["key"]: g for g in context["gaps"]}
+    for p in context["pillars"]:
+        target = p["target"] if p["target"] is not None else "-"
+        rows = [
+            _("Score %(score)s of %(max)s; target %(target)s.")
+            % {"score": p["score"], "max": p["max"], "target": target}
+        ]
+        gap = gaps_by_key.get(p["key"])
+        if gap is not None:
+            rows.append(_("Missing indicators:"))
+            rows += [f"- {m['key']} {m['text']}" for m in gap["missing"]]
+        sections.append(
+            (_("Results and gaps: %(name)s") % {"name": p["name"]}, _lines("\n".join(rows)))
+        )
+    return sections
+
+
+def review_sections(user: Any, assessment: Assessment) -> list[tuple[str, str]]:
+    """The draft report cut into (heading, text) sections for the country's review: the
+    executive summary, each dimension's (or pillar's) results and gaps, the targets.
+    Texts are the report's own, read as `user`; neither ratings nor evidence are included
+    (the review carries the assessment's label, not the ratings')."""
+    context = report_context(user, assessment)
+    if context["kind"] == "staged":
+        overview = _(
+            "The team assessed %(n)s aspects. The median aspect is at stage %(median)s. "
+            "%(count)s aspects are below the target agreed with the country."
+        ) % {
+            "n": context["aspect_count"],
+            "median": context["median_stage"],
+            "count": len(context["gaps"]),
+        }
+    else:
+        result = context["result"]
+        overview = _(
+            "Total score %(total)s of 100: tier %(tier)s (%(name)s). "
+            "%(count)s pillars are below their target."
+        ) % {
+            "total": result.total,
+            "tier": result.tier,
+            "name": context["tier_name"],
+            "count": len(context["gaps"]),
+        }
+    sections = [(_("Executive summary"), _lines(assessment.summary, overview))]
+    if context["kind"] == "staged":
+        sections += _staged_sections(context)
+    else:
+        sections += _scored_sections(context)
+    targets = selectors.targets_of(assessment)
+    sections.append(
+        (
+            _("Targets agreed with the country"),
+            _lines("\n".join(f"- {key}: {value:g}" for key, value in targets.items()))
+            or _("No targets are set."),
+        )
+    )
+    return sections
 
 
 def render_html(user: Any, assessment: Assessment, *, standalone: bool = True) -> str:

@@ -230,3 +230,19 @@ def may_import(scope: Scope, country: Country) -> bool:
         or scope.can_in_country(country.pk, Action.MANAGE)
         or scope.coordinates_country(country.pk)
     )
+
+
+# ------------------------------------------------------------------ report review
+
+
+@rule(
+    "assessments.review_open",
+    record="review of the draft report by the assessed country (a section-review consultation)",
+    roles=(
+        "the assessment's team lead and coordinators of a grouping that includes the "
+        "assessed country, once the targets are agreed"
+    ),
+    system=False,
+)
+def may_open_review(scope: Scope, assessment: Assessment) -> bool:
+    return is_lead(scope, assessment) or coordinates(scope, assessment)

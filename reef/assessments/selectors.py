@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reef.accounts.roles import Action
 from reef.assessments import scoring
@@ -200,4 +203,85 @@ def trends(user: Any, assessment: Assessment, *, until: Assessment | None = None
         "totals": [r.total for r in results] if fw.kind == "scored" else [],
         "minimum": low,
         "maximum": high,
+    }
+
+
+# ------------------------------------------------------------------ report review
+
+
+def review_of(user: Any, assessment: Assessment) -> Any:
+    """The country's review of the draft report (a consultation), if `user` may see it."""
+    from reef.consultations.models import Consultation
+
+    return (
+        Consultation.objects.for_user(user)
+        .filter(report_assessment=assessment)
+        .prefetch_related("members")
+        .first()
+    )
+
+
+def review_exists(assessment: Assessment) -> bool:
+    from reef.consultations.models import Consultation
+
+    return Consultation.objects.filter(report_assessment=assessment).exists()
+
+
+def review_blockers(assessment: Assessment, now: Any = None) -> list[str]:
+    """Why the report cannot be released yet: the review window is open, or amendments are
+    undecided. Empty without a review (the country's manager may release without one)."""
+    from reef.consultations.models import Amendment, Consultation
+
+    review = Consultation.objects.filter(report_assessment=assessment).first()
+    if review is None:
+        return []
+    now = now or timezone.now()
+    why = []
+    if now < review.closes_at:
+        why.append(
+            _("The country's review of the draft report is open until %(date)s.")
+            % {"date": date_format(timezone.localtime(review.closes_at), "DATETIME_FORMAT")}
+        )
+    pending = Amendment.objects.filter(consultation=review, status=Amendment.Status.PENDING).count()
+    if pending:
+        why.append(
+            ngettext(
+                "%(n)s amendment to the draft report is still undecided.",
+                "%(n)s amendments to the draft report are still undecided.",
+                pending,
+            )
+            % {"n": pending}
+        )
+    return why
+
+
+def review_record(user: Any, assessment: Assessment) -> dict[str, Any] | None:
+    """What the final report says of the country's review: its window, how many took part
+    (counts, never names), every amendment with its section, text, decision and reason."""
+    from reef.consultations.models import Amendment, Participant, SectionComment
+
+    review = review_of(user, assessment)
+    if review is None:
+        return None
+    participants = Participant.objects.filter(consultation=review)
+    comments = SectionComment.objects.filter(consultation=review)
+    amendments = list(
+        Amendment.objects.filter(consultation=review)
+        .select_related("section")
+        .order_by("section__number", "created_at", "pk")
+    )
+    return {
+        "consultation": review,
+        "opens_at": review.opens_at,
+        "closes_at": review.closes_at,
+        "is_open": review.is_open(),
+        "invited": len(review.members.all()),
+        "participants": participants.count(),
+        "commenters": comments.values("participant").distinct().count(),
+        "comments": comments.count(),
+        "proposers": len({a.participant_id for a in amendments}),
+        "amendments": amendments,
+        "accepted": [a for a in amendments if a.status == Amendment.Status.ACCEPTED],
+        "pending": sum(a.status == Amendment.Status.PENDING for a in amendments),
+        "blockers": review_blockers(assessment),
     }

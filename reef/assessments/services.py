@@ -7,6 +7,8 @@ Workflow (each step checks who may take it and refuses an illegal step with a cl
     rating     --close rating (team lead)-->                                   consolidation
     consolidation --finish (team lead, no dispute left)-->                     targets
     targets    --agree targets (country focal point)-->                        complete
+    complete   --open the review of the draft report (team lead, coordinator)--> the
+               country's managers review it section by section (a consultation)
 
 A re-assessment is a new request for the same country, linked to the last one.
 """
@@ -28,11 +30,12 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reef.accounts.models import User
-from reef.assessments import evidence, rules, scoring, selectors
+from reef.assessments import evidence, report, rules, scoring, selectors
 from reef.assessments.models import (
     DEFAULT_ASSESSMENT_TLP,
     DEFAULT_RATING_TLP,
@@ -49,15 +52,18 @@ from reef.assessments.models import (
     TeamMembership,
     TeamRole,
 )
+from reef.consultations import services as consultation_services
+from reef.consultations.models import Consultation, Participation
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
 from reef.core.derivation import at_least
-from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, require, user_of
 from reef.core.tlp import TLP, stricter
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
+from reef.notifications import recipients
 from reef.notifications.services import notify_handoff
 
 #: Refusals of a workflow step taken in the wrong state, one whole sentence per step
@@ -92,6 +98,10 @@ _WRONG_STATE = {
     ),
     "agree": gettext_lazy(
         "Cannot agree the targets: the assessment is '%(status)s', it must be '%(first)s'."
+    ),
+    "review": gettext_lazy(
+        "Cannot open the review of the draft report: the assessment is '%(status)s', "
+        "it must be '%(first)s'."
     ),
 }
 
@@ -1204,7 +1214,7 @@ def target_set(
 
 @transaction.atomic
 def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessment:
-    """The country's focal point agrees the targets; the report is final."""
+    """The country's focal point agrees the targets; the draft report is ready for review."""
     user = _authorised(
         rules.may_agree_targets,
         actor,
@@ -1217,13 +1227,112 @@ def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessm
     assessment.targets_agreed_by = user
     _set_status(assessment, Status.COMPLETE, ["targets_agreed_by"])
     audit_append(action="assessment_agree_targets", actor=actor, obj=assessment)
+    return assessment
+
+
+# ------------------------------------------------------------------ report review
+
+
+def review_min_closes_at(now: datetime.datetime) -> datetime.datetime:
+    """The earliest close of a review opened at `now`: the end of its
+    REEF_REVIEW_MIN_WORKING_DAYS-th working day, today counted (as expert review rounds)."""
+    from reef.experts.services import min_working_days, working_days
+
+    start = timezone.localdate(now)
+    end = start
+    while working_days(start, end) < min_working_days():
+        end += datetime.timedelta(days=1)
+    return timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+@transaction.atomic
+def assessment_review_open(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    closes_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Consultation:
+    """Open the assessed country's review of the draft report: a section-review
+    consultation (one section per part of the report) whose named members are the
+    country's managers and the team, open from now for at least the minimum number of
+    working days. Its window can be extended, never shortened; the team lead decides each
+    amendment; the report cannot be released before it closes with every amendment
+    decided (`selectors.review_blockers`)."""
+    user = _authorised(
+        rules.may_open_review,
+        actor,
+        assessment,
+        _("Only the team lead or a coordinator of the country may open the review."),
+    )
+    # One review per assessment, even when two people open it at once.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+    _check_status(assessment, [Status.COMPLETE], "review")
+    if Consultation.objects.filter(report_assessment=assessment).exists():
+        raise Conflict(_("The draft report of this assessment is already under review."))
+    now = now or timezone.now()
+    earliest = review_min_closes_at(now)
+    if closes_at is None:
+        closes_at = earliest
+    elif closes_at < earliest:
+        from reef.experts.services import min_working_days
+
+        minimum = min_working_days()
+        raise ServiceError(
+            ngettext(
+                "The review lasts at least %(minimum)s working day: it closes on "
+                "%(date)s at the earliest.",
+                "The review lasts at least %(minimum)s working days: it closes on "
+                "%(date)s at the earliest.",
+                minimum,
+            )
+            % {
+                "minimum": minimum,
+                "date": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+            },
+            field="closes_at",
+        )
+    sections = report.review_sections(user, assessment)
+    members = {u.pk: u for u in recipients.managers_of_country(assessment.country_id)}
+    members.update({u.pk: u for u in assessment.team.all()})
+    if assessment.lead is not None:
+        members[assessment.lead.pk] = assessment.lead
+    review = consultation_services.consultation_create(
+        actor=actor,
+        title=(_("Review of the draft report: %(title)s") % {"title": assessment.title})[:200],
+        description=_(
+            "The assessed country's managers review the draft report section by section: "
+            "comment, or propose an amendment with its reason. The team lead accepts or "
+            "rejects each amendment with a reason; the final report records the review."
+        ),
+        opens_at=now,
+        closes_at=closes_at,
+        owner_country=assessment.country,
+        tlp=str(assessment.tlp),
+        participation=Participation.NAMED,
+        members=list(members.values()),
+        document_title=assessment.title[:200],
+        report_assessment=assessment,
+    )
+    for heading, text in sections:
+        consultation_services.section_create(
+            actor=actor, consultation=review, heading=heading[:200], text=text
+        )
+    audit_append(
+        action="assessment_review_open",
+        actor=actor,
+        obj=assessment,
+        detail={"consultation": review.pk, "closes_at": closes_at.isoformat()},
+    )
     notify_handoff(
         kind="assessment.draft_report_ready",
         subject_obj=assessment,
         actor=actor,
-        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+        url=reverse("consultations:detail", args=[review.pk]),
     )
-    return assessment
+    return review
 
 
 @transaction.atomic

@@ -48,6 +48,7 @@ _ACTIONS = {
     "set_targets": rules.may_set_targets,
     "agree_targets": rules.may_agree_targets,
     "gap_to_need": rules.may_propose_need,
+    "open_review": rules.may_open_review,
 }
 
 
@@ -142,6 +143,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_rated": len(selectors.own_ratings(request.user, a)),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         "can": _can(request.user, a),
+        "review": (
+            selectors.review_record(request.user, a) if a.status == Status.COMPLETE else None
+        ),
+        # Whether anyone opened it (the button then goes, even for who cannot see it).
+        "review_exists": a.status == Status.COMPLETE and selectors.review_exists(a),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -166,7 +172,11 @@ STEPS: dict[str, tuple[Callable[..., object], Promise]] = {
     ),
     "agree-targets": (
         services.assessment_agree_targets,
-        gettext_lazy("Targets agreed: the report is final."),
+        gettext_lazy("Targets agreed: the draft report is ready for the country's review."),
+    ),
+    "open-review": (
+        services.assessment_review_open,
+        gettext_lazy("The review of the draft report is open: the country's managers are invited."),
     ),
 }
 

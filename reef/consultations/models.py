@@ -68,6 +68,15 @@ class Consultation(Labelled):
     target_votes = models.PositiveIntegerField(_("votes wanted per statement"), default=7)
     consensus_threshold = models.FloatField(_("consensus threshold"), default=0.6)
     document_title = models.CharField(_("draft document"), max_length=200, blank=True)
+    # Set on the review of an assessment's draft report: its team lead runs the review.
+    report_assessment = models.OneToOneField(
+        "assessments.Assessment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_review",
+        verbose_name=_("assessment whose draft report is reviewed"),
+    )
     # Last opinion analysis (the JSON contract plus priorities and the reality report).
     analysis = models.JSONField(default=dict, blank=True, editable=False)
     analysed_at = models.DateTimeField(null=True, blank=True, editable=False)

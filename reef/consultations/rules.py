@@ -21,7 +21,14 @@ from reef.consultations.models import (
 from reef.core import independence
 from reef.core.rules import rule
 
-EDITORS = "editors and managers of the owning country or organisation"
+EDITORS = (
+    "editors and managers of the owning country or organisation; for the review of an "
+    "assessment's draft report, its team lead and the assessed country's coordinators"
+)
+REPORT_LEAD = (
+    "editors and managers of the owning country or organisation; for the review of an "
+    "assessment's draft report, its team lead only"
+)
 PARTICIPANTS = (
     "named members; anyone signed in who sees a public consultation; members of the "
     "owner's community (owner, community grouping and its countries' organisations) for a "
@@ -29,11 +36,25 @@ PARTICIPANTS = (
 )
 
 
+def report_assessment(consultation: Any) -> Any:
+    """The assessment whose draft report the consultation reviews, or None."""
+    return getattr(consultation, "report_assessment", None)
+
+
+def leads_report(scope: Scope, assessment: Any) -> bool:
+    return scope.user_id is not None and assessment.lead_id == scope.user_id
+
+
 def runs(scope: Scope, consultation: Any) -> bool:
     """The owner's editors run the consultation (moderate, decide amendments, open rounds).
 
+    The review of a draft report is run by the assessment's team lead and the country's
+    coordinators instead: the country's managers are the reviewers, not the authors.
     Works on anything carrying an owner, so an unsaved consultation can be checked
     before it is created."""
+    assessment = report_assessment(consultation)
+    if assessment is not None:
+        return leads_report(scope, assessment) or scope.coordinates_country(assessment.country_id)
     return scope.can_in_country(
         consultation.owner_country_id, Action.EDIT
     ) or scope.can_in_organisation(consultation.owner_organisation_id, Action.EDIT)
@@ -129,8 +150,11 @@ def may_create_section(scope: Scope, consultation: Consultation) -> bool:
     return runs(scope, consultation)
 
 
-@rule("consultations.amendment_decide", record="amendment", roles=EDITORS)
+@rule("consultations.amendment_decide", record="amendment", roles=REPORT_LEAD)
 def may_decide_amendment(scope: Scope, amendment: Amendment) -> bool:
+    assessment = report_assessment(amendment.consultation)
+    if assessment is not None:  # the report's author answers its reviewers
+        return leads_report(scope, assessment)
     return runs(scope, amendment.consultation)
 
 

@@ -76,9 +76,14 @@ def _require_owner(
     owner_country: Country | None,
     owner_organisation: Organisation | None,
     message: str,
+    report_assessment: Any = None,
 ) -> None:
     """Before a consultation exists: the rule asked of an unsaved one with its owner."""
-    unsaved = Consultation(owner_country=owner_country, owner_organisation=owner_organisation)
+    unsaved = Consultation(
+        owner_country=owner_country,
+        owner_organisation=owner_organisation,
+        report_assessment=report_assessment,
+    )
     try:
         require(which, actor, unsaved)
     except PermissionDenied:
@@ -93,7 +98,9 @@ def _person(actor: Actor) -> User:
     return user
 
 
-def _editors_only() -> str:
+def _editors_only(consultation: Consultation | None = None) -> str:
+    if consultation is not None and consultation.report_assessment_id:
+        return _("Only the team lead or the country's coordinators may do this.")
     return _("Only the owner's editors may do this.")
 
 
@@ -211,14 +218,27 @@ def consultation_create(
     votes_per_minute: int = 30,
     target_votes: int = 7,
     consensus_threshold: float = 0.6,
+    report_assessment: Any = None,
 ) -> Consultation:
-    """Create a consultation for an owner the actor edits for."""
+    """Create a consultation for an owner the actor edits for.
+
+    With `report_assessment`, it is the review of that assessment's draft report (see
+    `assessments.services.assessment_review_open`): owned by the assessed country, run by
+    the team lead and the country's coordinators, one per assessment."""
     title = _clean_text(title, "title", "title", 200)
     if (owner_organisation is None) == (owner_country is None):
         raise ServiceError(
             _("Give exactly one owner: an organisation or a country."), field="owner"
         )
     _validate_setup(tlp=tlp, participation=participation, opens_at=opens_at, closes_at=closes_at)
+    if report_assessment is not None:
+        if owner_country is None or owner_country.pk != report_assessment.country_id:
+            raise ServiceError(
+                _("The review of a draft report is owned by the assessed country."),
+                field="owner",
+            )
+        if Consultation.objects.filter(report_assessment=report_assessment).exists():
+            raise Conflict(_("The draft report of this assessment is already under review."))
     if votes_per_minute < 1 or target_votes < 1:
         raise ServiceError(_("Limits must be at least 1."), field="votes_per_minute")
     if not 0.5 <= consensus_threshold < 1:
@@ -229,6 +249,7 @@ def consultation_create(
         owner_country,
         owner_organisation,
         _("Only the owner's editors may create its consultations."),
+        report_assessment=report_assessment,
     )
     consultation: Consultation = Consultation.objects.create(
         title=title,
@@ -244,6 +265,7 @@ def consultation_create(
         votes_per_minute=votes_per_minute,
         target_votes=target_votes,
         consensus_threshold=consensus_threshold,
+        report_assessment=report_assessment,
         created_by=user_of(actor),
     )
     if members:
@@ -280,7 +302,7 @@ def consultation_set_window(
     `opens_at` None keeps the opening. A submitted time equal to the stored one at the
     precision it was submitted at (a form's seconds or minutes) keeps the stored time.
     """
-    _require(R.may_set_window, actor, consultation, consultation, _editors_only())
+    _require(R.may_set_window, actor, consultation, consultation, _editors_only(consultation))
     now = now or timezone.now()
     if opens_at is None or opens_at == _as_submitted(consultation.opens_at, opens_at):
         opens_at = consultation.opens_at
@@ -324,7 +346,7 @@ def consultation_set_window(
 def consultation_add_members(
     *, actor: Actor, consultation: Consultation, users: Iterable[User]
 ) -> Consultation:
-    _require(R.may_add_members, actor, consultation, consultation, _editors_only())
+    _require(R.may_add_members, actor, consultation, consultation, _editors_only(consultation))
     added = list(users)
     consultation.members.add(*added)
     audit_append(
@@ -867,7 +889,7 @@ def delphi_respond(
 
 @transaction.atomic
 def section_create(*, actor: Actor, consultation: Consultation, heading: str, text: str) -> Section:
-    _require(R.may_create_section, actor, consultation, consultation, _editors_only())
+    _require(R.may_create_section, actor, consultation, consultation, _editors_only(consultation))
     heading = _clean_text(heading, "heading", "heading", 200)
     text = _clean_text(text, "text", "section_text", 20000)
     section = _child(
@@ -970,7 +992,15 @@ def amendment_decide(*, actor: Actor, amendment: Amendment, accept: bool, reason
     Accepting replaces the section's text, provided it has not changed since the proposal."""
     amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
     consultation = amendment.consultation
-    _require(R.may_decide_amendment, actor, amendment, consultation, _editors_only())
+    _require(
+        R.may_decide_amendment,
+        actor,
+        amendment,
+        consultation,
+        _("Only the team lead decides the amendments to the draft report.")
+        if consultation.report_assessment_id
+        else _editors_only(),
+    )
     user = user_of(actor)
     reason = reason.strip()
     if not reason:

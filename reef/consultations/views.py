@@ -36,6 +36,7 @@ from reef.consultations.forms import (
     WindowForm,
 )
 from reef.consultations.models import Amendment, Consultation, DelphiItem, Statement
+from reef.core.access import can
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
@@ -61,6 +62,7 @@ def _ip(request: HttpRequest) -> str:
 
 def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> dict[str, Any]:
     user = request.user
+    assessment = consultation.report_assessment
     # Buttons show only when the rule behind them allows the action (the services ask the same).
     return {
         "consultation": consultation,
@@ -71,6 +73,10 @@ def _context(request: HttpRequest, consultation: Consultation, **extra: Any) -> 
         "may_create_round": allowed(R.may_create_round, user, consultation),
         "may_take_part": allowed(R.may_join, user, consultation),
         "is_open": consultation.is_open(),
+        # The review of a draft report links back to its assessment, for who may see it.
+        "report_assessment": assessment
+        if assessment is not None and can(user, assessment)
+        else None,
         **extra,
     }
 

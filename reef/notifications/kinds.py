@@ -90,7 +90,7 @@ register(
         title=_("Draft report ready for your review: %(subject)s"),
         body=_("The draft report is ready. Review it section by section before it is final."),
         audience=_("the managers of the assessed country"),
-        sender="assessments.services.assessment_agree_targets (the draft goes to review)",
+        sender="assessments.services.assessment_review_open (the draft goes to review)",
         recipients="managers_of_assessed_country",
     )
 )

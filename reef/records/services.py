@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from reef.assessments import selectors as assessment_selectors
 from reef.assessments.models import Assessment
 from reef.core.access import can
 from reef.core.audit import audit_append
@@ -730,7 +731,8 @@ def publication_release(
     summary_tlp: str = TLP.CLEAR,
 ) -> Publication:
     """A manager of the assessed country (the country of the report's assessment) releases
-    its needs assessment report for publication, whoever owns the publication.
+    its needs assessment report for publication, whoever owns the publication; not while
+    the country's review of the draft report is open or has undecided amendments.
 
     With a `summary`, the same step publishes it to the record as the country's brief,
     under the label the manager chooses (the report itself keeps its own label and
@@ -755,6 +757,9 @@ def publication_release(
         raise ServiceError(_("Submit the report for review before releasing it."), field="status")
     if publication.released_at is not None:
         raise ServiceError(_("The report is already released."), field="status")
+    blockers = assessment_selectors.review_blockers(publication.assessment)
+    if blockers:
+        raise ServiceError(" ".join(blockers), field="status", code="review_open")
     publication.released_at = timezone.now()
     publication.released_by = user_of(actor)
     publication.version += 1

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
+from reef.assessments import selectors as assessment_selectors
 from reef.core.concurrency import render_conflict
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
@@ -266,6 +267,11 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     publication = selectors.publication_get(request.user, slug)
     user = request.user
+    may_release = (
+        publication.status == Publication.Status.REVIEW
+        and publication.released_at is None
+        and allowed(R.may_release, user, publication)
+    )
     return render(
         request,
         "records/publication_detail.html",
@@ -275,10 +281,12 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "links": selectors.visible_links(user, publication.links),
             "may_edit": allowed(R.may_update_publication, user, publication),
             "may_manage": allowed(R.may_publish_publication, user, publication),
-            "may_release": (
-                publication.status == Publication.Status.REVIEW
-                and publication.released_at is None
-                and allowed(R.may_release, user, publication)
+            "may_release": may_release,
+            # Shown beside a disabled release button: the review of the draft report.
+            "release_blockers": (
+                assessment_selectors.review_blockers(publication.assessment)
+                if may_release and publication.assessment is not None
+                else []
             ),
             "tlp_choices": TLP.choices,
         },
