@@ -1344,7 +1344,9 @@ def group_differences(
             continue
         best = max(
             (Difference(sid, d, mine.share(d), others.share(d)) for d in DIRECTIONS),
-            key=lambda x: x.gap,  # max keeps the first on a tie: agree before disagree
+            # On a tie, the side the group takes: "B disagrees 100 %, others 0 %" rather
+            # than "B agrees 0 %, others 100 %".
+            key=lambda x: (round(x.gap, 9), x.group_share),
         )
         if best.gap >= min_gap - 1e-12:
             found.append((-round(best.gap, 9), i, best))

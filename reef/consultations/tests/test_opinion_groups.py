@@ -83,9 +83,10 @@ def test_the_other_group_sees_the_same_statements_the_other_way() -> None:
     placed = op.participant_group(TWO_GROUPS, 5, voted_since=False)
     assert placed.group == 1 and placed.size == 2
     first = placed.differences[0]
-    # Group 1 disagrees 100 % where the others disagree 0 %: the gap ties with agree's,
-    # and agree comes first on a tie.
+    # Group 1 disagrees 100 % where the others disagree 0 %: the gap ties with agree's
+    # (0 % against 100 %), and the side the group takes is the one named.
     assert first.statement == 1 and first.gap == pytest.approx(1.0)
+    assert (first.direction, first.group_share, first.others_share) == ("disagree", 1.0, 0.0)
 
 
 def test_differences_are_the_top_ones_only() -> None:
