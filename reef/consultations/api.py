@@ -380,16 +380,19 @@ class MyGroupOut(Schema):
         "update; no_votes: nothing to place yet; not_joined: not a participant."
     )
     group: int | None = None
-    label: str | None = Field(None, description="The group's letter as the pages show it.")
+    label: str | None = Field(default=None, description="The group's letter as the pages show it.")
     size: int = 0
     n_groups: int = 0
     update_due: bool = Field(
-        False, description="Placed, but voted since: the next update may move them."
+        default=False, description="Placed, but voted since: the next update may move them."
     )
     differences: list[DifferenceOut] = Field(
-        [], description="Up to 3 statements where the group differs most from the others."
+        default_factory=list,
+        description="Up to 3 statements where the group differs most from the others.",
     )
-    common: list[CommonOut] = Field([], description="Statements where all groups agree.")
+    common: list[CommonOut] = Field(
+        default_factory=list, description="Statements where all groups agree."
+    )
 
 
 @router.get("/consultations/{pk}/me/group", response=MyGroupOut)
