@@ -323,6 +323,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     # Long conversations: the bars come a page at a time (a bad page number shows the
     # nearest page, as Paginator.get_page does).
     bars = Paginator(data.bars, BARS_PER_PAGE).get_page(request.GET.get("page"))
+    my_group = selectors.my_group_summary(request.user, consultation, stored)
+    if my_group is not None:
+        # Each statement named links to its bars, on whichever page they are.
+        pages = {b.statement: i // BARS_PER_PAGE + 1 for i, b in enumerate(data.bars)}
+        for item in (*my_group["differences"], *my_group["common"]):
+            item["page"] = pages.get(item["statement"])
     return render(
         request,
         template,
@@ -340,7 +346,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                     ("pass", _("Pass")),
                 )
             ],
-            my_group=selectors.my_group_summary(request.user, consultation, stored),
+            my_group=my_group,
         ),
     )
 
