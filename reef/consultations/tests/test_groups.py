@@ -101,6 +101,9 @@ def test_a_participant_sees_their_group_and_where_it_differs(
     assert CAMP_STATEMENTS[3] not in mine.split("All groups agree on")[0]
     assert f"group {label} disagrees 100 %, others 0 %" in mine
     assert "All groups agree on" in mine and CAMP_STATEMENTS[4] in mine
+    # Each statement named links to its bars.
+    assert f'<a href="?page=1#bars-1">{CAMP_STATEMENTS[0]}</a>' in mine
+    assert f'data-group="{label}"' in page and 'data-status="placed"' in page
     # The API says the same.
     body = _api(clients["expert"], c).json()
     assert body["status"] == "placed" and body["label"] == label and body["size"] == 5
