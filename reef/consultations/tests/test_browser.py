@@ -14,6 +14,7 @@ from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.consultations import services
 from reef.consultations.models import Amendment, Consultation, Participation, Vote
 from reef.consultations.tests.helpers import accepted, camp_votes, join, section, two_camps
+from reef.core.tests.test_browser_mobile import PHONE, _axe, _sideways
 from reef.core.tlp import TLP
 from reef.directory.models import Organisation
 from reef.testing import ensure_world, persona
@@ -144,7 +145,7 @@ def test_an_expert_votes_and_sees_their_group(live_server: Any, language: str) -
     services.consultation_analyse(consultation=consultation)
     mine = camp_votes(1)  # the expert votes with the second camp
     base = live_server.url
-    with browser_page() as page:
+    with browser_page(bypass_csp=True) as page:  # axe-core is injected below
         sign_in(page, base, expert)
         page.goto(f"{base}/consultations/{consultation.pk}/join/")
         assert page.locator("html").get_attribute("lang") == language
@@ -177,6 +178,12 @@ def test_an_expert_votes_and_sees_their_group(live_server: Any, language: str) -
         links.first.click()
         page.wait_for_url("**#bars-1")
         screenshot(page, f"consultation-my-group-{language}")
+        # The bars and the group summary pass axe and fit a phone.
+        page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+        page.reload()
+        problems = _axe(page, "report") + _sideways(page, "report")
+        assert not problems, problems
+        screenshot(page, f"consultation-my-group-{language}-phone")
     assert Vote.objects.filter(participant__user=expert).count() == len(mine)
 
 
