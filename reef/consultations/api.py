@@ -358,6 +358,56 @@ def report(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
+class DifferenceOut(Schema):
+    statement: int
+    body: str
+    direction: str = Field(description="agree or disagree: the side of the larger gap.")
+    group_share: float = Field(description="Share of the group's votes on that side (0-1).")
+    others_share: float = Field(description="The same share among all other groups together.")
+
+
+class CommonOut(Schema):
+    statement: int
+    body: str
+    direction: str
+    lowest_share: float = Field(description="The least convinced group's share (over 0.5).")
+
+
+class MyGroupOut(Schema):
+    status: str = Field(
+        description="placed: in a group; not_placed: analysed, in no group yet (too few "
+        "votes); pending: voted after the stored analysis, place shown after the next "
+        "update; no_votes: nothing to place yet; not_joined: not a participant."
+    )
+    group: int | None = None
+    label: str | None = Field(default=None, description="The group's letter as the pages show it.")
+    size: int = 0
+    n_groups: int = 0
+    update_due: bool = Field(
+        default=False, description="Placed, but voted since: the next update may move them."
+    )
+    differences: list[DifferenceOut] = Field(
+        default_factory=list,
+        description="Up to 3 statements where the group differs most from the others.",
+    )
+    common: list[CommonOut] = Field(
+        default_factory=list, description="Statements where all groups agree."
+    )
+
+
+@router.get("/consultations/{pk}/me/group", response=MyGroupOut)
+def my_group(request: HttpRequest, pk: int) -> MyGroupOut:
+    """The caller's opinion group in the stored analysis (as on the report page), where
+    their group differs most from the others and where all groups agree."""
+    consultation = selectors.consultation_get(request.user, pk)
+    user = require_user(request)
+    stored = selectors.consultation_analysis(user, consultation)
+    summary = selectors.my_group_summary(user, consultation, stored)
+    if summary is None:
+        return MyGroupOut(status="not_joined")
+    return MyGroupOut(**summary)
+
+
 @router.post("/consultations/{pk}/delphi/{number}/responses")
 def delphi_respond(request: HttpRequest, pk: int, number: int, payload: DelphiIn) -> dict[str, int]:
     user = require_user(request)

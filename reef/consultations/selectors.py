@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from reef.accounts.roles import Action
-from reef.consultations import delphi
+from reef.consultations import delphi, opinion
 from reef.consultations.models import (
     Amendment,
     Consultation,
@@ -176,6 +176,7 @@ class Report:
     reality: dict[str, Any]
     counts: dict[str, int]
     heard: list[dict[str, Any]] = field(default_factory=list)
+    bars: list[StatementBars] = field(default_factory=list)
 
 
 #: Largest number of points drawn in the opinion map (larger maps show an even sample).
@@ -220,6 +221,7 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
     )
     result = analysis.get("result", {})
     participant = participant_for(user, consultation)
+    shown = shown_statements(user, consultation)
     groups = []
     for g in result.get("groups", []):
         groups.append(
@@ -228,8 +230,11 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
                 "label": _group_label(g["id"]),
                 "size": g["size"],
                 "colour": PALETTE[g["id"] % len(PALETTE)],
+                # Statements moderated out since the analysis are no longer named.
                 "representative": [
-                    {**r, "body": bodies.get(r["statement"], "")} for r in g["representative"]
+                    {**r, "body": bodies.get(r["statement"], "")}
+                    for r in g["representative"]
+                    if r["statement"] in shown
                 ],
             }
         )
@@ -273,6 +278,7 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
         for key in dict.fromkeys([*Sector.values, *participants, *voters])
     ]
     return Report(
+        bars=statement_bars(analysis, bodies, shown),
         analysed=bool(result),
         points=opinion_map(analysis, participant.number if participant else None),
         groups=groups,
@@ -283,6 +289,174 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
             "participants": int(analysis.get("n_participants", 0)),
         },
         heard=heard,
+    )
+
+
+# ---------------------------------------------------------------- opinion groups as bars
+
+#: Bar colours: dark enough for white text (contrast above 4.5:1), the vote buttons' own.
+VOTE_COLOURS = {"agree": "#2e7d32", "disagree": "#9b2226", "pass": "#4a5a68"}
+BAR_X, BAR_WIDTH, BAR_ROW, BAR_HEIGHT = 28.0, 240.0, 22.0, 16.0
+#: A segment this wide or wider carries its percentage (12 px text fits).
+BAR_LABEL_MIN = 30.0
+
+
+@dataclass
+class BarSegment:
+    kind: str  # agree | disagree | pass
+    x: str  # SVG numbers formatted here, always with a dot
+    width: str
+    text_x: str
+    colour: str
+    percent: int
+    labelled: bool
+
+
+@dataclass
+class GroupBar:
+    label: str
+    size: int
+    seen: int
+    y: str
+    text_y: str
+    segments: list[BarSegment]
+
+
+@dataclass
+class StatementBars:
+    statement: int
+    body: str
+    divisive: bool
+    represents: list[str]  # labels of the groups it represents
+    height: str
+    rows: list[GroupBar]
+
+
+def _bar_row(shares: opinion.GroupShares, size: int, index: int) -> GroupBar:
+    y = 2.0 + index * BAR_ROW
+    x = BAR_X
+    segments = []
+    for kind in ("agree", "disagree", "pass"):
+        width = BAR_WIDTH * shares.share(kind)
+        segments.append(
+            BarSegment(
+                kind=kind,
+                x=f"{x:.1f}",
+                width=f"{width:.1f}",
+                text_x=f"{x + width / 2:.1f}",
+                colour=VOTE_COLOURS[kind],
+                percent=round(100 * shares.share(kind)),
+                labelled=width >= BAR_LABEL_MIN,
+            )
+        )
+        x += width
+    return GroupBar(
+        label=_group_label(shares.group),
+        size=size,
+        seen=shares.seen,
+        y=f"{y:.1f}",
+        text_y=f"{y + BAR_HEIGHT - 4:.1f}",
+        segments=segments,
+    )
+
+
+def _spread(shares: list[opinion.GroupShares]) -> float:
+    heard = [s for s in shares if s.seen]
+    if len(heard) < 2:
+        return 0.0
+    return max(
+        max(s.share(d) for s in heard) - min(s.share(d) for s in heard) for d in opinion.DIRECTIONS
+    )
+
+
+def statement_bars(
+    analysis: dict[str, Any], bodies: dict[int, str], shown: list[int]
+) -> list[StatementBars]:
+    """Per statement, one bar per group (agree / disagree / pass shares). Statements that
+    set a group apart or divide the groups come first, most divided first; then the rest in
+    statement order. Only ``shown`` statements (accepted now) are drawn."""
+    result = analysis.get("result", {})
+    if not result.get("groups"):
+        return []
+    sizes = {int(g["id"]): int(g["size"]) for g in result["groups"]}
+    represents: dict[int, list[str]] = {}
+    for g in result["groups"]:
+        for r in g["representative"]:
+            represents.setdefault(r["statement"], []).append(_group_label(int(g["id"])))
+    divisive = {s["id"] for s in result.get("statements", []) if s.get("divisive")}
+    tallies = opinion.group_tallies(analysis)
+    key: list[tuple[float, int, StatementBars]] = []
+    rest: list[StatementBars] = []
+    for number in shown:
+        shares = [s for s in tallies.get(number, []) if s.group in sizes]
+        if not shares:
+            continue
+        bars = StatementBars(
+            statement=number,
+            body=bodies.get(number, ""),
+            divisive=number in divisive,
+            represents=represents.get(number, []),
+            height=f"{4.0 + len(shares) * BAR_ROW:.1f}",
+            rows=[_bar_row(s, sizes[s.group], i) for i, s in enumerate(shares)],
+        )
+        if bars.divisive or bars.represents:
+            key.append((-_spread(shares), len(key), bars))
+        else:
+            rest.append(bars)
+    key.sort(key=lambda t: (t[0], t[1]))
+    return [b for _, _, b in key] + rest
+
+
+def my_group(
+    user: Any, consultation: Consultation, stored: StoredAnalysis
+) -> opinion.GroupPlacement | None:
+    """The signed-in participant's opinion group in the stored analysis (None for anyone
+    who has not joined). A read: nothing is computed but the summary of the stored one."""
+    participant = participant_for(user, consultation)
+    if participant is None:
+        return None
+    votes = Vote.objects.for_user(user).filter(participant=participant)
+    if stored.analysed_at is not None:
+        votes = votes.filter(voted_at__gte=stored.analysed_at)
+    return opinion.participant_group(
+        stored.analysis,
+        participant.number,
+        voted_since=votes.exists(),
+        statements=shown_statements(user, consultation),
+    )
+
+
+def my_group_summary(
+    user: Any, consultation: Consultation, stored: StoredAnalysis
+) -> dict[str, Any] | None:
+    """`my_group` for pages and the API: the group's letter, statement texts, percentages."""
+    placed = my_group(user, consultation, stored)
+    if placed is None:
+        return None
+    bodies = dict(
+        Statement.objects.for_user(user)
+        .filter(consultation=consultation, status=Statement.Status.ACCEPTED)
+        .values_list("number", "body")
+    )
+    data = placed.to_dict()
+    data["label"] = _group_label(placed.group) if placed.group is not None else None
+    for d in data["differences"]:
+        d["body"] = bodies.get(d["statement"], "")
+        d["group_percent"] = round(100 * d["group_share"])
+        d["others_percent"] = round(100 * d["others_share"])
+    for c in data["common"]:
+        c["body"] = bodies.get(c["statement"], "")
+        c["percent"] = round(100 * c["lowest_share"])
+    return data
+
+
+def shown_statements(user: Any, consultation: Consultation) -> list[int]:
+    """Numbers of the accepted statements, in order: what groups and bars may name."""
+    return list(
+        Statement.objects.for_user(user)
+        .filter(consultation=consultation, status=Statement.Status.ACCEPTED)
+        .order_by("number")
+        .values_list("number", flat=True)
     )
 
 

@@ -57,6 +57,7 @@ API_SAMPLES: dict[str, tuple[str, dict[str, str]]] = {
         {"pk": "pk", "number": "number"},
     ),
     "/consultations/{pk}": ("consultations:detail", {"pk": "pk"}),
+    "/consultations/{pk}/me/group": ("consultations:report", {"pk": "pk"}),
     "/consultations/{pk}/sections/{number}": (
         "consultations:section",
         {"pk": "pk", "number": "number"},
