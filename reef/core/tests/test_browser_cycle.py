@@ -236,8 +236,9 @@ def _read(cast: Cast, who: str, title: str, name: str) -> str:
     assert item.count() == 1, f"{who}: {item.count()} unread notifications {title!r}"
     cast.shot(who, f"{name}-inbox")
     href = str(item.get_by_role("link", name=title, exact=True).get_attribute("href"))
+    ident = item.get_attribute("id")
     item.get_by_role("button", name="Mark read").click()
-    page.wait_for_url("**/notifications/")
+    page.locator(f"li.read#{ident}").wait_for()
     assert _unread(page) == before - 1
     return href
 
@@ -400,8 +401,9 @@ def _consolidate_and_target(cast: Cast, assessment: Any) -> None:
 def _agree_targets(cast: Cast, assessment: Any) -> None:
     _follow(cast, "focal_point", f"Consolidation finished: {assessment.title}", "consolidated")
     page = cast.pages["focal_point"]
-    page.wait_for_url(f"**/assessments/{assessment.pk}/**")
-    page.goto(f"{cast.base}/assessments/{assessment.pk}/")
+    # The results page, with the lead's target for the aspect.
+    assert page.locator("#t-P\\.1\\.a").input_value() == "3"
+    page.get_by_role("link", name=f"← {assessment.title}").click()
     page.get_by_role("button", name="Agree the targets").click()
     _message(page, "Targets agreed")
 
@@ -427,8 +429,9 @@ def _release_report(cast: Cast, assessment: Any) -> None:
     )
     page.get_by_role("button", name="Release the report").click()
     _message(page, "Released by the assessed country.")
-    page.get_by_role("button", name="Publish").click()
-    _message(page, "Done.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    # The page said "Done." already (the release): wait for the publish button to go.
+    page.get_by_role("button", name="Publish", exact=True).wait_for(state="detached")
     cast.shot("focal_point", "report-released")
     for who in ("expert", "coordinator"):
         _sees(cast, who, f"Report released: {assessment.title}")
@@ -453,7 +456,7 @@ def _gap_to_need(cast: Cast, assessment: Any) -> Any:
     page.get_by_text("Sharing saved.").wait_for()
     page.goto(f"{cast.base}/planning/needs/{need.pk}/")
     page.get_by_role("button", name="Publish to donors").click()
-    page.wait_for_url(f"**/planning/needs/{need.pk}/")
+    _message(page, "The need is published")
     cast.shot("focal_point", "need-published")
     return need
 
@@ -467,7 +470,10 @@ def _offer(cast: Cast, need: Any) -> Any:
     page.goto(f"{cast.base}/planning/needs/")
     page.get_by_label("Funding").select_option("unfunded")
     page.get_by_role("button", name="Filter").click()
-    page.get_by_role("link", name=need.title).click()
+    page.wait_for_url(lambda url: "funding=unfunded" in url)
+    row = page.locator("tr", has=page.get_by_role("link", name=need.title))
+    assert row.locator("td.funding-unfunded").count() == 1
+    row.get_by_role("link", name=need.title).click()
     page.wait_for_url(f"**/planning/needs/{need.pk}/")
     page.get_by_label("Pledging organisation").select_option("oas")
     page.get_by_label("Kind").select_option("money")
