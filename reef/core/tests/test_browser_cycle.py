@@ -130,7 +130,7 @@ def _world(tmp_path: Path) -> dict[str, Any]:
     from reef.experts import services as experts
     from reef.experts.models import ExpertiseTag
     from reef.frameworks.services import framework_import
-    from reef.notifications.models import NotificationPreference
+    from reef.notifications.services import notification_preference_set
     from reef.planning import services as planning
     from reef.planning.reference import CCSCAP_AREAS
 
@@ -164,17 +164,18 @@ def _world(tmp_path: Path) -> dict[str, Any]:
         experts.availability_add(
             actor=user, profile=profile, start=today, end=today + dt.timedelta(days=365)
         )
-    # The donor's officer follows every planning area (their notification preference).
-    NotificationPreference.objects.update_or_create(
-        user=users["donor"],
-        defaults={"need_areas": [key for key, _name, _text in CCSCAP_AREAS]},
-    )
     regional = planning.plan_create(
         actor=users["coordinator"],
         title="CARICOM regional plan",
         cycle="2026-2028",
         organisation=Organisation.objects.get(slug="caricom-impacs"),
         grouping=Grouping.objects.get(slug="caricom"),
+    )
+    # The donor's officer follows every planning area (their notification preference).
+    notification_preference_set(
+        actor=users["donor"],
+        delivery="immediate",
+        need_areas=[key for key, _name, _text in CCSCAP_AREAS],
     )
     return {"users": users, "regional": regional}
 
@@ -252,9 +253,9 @@ def _follow(cast: Cast, who: str, title: str, name: str) -> None:
     page.wait_for_url(f"{cast.base}{href}")
 
 
-def _sees(cast: Cast, who: str, title: str) -> None:
+def _sees(cast: Cast, who: str, title: str, name: str) -> None:
     """`who` is told (an unread notification titled `title`), with no step to take."""
-    _read(cast, who, title, "told")
+    _read(cast, who, title, f"{name}-told-{who}")
 
 
 def _message(page: Any, text: str) -> None:
@@ -287,7 +288,7 @@ def _accept(cast: Cast, assessment: Any) -> None:
     page.get_by_role("button", name="Accept the request").click()
     _message(page, "Request accepted.")
     # The focal point hears that the request was accepted.
-    _sees(cast, "focal_point", f"Assessment accepted: {assessment.title}")
+    _sees(cast, "focal_point", f"Assessment accepted: {assessment.title}", "accepted")
     cast.shot("focal_point", "accepted")
 
 
@@ -315,7 +316,7 @@ def _team_from_network(cast: Cast, assessment: Any) -> None:
     mission = MissionRequest.objects.get(assessment_ref=assessment.pk)
     # Each proposed expert is told.
     for who in ("expert", "cj_expert"):
-        _sees(cast, who, f"You are proposed for a mission team: {mission.title}")
+        _sees(cast, who, f"You are proposed for a mission team: {mission.title}", "proposed")
     page.locator("#confirm-team").click()
     page.locator("#mission-status").get_by_text("Team confirmed").wait_for()
     cast.shot("coordinator", "team-confirmed")
@@ -434,7 +435,7 @@ def _release_report(cast: Cast, assessment: Any) -> None:
     page.get_by_role("button", name="Publish", exact=True).wait_for(state="detached")
     cast.shot("focal_point", "report-released")
     for who in ("expert", "coordinator"):
-        _sees(cast, who, f"Report released: {assessment.title}")
+        _sees(cast, who, f"Report released: {assessment.title}", "released")
 
 
 def _gap_to_need(cast: Cast, assessment: Any) -> Any:
@@ -500,7 +501,7 @@ def _deliver(cast: Cast, commitment: Any) -> None:
     _commitment_step(cast, "donor", "Delivered", "Delivered")
     _follow(cast, "focal_point", f"Delivery reported: {subject}", "delivered")
     _commitment_step(cast, "focal_point", "Verified by the state", "Verified by the state")
-    _sees(cast, "donor", f"Delivery verified: {subject}")
+    _sees(cast, "donor", f"Delivery verified: {subject}", "verified")
     cast.shot("donor", "verified")
 
 
