@@ -278,6 +278,16 @@ def _team_change(
     return change
 
 
+def _announce_rating_open(assessment: Assessment, actor: Actor) -> None:
+    """The team's hand-off: each member is told that rating is open."""
+    notify_handoff(
+        kind="assessment.rating_opened",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:assessment_detail", args=[assessment.pk]),
+    )
+
+
 @transaction.atomic
 def assessment_assign_team(
     *,
@@ -403,6 +413,8 @@ def assessment_assign_team(
             "rating_opened": opens,
         },
     )
+    if opens:
+        _announce_rating_open(assessment, actor)
     return assessment
 
 
@@ -421,6 +433,7 @@ def assessment_open_rating(*, actor: Actor, assessment: Assessment) -> Assessmen
         raise ServiceError(" ".join(blockers), code="invalid_state", field="team")
     _set_status(assessment, Status.RATING)
     audit_append(action="assessment_open_rating", actor=actor, obj=assessment)
+    _announce_rating_open(assessment, actor)
     return assessment
 
 
@@ -1155,6 +1168,12 @@ def assessment_finish_consolidation(*, actor: Actor, assessment: Assessment) -> 
         )
     _set_status(assessment, Status.TARGETS)
     audit_append(action="assessment_finish_consolidation", actor=actor, obj=assessment)
+    notify_handoff(
+        kind="assessment.consolidated",
+        subject_obj=assessment,
+        actor=actor,
+        url=reverse("assessments:results", args=[assessment.pk]),
+    )
     return assessment
 
 

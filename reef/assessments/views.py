@@ -56,6 +56,10 @@ def _can(user: Any, a: Assessment) -> dict[str, bool]:
     """What the user may do to `a`, by the same rules the services require."""
     can = {name: allowed(rule, user, a) for name, rule in _ACTIONS.items()}
     can["reassess"] = allowed(rules.may_request, user, a.country)
+    # The country's managers own its report in the public record (they release it).
+    can["publish_report"] = a.status == Status.COMPLETE and allowed(
+        rules.may_agree_targets, user, a
+    )
     return can
 
 

@@ -370,6 +370,24 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _mission_initial(request: HttpRequest, countries: set[int]) -> dict[str, Any]:
+    """A mission asked for from an assessment's page names that assessment and its country
+    (`?assessment=<id>`): the coordinator does not have to copy its number."""
+    raw = request.GET.get("assessment", "")
+    if not raw.isdigit():
+        return {}
+    from reef.assessments.models import Assessment
+
+    found = Assessment.objects.for_user(request.user).filter(pk=int(raw)).first()
+    if found is None or found.country_id not in countries:
+        return {}
+    return {
+        "assessment_ref": found.pk,
+        "country": found.country_id,
+        "title": _("Assessment mission: %(title)s") % {"title": found.title},
+    }
+
+
 @access(Rule.SERVICE)
 @login_required
 def mission_new(request: HttpRequest) -> HttpResponse:
@@ -381,7 +399,9 @@ def mission_new(request: HttpRequest) -> HttpResponse:
             _("Only a country's editors or a regional coordinator may request a mission.")
         )
     form = MissionRequestForm(
-        request.POST or None, countries=Country.objects.filter(pk__in=allowed).order_by("name")
+        request.POST or None,
+        countries=Country.objects.filter(pk__in=allowed).order_by("name"),
+        initial=_mission_initial(request, allowed),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -74,6 +74,17 @@ register(
 )
 register(
     Kind(
+        key="assessment.rating_opened",
+        model="assessments.assessment",
+        title=_("Rating is open: %(subject)s"),
+        body=_("You are on the assessment team and rating is open. Rate each indicator."),
+        audience=_("the assessment team"),
+        sender="assessments.services.assessment_assign_team / assessment_open_rating",
+        recipients="team_of_assessment",
+    )
+)
+register(
+    Kind(
         key="assessment.rating_closed",
         model="assessments.assessment",
         title=_("Rating closed: %(subject)s"),
@@ -81,6 +92,17 @@ register(
         audience=_("the team lead"),
         sender="assessments.services.assessment_close_rating",
         recipients="lead_of_assessment",
+    )
+)
+register(
+    Kind(
+        key="assessment.consolidated",
+        model="assessments.assessment",
+        title=_("Consolidation finished: %(subject)s"),
+        body=_("%(actor)s finished consolidation. Set the targets with the team and agree them."),
+        audience=_("the managers of the assessed country"),
+        sender="assessments.services.assessment_finish_consolidation",
+        recipients="managers_of_assessed_country",
     )
 )
 register(
@@ -153,6 +175,17 @@ register(
 )
 register(
     Kind(
+        key="planning.commitment_delivered",
+        model="planning.commitment",
+        title=_("Delivery reported: %(subject)s"),
+        body=_("%(actor)s reported the delivery of this commitment. Verify it."),
+        audience=_("the managers of the beneficiary (the state)"),
+        sender="planning.services.commitment_transition (to delivered)",
+        recipients="beneficiary_of_commitment",
+    )
+)
+register(
+    Kind(
         key="planning.commitment_verified",
         model="planning.commitment",
         title=_("Delivery verified: %(subject)s"),
@@ -177,10 +210,12 @@ register(
 
 def commitment_kind(to: str, side: str) -> str | None:
     """The kind for a commitment moved to `to` by `side` ("pledger" or "beneficiary"):
-    the donor hears of acceptance, verification and of the state declining it; nothing
-    else is a hand-off to the donor."""
+    the donor hears of acceptance, verification and of the state declining it; the state
+    hears of delivery (it verifies next); nothing else is a hand-off."""
     if to == "accepted":
         return "planning.commitment_accepted"
+    if to == "delivered":
+        return "planning.commitment_delivered"
     if to == "verified":
         return "planning.commitment_verified"
     if to == "withdrawn" and side == "beneficiary":

@@ -89,6 +89,10 @@ def managers_of_assessed_country(assessment: Any) -> list[User]:
     return managers_of_country(assessment.country_id)
 
 
+def team_of_assessment(assessment: Any) -> list[User]:
+    return _users(Q(pk__in=assessment.team.values("pk")))
+
+
 def team_and_coordinators(assessment: Any) -> list[User]:
     team = Q(pk__in=assessment.team.values("pk"))
     if assessment.lead_id:
@@ -210,6 +214,7 @@ RECIPIENTS = {
     "proposed_experts": proposed_experts,
     "lead_of_assessment": lead_of_assessment,
     "managers_of_assessed_country": managers_of_assessed_country,
+    "team_of_assessment": team_of_assessment,
     "team_and_coordinators": team_and_coordinators,
     "interested_consortium_members": interested_consortium_members,
     "beneficiary_of_commitment": beneficiary_of_commitment,

@@ -615,12 +615,18 @@ def snapshot_download(request: HttpRequest, date: str, dataset: str, fmt: str) -
     return _data_response(dataset, fmt, snap.csv, snap.json, f"-{snap.date.isoformat()}")
 
 
-def _create(request: HttpRequest, form_class: type[Any], template: str, make: Any) -> HttpResponse:
+def _create(
+    request: HttpRequest,
+    form_class: type[Any],
+    template: str,
+    make: Any,
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
     """A create page for editors: the owner is chosen among the user's own."""
     owners = owner_choices(request.user)
     if not owners:
         raise DjangoPermissionDenied(_("You are an editor of no country or organisation."))
-    form = form_class(request.POST or None, owners=owners)
+    form = form_class(request.POST or None, owners=owners, initial=initial or {})
     if request.method == "POST" and form.is_valid():
         owner_country, owner_organisation = owner_from_choice(form.cleaned_data["owner"])
         done = call_service(
@@ -672,4 +678,31 @@ def publication_create(request: HttpRequest) -> HttpResponse:
             assessment=selectors.assessment_for(request.user, data.get("assessment")),
         )
 
-    return _create(request, PublicationForm, "records/publication_form.html", make)
+    return _create(
+        request,
+        PublicationForm,
+        "records/publication_form.html",
+        make,
+        initial=_report_initial(request),
+    )
+
+
+def _report_initial(request: HttpRequest) -> dict[str, Any]:
+    """The report of an assessment (`?assessment=<id>`, from its page): a needs assessment
+    report naming it, owned by the assessed country. An assessment the user may not see
+    fills nothing."""
+    raw = request.GET.get("assessment", "")
+    if not raw.isdigit():
+        return {}
+    from reef.assessments.models import Assessment
+
+    found = Assessment.objects.for_user(request.user).filter(pk=int(raw)).first()
+    if found is None:
+        return {}
+    return {
+        "kind": Publication.Kind.ASSESSMENT_REPORT,
+        "assessment": found.pk,
+        "owner": f"country:{found.country.code}",
+        "title": found.title,
+        "tlp": found.tlp,
+    }

@@ -25,13 +25,16 @@ def test_every_kind_has_a_recipients_function() -> None:
         "assessment.requested",
         "assessment.accepted",
         "mission.team_proposed",
+        "assessment.rating_opened",
         "assessment.rating_closed",
+        "assessment.consolidated",
         "assessment.draft_report_ready",
         "assessment.report_released",
         "planning.need_published",
         "planning.commitment_offered",
         "planning.commitment_accepted",
         "planning.commitment_declined",
+        "planning.commitment_delivered",
         "planning.commitment_verified",
         "consultation.window_closing",
     }
@@ -112,7 +115,9 @@ def test_commitment_hand_offs_and_matching_interest(
     assert commitment_kind("verified", "beneficiary") == "planning.commitment_verified"
     assert commitment_kind("withdrawn", "beneficiary") == "planning.commitment_declined"
     assert commitment_kind("withdrawn", "pledger") is None  # the donor withdrew it itself
-    assert commitment_kind("delivered", "pledger") is None
+    # Delivery is the state's hand-off: it verifies next.
+    assert commitment_kind("delivered", "pledger") == "planning.commitment_delivered"
+    assert recipients.recipients_for("planning.commitment_delivered", commitment) == [fp]
     (accepted,) = services.notify_handoff(
         kind="planning.commitment_accepted", subject_obj=commitment, actor=fp
     )
