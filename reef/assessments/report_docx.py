@@ -175,7 +175,6 @@ def build(context: dict[str, Any]) -> bytes:
                 r["session"].get_cluster_display(),
                 *r["counts"],
                 r["total"],
-                r["session"].notes,
             ]
             for r in context["session_rows"]
         ]
@@ -185,14 +184,20 @@ def build(context: dict[str, Any]) -> bytes:
                 "",
                 *[n for _l, n in context["consulted"]],
                 context["participants_total"],
-                "",
             ]
         )
         _table(
             doc,
-            [_("Date"), _("Session for"), *context["sectors"], _("Total"), _("Notes")],
+            [_("Date"), _("Session for"), *context["sectors"], _("Total")],
             rows,
         )
+        for r in context["session_rows"]:
+            if r["session"].notes:
+                doc.add_paragraph(
+                    f"{formats.date_format(r['session'].held_on, 'j M Y')}, "
+                    f"{r['session'].get_cluster_display()}: {r['session'].notes}",
+                    style="List Bullet",
+                )
         doc.add_heading(_("Who was consulted, by sector"), level=2)
         _table(
             doc,

@@ -49,7 +49,7 @@ def test_focal_point_finds_largest_gaps_and_downloads_the_pdf(live_server: Any) 
 
             links.first.click()
             page.wait_for_url(re.compile(rf"/assessments/{a.pk}/results/#gap-"))
-            assert page.locator(f"#gap-{expected[0]}").is_visible()
+            assert page.locator(f"[id='gap-{expected[0]}']").is_visible()
             screenshot(page, f"report-largest-gap-{language}")
 
             page.goto(f"{base}/")

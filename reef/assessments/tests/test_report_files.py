@@ -193,7 +193,7 @@ def test_docx_has_the_same_sections_with_headings_and_header_rows(
         assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader"), table.rows[0].cells[0].text
     by_session = next(t for t in doc.tables if t.rows[0].cells[1].text == "Session for")
     by_sector = next(t for t in doc.tables if t.rows[0].cells[0].text == "Sector")
-    assert by_session.rows[-1].cells[-2].text == by_sector.rows[-1].cells[-1].text == "36"
+    assert by_session.rows[-1].cells[-1].text == by_sector.rows[-1].cells[-1].text == "36"
     assert doc.sections[0].header.paragraphs[0].text.startswith("TLP:")
 
 
