@@ -16,6 +16,7 @@ from docx import Document
 from reef.assessments import report, reportfiles, services
 from reef.assessments.models import Cluster, ReportFile, Status
 from reef.assessments.tests.helpers import build
+from reef.core.errors import ServiceError
 from reef.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def _pdf_text(pdf: bytes) -> bytes:
 def _with_sessions(users: dict[str, Any]) -> Any:
     a = build(users, until=Status.RATING)
     lead = users["coordinator"]
-    sessions = [
+    sessions: list[tuple[str, dict[str, int]]] = [
         (Cluster.GOVERNMENT, {Cluster.GOVERNMENT: 14, Cluster.DEFENCE: 2}),
         (Cluster.CRITICAL_INFRASTRUCTURE, {"critical_infrastructure": 8, "private_sector": 3}),
         (Cluster.PRIVATE_SECTOR, {Cluster.PRIVATE_SECTOR: 9}),
@@ -49,7 +50,7 @@ def _with_sessions(users: dict[str, Any]) -> Any:
     services.rating_submit(
         actor=users["expert"],
         assessment=a,
-        indicator=a.framework.indicators.order_by("position").first().key,
+        indicator=a.framework.indicators.order_by("position")[0].key,
         value="met",
         evidence_text="Seen the mandate letter.",
     )
@@ -147,7 +148,7 @@ def test_pdf_is_prepared_by_the_worker_then_served_from_storage(
     # The new one replaced the old one, file and all.
     assert ReportFile.objects.count() == 1
     assert ReportFile.objects.get().inputs != row.inputs
-    assert not row.file.storage.exists(row.file.name)
+    assert not row.file.storage.exists(str(row.file.name))
 
 
 def test_spanish_reader_gets_a_spanish_pdf(
@@ -177,7 +178,9 @@ def test_docx_has_the_same_sections_with_headings_and_header_rows(
     assert got.status_code == 200
     assert got["Content-Type"] == reportfiles.FORMATS[ReportFile.Format.DOCX]
     doc = Document(io.BytesIO(b"".join(got.streaming_content)))
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    headings = [
+        p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
     assert headings == [
         "1. Executive summary",
         "2. Method",
@@ -238,7 +241,7 @@ def test_bad_input_changes_nothing(
     bad = fp.post(f"/api/v1/assessments/{a.pk}/reports/exe")
     assert bad.status_code == 400 and "exe" in bad.json()["detail"]
     assert fp.post("/api/v1/assessments/999999/reports/pdf").status_code == 404
-    with pytest.raises(reportfiles.ServiceError):
+    with pytest.raises(ServiceError):
         reportfiles.report_request(
             actor=users["focal_point"], assessment=a, fmt="pdf", language="xx"
         )
@@ -290,14 +293,29 @@ def test_a_failed_report_says_so_and_can_be_asked_again(
 def test_readers_who_see_less_never_get_a_file_made_for_more(
     users: dict[str, Any], clients: dict[str, Any], post: Any
 ) -> None:
+    from reef.directory.models import Country
+
     a = build(users, until=Status.COMPLETE)
-    expert, fp = users["expert"], users["focal_point"]
-    # The expert wrote the only evidence (TLP:AMBER+STRICT); compare what each may see.
-    if reportfiles.fingerprint(expert, a)[1] == reportfiles.fingerprint(fp, a)[1]:
-        pytest.skip("both readers see the same records here")
-    _prepare(post, clients["expert"], a)
-    assert reportfiles.report_current(fp, a, fmt="pdf") is None
-    assert clients["focal_point"].get(f"/assessments/{a.pk}/report.pdf").status_code == 302
+    # Shared with Barbados: its manager reads the assessment, not the expert's evidence
+    # (a TLP:AMBER+STRICT rating stays with Grenada and the team).
+    a.shared_with_countries.add(Country.objects.get(code="BB"))
+    outsider, fp = users["outsider"], users["focal_point"]
+    assert reportfiles.fingerprint(outsider, a)[0] == reportfiles.fingerprint(fp, a)[0]
+    assert reportfiles.fingerprint(outsider, a)[1] != reportfiles.fingerprint(fp, a)[1]
+    _prepare(post, clients["focal_point"], a, "docx")
+    # The focal point's file (with the evidence) is not the one Barbados gets.
+    assert reportfiles.report_current(outsider, a, fmt="docx") is None
+    assert clients["outsider"].get(f"/assessments/{a.pk}/report.docx").status_code == 302
+    _prepare(post, clients["outsider"], a, "docx")
+    assert ReportFile.objects.count() == 2
+
+    def text(client: Client) -> str:
+        got = client.get(f"/assessments/{a.pk}/report.docx")
+        doc = Document(io.BytesIO(b"".join(got.streaming_content)))  # type: ignore[attr-defined]
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    assert "Seen the mandate letter." in text(clients["focal_point"])
+    assert "Seen the mandate letter." not in text(clients["outsider"])
 
 
 def test_api_prepare_state_download(
