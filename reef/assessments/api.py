@@ -5,14 +5,15 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
-from reef.assessments import report, rules, selectors, services, sheets
-from reef.assessments.models import Assessment, Rating, TeamMembership
+from reef.assessments import reportfiles, rules, selectors, services, sheets
+from reef.assessments.models import Assessment, Rating, ReportFile, TeamMembership
 from reef.core.errors import ServiceError
 from reef.core.rules import allowed, require
 from reef.directory.models import Country
@@ -520,28 +521,120 @@ def put_summary(request: HttpRequest, assessment_id: int, payload: SummaryIn) ->
     return _fresh(user, a)
 
 
+class ReportFileOut(Schema):
+    """A report asked of the worker: its state, progress and, once ready, where to get it."""
+
+    format: str
+    language: str
+    state: str = Field(description="queued, running, done or failed")
+    progress: int = Field(description="0-100")
+    error: str
+    size: int
+    download: str | None = Field(description="the file's URL once done")
+
+
+def _report_out(a: Assessment, fmt: str, row: Any) -> dict[str, Any]:
+    if row is None:
+        return {
+            "format": fmt,
+            "language": reportfiles.language_of(None),
+            "state": "none",
+            "progress": 0,
+            "error": "",
+            "size": 0,
+            "download": None,
+        }
+    return {
+        "format": row.format,
+        "language": row.language,
+        "state": row.state,
+        "progress": row.progress,
+        "error": row.error,
+        "size": row.size,
+        "download": (
+            f"/api/v1/assessments/{a.pk}/report.{row.format}" if row.state == "done" else None
+        ),
+    }
+
+
+def _report_format(fmt: str) -> str:
+    if fmt not in ReportFile.Format.values:
+        raise ServiceError(
+            _("Unknown report format %(value)s.") % {"value": repr(fmt)}, field="format"
+        )
+    return fmt
+
+
+@router.post("/assessments/{assessment_id}/reports/{fmt}", response={202: ReportFileOut})
+def post_report(request: HttpRequest, assessment_id: int, fmt: str) -> Status[dict[str, Any]]:
+    """Ask the worker for the report (pdf or docx) as the reader may see it, in the request's
+    language; at most one is made per version of what it shows. Poll the GET for its state."""
+    user, a = _assessment_for(request, assessment_id)
+    row = reportfiles.report_request(actor=user, assessment=a, fmt=_report_format(fmt))
+    row.refresh_from_db()
+    return Status(202, _report_out(a, fmt, row))
+
+
+@router.get("/assessments/{assessment_id}/reports/{fmt}", response=ReportFileOut)
+def get_report_state(request: HttpRequest, assessment_id: int, fmt: str) -> dict[str, Any]:
+    """The state of the report this reader would get now (`none` until asked for)."""
+    a = selectors.assessment_get(request.user, assessment_id)
+    if not a.results_open:
+        raise Http404
+    fmt = _report_format(fmt)
+    return _report_out(a, fmt, reportfiles.report_current(request.user, a, fmt=fmt))
+
+
+def _report_file(request: HttpRequest, assessment_id: int, fmt: str) -> HttpResponseBase:
+    a = selectors.assessment_get(request.user, assessment_id)
+    if not a.results_open:
+        raise Http404
+    row = reportfiles.report_current(request.user, a, fmt=fmt)
+    if row is None or row.state != ReportFile.State.DONE or not row.file:
+        raise ServiceError(
+            _("The report is not prepared: ask for it with POST …/reports/%(format)s.")
+            % {"format": fmt},
+            code="not_prepared",
+        )
+    return reportfiles.file_response(request, row)
+
+
 @router.get(
     "/assessments/{assessment_id}/report.pdf",
     response={200: None},
     openapi_extra={
         "responses": {
             200: {
-                "description": "The report as PDF, labelled for the reader.",
+                "description": "The prepared report as PDF, labelled for the reader.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },
 )
-def get_report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    """Generate the report (once rating has closed) as the reader may see it."""
-    a = selectors.assessment_get(request.user, assessment_id)
-    if not a.results_open:
-        raise Http404
-    response = HttpResponse(report.render_pdf(request.user, a), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="reef-assessment-{a.pk}-{a.country.code}-{a.cycle}.pdf"'
-    )
-    return response
+def get_report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponseBase:
+    """The report prepared by the worker (POST …/reports/pdf) as the reader may see it."""
+    return _report_file(request, assessment_id, "pdf")
+
+
+@router.get(
+    "/assessments/{assessment_id}/report.docx",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The prepared report as DOCX, labelled for the reader.",
+                "content": {
+                    reportfiles.FORMATS[ReportFile.Format.DOCX]: {
+                        "schema": {"type": "string", "format": "binary"}
+                    }
+                },
+            }
+        }
+    },
+)
+def get_report_docx(request: HttpRequest, assessment_id: int) -> HttpResponseBase:
+    """The report prepared by the worker (POST …/reports/docx), editable."""
+    return _report_file(request, assessment_id, "docx")
 
 
 @router.post("/assessments/{assessment_id}/gaps/{aspect}/need", response={201: NeedOut})

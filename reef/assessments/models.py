@@ -340,3 +340,57 @@ class Target(AssessmentPart):
 
 DEFAULT_ASSESSMENT_TLP = TLP.AMBER
 DEFAULT_RATING_TLP = TLP.AMBER_STRICT
+
+
+class ReportFile(models.Model):
+    """A report made by the worker and kept until what it shows changes.
+
+    `inputs` hashes what every reader's report is made of (the assessment, its ratings,
+    decisions, targets, team, the report code); `view` hashes what this reader may see of
+    it (labelled sessions, evidence, decisions, earlier cycles). Readers who see the same
+    records share one file; one who sees less never gets a file made for more.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="report_files"
+    )
+    format = models.CharField(max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=10)
+    inputs = models.CharField(max_length=64)
+    view = models.CharField(max_length=64)
+    # The reader the file is rendered as (anyone with the same `view` sees the same).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to="reports/", blank=True, max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    tlp = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "format", "language", "inputs", "view"],
+                name="unique_report_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.assessment_id} {self.format} {self.language} {self.state}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,37 @@ def trend_chart(trend: dict[str, Any]) -> SafeString:
     )
 
 
+def participants_by_session_and_sector(sessions: list[Any]) -> dict[str, Any]:
+    """Both participant tables from one count, so they cannot disagree.
+
+    A session is held for one cluster but counts people from several sectors (a government
+    session with two people from defence); the session table shows each session's people by
+    sector, the sector table is its column totals, and both end on the same total.
+    """
+    labels = dict(Cluster.choices)
+    by_sector: Counter[str] = Counter()
+    for s in sessions:
+        for sector, count in s.participants.items():
+            by_sector[sector] += int(count)
+    # Known sectors in their usual order, then any other key a stored session holds.
+    keys = [k for k in Cluster.values if by_sector[k]]
+    keys += sorted(k for k in by_sector if k not in keys and by_sector[k])
+    rows = [
+        {
+            "session": s,
+            "counts": [int(s.participants.get(k, 0)) for k in keys],
+            "total": sum(int(s.participants.get(k, 0)) for k in keys),
+        }
+        for s in sessions
+    ]
+    return {
+        "sectors": [labels.get(k, k) for k in keys],
+        "session_rows": rows,
+        "consulted": [(labels.get(k, k), by_sector[k]) for k in keys],
+        "participants_total": sum(by_sector[k] for k in keys),
+    }
+
+
 def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
     """Everything the report shows, read as `user` (evidence through the access layer)."""
     result = selectors.assessment_result(assessment)
@@ -166,12 +198,7 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         else _scored(assessment, result)
     )
     sessions = list(selectors.sessions_of(user, assessment))
-    by_sector: Counter[str] = Counter()
-    for s in sessions:
-        for sector, count in s.participants.items():
-            by_sector[sector] += int(count)
-    labels = dict(Cluster.choices)
-    consulted = [(labels.get(k, k), by_sector[k]) for k in Cluster.values if by_sector[k]]
+    participation = participants_by_session_and_sector(sessions)
     team = list(assessment.team.all()) or []
     external = list(assessment.external_assessors.values())
     texts: dict[str, str] = kind_context["indicator_texts"]
@@ -199,8 +226,7 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         "team": team,
         "external_assessors": external,
         "sessions": sessions,
-        "consulted": consulted,
-        "participants_total": sum(by_sector.values()),
+        **participation,
         "decisions": decisions,
         "trend": trend,
         "trend_chart": trend_chart(trend),
@@ -216,6 +242,18 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
         ],
         **kind_context,
     }
+
+
+#: Bump when the report's content or layout changes: stored reports made by older code
+#: are then made again (it is part of every stored report's fingerprint).
+REPORT_CODE_VERSION = "2026-12-03.1"
+
+#: A callback told how far a rendering is (0-100), for the worker's progress.
+type Progress = Callable[[int], None]
+
+
+def _no_progress(percent: int) -> None:
+    return None
 
 
 #: A section of the draft report under review holds at most this many characters.
@@ -353,13 +391,44 @@ def render_html(user: Any, assessment: Assessment, *, standalone: bool = True) -
 
 
 def render_pdf(user: Any, assessment: Assessment) -> bytes:
+    """The report as a tagged PDF, in the active language."""
+    return pdf_of(report_context(user, assessment))
+
+
+def pdf_of(context: dict[str, Any], *, progress: Progress = _no_progress) -> bytes:
+    """A report context as a tagged PDF (PDF/UA-1: structure tree, document title shown,
+    `lang` of the active language)."""
     from weasyprint import HTML
 
-    html = render_to_string("assessments/report_document.html", report_context(user, assessment))
-    pdf: bytes = HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
-        stylesheets=[str(CSS_PATH)]
+    html = render_to_string("assessments/report_document.html", context)
+    progress(30)
+    document = HTML(string=html, base_url=str(CSS_PATH.parent)).render(
+        stylesheets=[str(CSS_PATH)], pdf_variant="pdf/ua-1"
     )
+    progress(80)
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 
-__all__ = ["TLP", "render_html", "render_pdf", "report_context"]
+def render_docx(user: Any, assessment: Assessment) -> bytes:
+    return docx_of(report_context(user, assessment))
+
+
+def docx_of(context: dict[str, Any], *, progress: Progress = _no_progress) -> bytes:
+    """The same report as an editable Word document (reef.assessments.report_docx)."""
+    from reef.assessments import report_docx
+
+    progress(30)
+    return report_docx.build(context)
+
+
+__all__ = [
+    "REPORT_CODE_VERSION",
+    "TLP",
+    "docx_of",
+    "pdf_of",
+    "render_docx",
+    "render_html",
+    "render_pdf",
+    "report_context",
+]

@@ -246,3 +246,20 @@ def may_import(scope: Scope, country: Country) -> bool:
 )
 def may_open_review(scope: Scope, assessment: Assessment) -> bool:
     return is_lead(scope, assessment) or coordinates(scope, assessment)
+
+
+# ------------------------------------------------------------------------- report
+
+
+@rule(
+    "assessments.report",
+    record="assessment report (PDF, DOCX: asked of the worker, then downloaded)",
+    roles=(
+        "whoever may read the assessment (its label), once rating has closed "
+        "(independence); each reader gets what they may see"
+    ),
+    system=False,
+)
+def may_get_report(scope: Scope, assessment: Assessment) -> bool:
+    """The independence part; the label is checked by the access layer (`for_user`)."""
+    return scope.user_id is not None and assessment.results_open

@@ -15,6 +15,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,8 +24,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
-from reef.assessments import charts, forms, report, rules, scoring, selectors, services
-from reef.assessments.models import DEFAULT_RATING_TLP, Assessment, RatingValue, Status
+from reef.assessments import (
+    charts,
+    forms,
+    report,
+    reportfiles,
+    rules,
+    scoring,
+    selectors,
+    services,
+)
+from reef.assessments.models import (
+    DEFAULT_RATING_TLP,
+    Assessment,
+    RatingValue,
+    ReportFile,
+    Status,
+)
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
@@ -680,6 +696,20 @@ def _results_or_404(a: Assessment) -> None:
         raise Http404
 
 
+def _report_states(request: HttpRequest, a: Assessment) -> list[dict[str, Any]]:
+    """Each format's stored report for this reader (or None) and whether they may ask."""
+    may = allowed(rules.may_get_report, request.user, a)
+    return [
+        {
+            "format": fmt,
+            "label": label,
+            "file": reportfiles.report_current(request.user, a, fmt=fmt),
+            "may_prepare": may,
+        }
+        for fmt, label in ReportFile.Format.choices
+    ]
+
+
 @access(Rule.LABELLED)
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.assessment_get(request.user, pk)
@@ -687,20 +717,62 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/report.html",
-        {"assessment": a, **report.report_context(request.user, a)},
+        {
+            "assessment": a,
+            "downloads": _report_states(request, a),
+            **report.report_context(request.user, a),
+        },
     )
+
+
+def _format_or_404(fmt: str) -> str:
+    if fmt not in ReportFile.Format.values:
+        raise Http404
+    return fmt
 
 
 @access(Rule.LABELLED)
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download(request: HttpRequest, pk: int, fmt: str = "pdf") -> HttpResponseBase:
+    """The stored report this reader would get now; while there is none, the report page
+    (where it is asked for and its progress shown). Reads only."""
     a = selectors.assessment_get(request.user, pk)
     _results_or_404(a)
-    pdf = report.render_pdf(request.user, a)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="reef-assessment-{a.pk}-{a.country.code}-{a.cycle}.pdf"'
+    row = reportfiles.report_current(request.user, a, fmt=_format_or_404(fmt))
+    if row is None or row.state != ReportFile.State.DONE or not row.file:
+        return redirect(reverse("assessments:report", args=[a.pk]) + "#downloads")
+    return reportfiles.file_response(request, row)
+
+
+@access(Rule.LABELLED)
+def report_status(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The small fragment the report page polls while a report is being made."""
+    a = selectors.assessment_get(request.user, pk)
+    _results_or_404(a)
+    fmt = _format_or_404(fmt)
+    may = allowed(rules.may_get_report, request.user, a)
+    d = {
+        "format": fmt,
+        "label": ReportFile.Format(fmt).label,
+        "file": reportfiles.report_current(request.user, a, fmt=fmt),
+        "may_prepare": may,
+    }
+    return render(request, "assessments/_report_download.html", {"assessment": a, "d": d})
+
+
+@access(Rule.SERVICE)
+def report_prepare(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Ask the worker for this reader's report (a write: it may queue a task)."""
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    _results_or_404(a)
+    fmt = _format_or_404(fmt)
+    call_service(
+        request,
+        lambda: reportfiles.report_request(actor=_actor(request), assessment=a, fmt=fmt),
+        _("The report is being prepared."),
     )
-    return response
+    return redirect(reverse("assessments:report", args=[a.pk]) + "#downloads")
 
 
 @access(Rule.LABELLED)

@@ -25,6 +25,7 @@ from reef.directory.models import Country, Organisation, OrganisationKind
 from reef.experts.models import MentorPair, MissionRequest, ReviewAssignment, TeamMember
 from reef.experts.selectors import missions_for, own_profile
 from reef.frameworks.models import Indicator
+from reef.frameworks.selectors import parsed as framework_parsed
 from reef.notifications.models import Notification
 from reef.notifications.render import Rendered
 from reef.notifications.render import render as render_notification
@@ -59,6 +60,43 @@ FUNDER_KINDS = [OrganisationKind.DONOR, OrganisationKind.INTERNATIONAL]
 
 
 @dataclass
+class GapLine:
+    """A gap of the latest results: how far an aspect (or pillar) is below its target."""
+
+    assessment: Assessment
+    key: str
+    name: str
+    current: float
+    target: float
+
+    @property
+    def distance(self) -> float:
+        return round(self.target - self.current, 2)
+
+
+#: How many gaps the home shows per country (the largest first).
+HOME_GAPS = 3
+
+
+def _largest_gaps(assessment: Assessment) -> list[GapLine]:
+    """The gaps of `assessment` (results open: rating has closed), largest distance first."""
+    fw = framework_parsed(assessment.framework)
+    names = {a.key: a.name for a in fw.aspects} | {p.key: p.name for p in fw.pillars}
+    lines = [
+        GapLine(
+            assessment,
+            g.key,
+            names.get(g.key, g.key),
+            float(g.stage or 0) if g.score is None else float(g.score),
+            float(g.target),
+        )
+        for g in assessment_result(assessment).gaps
+    ]
+    lines.sort(key=lambda g: (-g.distance, g.key))
+    return lines[:HOME_GAPS]
+
+
+@dataclass
 class CountryCycle:
     """A managed country's cycle: where each assessment stands and what waits for it."""
 
@@ -68,6 +106,7 @@ class CountryCycle:
     reports_to_review: list[Publication] = field(default_factory=list)
     offers: list[Commitment] = field(default_factory=list)
     closing: list[Consultation] = field(default_factory=list)
+    gaps: list[GapLine] = field(default_factory=list)
 
     @property
     def requests(self) -> list[Assessment]:
@@ -156,6 +195,11 @@ def _country_cycles(user: Any, country_ids: set[int]) -> list[CountryCycle]:
             cycle.assessments.append(a)
         if a.status == Status.TARGETS and a.targets_agreed_by_id is None:
             cycle.targets_to_agree.append(a)
+    for cycle in cycles.values():
+        # The latest results the reader may see (the list is newest first).
+        latest = next((a for a in cycle.assessments if a.results_open), None)
+        if latest is not None:
+            cycle.gaps = _largest_gaps(latest)
     for p in (
         publications_for(user)
         .filter(status=Publication.Status.REVIEW, countries__in=country_ids)

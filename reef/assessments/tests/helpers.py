@@ -101,3 +101,20 @@ def verify_addresses(*users: User) -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+
+
+def with_gaps(users: dict[str, Any], cycle: str = "2026") -> Assessment:
+    """A complete staged assessment with a target on every aspect, each a different distance
+    above where it stands (targets 5, 4, 3 in the framework's order): three gaps."""
+    from reef.frameworks.selectors import parsed
+
+    a = build(users, until=Status.TARGETS, cycle=cycle)
+    keys = [asp.key for asp in parsed(a.framework).aspects]
+    services.target_set(
+        actor=users["coordinator"],
+        assessment=a,
+        targets={k: 5 - n for n, k in enumerate(keys[:3])},
+    )
+    services.assessment_agree_targets(actor=users["focal_point"], assessment=a)
+    a.refresh_from_db()
+    return a

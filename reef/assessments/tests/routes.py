@@ -45,7 +45,11 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "assessments:results": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:targets_save": Sample(kwargs=pk, expect=post_only),
         "assessments:report": Sample(kwargs=pk, expect=only(VIEWERS)),
-        "assessments:report_pdf": Sample(kwargs=pk, expect=only(VIEWERS)),
+        # Nothing prepared yet: the download sends viewers to the report page (302).
+        "assessments:report_pdf": Sample(kwargs=pk, expect=only(VIEWERS, ok=302)),
+        "assessments:report_docx": Sample(kwargs=pk, expect=only(VIEWERS, ok=302)),
+        "assessments:report_status": Sample(kwargs={**pk, "fmt": "pdf"}, expect=only(VIEWERS)),
+        "assessments:report_prepare": Sample(kwargs={**pk, "fmt": "pdf"}, expect=post_only),
         "assessments:trends": Sample(kwargs=pk, expect=only(VIEWERS)),
         "assessments:compare": Sample(kwargs=pk, expect=only(VIEWERS)),
         # Not a gap: the manager is told so (302 back); the team may not add needs (403).

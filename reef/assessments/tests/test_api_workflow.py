@@ -163,7 +163,7 @@ CASES = {
         200,
         prepare=_target,
     ),
-    "report": Case("get", "/api/v1/assessments/{id}/report.pdf", Status.COMPLETE, "expert", 200),
+    "report": Case("post", "/api/v1/assessments/{id}/reports/pdf", Status.COMPLETE, "expert", 202),
     "need": Case(
         "post", "/api/v1/assessments/{id}/gaps/{gap}/need", Status.COMPLETE, "focal_point", 201
     ),
@@ -265,7 +265,7 @@ def test_whole_cycle_through_the_api(users: dict[str, Any], clients: dict[str, A
         f"{base}/targets", {"targets": {aspect: 3}}, content_type="application/json"
     ).json() == {aspect: 3.0}
     assert fp.post(f"{base}/agree-targets").json()["status"] == "complete"
-    assert fp.get(f"{base}/report.pdf")["Content-Type"] == "application/pdf"
+    assert fp.post(f"{base}/reports/pdf").status_code == 202
     _from_gap_to_verified_delivery(users, clients, pk, aspect)
 
 

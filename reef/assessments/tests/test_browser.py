@@ -87,6 +87,7 @@ def test_independent_ratings_consolidation_and_pdf(live_server: Any) -> None:
         screenshot(page, "assessment-consolidation")
 
         page.goto(f"{base}/assessments/{assessment.pk}/report/")
+        page.get_by_role("button", name="Prepare PDF").click()
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Download PDF").click()
         target = ARTIFACTS / "assessment-report.pdf"

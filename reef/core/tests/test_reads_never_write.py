@@ -44,6 +44,10 @@ API_SAMPLES: dict[str, tuple[str, dict[str, str]]] = {
     "/people/places/{kind}/{key}/members": ("people:members", {"kind": "kind", "key": "key"}),
     "/frameworks/{slug}": ("frameworks:framework_detail", {"slug": "slug"}),
     "/assessments/{assessment_id}": ("assessments:assessment_detail", {"assessment_id": "pk"}),
+    "/assessments/{assessment_id}/reports/{fmt}": (
+        "assessments:report_status",
+        {"assessment_id": "pk", "fmt": "fmt"},
+    ),
     "/planning/plans/{pk}": ("planning:plan_detail", {"pk": "pk"}),
     "/planning/needs/{pk}": ("planning:need_detail", {"pk": "pk"}),
     "/planning/commitments/{pk}": ("planning:commitment_detail", {"pk": "pk"}),
@@ -78,6 +82,10 @@ API_READ_STATUS = {
     # Feedback stays hidden (403) until the caller has answered the round; the sample has
     # no answers, and the 403 comes after the round was read.
     "/consultations/{pk}/delphi/{number}/feedback": 403,
+    # A report is made by the worker when asked for (a POST); until then the download
+    # says so (400), and reads never ask for one.
+    "/assessments/{assessment_id}/report.pdf": 400,
+    "/assessments/{assessment_id}/report.docx": 400,
 }
 
 

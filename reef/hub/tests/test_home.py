@@ -204,3 +204,25 @@ def test_home_query_count(
     client.get(HOME)  # session, MFA and caches warmed
     with django_assert_max_num_queries(most):
         assert client.get(HOME).status_code == 200
+
+
+def test_a_focal_point_finds_the_three_largest_gaps_on_their_home(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    from reef.assessments.tests.helpers import with_gaps
+
+    a = with_gaps(users)
+    home = selectors.home_for(users["focal_point"])
+    gaps = next(c for c in home.cycles if c.country.code == "GD").gaps
+    assert len(gaps) == 3
+    distances = [g.distance for g in gaps]
+    assert distances == sorted(distances, reverse=True) and distances[0] > 0
+    page = _page(clients["focal_point"])
+    assert "Largest gaps" in page
+    for g in gaps:
+        assert f'href="/assessments/{a.pk}/results/#gap-{g.key}"' in page
+    assert f'href="/assessments/{a.pk}/report/"' in page
+    results = clients["focal_point"].get(f"/assessments/{a.pk}/results/").content.decode()
+    assert all(f'id="gap-{g.key}"' in results for g in gaps)
+    # Another country's manager has no Grenada card, nor its gaps.
+    assert "Largest gaps" not in _page(clients["outsider"])
