@@ -357,7 +357,11 @@ def _only_version_errors(response: Any) -> bool:
 
 
 def _csrf(user: HttpUser) -> str:
-    return str(user.client.cookies.get("csrftoken", ""))
+    """The CSRF token, from its cookie (named after the site, see reef/settings.py)."""
+    for name in ("reef-csrf", "__Host-reef-csrf", "csrftoken"):
+        if name in user.client.cookies:
+            return str(user.client.cookies[name])
+    return ""
 
 
 class Reader(HttpUser):

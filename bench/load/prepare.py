@@ -36,10 +36,13 @@ def main() -> None:
     from reef.accounts import demo as accounts_demo
     from reef.accounts.services import api_token_create
     from reef.directory import demo as directory_demo
-    from reef.testing import PERSONA_EMAILS, persona
+    from reef.testing import PERSONA_EMAILS, ensure_world, persona
 
     directory_demo.load(lambda _line: None)
     accounts_demo.load(lambda _line: None)
+    # Role holders need two-factor authentication (their API tokens answer 403 without):
+    # the personas get their fixed TOTP seeds, as in the tests.
+    ensure_world()
     tokens = {}
     for name in PERSONA_EMAILS:
         _, secret = api_token_create(user=persona(name), name=f"bench {name}")

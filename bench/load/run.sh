@@ -20,6 +20,8 @@ SPAWN=${SPAWN:-10}
 DURATION=${DURATION:-2m}
 PORT=${PORT:-8765}
 WORKERS=${WORKERS:-5}
+# The load generator (the `bench` dependency group: locust, openpyxl).
+LOCUST=${LOCUST:-.venv/bin/locust}
 OUT=var/bench
 mkdir -p "$OUT"
 
@@ -42,6 +44,9 @@ esac
 # All simulated users come from 127.0.0.1: lift the per-address API limit for
 # anonymous callers (the limit itself is tested in reef/api/tests/test_throttle.py).
 export REEF_API_ANON_PER_MINUTE=${REEF_API_ANON_PER_MINUTE:-1000000}
+# The audit chain's external anchors of this run only (the key is new every run).
+export REEF_AUDIT_ANCHOR_FILE="$OUT/audit-anchors-$DB.log"
+rm -f "$REEF_AUDIT_ANCHOR_FILE"
 # As in production: tasks (opinion analyses of large consultations) go to a worker.
 export REEF_TASKS=database
 # Mail is not what this measures: invitations and notifications are "sent" nowhere.
@@ -79,7 +84,7 @@ echo "seconds,rss_mib" >"$OUT/rss-$DB.csv"
 ( t=0; while sleep 30; do t=$((t + 30)); echo "$t,$(rss)" >>"$OUT/rss-$DB.csv"; done ) &
 SAMPLER=$!
 REEF_BENCH_TOKENS="$OUT/tokens.json" REEF_BENCH_SCENARIO="$OUT/scenario.json" \
-REEF_BENCH_COUNTS="$OUT/counts-$DB.json" .venv/bin/locust -f bench/load/locustfile.py \
+REEF_BENCH_COUNTS="$OUT/counts-$DB.json" "$LOCUST" -f bench/load/locustfile.py \
   --host "http://127.0.0.1:$PORT" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 --stop-timeout 60 2>&1 | tail -60
 END_RSS=$(rss)
