@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.utils.csp import CSP
@@ -371,28 +372,33 @@ if _task_backend not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 _DEV_MAIL = DEBUG or REEF_DEMO or TESTING
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "REEF_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if _DEV_MAIL
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        **(
-            {}
-            if _DEV_MAIL
-            else {
-                "OPTIONS": {
-                    "host": env_str("REEF_EMAIL_HOST", "localhost"),
-                    "port": env_int("REEF_EMAIL_PORT", 587, minimum=1),
-                    "username": env_str("REEF_EMAIL_USER", ""),
-                    "password": env_str("REEF_EMAIL_PASSWORD", ""),
-                    "use_tls": env_bool("REEF_EMAIL_TLS", True),
-                }
-            }
-        ),
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailer_from_env(backend: str) -> dict[str, Any]:
+    """The default mailer: the SMTP options (REEF_EMAIL_*) go to the SMTP backend only;
+    any other backend (console, dummy, locmem) refuses options it does not know."""
+    if backend != SMTP_BACKEND:
+        return {"BACKEND": backend}
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "host": env_str("REEF_EMAIL_HOST", "localhost"),
+            "port": env_int("REEF_EMAIL_PORT", 587, minimum=1),
+            "username": env_str("REEF_EMAIL_USER", ""),
+            "password": env_str("REEF_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("REEF_EMAIL_TLS", True),
+        },
     }
+
+
+MAILERS = {
+    "default": mailer_from_env(
+        env_str(
+            "REEF_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend" if _DEV_MAIL else SMTP_BACKEND,
+        )
+    )
 }
 DEFAULT_FROM_EMAIL = env_str("REEF_FROM_EMAIL", "reef@localhost")
 

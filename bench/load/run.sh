@@ -12,12 +12,16 @@
 # (sum of RSS of the gunicorn master and workers) at start and end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Serve this checkout's code (the venv may belong to another checkout).
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 DB=${1:-sqlite}
 USERS=${USERS:-50}
 SPAWN=${SPAWN:-10}
 DURATION=${DURATION:-2m}
 PORT=${PORT:-8765}
 WORKERS=${WORKERS:-5}
+# The load generator (the `bench` dependency group: locust, openpyxl).
+LOCUST=${LOCUST:-.venv/bin/locust}
 OUT=var/bench
 mkdir -p "$OUT"
 
@@ -40,15 +44,26 @@ esac
 # All simulated users come from 127.0.0.1: lift the per-address API limit for
 # anonymous callers (the limit itself is tested in reef/api/tests/test_throttle.py).
 export REEF_API_ANON_PER_MINUTE=${REEF_API_ANON_PER_MINUTE:-1000000}
+# The audit chain's external anchors of this run only (the key is new every run).
+export REEF_AUDIT_ANCHOR_FILE="$OUT/audit-anchors-$DB.log"
+rm -f "$REEF_AUDIT_ANCHOR_FILE"
 # As in production: tasks (opinion analyses of large consultations) go to a worker.
 export REEF_TASKS=database
+# Mail is not what this measures: invitations and notifications are "sent" nowhere.
+export REEF_EMAIL_BACKEND=${REEF_EMAIL_BACKEND:-django.core.mail.backends.dummy.EmailBackend}
+# An account per simulated contributor (about a third of the users), so that no two
+# users write as the same person at once.
+export LOAD_CONTRIBUTORS=${LOAD_CONTRIBUTORS:-$((USERS / 3 + 20))}
 .venv/bin/python bench/load/prepare.py "$OUT/tokens.json" --scenario "$OUT/scenario.json"
 .venv/bin/reef serve --port "$PORT" --workers "$WORKERS" >"$OUT/server-$DB.log" 2>&1 &
 SERVER=$!
 .venv/bin/reef worker --requeue-stale 3600 --no-startup-delay --interval 1 >"$OUT/worker-$DB.log" 2>&1 &
 TASK_WORKER=$!
 trap 'kill $SERVER $TASK_WORKER 2>/dev/null || true; wait $SERVER $TASK_WORKER 2>/dev/null || true' EXIT
-for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+# Importing every app before forking takes a while on a busy host: wait up to 5 minutes.
+for _ in $(seq 300); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null \
+  || { echo "the server did not start: see $OUT/server-$DB.log" >&2; exit 1; }
 
 rss() {  # total RSS (MiB) of the gunicorn master and its workers
   local pids
@@ -69,9 +84,9 @@ echo "seconds,rss_mib" >"$OUT/rss-$DB.csv"
 ( t=0; while sleep 30; do t=$((t + 30)); echo "$t,$(rss)" >>"$OUT/rss-$DB.csv"; done ) &
 SAMPLER=$!
 REEF_BENCH_TOKENS="$OUT/tokens.json" REEF_BENCH_SCENARIO="$OUT/scenario.json" \
-REEF_BENCH_COUNTS="$OUT/counts-$DB.json" .venv/bin/locust -f bench/load/locustfile.py \
+REEF_BENCH_COUNTS="$OUT/counts-$DB.json" "$LOCUST" -f bench/load/locustfile.py \
   --host "http://127.0.0.1:$PORT" --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
-  --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 2>&1 | tail -40
+  --csv "$OUT/load-$DB" --only-summary --exit-code-on-error 0 --stop-timeout 60 2>&1 | tail -60
 END_RSS=$(rss)
 kill $SAMPLER 2>/dev/null || true
 echo "== server RSS MiB every minute: $(awk -F, 'NR > 1 && $1 % 60 == 0 {printf "%s ", $2}' "$OUT/rss-$DB.csv")"
