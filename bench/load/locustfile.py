@@ -39,6 +39,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -531,10 +532,31 @@ class Staff(HttpUser):
 
     @task(1)
     def report(self) -> None:
-        """Generate an assessment's report (one function: the route may change)."""
+        """Ask the worker for an assessment's report, poll its state, download it once done
+        (a stored report is served at once; the first ask of a version is queued)."""
+        base = f"/api/v1/assessments/{SCENARIO['report_assessment']}"
+        headers = self.token("coordinator")
+        asked = self.client.post(
+            f"{base}/reports/pdf", headers=headers, name="assessment report (prepare)"
+        )
+        if asked.status_code != 202:
+            return
+        state = asked.json()
+        for _ in range(30):
+            if state.get("state") in ("done", "failed"):
+                break
+            time.sleep(2)
+            polled = self.client.get(
+                f"{base}/reports/pdf", headers=headers, name="assessment report (state)"
+            )
+            if polled.status_code != 200:
+                return
+            state = polled.json()
+        if state.get("state") != "done":
+            return
         with self.client.get(
-            f"/api/v1/assessments/{SCENARIO['report_assessment']}/report.pdf",
-            headers=self.token("coordinator"),
+            state["download"],
+            headers=headers,
             name="assessment report (PDF)",
             catch_response=True,
         ) as response:
