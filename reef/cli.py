@@ -163,6 +163,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     command = COMMANDS.get(argv[0])
     if command is None and _file_only(argv):
+        if argv[0] == "consensus":
+            # Straight to the analysis: no Django settings, apps or system checks to load.
+            from reef.consultations import consensus_cli
+
+            code = consensus_cli.main(argv)
+            if code is not None:
+                sys.exit(code)
         os.environ["REEF_FILE_ONLY"] = "true"
     if command is not None:
         command(argv[1:])

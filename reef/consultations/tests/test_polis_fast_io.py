@@ -189,3 +189,26 @@ def test_participant_groups_errors_come_from_the_careful_reader(tmp_path: Path) 
     path.write_text("participant,group,n-comments\n", encoding="utf-8")
     with pytest.raises(PolisFormatError, match=r"line 1, column 'group-id'"):
         read_participant_groups(path)
+
+
+def test_multibyte_character_across_read_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "votes.csv"
+    head = f"{HEADER}\n"
+    row = "1,d,1,1,1\n"
+    filler = row * (((1 << 20) - 100) // len(row))
+    pad = (1 << 20) - len(head) - len(filler) - len("1,") - 1  # "é" starts one byte early
+    text = head + filler + "1," + "x" * pad + "é,2,2,-1\n"
+    path.write_text(text, encoding="utf-8")
+    assert path.read_bytes()[(1 << 20) - 1 : (1 << 20) + 1] == "é".encode()
+    assert polis_io._scan(path)[0]
+    same(fast(path), read_votes_careful(path))
+    path.write_bytes(path.read_bytes()[: (1 << 20)] + b",2,2,-1\n")  # cut inside the "é"
+    assert not polis_io._scan(path)[0]
+
+
+def test_hex_looking_text_takes_the_checked_timestamp_path(tmp_path: Path) -> None:
+    path = tmp_path / "votes.csv"
+    path.write_text(f"{HEADER}\n5,d,0x1f,0X2,1\n007,d,0x1f,3,-1\n-4,d,2,0X2,0\n", encoding="utf-8")
+    assert polis_io._scan(path) == (True, True)
+    same(fast(path), read_votes_careful(path))
+    assert fast(path).comment_ids == ["0x1f", 2]
