@@ -513,7 +513,6 @@ def _read_votes_arrow(path: Path, keep_datetime: bool) -> VoteLog | None:
     (pyarrow missing, a parse error, an odd header, a value the careful reader might reject)."""
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
         return None
@@ -542,6 +541,8 @@ def _read_votes_arrow(path: Path, keep_datetime: bool) -> VoteLog | None:
             "datetime": pa.string(),
         }
         wanted = [*_REQUIRED_VOTE_COLUMNS, *(["datetime"] if with_dt else [])]
+        # reef consensus analyze makes this malloc (ARROW_DEFAULT_MEMORY_POOL=system): the
+        # parse buffers are then given back below (malloc_trim) before the analysis allocates.
         pool = pa.default_memory_pool()
         table = pacsv.read_csv(
             path,
@@ -560,6 +561,8 @@ def _read_votes_arrow(path: Path, keep_datetime: bool) -> VoteLog | None:
         table = table.unify_dictionaries(memory_pool=pool)
         ts_col = table.column("timestamp")
         if hex_marker:
+            import pyarrow.compute as pc  # only here: its import costs ~14 MB
+
             trimmed = pc.utf8_ltrim(ts_col, characters="-", memory_pool=pool)
             if not pc.all(pc.ascii_is_decimal(trimmed)).as_py():
                 return None
