@@ -1,15 +1,18 @@
-"""Benchmark for reef.experts.matching.
+"""Benchmark for reef.experts.matching, every run a whole process.
 
-    .venv/bin/python bench/matching_bench.py [--quick] [--records] [--out DIR]
+    .venv/bin/python bench/matching_bench.py [--quick] [--records] [--repeats 3] [--out DIR]
 
 Reviewer assignment: dense affinities (4 decimals), 3 reviewers per proposal,
-loads uniform in 4..7, 1% conflicts, timed end to end from the JSON file
-(load + validate + solve + write the output JSON; wall-clock and CPU seconds of
-the process, since the machine may be shared), and checked against the
-optimum of the transportation LP solved independently with SciPy/HiGHS (its
-constraint matrix is totally unimodular, so the LP optimum is the integer
-optimum). Team building: 200 missions x 1,000 experts, checked against the same
-batch solved without candidate pruning (`candidates_extra: null`).
+loads uniform in 4..7, 1% conflicts. Reef runs as `reef match reviewers FILE
+--json` (interpreter start, load + validate + solve + write the JSON); the peer
+is the transportation LP solved independently with SciPy/HiGHS in its own
+process (its constraint matrix is totally unimodular, so the LP optimum is the
+integer optimum), which also checks Reef's total. Team building: 200 missions x
+1,000 experts; the peer is the same batch solved without candidate pruning
+(`candidates_extra: null`). Each pair runs --repeats times, alternating which
+goes first; the table gives medians of wall time, CPU time (user + sys) and peak
+RSS (GNU time), with the load average before and after, and says when the
+machine was busy (1-minute load above half the CPUs at the start).
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ import argparse
 import datetime as dt
 import json
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,9 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from reef.experts.matching import run_cli
+ROOT = Path(__file__).resolve().parents[1]
+GNU_TIME = Path("/usr/bin/time")
 
 
 def reviewer_instance(n: int, seed: int, records: bool) -> dict[str, Any]:
@@ -148,33 +153,97 @@ def team_instance(n_missions: int, n_experts: int, seed: int) -> dict[str, Any]:
     return {"missions": missions, "experts": experts, "max_missions_per_expert": 2}
 
 
-def timed(kind: str, path: Path) -> tuple[dict[str, Any], float, float]:
-    """(output, wall seconds, CPU seconds of this process) for one end-to-end run."""
-    start, cpu = time.perf_counter(), time.process_time()
-    out = run_cli(kind, str(path))
-    path.with_suffix(".out.json").write_text(json.dumps(out))
-    return out, time.perf_counter() - start, time.process_time() - cpu
-
-
-def load_average() -> str:
+def load_average() -> tuple[float, float, float]:
     try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        return os.getloadavg()
     except OSError:  # pragma: no cover - not on every platform
-        return "n/a"
+        return (float("nan"),) * 3
+
+
+def _sample_hwm(pid: int, stop: threading.Event, peak: list[float]) -> None:
+    status = Path(f"/proc/{pid}/status")
+    while not stop.is_set():
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024.0)
+        except OSError:
+            return
+        stop.wait(0.01)
+
+
+def run_process(argv: list[str], stdout: Path) -> dict[str, float]:
+    """One whole process: wall seconds, CPU seconds (user + sys) and peak RSS in MiB (GNU
+    time's %M: getrusage of a child forked from a small process; else VmHWM sampled)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tmp:
+        timing = Path(tmp.name)
+    use_time = GNU_TIME.is_file()
+    cmd = [str(GNU_TIME), "-o", str(timing), "-f", "%M %U %S", *argv] if use_time else argv
+    with open(stdout, "wb") as fh:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fh, cwd=ROOT, env=env)
+        peak = [0.0]
+        stop = threading.Event()
+        sampler = None
+        if not use_time:
+            sampler = threading.Thread(target=_sample_hwm, args=(proc.pid, stop, peak))
+            sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        stop.set()
+        if sampler is not None:
+            sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"failed: {' '.join(argv)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    if use_time:
+        kib, user, system = timing.read_text().split()[-3:]
+        peak[0], cpu = int(kib) / 1024.0, float(user) + float(system)
+    timing.unlink()
+    return {"wall": wall, "cpu": cpu, "mb": peak[0]}
+
+
+def reef_match(kind: str, path: Path) -> list[str]:
+    # `reef match` from this checkout (the installed `reef` script may be another).
+    code = "import sys; from reef.cli import main; sys.argv[0] = 'reef'; main()"
+    return [sys.executable, "-c", code, "match", kind, str(path), "--json", "--indent", "0"]
+
+
+def pair(
+    argv: dict[str, list[str]], outs: dict[str, Path], repeats: int
+) -> dict[str, dict[str, Any]]:
+    """Both commands `repeats` times, alternating which goes first; medians per command."""
+    names = list(argv)
+    runs: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    for i in range(repeats):
+        for name in names if i % 2 == 0 else names[::-1]:
+            runs[name].append(run_process(argv[name], outs[name]))
+            print(f"  {name} run {i + 1}: {runs[name][-1]}", flush=True)
+    return {
+        n: {k: statistics.median(r[k] for r in runs[n]) for k in ("wall", "cpu", "mb")}
+        | {"all_wall": [r["wall"] for r in runs[n]]}
+        for n in names
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1,000 x 1,000 only, 50 missions")
     parser.add_argument("--records", action="store_true", help="also time the record-list form")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default 3)")
     parser.add_argument("--out", default=None, help="directory for the JSON files")
-    parser.add_argument(
-        "--no-exact-teams",
-        action="store_true",
-        help="skip the unpruned (candidates_extra: null) team run used as the reference",
-    )
+    parser.add_argument("--lp", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"load average (1/5/15 min) at start: {load_average()}", flush=True)
+    if args.lp:  # child: the independent LP optimum of one reviewer file
+        data = json.loads(Path(args.lp).read_text())
+        print(json.dumps({"optimum": lp_optimum(data, args.n)}))
+        return
+    cpus = os.cpu_count() or 1
+    start_load = load_average()
+    busy = start_load[0] > 0.5 * cpus
+    print(f"load average (1/5/15 min) at start: {start_load}", flush=True)
     workdir = Path(args.out or tempfile.mkdtemp(prefix="reef-match-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -185,59 +254,83 @@ def main() -> None:
             data = reviewer_instance(n, seed=n, records=records)
             path = workdir / f"reviewers-{n}-{'records' if records else 'matrix'}.json"
             path.write_text(json.dumps(data))
+            del data
             size_mb = path.stat().st_size / 1e6
-            out, seconds, cpu = timed("reviewers", path)
-            optimum = lp_optimum(data, n)
+            before = load_average()
+            outs = {"reef": path.with_suffix(".out.json"), "lp": path.with_suffix(".lp.json")}
+            argv = {
+                "reef": reef_match("reviewers", path),
+                "lp": [sys.executable, __file__, "--lp", str(path), "--n", str(n)],
+            }
+            med = pair(argv, outs, args.repeats)
+            out = json.loads(outs["reef"].read_text())
+            optimum = json.loads(outs["lp"].read_text())["optimum"]
             ok = abs(out["total"] - optimum) <= 1e-6 * max(1.0, optimum)
             form = "records" if records else "affinity_matrix"
             rows.append(
                 {
                     "case": f"reviewers {n} x {n} ({form}, {size_mb:.0f} MB)",
-                    "seconds": round(seconds, 2),
-                    "cpu": round(cpu, 2),
+                    "peer": "SciPy/HiGHS LP",
+                    **{f"reef_{k}": v for k, v in med["reef"].items()},
+                    **{f"peer_{k}": v for k, v in med["lp"].items()},
+                    "load": (before[0], load_average()[0]),
                     "result": f"total {out['total']:.4f}, LP optimum {optimum:.4f}, "
                     f"{'equal' if ok else 'MISMATCH'}; unfilled {len(out['unfilled'])}",
                 }
             )
             print(rows[-1], flush=True)
-            del data
     n_m, n_e = (50, 300) if args.quick else (200, 1000)
     data = team_instance(n_m, n_e, seed=7)
     path = workdir / f"teams-{n_m}-{n_e}.json"
     path.write_text(json.dumps(data))
-    out, seconds, cpu = timed("team", path)
+    exact_path = workdir / f"teams-{n_m}-{n_e}-unpruned.json"
+    exact_path.write_text(json.dumps({**data, "candidates_extra": None}))
+    before = load_average()
+    outs = {"reef": path.with_suffix(".out.json"), "exact": exact_path.with_suffix(".out.json")}
+    med = pair(
+        {"reef": reef_match("team", path), "exact": reef_match("team", exact_path)},
+        outs,
+        args.repeats,
+    )
+    out = json.loads(outs["reef"].read_text())
+    ref = json.loads(outs["exact"].read_text())
     complete = sum(t["complete"] for t in out["teams"])
     missing = sum(e["needed"] - e["covered"] for t in out["teams"] for e in t["missing"])
-    result = (
-        f"{complete}/{n_m} complete, {missing} coverage units missing, "
-        f"status {out['status']}, fit {out['total_fit']:.6f}"
-    )
-    if not args.no_exact_teams:
-        # Reference: the same batch without candidate pruning (slower, exact).
-        exact_path = workdir / f"teams-{n_m}-{n_e}-unpruned.json"
-        exact_path.write_text(json.dumps({**data, "candidates_extra": None}))
-        ref, ref_seconds, _ = timed("team", exact_path)
-        ref_missing = sum(e["needed"] - e["covered"] for t in ref["teams"] for e in t["missing"])
-        same = ref_missing == missing and abs(ref["total_fit"] - out["total_fit"]) <= 1e-6
-        result += (
-            f"; unpruned reference ({ref_seconds:.1f} s, status {ref['status']}): "
-            f"{ref_missing} missing, fit {ref['total_fit']:.6f}, "
-            f"{'equal' if same else 'DIFFERENT'}"
-        )
+    ref_missing = sum(e["needed"] - e["covered"] for t in ref["teams"] for e in t["missing"])
+    same = ref_missing == missing and abs(ref["total_fit"] - out["total_fit"]) <= 1e-6
     rows.append(
         {
             "case": f"teams {n_m} missions x {n_e} experts",
-            "seconds": round(seconds, 2),
-            "cpu": round(cpu, 2),
-            "result": result,
+            "peer": "Reef unpruned",
+            **{f"reef_{k}": v for k, v in med["reef"].items()},
+            **{f"peer_{k}": v for k, v in med["exact"].items()},
+            "load": (before[0], load_average()[0]),
+            "result": f"{complete}/{n_m} complete, {missing} coverage units missing, "
+            f"status {out['status']}, fit {out['total_fit']:.6f}; unpruned: {ref_missing} "
+            f"missing, fit {ref['total_fit']:.6f}, {'equal' if same else 'DIFFERENT'}",
         }
     )
     print(rows[-1], flush=True)
     (workdir / "results.json").write_text(json.dumps(rows, indent=2))
-    print(f"load average (1/5/15 min) at end: {load_average()}")
-    print("\n| case | wall s (end to end) | CPU s | result |\n| --- | ---: | ---: | --- |")
-    for row in rows:
-        print(f"| {row['case']} | {row['seconds']:.2f} | {row['cpu']:.2f} | {row['result']} |")
+    end_load = load_average()
+    print(f"\nload average (1/5/15 min): start {start_load}, end {end_load}")
+    if busy:
+        print(
+            f"MACHINE BUSY: 1-minute load {start_load[0]:.1f} at the start, above half the "
+            f"{cpus} CPUs; wall times are inflated, CPU time is the steadier figure."
+        )
+    print(
+        f"\nMedians of {args.repeats} whole-process runs each, alternating order.\n\n"
+        "| case | Reef wall s | Reef CPU s | Reef MiB | peer | peer wall s | peer CPU s |"
+        " peer MiB | load before / after | result |\n"
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |"
+    )
+    for r in rows:
+        print(
+            f"| {r['case']} | {r['reef_wall']:.2f} | {r['reef_cpu']:.2f} | {r['reef_mb']:.0f}"
+            f" | {r['peer']} | {r['peer_wall']:.2f} | {r['peer_cpu']:.2f} | {r['peer_mb']:.0f}"
+            f" | {r['load'][0]:.1f} / {r['load'][1]:.1f} | {r['result']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,16 +1,24 @@
-"""Benchmark Reef's opinion engine against red-dwarf 0.4.0 on Polis conversations.
+"""Benchmark Reef's opinion analysis against red-dwarf 0.4.0, each as a whole process.
 
 Usage (from the repository root):
 
-    .venv/bin/pip install red-dwarf==0.4.0          # benchmark only
-    .venv/bin/python bench/opinion_bench.py          # all conversations + synthetic 20k x 2k x 1M
-    .venv/bin/python bench/opinion_bench.py --quick  # shared conversations + a small synthetic one
+    .venv/bin/pip install red-dwarf==0.4.0          # benchmark only (the `bench` extra)
+    .venv/bin/python bench/opinion_bench.py          # shipped + synthetic 20k x 2k x 1M
+    .venv/bin/python bench/opinion_bench.py --quick  # shipped + a small synthetic one
+    .venv/bin/python bench/opinion_bench.py --only synthetic   # the 1,000,000-vote one only
 
-Each tool runs in its own subprocess per conversation; wall time is measured around
-the child and peak RSS is the child's own VmHWM. ARI compares each tool's groups with
-Polis's own group-id from participants-votes.csv (over participants both grouped); for the
-synthetic conversation the reference is the latent opinion group used to generate it.
-Results go to bench/opinion.md.
+Reef runs as `reef consensus analyze FOLDER --json > out.json` (interpreter start, imports,
+reading the CSV files, the analysis, writing the JSON). red-dwarf runs as its equivalent: a
+process that reads votes.csv and comments.csv with pandas, runs `run_pipeline` and writes its
+participants, groups and projections as JSON. Each pair runs --repeats times (3), alternating
+which tool goes first; the table gives medians of wall time, CPU time (user + sys) and peak RSS.
+Peak RSS comes from GNU time (`/usr/bin/time -f %M`: getrusage of a child forked from a small
+process, so the driver's own memory is not charged); without it, /proc/PID/status VmHWM is
+sampled. The load average is recorded before and after each conversation, and the report says
+when the machine was busy (1-minute load above half the CPUs at the start).
+ARI compares each tool's groups with Polis's own group-id from participants-votes.csv (over
+participants both grouped); for the synthetic conversation the reference is the latent opinion
+group used to generate it. Results go to bench/opinion.md.
 
 Data: Polis openData, CC BY 4.0, The Computational Democracy Project (see ATTRIBUTION below).
 """
@@ -24,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -128,53 +137,40 @@ def new_votes(folder: Path, n: int, seed: int) -> list[tuple[int, int, int]]:
 # ---------------------------------------------------------------- workers (run in children)
 
 
-def worker_reef(folder: Path, seed: int, incremental: bool) -> dict[str, Any]:
-    from reef.consultations.opinion import analyze_folder
+def worker_incremental(folder: Path, seed: int) -> dict[str, Any]:
+    """Reef's incremental update after 1,000 new votes, checked against a full run."""
+    from reef.consultations.opinion import fit, fit_log, update
+    from reef.consultations.polis_io import read_export
 
-    res: dict[str, Any] = {}
-    if not incremental:
-        t0 = time.perf_counter()
-        out = analyze_folder(folder, seed=seed)
-        res["inner_s"] = time.perf_counter() - t0
-        res["groups"] = {
-            str(p["id"]): p["group"] for p in out["participants"] if p["group"] is not None
-        }
-    else:  # separate child: its memory/time must not count in the whole-process figures
-        from reef.consultations.opinion import fit_log, update
-        from reef.consultations.polis_io import read_export
-
-        exp = read_export(folder, keep_datetime=False)
-        kw: dict[str, Any] = {
-            "all_comments": [c.id for c in exp.comments],
-            "moderated_out": exp.moderated_out(),
-            "seed": seed,
-        }
-        state = fit_log(exp.final_votes(), **kw)
-        extra = new_votes(folder, 1000, seed + 1)
-        t1 = time.perf_counter()
-        state2 = update(state, extra)
-        res["update_s"] = time.perf_counter() - t1
-        # Check: the incremental projection equals a full run on the same votes.
-        fv = exp.final_votes()
-        p = [fv.voter_ids[i] for i in fv.voter_idx.tolist()] + [x[0] for x in extra]
-        c = [fv.comment_ids[i] for i in fv.comment_idx.tolist()] + [x[1] for x in extra]
-        v = fv.vote.tolist() + [x[2] for x in extra]
-        from reef.consultations.opinion import fit
-
-        full = fit(p, c, v, **kw)
-        idx = [full.pindex[q] for q in state2.participant_ids]
-        res["update_vs_full_max_abs_diff"] = float(np.abs(full.proj[idx] - state2.proj).max())
+    exp = read_export(folder, keep_datetime=False, participants="if_needed")
+    kw: dict[str, Any] = {
+        "all_comments": [c.id for c in exp.comments],
+        "moderated_out": exp.moderated_out(),
+        "seed": seed,
+    }
+    state = fit_log(exp.final_votes(), **kw)
+    extra = new_votes(folder, 1000, seed + 1)
+    t1 = time.perf_counter()
+    state2 = update(state, extra)
+    res: dict[str, Any] = {"update_s": time.perf_counter() - t1}
+    fv = exp.final_votes()
+    p = [fv.voter_ids[i] for i in fv.voter_idx.tolist()] + [x[0] for x in extra]
+    c = [fv.comment_ids[i] for i in fv.comment_idx.tolist()] + [x[1] for x in extra]
+    v = fv.vote.tolist() + [x[2] for x in extra]
+    full = fit(p, c, v, **kw)
+    idx = [full.pindex[q] for q in state2.participant_ids]
+    res["update_vs_full_max_abs_diff"] = float(np.abs(full.proj[idx] - state2.proj).max())
     return res
 
 
-def worker_reddwarf(folder: Path, seed: int) -> dict[str, Any]:
+def worker_reddwarf(folder: Path, seed: int, out: Path) -> None:
+    """red-dwarf's equivalent of `reef consensus analyze FOLDER --json`: read, analyse, write."""
     import warnings
 
     import pandas as pd
     from reddwarf.implementations.polis import run_pipeline
 
     warnings.filterwarnings("ignore")
-    t0 = time.perf_counter()
     votes = pd.read_csv(
         folder / "votes.csv", usecols=["timestamp", "comment-id", "voter-id", "vote"]
     )
@@ -196,54 +192,100 @@ def worker_reddwarf(folder: Path, seed: int) -> dict[str, Any]:
         max_group_count=5,
         random_state=seed,
     )
-    wall = time.perf_counter() - t0
-    cl = result.participants_df["cluster_id"]
-    groups = {str(p): int(g) for p, g in cl.items() if not pd.isna(g)}
-    return {"groups": groups, "inner_s": wall}
+    df = result.participants_df  # written without per-row pandas overhead
+    participants = [
+        {"id": str(pid), "group": None if pd.isna(g) else int(g), "x": x, "y": y}
+        for pid, g, x, y in zip(
+            df.index.tolist(),
+            df["cluster_id"].tolist(),
+            df["x"].tolist(),
+            df["y"].tolist(),
+            strict=True,
+        )
+    ]
+    out.write_text(json.dumps({"participants": participants}))
 
 
 # ---------------------------------------------------------------- driver
 
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM). Not getrusage: on Linux a child's ru_maxrss starts at
-    the parent's RSS at fork and survives exec, which would charge the driver's memory."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024.0
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+GNU_TIME = Path("/usr/bin/time")
 
 
-def run_child(args: list[str]) -> tuple[dict[str, Any], float, float]:
-    """Run a worker subprocess; returns (its JSON incl. "cpu_s", wall seconds, peak RSS MiB)."""
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
-        out = Path(tmp.name)
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--worker", *args, "--out", str(out)])
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"worker failed: {args}")
-    data = json.loads(out.read_text())
-    # CPU time (user + sys, all threads) is robust when the machine is shared; rusage times,
-    # unlike ru_maxrss, are the child's own.
-    data["cpu_s"] = usage.ru_utime + usage.ru_stime
-    out.unlink()
-    return data, wall, float(data["peak_rss_mb"])
+def load_average() -> tuple[float, float, float]:
+    try:
+        return os.getloadavg()
+    except OSError:  # pragma: no cover - not on every platform
+        return (float("nan"),) * 3
+
+
+def _sample_hwm(pid: int, stop: threading.Event, peak: list[float]) -> None:
+    status = Path(f"/proc/{pid}/status")
+    while not stop.is_set():
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024.0)
+        except OSError:
+            return
+        stop.wait(0.01)
+
+
+def run_process(argv: list[str], stdout: Path) -> dict[str, float]:
+    """One whole process: wall seconds, CPU seconds (user + sys) and peak RSS in MiB."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tmp:
+        timing = Path(tmp.name)
+    use_time = GNU_TIME.is_file()
+    cmd = [str(GNU_TIME), "-o", str(timing), "-f", "%M %U %S", *argv] if use_time else argv
+    with open(stdout, "wb") as fh:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fh, cwd=ROOT, env=env)
+        peak = [0.0]
+        stop = threading.Event()
+        sampler = None
+        if not use_time:
+            sampler = threading.Thread(target=_sample_hwm, args=(proc.pid, stop, peak))
+            sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        stop.set()
+        if sampler is not None:
+            sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"failed: {' '.join(argv)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    if use_time:
+        kib, user, system = timing.read_text().split()[-3:]
+        peak[0], cpu = int(kib) / 1024.0, float(user) + float(system)
+    timing.unlink()
+    return {"wall": wall, "cpu": cpu, "mb": peak[0]}
+
+
+def reef_argv(folder: Path, seed: int) -> list[str]:
+    # `reef consensus analyze` from this checkout (the installed `reef` script may be another).
+    code = "import sys; from reef.cli import main; sys.argv[0] = 'reef'; main()"
+    return [sys.executable, "-c", code, "consensus", "analyze", str(folder), "--json",
+            "--seed", str(seed)]  # fmt: skip
+
+
+def reddwarf_argv(folder: Path, seed: int, out: Path) -> list[str]:
+    return [sys.executable, __file__, "--reddwarf", str(folder), "--out", str(out),
+            "--seed", str(seed)]  # fmt: skip
 
 
 def reference_groups(folder: Path) -> dict[str, int]:
-    from reef.consultations.polis_io import read_export
+    from reef.consultations.polis_io import PARTICIPANTS_FILE, read_participant_groups
 
     truth = folder / "truth.csv"
     if truth.is_file():
         lines = truth.read_text().splitlines()[1:]
         return {a: int(b) for a, b in (x.split(",") for x in lines)}
-    exp = read_export(folder, keep_datetime=False)
-    return {str(p): g for p, g in exp.polis_groups().items()}
+    return {str(p): g for p, g in read_participant_groups(folder / PARTICIPANTS_FILE).items()}
+
+
+def groups_of(path: Path) -> dict[str, int]:
+    data = json.loads(path.read_text())
+    return {str(p["id"]): p["group"] for p in data["participants"] if p["group"] is not None}
 
 
 def ari(ref: dict[str, int], got: dict[str, int]) -> float:
@@ -255,122 +297,176 @@ def ari(ref: dict[str, int], got: dict[str, int]) -> float:
     return float(adjusted_rand_score([ref[p] for p in common], [got[p] for p in common]))
 
 
+def compare(folder: Path, seed: int, repeats: int, work: Path) -> dict[str, Any]:
+    """Both tools, `repeats` times each, alternating which goes first; medians."""
+    runs: dict[str, list[dict[str, float]]] = {"reef": [], "rd": []}
+    outs = {"reef": work / "reef.json", "rd": work / "reddwarf.json"}
+    argv = {
+        "reef": reef_argv(folder, seed),
+        "rd": reddwarf_argv(folder, seed, outs["rd"]),
+    }
+    load_before = load_average()
+    for i in range(repeats):
+        for tool in ("reef", "rd") if i % 2 == 0 else ("rd", "reef"):
+            stdout = outs["reef"] if tool == "reef" else work / "reddwarf.stdout"
+            runs[tool].append(run_process(argv[tool], stdout))
+            print(f"  {tool} run {i + 1}: {runs[tool][-1]}", flush=True)
+    load_after = load_average()
+    ref = reference_groups(folder)
+    row: dict[str, Any] = {"load_before": load_before, "load_after": load_after}
+    for tool in ("reef", "rd"):
+        for key in ("wall", "cpu", "mb"):
+            row[f"{tool}_{key}"] = statistics.median(r[key] for r in runs[tool])
+            row[f"{tool}_{key}_all"] = [r[key] for r in runs[tool]]
+        got = groups_of(outs[tool])
+        row[f"{tool}_ari"] = ari(ref, got)
+        row[f"{tool}_k"] = len(set(got.values()))
+    return row
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small synthetic conversation")
+    ap.add_argument("--only", choices=["synthetic", "shipped"], help="one kind of conversation")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each tool (default 3)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--synthetic-dir", default=None, help="where to cache the synthetic data")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite bench/opinion.md")
-    ap.add_argument("--worker", nargs="*", help=argparse.SUPPRESS)
+    ap.add_argument("--reddwarf", help=argparse.SUPPRESS)
+    ap.add_argument("--incremental", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.worker:
-        tool, folder = a.worker[0], Path(a.worker[1])
-        if tool == "reef":
-            res = worker_reef(folder, a.seed, incremental=len(a.worker) > 2)
-        else:
-            res = worker_reddwarf(folder, a.seed)
-        res["peak_rss_mb"] = peak_rss_mb()
-        Path(a.out).write_text(json.dumps(res))
+    if a.reddwarf:
+        worker_reddwarf(Path(a.reddwarf), a.seed, Path(a.out))
+        return
+    if a.incremental:
+        Path(a.out).write_text(json.dumps(worker_incremental(Path(a.incremental), a.seed)))
         return
 
+    cpus = os.cpu_count() or 1
+    start_load = load_average()
+    busy = start_load[0] > 0.5 * cpus
+    print(f"load average at start: {start_load}" + (" (machine busy)" if busy else ""))
     size = (2_000, 400, 60_000) if a.quick else (20_000, 2_000, 1_000_000)
     syn = Path(a.synthetic_dir or tempfile.gettempdir()) / (
         f"reef-synthetic-{size[0]}x{size[1]}x{size[2]}"
     )
-    if not (syn / "votes.csv").is_file():
-        print(f"generating {syn} ...", flush=True)
-        make_synthetic(syn, *size)
-    convs = sorted(p for p in DATA.iterdir() if (p / "comments.csv").is_file())
+    folders: list[Path] = []
+    if a.only != "synthetic":
+        folders += sorted(p for p in DATA.iterdir() if (p / "comments.csv").is_file())
+    if a.only != "shipped":
+        if not (syn / "votes.csv").is_file():
+            print(f"generating {syn} ...", flush=True)
+            make_synthetic(syn, *size)
+        folders.append(syn)
     rows = []
-    for folder in [*convs, syn]:
+    work = Path(tempfile.mkdtemp(prefix="reef-opinion-bench-"))
+    for folder in folders:
         is_syn = folder == syn
         name = f"synthetic {size[0]:,} x {size[1]:,} x {size[2]:,}" if is_syn else folder.name
-        print(f"{name}: reef ...", flush=True)
-        ref = reference_groups(folder)
-        r, r_wall, r_mem = run_child(["reef", str(folder)])
+        print(f"{name}:", flush=True)
+        row = {"name": name, "synthetic": is_syn, **compare(folder, a.seed, a.repeats, work)}
         if is_syn:
-            print(f"{name}: reef incremental update ...", flush=True)
-            inc = run_child(["reef", str(folder), "incremental"])[0]
-            r["update_s"] = inc["update_s"]
-            r["update_vs_full_max_abs_diff"] = inc["update_vs_full_max_abs_diff"]
-        print(f"{name}: red-dwarf ...", flush=True)
-        d, d_wall, d_mem = run_child(["reddwarf", str(folder)])
-        rows.append(
-            {
-                "name": name,
-                "synthetic": is_syn,
-                "reef_s": r_wall,
-                "rd_s": d_wall,
-                "reef_cpu": r["cpu_s"],
-                "rd_cpu": d["cpu_s"],
-                "reef_mb": r_mem,
-                "rd_mb": d_mem,
-                "reef_ari": ari(ref, r["groups"]),
-                "rd_ari": ari(ref, d["groups"]),
-                "reef_k": len(set(r["groups"].values())),
-                "rd_k": len(set(d["groups"].values())),
-                "update_s": r.get("update_s"),
-                "update_diff": r.get("update_vs_full_max_abs_diff"),
-            }
-        )
-        print(json.dumps(rows[-1]), flush=True)
-    report = render(rows, a.quick)
+            out = work / "incremental.json"
+            cmd = [sys.executable, __file__, "--incremental", str(folder), "--out", str(out)]
+            run_process(cmd, work / "incremental.stdout")
+            row.update(json.loads(out.read_text()))
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    end_load = load_average()
+    command = "`.venv/bin/python bench/opinion_bench.py" + (" --quick" if a.quick else "")
+    command += (f" --only {a.only}" if a.only else "") + "`"
+    report = render(rows, command, a.repeats, start_load, end_load, busy)
     print(report)
     if not a.no_write:
         (ROOT / "bench" / "opinion.md").write_text(report)
 
 
-def render(rows: list[dict[str, Any]], quick: bool) -> str:
+def _load(x: tuple[float, float, float]) -> str:
+    return " / ".join(f"{v:.1f}" for v in x)
+
+
+def render(
+    rows: list[dict[str, Any]],
+    command: str,
+    repeats: int,
+    start_load: tuple[float, float, float],
+    end_load: tuple[float, float, float],
+    busy: bool,
+) -> str:
+    cpus = os.cpu_count() or 1
     real = [r for r in rows if not r["synthetic"]]
     syn = [r for r in rows if r["synthetic"]]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
-        "# Opinion engine benchmark: Reef vs red-dwarf 0.4.0",
+        "# Opinion analysis benchmark: Reef vs red-dwarf 0.4.0, whole processes",
         "",
-        "Rerun: `.venv/bin/python bench/opinion_bench.py`"
-        + (" (this table: `--quick`)" if quick else "")
-        + " (needs `.venv/bin/pip install red-dwarf==0.4.0`).",
+        f"Command: {command} (red-dwarf: `.venv/bin/pip install red-dwarf==0.4.0`). Run {when}.",
         "",
-        "Each tool runs in its own subprocess per conversation (read the CSV files + full "
-        "analysis); time = wall time of the subprocess including interpreter start and imports, "
-        "memory = its peak RSS (VmHWM from /proc). ARI = adjusted Rand index of each tool's "
-        "groups vs "
-        "Polis's own `group-id` (participants-votes.csv), over participants both grouped; on the "
-        "synthetic conversation, vs the latent groups used to generate it. Seed 42.",
+        "Reef: `reef consensus analyze FOLDER --json > out.json` as a process. red-dwarf: a "
+        "process that reads the CSV files with pandas, runs `run_pipeline` and writes its "
+        "participants and groups as JSON. Both times include interpreter start, imports, "
+        f"reading and writing. Each tool ran {repeats} times per conversation, alternating "
+        "which went first; figures are medians. Peak memory: peak RSS of the process (GNU "
+        "time, `%M`). ARI = adjusted Rand index of each tool's groups vs Polis's own "
+        "`group-id` (participants-votes.csv) over participants both grouped; on the synthetic "
+        "conversation, vs the latent groups used to generate it. Seed 42.",
         "",
-        f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, shared with other "
-        f"jobs while this ran (load average {os.getloadavg()[0]:.1f} at the end), so wall times "
-        "are noisy; CPU time (user + sys of the child, os.wait4) is the steadier measure.",
+        f"Machine: {cpus} CPUs, Python {sys.version.split()[0]}. Load average (1 / 5 / 15 min) "
+        f"at the start {_load(start_load)}, at the end {_load(end_load)}.",
         "",
-        "| conversation | Reef wall s | red-dwarf wall s | Reef CPU s | red-dwarf CPU s |"
-        " speed-up (CPU) | Reef MiB | red-dwarf MiB | mem ratio | Reef ARI | red-dwarf ARI |"
-        " k Reef / rd |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    if busy:
+        lines += [
+            f"**Machine busy**: the 1-minute load at the start ({start_load[0]:.1f}) was above "
+            f"half the CPUs ({cpus / 2:g}). Other jobs shared the CPUs, so wall times are "
+            "inflated and noisy; CPU time (user + sys) is the steadier figure. Rerun the "
+            "same command on a quiet machine for the wall-time figures.",
+            "",
+        ]
+    lines += [
+        "| conversation | Reef wall s | red-dwarf wall s | speed-up (wall) | Reef CPU s |"
+        " red-dwarf CPU s | speed-up (CPU) | Reef MiB | red-dwarf MiB | memory ratio |"
+        " Reef ARI | red-dwarf ARI | k Reef / rd | load before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['name']} | {r['reef_s']:.2f} | {r['rd_s']:.2f} | {r['reef_cpu']:.2f}"
+            f"| {r['name']} | {r['reef_wall']:.2f} | {r['rd_wall']:.2f}"
+            f" | {r['rd_wall'] / r['reef_wall']:.1f}x | {r['reef_cpu']:.2f}"
             f" | {r['rd_cpu']:.2f} | {r['rd_cpu'] / r['reef_cpu']:.1f}x"
-            f" | {r['reef_mb']:.0f} | {r['rd_mb']:.0f} | {r['reef_mb'] / r['rd_mb']:.2f}"
-            f" | {r['reef_ari']:.3f} | {r['rd_ari']:.3f} | {r['reef_k']} / {r['rd_k']} |"
+            f" | {r['reef_mb']:.0f} | {r['rd_mb']:.0f} | {r['reef_mb'] / r['rd_mb']:.3f}"
+            f" | {r['reef_ari']:.3f} | {r['rd_ari']:.3f} | {r['reef_k']} / {r['rd_k']}"
+            f" | {r['load_before'][0]:.1f} / {r['load_after'][0]:.1f} |"
         )
-    med_r = statistics.median(r["reef_ari"] for r in real)
-    med_d = statistics.median(r["rd_ari"] for r in real)
-    lines += [
-        "",
-        f"Median ARI over the {len(real)} shared conversations: Reef **{med_r:.3f}**, "
-        f"red-dwarf **{med_d:.3f}** (target: Reef above red-dwarf).",
-    ]
-    for r in syn:
+    if real:
+        med_r = statistics.median(r["reef_ari"] for r in real)
+        med_d = statistics.median(r["rd_ari"] for r in real)
         lines += [
             "",
-            f"Synthetic ({r['name']}): Reef is **{r['rd_cpu'] / r['reef_cpu']:.1f}x** faster in "
-            f"CPU time and {r['rd_s'] / r['reef_s']:.1f}x in wall time (target >= 10x), and uses "
-            f"**{r['reef_mb'] / r['rd_mb']:.3f}** of red-dwarf's peak "
-            f"memory (target <= 0.125). Incremental update after 1,000 new votes: "
-            f"**{r['update_s']:.3f} s** (target < 1 s); max |projection difference| vs a full "
-            f"run on the same votes: {r['update_diff']:.2e}.",
+            f"Median ARI over the {len(real)} shipped conversations: Reef **{med_r:.3f}**, "
+            f"red-dwarf **{med_d:.3f}**.",
         ]
+    for r in syn:
+        wall_x, cpu_x = r["rd_wall"] / r["reef_wall"], r["rd_cpu"] / r["reef_cpu"]
+        mem = r["reef_mb"] / r["rd_mb"]
+        lines += [
+            "",
+            f"Synthetic ({r['name']}): Reef as a whole process is **{wall_x:.1f}x** faster in "
+            f"wall time and {cpu_x:.1f}x in CPU time (target >= 10x), and uses "
+            f"**{mem:.3f}** of red-dwarf's peak memory (target <= 0.125). Every run, wall s: "
+            f"Reef {', '.join(f'{x:.2f}' for x in r['reef_wall_all'])}; red-dwarf "
+            f"{', '.join(f'{x:.2f}' for x in r['rd_wall_all'])}. Peak MiB: Reef "
+            f"{', '.join(f'{x:.0f}' for x in r['reef_mb_all'])}; red-dwarf "
+            f"{', '.join(f'{x:.0f}' for x in r['rd_mb_all'])}.",
+        ]
+        if "update_s" in r:
+            lines += [
+                "",
+                f"Incremental update after 1,000 new votes (in-process, separate child): "
+                f"**{r['update_s']:.3f} s** (target < 1 s); max |projection difference| vs a "
+                f"full run on the same votes: {r['update_vs_full_max_abs_diff']:.2e}.",
+            ]
     lines += ["", "## Attribution", "", ATTRIBUTION, ""]
     return "\n".join(lines)
 

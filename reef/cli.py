@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,6 +157,46 @@ def _file_only(argv: list[str]) -> bool:
     return (first, second) in FILE_ONLY or (first, None) in FILE_ONLY
 
 
+def _consensus(argv: list[str]) -> int | None:
+    from reef.consultations import consensus_cli
+
+    return consensus_cli.main(argv)
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)  # the Django command words usage errors
+
+
+def _match(argv: list[str]) -> int | None:
+    """`reef match KIND FILE [--json] [--indent N]` as the management command does it; None
+    for arguments only the Django command knows (it then runs)."""
+    parser = _QuietParser(prog="reef match", add_help=False)
+    parser.add_argument("kind", choices=["reviewers", "team", "mentors"])
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--indent", type=int, default=2)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except ValueError:
+        return None
+    if rest:
+        return None
+    import json
+
+    from reef.experts.matching import MatchingInputError, run_cli
+
+    try:
+        result = run_cli(args.kind, args.file)
+    except MatchingInputError as exc:
+        sys.stderr.write(f"CommandError: {args.file}: {exc}\n")
+        return 1
+    text = json.dumps(result, indent=args.indent or None, ensure_ascii=False)
+    sys.stdout.buffer.write(text.encode() + b"\n")
+    sys.stdout.flush()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
@@ -163,6 +204,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     command = COMMANDS.get(argv[0])
     if command is None and _file_only(argv):
+        # Straight to the work: no Django settings, apps or system checks to load.
+        code = _consensus(argv) if argv[0] == "consensus" else _match(argv[1:])
+        if code is not None:
+            sys.exit(code)
         os.environ["REEF_FILE_ONLY"] = "true"
     if command is not None:
         command(argv[1:])

@@ -970,7 +970,7 @@ def analyze_folder(
 
     ``replay_steps > 0`` replays votes.csv in time order through that many updates.
     """
-    export = read_export(path, keep_datetime=False)
+    export = read_export(path, keep_datetime=False, participants="if_needed")
     comments = [c.id for c in export.comments]
     mod = export.moderated_out()
     if replay_steps > 0 and export.votes is not None:

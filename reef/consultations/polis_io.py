@@ -1,7 +1,12 @@
 """Read and write Polis conversation exports (comments.csv, votes.csv, participants-votes.csv).
 
-Pure Python + NumPy, no Django. Votes are kept columnar (NumPy arrays plus id tables) because
-real conversations reach a million votes and one Python object per vote would cost ~200 MB.
+Pure Python + NumPy (+ pyarrow's CSV reader when installed), no Django. Votes are kept columnar
+(NumPy arrays plus id tables) because real conversations reach a million votes and one Python
+object per vote would cost ~200 MB.
+
+votes.csv is read by pyarrow's columnar reader; whenever that reader rejects the file or a value
+looks off, the careful pure-Python reader reads it again, so answers and line/column errors are
+those of the careful reader.
 
 IDs are kept exactly as they appear: a decimal integer without leading zeros becomes an ``int``,
 anything else stays a ``str``; the writers emit them back unchanged.
@@ -9,6 +14,7 @@ anything else stays a ``str``; the writers emit them back unchanged.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -17,6 +23,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 import numpy as np
 import numpy.typing as npt
@@ -437,6 +447,160 @@ def _vote_chunks(path: Path) -> Iterator[tuple[list[str], Sequence[int], list[st
 def read_votes(path: str | os.PathLike[str], keep_datetime: bool = True) -> VoteLog:
     """Read the votes.csv event log (all events, not yet reduced to the latest per pair)."""
     path = Path(path)
+    fast = _read_votes_arrow(path, keep_datetime)
+    return fast if fast is not None else read_votes_careful(path, keep_datetime)
+
+
+_REQUIRED_VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
+
+
+def _numpy(chunks: Iterable[pa.Array], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """The values of null-free arrow arrays as one NumPy array (a copy). Not Array.to_numpy:
+    it imports pandas when installed (about 50 MB for this process)."""
+    size = np.dtype(dtype).itemsize
+    parts = [
+        np.frombuffer(a.buffers()[1], dtype=dtype, count=len(a), offset=a.offset * size)
+        for a in chunks
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+
+def _arrow_ids(column: pa.ChunkedArray) -> tuple[list[PolisId], npt.NDArray[np.int32]] | None:
+    """Ids from a dictionary-encoded column (one dictionary for all chunks), in first-appearance
+    order as the careful reader numbers them."""
+    texts = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+    if "" in texts:
+        return None  # the careful reader names the line
+    codes: npt.NDArray[np.int32] = _numpy((c.indices for c in column.chunks), np.int32)
+    if codes.shape[0] == 0:
+        return [], codes
+    # Usually the dictionary is already in first-appearance order: each code is at most one
+    # above every code before it. Checking is one pass; renumbering needs a sort.
+    running = np.maximum.accumulate(codes)
+    if codes[0] == 0 and bool(np.all(codes[1:] <= running[:-1] + 1)):
+        return [parse_id(t) for t in texts[: int(running[-1]) + 1]], codes
+    present, first = np.unique(codes, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    rank = np.zeros(len(texts), dtype=np.int32)
+    rank[order] = np.arange(order.shape[0], dtype=np.int32)
+    return [parse_id(texts[i]) for i in order.tolist()], rank[codes]
+
+
+def _scan(path: Path) -> tuple[bool, bool]:
+    """(whether the whole file decodes as UTF-8, whether "0x"/"0X" occurs in it). The careful
+    reader decodes every byte, read or not; pyarrow's integer parser alone reads "0x10" as 16."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    hex_marker, last = False, b""
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            window = last + block
+            hex_marker = hex_marker or b"0x" in window or b"0X" in window
+            last = block[-1:]
+            if not block.isascii() or decoder.getstate()[0]:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    return False, hex_marker
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False, hex_marker
+    return True, hex_marker
+
+
+def _read_votes_arrow(path: Path, keep_datetime: bool) -> VoteLog | None:
+    """votes.csv through pyarrow's columnar CSV reader; None when the careful reader must decide
+    (pyarrow missing, a parse error, an odd header, a value the careful reader might reject)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; stay correct without it
+        return None
+    try:
+        utf8, hex_marker = _scan(path)
+        if not utf8:
+            return None  # the careful reader reports undecodable bytes
+        with open(path, "rb") as fh:
+            first = fh.readline().removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
+        header = first.decode("utf-8").split(",")
+        if (
+            b'"' in first
+            or b"\r" in first  # old Mac line ends: leave them to the careful reader
+            or len(set(header)) != len(header)
+            or not set(_REQUIRED_VOTE_COLUMNS) <= set(header)
+        ):
+            return None
+        with_dt = keep_datetime and "datetime" in header
+        ids = pa.dictionary(pa.int32(), pa.string())
+        types = {
+            # Text only when the file has "0x": then each value is checked to be decimal.
+            "timestamp": pa.string() if hex_marker else pa.int64(),
+            "comment-id": ids,
+            "voter-id": ids,
+            "vote": ids,
+            "datetime": pa.string(),
+        }
+        wanted = [*_REQUIRED_VOTE_COLUMNS, *(["datetime"] if with_dt else [])]
+        # reef consensus analyze makes this malloc (ARROW_DEFAULT_MEMORY_POOL=system): the
+        # parse buffers are then given back below (malloc_trim) before the analysis allocates.
+        pool = pa.default_memory_pool()
+        table = pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            memory_pool=pool,
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted,
+                column_types={k: types[k] for k in wanted},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        if table.num_rows == 0:
+            return None
+        table = table.unify_dictionaries(memory_pool=pool)
+        ts_col = table.column("timestamp")
+        if hex_marker:
+            import pyarrow.compute as pc  # only here: its import costs ~14 MB
+
+            trimmed = pc.utf8_ltrim(ts_col, characters="-", memory_pool=pool)
+            if not pc.all(pc.ascii_is_decimal(trimmed)).as_py():
+                return None
+            if pc.any(pc.starts_with(ts_col, pattern="--")).as_py():
+                return None
+            del trimmed
+            ts_col = pc.cast(ts_col, pa.int64(), memory_pool=pool)
+        timestamp: npt.NDArray[np.int64] = _numpy(ts_col.chunks, np.int64)
+        del ts_col
+        vote_col = table.column("vote")
+        values = vote_col.chunk(0).dictionary.to_pylist()
+        if not set(values) <= _VALID_VOTES.keys():
+            return None
+        lut = np.array([_VALID_VOTES[v] for v in values], dtype=np.int8)
+        vote = lut[_numpy((c.indices for c in vote_col.chunks), np.int32)]
+        voters = _arrow_ids(table.column("voter-id"))
+        comments = _arrow_ids(table.column("comment-id"))
+        if voters is None or comments is None:
+            return None
+        dts = table.column("datetime").to_pylist() if with_dt else None
+        del table
+        pool.release_unused()  # give the parse buffers back: the analysis allocates next
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError, pa.ArrowException):
+        return None
+    return VoteLog(
+        timestamp=timestamp,
+        voter_idx=voters[1],
+        comment_idx=comments[1],
+        vote=vote,
+        voter_ids=voters[0],
+        comment_ids=comments[0],
+        datetime=dts,
+    )
+
+
+def read_votes_careful(path: str | os.PathLike[str], keep_datetime: bool = True) -> VoteLog:
+    """The pure-Python votes.csv reader: exact line/column errors; the fast one's reference."""
+    path = Path(path)
     ts_parts: list[npt.NDArray[np.int64]] = []
     vote_parts: list[npt.NDArray[np.int8]] = []
     dts: list[str] | None = [] if keep_datetime else None
@@ -568,8 +732,60 @@ def read_participants(
     return out, columns, has_xid
 
 
-def read_export(folder: str | os.PathLike[str], keep_datetime: bool = True) -> PolisExport:
-    """Read a Polis export folder: comments.csv plus votes.csv and/or participants-votes.csv."""
+def read_participant_groups(path: str | os.PathLike[str]) -> dict[PolisId, int]:
+    """Polis's own group-id per participant from participants-votes.csv, reading only the
+    ``participant`` and ``group-id`` columns (the vote cells are not checked). On any doubt the
+    careful reader reads the whole file (and names the line and column of an error)."""
+    path = Path(path)
+    groups = _participant_groups_arrow(path)
+    if groups is not None:
+        return groups
+    participants, _, _ = read_participants(path)
+    return {p.id: p.group_id for p in participants if p.group_id is not None}
+
+
+def _participant_groups_arrow(path: Path) -> dict[PolisId, int] | None:
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+        has_xid = len(header) > 1 and header[1] == "xid"
+        prefix = PARTICIPANT_PREFIX[:1] + (["xid"] if has_xid else []) + PARTICIPANT_PREFIX[1:]
+        if header[: len(prefix)] != prefix or len(set(header)) != len(header):
+            return None  # the careful reader names the column
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                include_columns=["participant", "group-id"],
+                column_types={"participant": pa.string(), "group-id": pa.string()},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        pids = table.column("participant").to_pylist()
+        gids = table.column("group-id").to_pylist()
+        if "" in pids or not all(g == "" or (g.isascii() and g.isdigit()) for g in gids):
+            return None
+    except (OSError, UnicodeDecodeError, ValueError, pa.ArrowException):
+        return None
+    return {parse_id(p): int(g) for p, g in zip(pids, gids, strict=True) if g != ""}
+
+
+def read_export(
+    folder: str | os.PathLike[str],
+    keep_datetime: bool = True,
+    participants: Literal["always", "if_needed"] = "always",
+) -> PolisExport:
+    """Read a Polis export folder: comments.csv plus votes.csv and/or participants-votes.csv.
+
+    ``participants="if_needed"`` skips participants-votes.csv when votes.csv is there (the
+    analysis needs only the votes; the wide participants file is the slowest to read).
+    """
     folder = Path(folder)
     cpath = folder / COMMENTS_FILE
     if not cpath.is_file():
@@ -585,12 +801,12 @@ def read_export(folder: str | os.PathLike[str], keep_datetime: bool = True) -> P
             {"votes": VOTES_FILE, "participants": PARTICIPANTS_FILE},
         )
     votes = read_votes(vpath, keep_datetime) if vpath.is_file() else None
-    participants: list[ParticipantRecord] | None = None
+    records: list[ParticipantRecord] | None = None
     columns: list[PolisId] = []
     has_xid = False
-    if ppath.is_file():
-        participants, columns, has_xid = read_participants(ppath)
-    return PolisExport(comments, votes, participants, columns, has_xid)
+    if ppath.is_file() and (participants == "always" or votes is None):
+        records, columns, has_xid = read_participants(ppath)
+    return PolisExport(comments, votes, records, columns, has_xid)
 
 
 # ---------------------------------------------------------------- writing
