@@ -22,6 +22,7 @@ from reef.accounts.models import User
 from reef.assessments import selectors as assessment_selectors
 from reef.core.concurrency import render_conflict
 from reef.core.routes import Rule, access
+from reef.core.rules import Rule as WriteRule
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.core.tlp import TLP
@@ -54,7 +55,7 @@ def actor_of(request: HttpRequest) -> User:
     return user
 
 
-def _may_create(user: Any, rule: Callable[..., bool], model: type[Any]) -> bool:
+def _may_create(user: Any, rule: WriteRule, model: type[Any]) -> bool:
     """Whether `user` may create a `model` for at least one owner: the create rule asked
     for each country and organisation the user edits for, as the form would offer them."""
     if not user.is_authenticated:
