@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +58,7 @@ __all__ = [
     "parse",
     "shipped_slugs",
     "to_data",
+    "translated",
     "validate",
 ]
 
@@ -189,6 +190,8 @@ class Framework:
     # Per-framework memo for derived structures (e.g. the scoring engine's
     # index arrays). Frameworks are immutable, so it never goes stale.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The language a translated copy shows (see `translated`); "" for the texts as written.
+    language: str = field(default="", compare=False)
 
     @property
     def factors(self) -> Iterator[Factor]:
@@ -579,6 +582,9 @@ def _indicator_data(i: Indicator) -> dict[str, Any]:
 
 def to_data(fw: Framework) -> dict[str, Any]:
     """The framework as a plain document (known fields first, extra fields kept)."""
+    if fw.language:
+        # A translated copy would write its translations over the original texts.
+        raise ValueError(f"{fw.slug}: a copy translated to {fw.language!r} cannot be dumped")
     out: dict[str, Any] = {"slug": fw.slug, "version": fw.version, "name": fw.name, "kind": fw.kind}
     # Extras go before the long lists so a human reading the file sees them first.
     out.update(fw.extra)
@@ -670,17 +676,124 @@ def element(fw: Framework, key: str) -> Element | None:
     return None
 
 
+def _code(language: str) -> str:
+    # "pt_BR", "pt-BR" and "pt-br" are one language.
+    return language.strip().lower().replace("_", "-")
+
+
+def _translation(extra: Mapping[str, Any], field: str, language: str) -> str | None:
+    """`extra["translations"][language][field]` when it is a non-empty string; "fr-ca"
+    falls back to "fr". Language codes match whatever their case."""
+    translations = extra.get("translations")
+    if not isinstance(translations, Mapping) or not language:
+        return None
+    by_code = {_code(str(c)): texts for c, texts in translations.items()}
+    code = _code(language)
+    for candidate in dict.fromkeys((code, code.split("-")[0])):
+        texts = by_code.get(candidate)
+        if isinstance(texts, Mapping):
+            text = texts.get(field)
+            if isinstance(text, str) and text.strip():
+                return text.strip()
+    return None
+
+
 def localized(item: Element, field: str, language: str) -> str:
     """`field` ("name" or "text") of `item` in `language` when the framework carries a
     translation (`"translations": {"fr": {"name": ...}}`, the optional field of the
     format), else as written. "fr-ca" falls back to "fr"."""
     original = str(getattr(item, field, "") or "")
-    translations = item.extra.get("translations")
-    if not isinstance(translations, dict) or not language:
-        return original
-    code = language.lower()
-    for candidate in (code, code.split("-")[0]):
-        texts = translations.get(candidate)
-        if isinstance(texts, dict) and isinstance(texts.get(field), str) and texts[field].strip():
-            return str(texts[field]).strip()
-    return original
+    return _translation(item.extra, field, language) or original
+
+
+# ------------------------------------------------------------------- translated copy
+
+
+def _extra_in(extra: dict[str, Any], language: str) -> dict[str, Any]:
+    # Any string field the file translates is replaced (description, guidance, tier_note...).
+    translations = extra.get("translations")
+    if not isinstance(translations, Mapping):
+        return extra
+    out = dict(extra)
+    for name, value in extra.items():
+        if name != "translations" and isinstance(value, str):
+            out[name] = _translation(extra, name, language) or value
+    return out
+
+
+def _has_language(fw: Framework, language: str) -> bool:
+    items: list[Any] = [fw, *fw.stages, *fw.tiers, *fw.dimensions, *fw.pillars]
+    items += [*fw.factors, *fw.aspects, *fw.indicators]
+    for item in items:
+        translations = item.extra.get("translations")
+        if isinstance(translations, Mapping) and translations:
+            codes = {_code(str(c)) for c in translations}
+            code = _code(language)
+            if code in codes or code.split("-")[0] in codes:
+                return True
+    return False
+
+
+def translated(fw: Framework, language: str | None) -> Framework:
+    """A copy of `fw` whose names, indicator statements and string fields of `extra`
+    (description, guidance, ...) are in `language` wherever the file carries a
+    translation (the optional `translations` field of every item), and as written
+    elsewhere. Keys, stages, points, weights and cut-offs are the same. `fw` itself when
+    there is nothing to translate. A copy is for reading: `to_data` refuses it."""
+    if not language or fw.language or not _has_language(fw, language):
+        return fw
+
+    def name(item: Any) -> str:
+        return _translation(item.extra, "name", language) or str(item.name)
+
+    def indicator(i: Indicator) -> Indicator:
+        text = _translation(i.extra, "text", language) or i.text
+        return replace(i, text=text, extra=_extra_in(i.extra, language))
+
+    def aspect(a: Aspect, factor: Factor) -> Aspect:
+        # An implicit aspect is the factor itself: it shows the factor's name.
+        source = factor if a.implicit else a
+        return replace(
+            a,
+            name=name(source),
+            indicators=tuple(indicator(i) for i in a.indicators),
+            extra=_extra_in(a.extra, language),
+        )
+
+    def factor(f: Factor) -> Factor:
+        return replace(
+            f,
+            name=name(f),
+            aspects=tuple(aspect(a, f) for a in f.aspects),
+            extra=_extra_in(f.extra, language),
+        )
+
+    return replace(
+        fw,
+        name=name(fw),
+        stages=tuple(
+            replace(s, name=name(s), extra=_extra_in(s.extra, language)) for s in fw.stages
+        ),
+        dimensions=tuple(
+            replace(
+                d,
+                name=name(d),
+                factors=tuple(factor(f) for f in d.factors),
+                extra=_extra_in(d.extra, language),
+            )
+            for d in fw.dimensions
+        ),
+        tiers=tuple(replace(t, name=name(t), extra=_extra_in(t.extra, language)) for t in fw.tiers),
+        pillars=tuple(
+            replace(
+                p,
+                name=name(p),
+                indicators=tuple(indicator(i) for i in p.indicators),
+                extra=_extra_in(p.extra, language),
+            )
+            for p in fw.pillars
+        ),
+        extra=_extra_in(fw.extra, language),
+        cache={},
+        language=_code(language),
+    )
