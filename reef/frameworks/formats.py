@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -440,9 +441,95 @@ def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
     return problems
 
 
+# ``translations`` are checked in Python against the rules of the schema's
+# ``$defs/translations`` (same rules, same messages; a test holds them equal):
+# jsonschema would take three times as long to read a framework carrying three languages.
+
+
+def _items_with_paths(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, item) for every item of a document that may carry ``translations``."""
+
+    def each(parent: Any, name: str, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        children = parent.get(name) if isinstance(parent, dict) else None
+        if isinstance(children, list):
+            for n, child in enumerate(children):
+                if isinstance(child, dict):
+                    yield (f"{path}.{name}[{n}]" if path else f"{name}[{n}]"), child
+
+    if not isinstance(data, dict):
+        return
+    yield "", data
+    for name in ("stages", "tiers"):
+        yield from each(data, name, "")
+    for dpath, dim in each(data, "dimensions", ""):
+        yield dpath, dim
+        for fpath, fac in each(dim, "factors", dpath):
+            yield fpath, fac
+            for apath, asp in each(fac, "aspects", fpath):
+                yield apath, asp
+                yield from each(asp, "indicators", apath)
+            yield from each(fac, "indicators", fpath)
+    for ppath, pil in each(data, "pillars", ""):
+        yield ppath, pil
+        yield from each(pil, "indicators", ppath)
+
+
+def _translation_problems(data: Any, filename: str) -> list[Problem]:
+    rules = _schema()["$defs"]["translations"]
+    code = re.compile(rules["propertyNames"]["pattern"])
+    problems: list[Problem] = []
+    for path, item in _items_with_paths(data):
+        if "translations" not in item:
+            continue
+        where = f"{path}.translations" if path else "translations"
+        translations = item["translations"]
+        if not isinstance(translations, dict):
+            problems.append(Problem(filename, where, rules["x-messages"]["type"]))
+            continue
+        if not all(isinstance(c, str) and code.search(c) for c in translations):
+            message = rules["propertyNames"]["x-messages"]["pattern"]
+            problems.append(Problem(filename, where, message))
+        for language, texts in translations.items():
+            if not isinstance(texts, dict):
+                message = rules["additionalProperties"]["x-messages"]["type"]
+                problems.append(Problem(filename, f"{where}.{language}", message))
+                continue
+            for name, text in texts.items():
+                if not isinstance(text, str) or not text.strip():
+                    problems.append(
+                        Problem(
+                            filename, f"{where}.{language}.{name}", "must be a non-empty string"
+                        )
+                    )
+    return problems
+
+
+def _without_translations(data: Any) -> Any:
+    # Shallow copies of the items that carry them: the rest is shared, not copied.
+    if not isinstance(data, dict):
+        return data
+    copies: dict[int, dict[str, Any]] = {}
+    for _path, item in _items_with_paths(data):
+        if "translations" in item:
+            copies[id(item)] = {k: v for k, v in item.items() if k != "translations"}
+    if not copies:
+        return data
+
+    def rebuild(value: Any) -> Any:
+        if isinstance(value, dict):
+            value = copies.get(id(value), value)
+            return {k: rebuild(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rebuild(v) for v in value]
+        return value
+
+    return rebuild(data)
+
+
 def validate(data: Any, filename: str = "<data>") -> list[Problem]:
     """All problems with a framework document (empty list when valid)."""
-    problems = _schema_problems(data, filename)
+    problems = _schema_problems(_without_translations(data), filename)
+    problems += _translation_problems(data, filename)
     if problems:
         # Semantic checks assume the shape the schema guarantees.
         return problems

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -94,7 +95,8 @@ def test_translated_copy_replaces_texts_and_keeps_keys() -> None:
 
 
 def test_scored_framework_translates_tiers_pillars_and_notes() -> None:
-    data = copy.deepcopy(formats.to_data(formats.load_shipped("reef-index")))
+    shipped = formats.to_data(formats.load_shipped("reef-index"))
+    data = copy.deepcopy(formats._without_translations(shipped))
     data["translations"] = {"fr": {"tier_note": "Les seuils sont les nôtres."}}
     data["tiers"][0]["translations"] = {"fr": {"name": "Exemplaire"}}
     data["pillars"][0]["translations"] = {"fr": {"name": "Juridique", "description": "Lois."}}
@@ -123,6 +125,15 @@ def test_schema_checks_translations(translations: Any, where: str, message: str)
     data["dimensions"][0]["translations"] = translations
     problems = formats.validate(data, "x.json")
     assert any(p.path == where and message in p.message for p in problems), problems
+    # Reef checks translations in Python (faster): the schema itself finds the same error.
+    validator = jsonschema.Draft202012Validator(formats.schema())
+    found = {formats._path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
+    assert where in found
+    for item in (data["dimensions"][0]["factors"][0]["aspects"][0]["indicators"][0], data):
+        item["translations"] = translations  # deeper and at the top: the same
+        paths = {p.path for p in formats.validate(data, "x.json")}
+        found = {formats._path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
+        assert paths == found
 
 
 def test_schema_documents_translations() -> None:
@@ -133,6 +144,7 @@ def test_schema_documents_translations() -> None:
             "$ref": "#/$defs/translations"
         }
     assert formats.validate(spanish_example()) == []
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(spanish_example()))
 
 
 # ------------------------------------------------------------------ the flat-file tool
@@ -313,3 +325,40 @@ def test_results_and_report_in_the_readers_language(users: dict[str, Any]) -> No
     assert [line["name"] for line in trend["lines"]] == ["Policy", "Society"]
     spanish = assessment_selectors.trends(users["focal_point"], done, language="es")
     assert [line["name"] for line in spanish["lines"]] == ["Política", "Society"]
+
+
+def test_shipped_frameworks_carry_spanish_french_and_dutch() -> None:
+    for slug in formats.shipped_slugs():
+        fw = formats.load_shipped(slug)
+        named: list[Any] = [*fw.stages, *fw.tiers, *fw.dimensions, *fw.pillars, *fw.factors]
+        named += [a for a in fw.aspects if not a.implicit]
+        for language in ("es", "fr", "nl"):
+            assert formats.translated(fw, language).name != fw.name
+            for item in named:
+                assert formats._translation(item.extra, "name", language), (slug, item.name)
+            for indicator in fw.indicators:
+                assert formats._translation(indicator.extra, "text", language), indicator.key
+
+
+@pytest.mark.django_db
+def test_demo_refreshes_translations_of_a_stored_shipped_version(world: None) -> None:
+    from reef.frameworks import demo
+
+    path = formats.SHIPPED_DIR / "reef-index.json"
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    # An installation that imported the version before it carried translations.
+    stored = _import(formats._without_translations(shipped))
+    rows = list(stored.indicators.values_list("pk", "key", "text"))
+    assert selectors.parsed(stored, "es").pillars[0].name == "Legal"
+    demo.load(lambda _line: None)
+    refreshed = Framework.objects.get(slug="reef-index", release=shipped["version"])
+    assert refreshed.pk == stored.pk
+    assert selectors.parsed(refreshed, "es").pillars[0].name != "Legal"
+    assert (
+        selectors.parsed(refreshed, "es").pillars[0].name
+        == (shipped["pillars"][0]["translations"]["es"]["name"])
+    )
+    assert list(refreshed.indicators.values_list("pk", "key", "text")) == rows
+    # Loading the demo again changes nothing.
+    demo.load(lambda _line: None)
+    assert Framework.objects.get(pk=stored.pk).version == refreshed.version
