@@ -362,3 +362,20 @@ def test_demo_refreshes_translations_of_a_stored_shipped_version(world: None) ->
     # Loading the demo again changes nothing.
     demo.load(lambda _line: None)
     assert Framework.objects.get(pk=stored.pk).version == refreshed.version
+
+
+@pytest.mark.django_db
+def test_cli_import_of_new_translations_says_so(world: None, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _import(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    path = tmp_path / "example.json"
+    path.write_text(json.dumps(spanish_example(), ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("framework", "import", str(path), stdout=out)
+    assert out.getvalue().startswith("Updated the translations of example-staged@0.1")
+    assert selectors.parsed(Framework.objects.get(slug="example-staged"), "es").name == (
+        "Pequeño ejemplo escalonado"
+    )
