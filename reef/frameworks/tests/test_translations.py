@@ -297,7 +297,11 @@ def test_pages_show_framework_texts_in_the_readers_language(
 
 
 @pytest.mark.django_db
-def test_results_and_report_in_the_readers_language(users: dict[str, Any]) -> None:
+def test_results_and_report_in_the_readers_language(users: dict[str, Any], tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
     from reef.assessments import report
     from reef.assessments import selectors as assessment_selectors
     from reef.assessments.models import Status
@@ -320,6 +324,12 @@ def test_results_and_report_in_the_readers_language(users: dict[str, Any]) -> No
     assert "Estrategia nacional" in document
     with translation.override("en"):
         assert "Estrategia nacional" not in report.render_html(users["focal_point"], done)
+    out = tmp_path / "report.html"
+    call_command(
+        "report", str(done.pk), "--format", "html", "--language", "es", "-o", str(out),
+        "--as", users["focal_point"].email, stdout=StringIO(),
+    )  # fmt: skip
+    assert "Estrategia nacional" in out.read_text(encoding="utf-8")
     # The trends data (also the API's) keeps the names as written unless asked.
     trend = assessment_selectors.trends(users["focal_point"], done)
     assert [line["name"] for line in trend["lines"]] == ["Policy", "Society"]
