@@ -11,6 +11,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reef.assessments import charts, selectors
@@ -27,7 +28,7 @@ def _safe(svg: str) -> SafeString:
 
 
 def _staged(assessment: Assessment, result: Any) -> dict[str, Any]:
-    fw = framework_selectors.parsed(assessment.framework)
+    fw = framework_selectors.shown(assessment.framework)
     aspects = {a.key: a for a in result.aspects}
     factors = {f.key: f for f in result.factors}
     dims = {d.key: d for d in result.dimensions}
@@ -105,7 +106,7 @@ def _staged(assessment: Assessment, result: Any) -> dict[str, Any]:
 
 
 def _scored(assessment: Assessment, result: Any) -> dict[str, Any]:
-    fw = framework_selectors.parsed(assessment.framework)
+    fw = framework_selectors.shown(assessment.framework)
     texts = {i.key: i.text for i in fw.indicators}
     names = {p.key: p for p in fw.pillars}
     scores = {p.key: p.score for p in result.pillars}
@@ -213,7 +214,7 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
     for d in decisions:
         tlp = stricter(tlp, d.tlp)
     # Every earlier cycle the reader may see, up to this one.
-    trend = selectors.trends(user, assessment, until=assessment)
+    trend = selectors.trends(user, assessment, until=assessment, language=get_language())
     if len(trend["cycles"]) > 1:
         tlp = stricter(tlp, trend["tlp"])
     return {

@@ -152,12 +152,19 @@ def assessment_export(assessment: Assessment) -> dict[str, Any]:
     return {**assessment_result(assessment).to_dict(), "tlp": str(assessment.tlp)}
 
 
-def trends(user: Any, assessment: Assessment, *, until: Assessment | None = None) -> dict[str, Any]:
+def trends(
+    user: Any,
+    assessment: Assessment,
+    *,
+    until: Assessment | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
     """The country's results over every cycle of this framework that `user` may see and
     whose rating has closed (oldest first; up to `until` when given, for a report).
 
     Staged frameworks: each factor's mean stage (rows) and each dimension's (lines);
     scored: each pillar's score and the total. Carries the strictest label it read.
+    Names are as the framework writes them, or in `language` (pages and reports).
     """
     from reef.core.tlp import stricter
 
@@ -166,7 +173,7 @@ def trends(user: Any, assessment: Assessment, *, until: Assessment | None = None
         order = {c.pk: n for n, c in enumerate(cycles)}
         if until.pk in order:
             cycles = cycles[: order[until.pk] + 1]
-    fw = framework_selectors.parsed(assessment.framework)
+    fw = framework_selectors.parsed(assessment.framework, language)
     results = [assessment_result(c) for c in cycles]
     tlp = str(assessment.tlp)
     for c in cycles:

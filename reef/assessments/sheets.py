@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reef.assessments.models import Assessment, Rating, RatingValue
 from reef.core.errors import ServiceError
+from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
 
 RATINGS = "Ratings"
@@ -51,6 +52,8 @@ def export_sheet(user: Any, assessment: Assessment) -> bytes:
         wb.remove(default)
     ws.append([h for _f, h in COLUMNS.values()])
     indicators = Indicator.objects.filter(framework=assessment.framework).order_by("position")
+    # Statements in the reader's language; keys (column A) are what the import reads.
+    texts = framework_selectors.indicator_texts(framework_selectors.shown(assessment.framework))
     n = 1
     for ind in indicators:
         r = own.get(ind.pk)
@@ -58,7 +61,7 @@ def export_sheet(user: Any, assessment: Assessment) -> bytes:
             [
                 ind.key,
                 ind.factor_key or ind.pillar_key,
-                ind.text,
+                texts.get(ind.key) or ind.text,
                 r.value if r else "",
                 r.evidence_text if r else "",
                 r.evidence_link if r else "",

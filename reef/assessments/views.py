@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
 from reef.assessments import (
@@ -120,7 +120,7 @@ def assessment_request(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     countries = [(c.code, c.name) for c in _requestable_countries(request.user)]
     frameworks = [
-        (fw.ref, f"{fw.name} {fw.release}")
+        (fw.ref, f"{framework_selectors.shown(fw).name} {fw.release}")
         for fw in framework_selectors.frameworks_for(request.user)
     ]
     form = forms.RequestForm(request.POST or None, countries=countries, frameworks=frameworks)
@@ -305,7 +305,7 @@ def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _groups(a: Assessment) -> list[tuple[str, str]]:
-    fw = framework_selectors.parsed(a.framework)
+    fw = framework_selectors.shown(a.framework)
     if fw.kind == "staged":
         return [(f.key, f"{f.key} {f.name}") for f in fw.factors]
     return [(p.key, p.name) for p in fw.pillars]
@@ -331,9 +331,11 @@ def _row_context(
             else {"value": RatingValue.UNKNOWN}
         )
         form = forms.RatingForm(initial=initial, prefix=f"i{ind.pk}")
+    texts = framework_selectors.indicator_texts(framework_selectors.shown(a.framework))
     return {
         "assessment": a,
         "indicator": ind,
+        "text": texts.get(ind.key) or ind.text,
         "own": own,
         "others": others,
         "form": form,
@@ -596,12 +598,14 @@ def consolidation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     assessors = [(name, name) for _key, name in assessors]
     items = []
+    texts = framework_selectors.indicator_texts(framework_selectors.shown(a.framework))
     for ind in indicators:
         d = decisions.get(ind.pk)
         initial = {"value": d.value, "note": d.note, "dissent": d.dissent} if d else {}
         items.append(
             {
                 "indicator": ind,
+                "text": texts.get(ind.key) or ind.text,
                 "ratings": ratings.get(ind.pk, []),
                 "decision": d,
                 "disputed": ind.key in keys,
@@ -665,7 +669,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(report.report_context(request.user, a))
         context["can_set_targets"] = a.status == Status.TARGETS and can["set_targets"]
         context["targets"] = selectors.targets_of(a)
-        context["parsed"] = framework_selectors.parsed(a.framework)
+        context["parsed"] = framework_selectors.shown(a.framework)
     return render(request, "assessments/results.html", context)
 
 
@@ -791,7 +795,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.assessment_result(before), selectors.assessment_result(a)
         )
     names: dict[str, str] = {}
-    fw = framework_selectors.parsed(a.framework)
+    fw = framework_selectors.shown(a.framework)
     if fw.kind == "staged":
         names = {x.key: x.name for x in fw.aspects}
     else:
@@ -834,7 +838,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 def trends(request: HttpRequest, pk: int) -> HttpResponse:
     """A country's stages (or scores) over every cycle it has, as a chart and a table."""
     a = selectors.assessment_get(request.user, pk)
-    trend = selectors.trends(request.user, a)
+    trend = selectors.trends(request.user, a, language=get_language())
     return render(
         request,
         "assessments/trends.html",

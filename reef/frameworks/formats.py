@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +59,7 @@ __all__ = [
     "parse",
     "shipped_slugs",
     "to_data",
+    "translated",
     "validate",
 ]
 
@@ -189,6 +191,8 @@ class Framework:
     # Per-framework memo for derived structures (e.g. the scoring engine's
     # index arrays). Frameworks are immutable, so it never goes stale.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The language a translated copy shows (see `translated`); "" for the texts as written.
+    language: str = field(default="", compare=False)
 
     @property
     def factors(self) -> Iterator[Factor]:
@@ -437,9 +441,95 @@ def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
     return problems
 
 
+# ``translations`` are checked in Python against the rules of the schema's
+# ``$defs/translations`` (same rules, same messages; a test holds them equal):
+# jsonschema would take three times as long to read a framework carrying three languages.
+
+
+def _items_with_paths(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, item) for every item of a document that may carry ``translations``."""
+
+    def each(parent: Any, name: str, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        children = parent.get(name) if isinstance(parent, dict) else None
+        if isinstance(children, list):
+            for n, child in enumerate(children):
+                if isinstance(child, dict):
+                    yield (f"{path}.{name}[{n}]" if path else f"{name}[{n}]"), child
+
+    if not isinstance(data, dict):
+        return
+    yield "", data
+    for name in ("stages", "tiers"):
+        yield from each(data, name, "")
+    for dpath, dim in each(data, "dimensions", ""):
+        yield dpath, dim
+        for fpath, fac in each(dim, "factors", dpath):
+            yield fpath, fac
+            for apath, asp in each(fac, "aspects", fpath):
+                yield apath, asp
+                yield from each(asp, "indicators", apath)
+            yield from each(fac, "indicators", fpath)
+    for ppath, pil in each(data, "pillars", ""):
+        yield ppath, pil
+        yield from each(pil, "indicators", ppath)
+
+
+def _translation_problems(data: Any, filename: str) -> list[Problem]:
+    rules = _schema()["$defs"]["translations"]
+    code = re.compile(rules["propertyNames"]["pattern"])
+    problems: list[Problem] = []
+    for path, item in _items_with_paths(data):
+        if "translations" not in item:
+            continue
+        where = f"{path}.translations" if path else "translations"
+        translations = item["translations"]
+        if not isinstance(translations, dict):
+            problems.append(Problem(filename, where, rules["x-messages"]["type"]))
+            continue
+        if not all(isinstance(c, str) and code.search(c) for c in translations):
+            message = rules["propertyNames"]["x-messages"]["pattern"]
+            problems.append(Problem(filename, where, message))
+        for language, texts in translations.items():
+            if not isinstance(texts, dict):
+                message = rules["additionalProperties"]["x-messages"]["type"]
+                problems.append(Problem(filename, f"{where}.{language}", message))
+                continue
+            for name, text in texts.items():
+                if not isinstance(text, str) or not text.strip():
+                    problems.append(
+                        Problem(
+                            filename, f"{where}.{language}.{name}", "must be a non-empty string"
+                        )
+                    )
+    return problems
+
+
+def _without_translations(data: Any) -> Any:
+    # Shallow copies of the items that carry them: the rest is shared, not copied.
+    if not isinstance(data, dict):
+        return data
+    copies: dict[int, dict[str, Any]] = {}
+    for _path, item in _items_with_paths(data):
+        if "translations" in item:
+            copies[id(item)] = {k: v for k, v in item.items() if k != "translations"}
+    if not copies:
+        return data
+
+    def rebuild(value: Any) -> Any:
+        if isinstance(value, dict):
+            value = copies.get(id(value), value)
+            return {k: rebuild(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rebuild(v) for v in value]
+        return value
+
+    return rebuild(data)
+
+
 def validate(data: Any, filename: str = "<data>") -> list[Problem]:
     """All problems with a framework document (empty list when valid)."""
-    problems = _schema_problems(data, filename)
+    problems = _schema_problems(_without_translations(data), filename)
+    problems += _translation_problems(data, filename)
     if problems:
         # Semantic checks assume the shape the schema guarantees.
         return problems
@@ -579,6 +669,9 @@ def _indicator_data(i: Indicator) -> dict[str, Any]:
 
 def to_data(fw: Framework) -> dict[str, Any]:
     """The framework as a plain document (known fields first, extra fields kept)."""
+    if fw.language:
+        # A translated copy would write its translations over the original texts.
+        raise ValueError(f"{fw.slug}: a copy translated to {fw.language!r} cannot be dumped")
     out: dict[str, Any] = {"slug": fw.slug, "version": fw.version, "name": fw.name, "kind": fw.kind}
     # Extras go before the long lists so a human reading the file sees them first.
     out.update(fw.extra)
@@ -670,17 +763,124 @@ def element(fw: Framework, key: str) -> Element | None:
     return None
 
 
+def _code(language: str) -> str:
+    # "pt_BR", "pt-BR" and "pt-br" are one language.
+    return language.strip().lower().replace("_", "-")
+
+
+def _translation(extra: Mapping[str, Any], field: str, language: str) -> str | None:
+    """`extra["translations"][language][field]` when it is a non-empty string; "fr-ca"
+    falls back to "fr". Language codes match whatever their case."""
+    translations = extra.get("translations")
+    if not isinstance(translations, Mapping) or not language:
+        return None
+    by_code = {_code(str(c)): texts for c, texts in translations.items()}
+    code = _code(language)
+    for candidate in dict.fromkeys((code, code.split("-")[0])):
+        texts = by_code.get(candidate)
+        if isinstance(texts, Mapping):
+            text = texts.get(field)
+            if isinstance(text, str) and text.strip():
+                return text.strip()
+    return None
+
+
 def localized(item: Element, field: str, language: str) -> str:
     """`field` ("name" or "text") of `item` in `language` when the framework carries a
     translation (`"translations": {"fr": {"name": ...}}`, the optional field of the
     format), else as written. "fr-ca" falls back to "fr"."""
     original = str(getattr(item, field, "") or "")
-    translations = item.extra.get("translations")
-    if not isinstance(translations, dict) or not language:
-        return original
-    code = language.lower()
-    for candidate in (code, code.split("-")[0]):
-        texts = translations.get(candidate)
-        if isinstance(texts, dict) and isinstance(texts.get(field), str) and texts[field].strip():
-            return str(texts[field]).strip()
-    return original
+    return _translation(item.extra, field, language) or original
+
+
+# ------------------------------------------------------------------- translated copy
+
+
+def _extra_in(extra: dict[str, Any], language: str) -> dict[str, Any]:
+    # Any string field the file translates is replaced (description, guidance, tier_note...).
+    translations = extra.get("translations")
+    if not isinstance(translations, Mapping):
+        return extra
+    out = dict(extra)
+    for name, value in extra.items():
+        if name != "translations" and isinstance(value, str):
+            out[name] = _translation(extra, name, language) or value
+    return out
+
+
+def _has_language(fw: Framework, language: str) -> bool:
+    items: list[Any] = [fw, *fw.stages, *fw.tiers, *fw.dimensions, *fw.pillars]
+    items += [*fw.factors, *fw.aspects, *fw.indicators]
+    for item in items:
+        translations = item.extra.get("translations")
+        if isinstance(translations, Mapping) and translations:
+            codes = {_code(str(c)) for c in translations}
+            code = _code(language)
+            if code in codes or code.split("-")[0] in codes:
+                return True
+    return False
+
+
+def translated(fw: Framework, language: str | None) -> Framework:
+    """A copy of `fw` whose names, indicator statements and string fields of `extra`
+    (description, guidance, ...) are in `language` wherever the file carries a
+    translation (the optional `translations` field of every item), and as written
+    elsewhere. Keys, stages, points, weights and cut-offs are the same. `fw` itself when
+    there is nothing to translate. A copy is for reading: `to_data` refuses it."""
+    if not language or fw.language or not _has_language(fw, language):
+        return fw
+
+    def name(item: Any) -> str:
+        return _translation(item.extra, "name", language) or str(item.name)
+
+    def indicator(i: Indicator) -> Indicator:
+        text = _translation(i.extra, "text", language) or i.text
+        return replace(i, text=text, extra=_extra_in(i.extra, language))
+
+    def aspect(a: Aspect, factor: Factor) -> Aspect:
+        # An implicit aspect is the factor itself: it shows the factor's name.
+        source = factor if a.implicit else a
+        return replace(
+            a,
+            name=name(source),
+            indicators=tuple(indicator(i) for i in a.indicators),
+            extra=_extra_in(a.extra, language),
+        )
+
+    def factor(f: Factor) -> Factor:
+        return replace(
+            f,
+            name=name(f),
+            aspects=tuple(aspect(a, f) for a in f.aspects),
+            extra=_extra_in(f.extra, language),
+        )
+
+    return replace(
+        fw,
+        name=name(fw),
+        stages=tuple(
+            replace(s, name=name(s), extra=_extra_in(s.extra, language)) for s in fw.stages
+        ),
+        dimensions=tuple(
+            replace(
+                d,
+                name=name(d),
+                factors=tuple(factor(f) for f in d.factors),
+                extra=_extra_in(d.extra, language),
+            )
+            for d in fw.dimensions
+        ),
+        tiers=tuple(replace(t, name=name(t), extra=_extra_in(t.extra, language)) for t in fw.tiers),
+        pillars=tuple(
+            replace(
+                p,
+                name=name(p),
+                indicators=tuple(indicator(i) for i in p.indicators),
+                extra=_extra_in(p.extra, language),
+            )
+            for p in fw.pillars
+        ),
+        extra=_extra_in(fw.extra, language),
+        cache={},
+        language=_code(language),
+    )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
+from django.utils.translation import get_language
 
 from reef.core.access import LabelledQuerySet
 from reef.frameworks import formats
 from reef.frameworks.models import Framework, Indicator
 
-_PARSED: dict[tuple[int, str, str], formats.Framework] = {}
+# (pk, slug, release, record version, last change, language) -> parsed framework. The record
+# changes when its translations are refreshed in place (services.framework_import); the time
+# also tells apart a record imported again under a reused pk.
+_PARSED: dict[tuple[int, str, str, int, str, str], formats.Framework] = {}
 
 
 def frameworks_for(user: Any) -> LabelledQuerySet:
@@ -34,14 +39,38 @@ def framework_by_ref(user: Any, ref: str) -> Framework:
     return framework_get(user, slug.strip(), version.strip() or None)
 
 
-def parsed(framework: Framework) -> formats.Framework:
-    """The framework document as the pure model, parsed once per process."""
-    key = (framework.pk, framework.slug, framework.release)
+def parsed(framework: Framework, language: str | None = None) -> formats.Framework:
+    """The framework document as the pure model, parsed once per process.
+
+    Without `language`, the texts as written (what scoring, exports and the API use);
+    with one (pages and reports pass `get_language()`), a copy in that language wherever
+    the file carries a translation (`formats.translated`), made once per language.
+    """
+    code = (language or "").lower()
+    changed = f"{framework.created_at}/{framework.updated_at}"
+    key = (framework.pk, framework.slug, framework.release, framework.version, changed, code)
     cached = _PARSED.get(key)
     if cached is None:
-        cached = formats.parse(framework.document, f"{framework.slug}.json")
+        if code:
+            cached = formats.translated(parsed(framework), code)
+        else:
+            cached = formats.parse(framework.document, f"{framework.slug}.json")
         _PARSED[key] = cached
     return cached
+
+
+def shown(framework: Framework) -> formats.Framework:
+    """The framework in the active language: what pages and reports show."""
+    return parsed(framework, get_language() or settings.LANGUAGE_CODE)
+
+
+def indicator_texts(document: formats.Framework) -> dict[str, str]:
+    """Indicator key -> statement of a parsed (possibly translated) framework."""
+    texts: dict[str, str] | None = document.cache.get("indicator_texts")
+    if texts is None:
+        texts = {i.key: i.text for i in document.indicators}
+        document.cache["indicator_texts"] = texts
+    return texts
 
 
 def indicators_of(framework: Framework) -> Any:

@@ -53,6 +53,15 @@ def _indicator_rows(fw: Framework, parsed: formats.Framework) -> list[Indicator]
     return rows
 
 
+def _content(data: Any) -> Any:
+    """A framework document without its translations (what a version's content is)."""
+    if isinstance(data, dict):
+        return {k: _content(v) for k, v in data.items() if k != "translations"}
+    if isinstance(data, list):
+        return [_content(v) for v in data]
+    return data
+
+
 @transaction.atomic
 def framework_import(
     *,
@@ -63,7 +72,11 @@ def framework_import(
 ) -> Framework:
     """Validate and store a framework file. Nothing is stored when anything is wrong.
 
-    Errors name the file, the path to the bad key and what is wrong.
+    Errors name the file, the path to the bad key and what is wrong. A file whose slug and
+    version are already imported is refused, unless it differs from the stored one only in
+    its `translations`: translations are not content (no key, text as written, stage or
+    weight changes, so assessments made on the version read the same), and they replace
+    the stored ones in place (`framework_translations_update` in the audit trail).
     """
     # The operator's console import (OPERATOR_IMPORT) and the demo pass as system actors.
     try:
@@ -76,7 +89,28 @@ def framework_import(
         parsed = formats.load(source, filename)
     except formats.FrameworkFormatError as exc:
         raise ServiceError(str(exc), field="file") from exc
-    if Framework.objects.filter(slug=parsed.slug, release=parsed.version).exists():
+    document = formats.to_data(parsed)
+    existing: Framework | None = (
+        Framework.objects.select_for_update()
+        .filter(slug=parsed.slug, release=parsed.version)
+        .first()
+    )
+    if (
+        existing is not None
+        and existing.document != document
+        and _content(existing.document) == _content(document)
+    ):
+        existing.document = document
+        existing.version += 1  # a new key for the parsed-document cache
+        existing.save(update_fields=["document", "version", "updated_at"])
+        audit_append(
+            action="framework_translations_update",
+            actor=actor,
+            obj=existing,
+            detail={"ref": existing.ref, "file": parsed.filename},
+        )
+        return existing
+    if existing is not None:
         raise ServiceError(
             _(
                 "%(file)s: version: framework %(ref)s already exists; "
@@ -91,7 +125,7 @@ def framework_import(
         release=parsed.version,
         name=parsed.name,
         kind=parsed.kind,
-        document=formats.to_data(parsed),
+        document=document,
         tlp=tlp,
         imported_by=user_of(actor),
     )

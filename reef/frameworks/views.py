@@ -26,7 +26,7 @@ def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpRespo
         "frameworks/framework_detail.html",
         {
             "framework": framework,
-            "parsed": selectors.parsed(framework),
+            "parsed": selectors.shown(framework),
             "versions": selectors.frameworks_for(request.user).filter(slug=slug),
         },
     )

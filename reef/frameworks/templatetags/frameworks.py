@@ -8,7 +8,8 @@ from django import template
 from django.utils.translation import get_language
 
 from reef.frameworks import formats
-from reef.frameworks.selectors import element_text, framework_document
+from reef.frameworks.models import Framework
+from reef.frameworks.selectors import element_text, framework_document, shown
 
 register = template.Library()
 
@@ -35,3 +36,10 @@ def factor_text(context: template.Context, frameworks: dict[str, str], key: str)
     """`{% factor_text themes.factor_frameworks key %}`: as framework_text, for keys that may
     come from different frameworks (`frameworks` maps each key to its framework)."""
     return framework_text(context, frameworks.get(key, ""), key)
+
+
+@register.simple_tag
+def framework_name(framework: Framework) -> str:
+    """`{% framework_name assessment.framework %}`: the framework's name in the reader's
+    language (the stored name when the file carries no translation)."""
+    return shown(framework).name

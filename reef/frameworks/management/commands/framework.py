@@ -12,6 +12,7 @@ from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
 from reef.core.rules import OPERATOR_IMPORT
 from reef.frameworks import selectors, services
+from reef.frameworks.models import Framework
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             path = Path(target)
             if not path.is_file():
                 raise CommandError(f"{target}: no such file")
+            before = Framework.objects.count()
             try:
                 # Without --as the operator imports for the installation.
                 fw = services.framework_import(
@@ -41,6 +43,10 @@ class Command(BaseCommand):
                 )
             except ServiceError as exc:
                 raise CommandError(exc.message) from None
+            if Framework.objects.count() == before:
+                # Same version, new translations: refreshed in place.
+                self.stdout.write(f"Updated the translations of {fw.ref}: {fw.name}")
+                return
             self.stdout.write(f"Imported {fw.ref}: {fw.name} ({fw.indicators.count()} indicators)")
             return
         try:
