@@ -88,6 +88,10 @@ def test_regional_chart_and_meters_have_a_dot(
     html = _page(clients["coordinator"], f"/planning/regional/{region.pk}/", language)
     svgs = _svgs(html)
     assert svgs and sum(_assert_dots(svg) for svg in svgs) > 5
+    # Drawn at its own size (shrunk on a phone, never blown up to the page's width when
+    # there are only a few months to show).
+    size = re.search(r'viewBox="0 0 (\d+) 200" width="(\d+)" height="200"', svgs[0])
+    assert size and size.group(1) == size.group(2)
     meters = re.findall(r"<meter[^>]*>", html)
     assert meters
     for meter in meters:
