@@ -946,6 +946,15 @@ def amendment_propose(
     audit_append(
         action="amendment_propose", actor=user, obj=amendment, detail={"section": section.number}
     )
+    assessment = R.report_assessment(consultation)
+    if assessment is not None:
+        # A draft report's author answers its reviewers: the lead hears of each amendment.
+        notify_handoff(
+            kind="assessment.amendment_proposed",
+            subject_obj=assessment,
+            actor=user,
+            url=reverse("consultations:amendment_decide", args=[consultation.pk, amendment.pk]),
+        )
     return amendment
 
 

@@ -183,7 +183,9 @@ def participant_join(request: HttpRequest, pk: int) -> HttpResponse:
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            target = reverse("consultations:vote", args=[pk])
+            # A draft report's review has nothing to vote on: its reviewers go to the draft.
+            after = "draft" if consultation.report_assessment_id else "vote"
+            target = reverse(f"consultations:{after}", args=[pk])
         return redirect(target)
     status = 200 if allowed(R.may_join, request.user, consultation) else 403
     return render(

@@ -118,6 +118,20 @@ register(
 )
 register(
     Kind(
+        key="assessment.amendment_proposed",
+        model="assessments.assessment",
+        title=_("Amendment to decide: %(subject)s"),
+        body=_(
+            "The country proposed an amendment to the draft report, with its reason. "
+            "As team lead, accept or reject it with yours."
+        ),
+        audience=_("the team lead"),
+        sender="consultations.services.amendment_propose (in the review of a draft report)",
+        recipients="lead_of_assessment",
+    )
+)
+register(
+    Kind(
         key="assessment.report_released",
         model="assessments.assessment",
         title=_("Report released: %(subject)s"),

@@ -162,6 +162,12 @@ def test_the_country_reviews_and_the_lead_decides(users: dict[str, Any]) -> None
     consultation_services.section_comment_add(
         actor=users["focal_point"], section=section, body="Mention the strategy."
     )
+    # The lead (and only the lead) hears of the amendment, with the page to decide it;
+    # comments are not hand-offs.
+    told = Notification.objects.get(kind="assessment.amendment_proposed")
+    assert told.recipient == users["coordinator"] and told.subject_id == a.pk
+    assert told.url == f"/consultations/{review.pk}/amendments/{amendment.pk}/decide/"
+    assert Notification.objects.filter(kind="assessment.amendment_proposed").count() == 1
     # The reviewers do not decide their own amendments, nor does the team.
     for who in ("focal_point", "expert"):
         with pytest.raises(PermissionDenied):
@@ -281,6 +287,25 @@ def test_opening_the_review_from_the_page(
     # Opening twice from the page changes nothing.
     clients["coordinator"].post(step)
     assert Consultation.objects.filter(report_assessment=a).count() == 1
+
+
+def test_joining_the_review_leads_to_the_draft(
+    users: dict[str, Any], clients: dict[str, Client]
+) -> None:
+    review = _open(users, build(users, until=Status.COMPLETE))
+    join = f"/consultations/{review.pk}/join/"
+    assert clients["anonymous"].post(
+        join, {"sector": "government", "country": "GD"}
+    ).status_code in (302, 404)
+    assert (
+        clients["outsider"].post(join, {"sector": "government", "country": "GD"}).status_code == 404
+    )
+    bad = clients["focal_point"].post(join, {"sector": "nobody", "country": "GD"})
+    assert bad.status_code == 200 and not review.participants.exists()
+    # A review has no statements to vote on: the reviewer lands on the draft's sections.
+    done = clients["focal_point"].post(join, {"sector": "government", "country": "GD"})
+    assert done.status_code == 302 and done["Location"] == f"/consultations/{review.pk}/draft/"
+    assert review.participants.get().user == users["focal_point"]
 
 
 def test_the_release_button_is_disabled_with_the_reason_while_the_review_runs(

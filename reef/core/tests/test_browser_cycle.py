@@ -409,13 +409,87 @@ def _agree_targets(cast: Cast, assessment: Any) -> None:
     _message(page, "Targets agreed")
 
 
-def _review_draft_report(cast: Cast, assessment: Any) -> None:
-    """The country reviews the draft report section by section and the lead accepts one
-    amendment with a reason. This step is added when the section review lands."""
-    return
+REVIEW_COMMENT = "Say who drafts the strategy: the national CSIRT."
+AMENDED = "Grenada's lead body was mandated by Cabinet in 2025; the strategy is being drafted."
+AMENDMENT_WHY = "The Cabinet decision of March 2025 gave the mandate in writing."
+DECISION_WHY = "Confirmed by the Cabinet minute shared with the team."
 
 
-def _release_report(cast: Cast, assessment: Any) -> None:
+def _review_draft_report(cast: Cast, assessment: Any) -> str:
+    """The lead opens the country's review of the draft report; the focal point joins it,
+    comments on a section and proposes an amendment with its reason; the report cannot be
+    released while the review runs; the window ends; the lead accepts the amendment with
+    a reason. Returns the report's publication page, ready to be released."""
+    from django.utils import timezone
+
+    from reef.consultations.models import Consultation
+
+    lead = cast.pages["expert"]
+    lead.goto(f"{cast.base}/assessments/{assessment.pk}/")
+    lead.get_by_role("button", name="Open the review of the draft report").click()
+    _message(lead, "The review of the draft report is open")
+    cast.shot("expert", "review-opened")
+    review = Consultation.objects.get(report_assessment=assessment)
+    # The country's manager is told, and follows the notification to the review.
+    title = f"Draft report ready for your review: {assessment.title}"
+    _follow(cast, "focal_point", title, "draft-ready")
+    page = cast.pages["focal_point"]
+    assert page.url == f"{cast.base}/consultations/{review.pk}/"
+    page.get_by_role("link", name="Join this consultation").click()
+    page.wait_for_url(f"**/consultations/{review.pk}/join/")
+    page.get_by_label("Your stakeholder sector").select_option("government")
+    page.get_by_label("Your country").select_option("GD")
+    page.get_by_role("button", name="Save").click()
+    # Joined, the reviewer lands on the draft and opens its first section.
+    page.wait_for_url(f"**/consultations/{review.pk}/draft/")
+    page.get_by_role("link", name="1. Executive summary").click()
+    page.wait_for_url(f"**/consultations/{review.pk}/draft/1/")
+    page.get_by_label("Comment:", exact=True).fill(REVIEW_COMMENT)
+    page.get_by_role("button", name="Add comment").click()
+    _message(page, "Comment added.")
+    page.get_by_text(REVIEW_COMMENT).wait_for()
+    page.get_by_label("Proposed text").fill(AMENDED)
+    page.get_by_label("Why:", exact=True).fill(AMENDMENT_WHY)
+    page.get_by_role("button", name="Propose amendment").click()
+    _message(page, "Amendment proposed.")
+    page.locator("ul.amendments li", has_text=AMENDMENT_WHY).wait_for()
+    cast.shot("focal_point", "amendment-proposed")
+    # The focal point prepares the report for release: refused while the review runs.
+    pub_url = _submit_report(cast, assessment)
+    page.get_by_text("review of the draft report is open until").wait_for()
+    page.get_by_text("1 amendment to the draft report is still undecided.").wait_for()
+    assert page.get_by_role("button", name="Release the report").is_disabled()
+    cast.shot("focal_point", "release-blocked")
+    # Test setup, not a step: the window's length (at least ten working days, never
+    # shortened) is the product's rule; the test fast-forwards time to its end.
+    Consultation.objects.filter(pk=review.pk).update(
+        opens_at=timezone.now() - dt.timedelta(days=20),
+        closes_at=timezone.now() - dt.timedelta(minutes=1),
+    )
+    page.reload()
+    page.get_by_text("1 amendment to the draft report is still undecided.").wait_for()
+    assert page.get_by_text("review of the draft report is open until").count() == 0
+    assert page.get_by_role("button", name="Release the report").is_disabled()
+    # The lead was told of the amendment, follows the notification and accepts it.
+    _follow(cast, "expert", f"Amendment to decide: {assessment.title}", "amendment")
+    assert "/amendments/" in lead.url and lead.url.endswith("/decide/")
+    lead.get_by_text(AMENDMENT_WHY).wait_for()
+    lead.get_by_label("Accept", exact=True).check()
+    lead.get_by_label("Reason (required)").fill(DECISION_WHY)
+    lead.get_by_role("button", name="Record the decision").click()
+    _message(lead, "Decision recorded.")
+    lead.wait_for_url(f"**/consultations/{review.pk}/draft/1/")
+    lead.locator("ul.amendments li", has_text=DECISION_WHY).get_by_text(
+        "Accepted", exact=True
+    ).wait_for()
+    assert lead.locator(".section-text").get_by_text(AMENDED).count() == 1
+    cast.shot("expert", "amendment-accepted")
+    return pub_url
+
+
+def _submit_report(cast: Cast, assessment: Any) -> str:
+    """The focal point puts the report on the record as a draft and submits it. Returns
+    its page (where the focal point stays)."""
     page = cast.pages["focal_point"]
     page.goto(f"{cast.base}/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Publish the report to the record").click()
@@ -425,6 +499,12 @@ def _release_report(cast: Cast, assessment: Any) -> None:
     _message(page, "Saved as a draft.")
     page.get_by_role("button", name="Submit for review").click()
     _message(page, "Done.")
+    return str(page.url)
+
+
+def _release_report(cast: Cast, assessment: Any, pub_url: str) -> None:
+    page = cast.pages["focal_point"]
+    page.goto(pub_url)
     page.get_by_label("Public summary (optional)").fill(
         "Grenada has a mandated lead body; the strategy is still to be adopted."
     )
@@ -436,6 +516,22 @@ def _release_report(cast: Cast, assessment: Any) -> None:
     cast.shot("focal_point", "report-released")
     for who in ("expert", "coordinator"):
         _sees(cast, who, f"Report released: {assessment.title}", "released")
+
+
+def _report_records_the_review(cast: Cast, assessment: Any) -> None:
+    """The final report has the country's review: the amendment, its reason, the
+    lead's decision and its reason, and the section as accepted."""
+    page = cast.pages["focal_point"]
+    page.goto(f"{cast.base}/assessments/{assessment.pk}/report/")
+    review = page.locator("section.review")
+    review.get_by_role("heading", name="8. Review by Grenada").wait_for()
+    row = review.locator("tr", has_text=AMENDMENT_WHY)
+    assert row.count() == 1
+    assert "1. Executive summary" in row.inner_text()
+    assert AMENDED in row.inner_text() and DECISION_WHY in row.inner_text()
+    assert row.get_by_role("cell", name="Accepted", exact=True).count() == 1
+    review.get_by_role("heading", name="Accepted changes").wait_for()
+    cast.shot("focal_point", "report-review")
 
 
 def _gap_to_need(cast: Cast, assessment: Any) -> Any:
@@ -540,8 +636,9 @@ def test_the_whole_cycle_through_the_pages(live_server: Any, tmp_path: Path) -> 
             _rate(cast, assessment)
             _consolidate_and_target(cast, assessment)
             _agree_targets(cast, assessment)
-            _review_draft_report(cast, assessment)
-            _release_report(cast, assessment)
+            pub_url = _review_draft_report(cast, assessment)
+            _release_report(cast, assessment, pub_url)
+            _report_records_the_review(cast, assessment)
             need = _gap_to_need(cast, assessment)
             commitment = _offer(cast, need)
             _deliver(cast, commitment)

@@ -29,6 +29,7 @@ def test_every_kind_has_a_recipients_function() -> None:
         "assessment.rating_closed",
         "assessment.consolidated",
         "assessment.draft_report_ready",
+        "assessment.amendment_proposed",
         "assessment.report_released",
         "planning.need_published",
         "planning.commitment_offered",
