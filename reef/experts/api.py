@@ -347,7 +347,15 @@ def submit_review(request: HttpRequest, pk: int, body: ReviewIn) -> AssignmentOu
     )
 
 
-@router.get("/experts/notifications", response=list[NotificationOut])
+@router.get(
+    "/experts/notifications",
+    response=list[NotificationOut],
+    deprecated=True,
+    description=(
+        "Deprecated: returns only the expert network's notifications sent before the shared "
+        "inbox; new ones are in `GET /api/v1/notifications`."
+    ),
+)
 def list_notifications(request: HttpRequest) -> list[NotificationOut]:
     user = require_user(request)
     return [

@@ -424,6 +424,9 @@ class ReviewAssignment(Labelled):
     class Meta:
         ordering = ["proposal", "pk"]
 
+    def __str__(self) -> str:
+        return self.proposal.title
+
     @classmethod
     def extra_access(cls, scope: Scope, action: str) -> Q:
         coordinated = Q(proposal__round__grouping_id__in=list(scope.groupings))
@@ -449,6 +452,9 @@ class MentorPair(Labelled):
 
     class Meta:
         ordering = ["-started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentee.name} - {self.mentor.name}"
 
     @classmethod
     def extra_access(cls, scope: Scope, action: str) -> Q:

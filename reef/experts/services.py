@@ -12,13 +12,11 @@ import datetime as dt
 import itertools
 import logging
 import re
-import smtplib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -28,7 +26,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from reef.accounts.language import in_language_of
 from reef.accounts.models import User
 from reef.core.access import scope_for
 from reef.core.audit import audit_append
@@ -58,7 +55,8 @@ from reef.experts.models import (
     label_of,
     private_label,
 )
-from reef.notifications.services import notify_handoff
+from reef.notifications.models import Notification as InboxNotification
+from reef.notifications.services import notifications_erase, notify_handoff
 
 log = logging.getLogger(__name__)
 
@@ -185,26 +183,6 @@ def _contact(email: str, phone: str) -> tuple[str, str]:
     if len(phone) > 40:
         raise ServiceError(_("The phone number is too long."), field="contact_phone")
     return email, phone
-
-
-def _notify(user: User | None, subject: str, body: str, url: str = "") -> None:
-    """An in-app notification (TLP:RED, the recipient its only reader) and an e-mail."""
-    if user is None:
-        return
-    note = Notification.objects.create(
-        recipient=user, subject=subject[:200], body=body, url=url[:200], tlp=TLP.RED
-    )
-    note.readers.add(user)
-    link = f"{settings.REEF_SITE_URL}{url}" if url else ""
-    try:
-        send_mail(
-            subject=f"[Reef] {subject}",
-            message=f"{body}\n\n{link}".strip(),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
-    except (OSError, smtplib.SMTPException):  # the in-app notification stands
-        log.warning("could not e-mail a notification to user %s", user.pk)
 
 
 # --------------------------------------------------------------------------- profiles
@@ -523,9 +501,19 @@ def profile_export(*, actor: Actor, profile: ExpertProfile) -> dict[str, Any]:
                 for a in profile.activities.all()
             ],
         },
+        # Sent before the shared inbox (issue 14).
         "notifications": [
             {"subject": n.subject, "body": n.body, "created_at": _iso(n.created_at)}
             for n in Notification.objects.filter(recipient_id=profile.user_id)
+        ]
+        if profile.user_id
+        else [],
+        # The shared inbox's notifications about expert network records.
+        "inbox": [
+            {"kind": n.kind, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+            for n in InboxNotification.objects.filter(
+                recipient_id=profile.user_id, subject_type__app_label="experts"
+            ).order_by("created_at", "pk")
         ]
         if profile.user_id
         else [],
@@ -540,10 +528,10 @@ def profile_delete(*, actor: Actor, profile: ExpertProfile) -> dict[str, int]:
 
     Removed: the profile, availability, conflict declarations, seniority history,
     mission team seats, mentoring pairs and activities, review invitations not yet
-    reviewed, and the expert's notifications. Submitted reviews are ANONYMISED, not
-    removed: the reviewer link is emptied and the score and comments stay, so that
-    the proposer's aggregated feedback does not change. The audit trail keeps only
-    the profile id.
+    reviewed, and the expert's notifications (old ones, and the shared inbox's about
+    expert network records). Submitted reviews are ANONYMISED, not removed: the reviewer
+    link is emptied and the score and comments stay, so that the proposer's aggregated
+    feedback does not change. The audit trail keeps only the profile id.
     """
     _require(rules.may_delete_profile, actor, profile, _("Only the expert may delete their data."))
     summary = {
@@ -567,7 +555,9 @@ def profile_delete(*, actor: Actor, profile: ExpertProfile) -> dict[str, int]:
     if profile.user_id:
         summary["notifications"] = Notification.objects.filter(
             recipient_id=profile.user_id
-        ).delete()[0]
+        ).delete()[0] + notifications_erase(
+            actor=actor, recipient_id=profile.user_id, app_label="experts"
+        )
     pk = profile.pk
     profile.delete()  # cascades to availability, conflicts and seniority history
     audit_append(
@@ -1022,14 +1012,7 @@ def mission_team_confirm(*, actor: Actor, mission: MissionRequest) -> MissionReq
                 description=_("Shadowed the mission %(title)s") % {"title": mission.title},
                 **private_label(m.profile),
             )
-        with in_language_of(m.profile.user):
-            _notify(
-                m.profile.user,
-                _("You are on the team for %(title)s") % {"title": mission.title},
-                _("The coordinator confirmed the team for %(title)s (%(start)s to %(end)s).")
-                % {"title": mission.title, "start": day(mission.start), "end": day(mission.end)},
-                url,
-            )
+    notify_handoff(kind="mission.team_confirmed", subject_obj=mission, actor=actor, url=url)
     audit_append(
         action="mission_team_confirm",
         actor=actor,
@@ -1289,17 +1272,12 @@ def _assign(actor: Actor, round_: ReviewRound) -> tuple[list[ReviewAssignment], 
             **label_of(round_),
         )
         created.append(item)
-        with in_language_of(reviewer.user):
-            _notify(
-                reviewer.user,
-                _("Review invitation: %(title)s") % {"title": proposal.title},
-                _(
-                    "You are invited to review %(title)s in the round %(round)s. "
-                    "The window closes on %(date)s. Please accept or decline."
-                )
-                % {"title": proposal.title, "round": round_.title, "date": day(round_.closes_on)},
-                reverse("experts:round_detail", args=[round_.pk]),
-            )
+        notify_handoff(
+            kind="review.invited",
+            subject_obj=item,
+            actor=actor,
+            url=reverse("experts:round_detail", args=[round_.pk]),
+        )
     return created, result
 
 
@@ -1466,25 +1444,12 @@ def reviews_remind(
             reviewer = a.reviewer
             if reviewer is None:  # pragma: no cover - filtered above
                 continue
-            with in_language_of(reviewer.user):
-                _notify(
-                    reviewer.user,
-                    _("Reminder: review of %(title)s due %(date)s")
-                    % {"title": a.proposal.title, "date": day(round_.closes_on)},
-                    (
-                        _(
-                            "The review window of %(round)s closes on %(date)s. "
-                            "Please accept or decline the invitation."
-                        )
-                        if a.status == ReviewAssignment.Status.INVITED
-                        else _(
-                            "The review window of %(round)s closes on %(date)s. "
-                            "Please submit your review."
-                        )
-                    )
-                    % {"round": round_.title, "date": day(round_.closes_on)},
-                    reverse("experts:round_detail", args=[round_.pk]),
-                )
+            notify_handoff(
+                kind="review.reminder",
+                subject_obj=a,
+                actor=actor,
+                url=reverse("experts:round_detail", args=[round_.pk]),
+            )
             a.reminded_on = today
             a.save(update_fields=["reminded_on", "updated_at"])
             audit_append(action="review_remind", actor=actor, obj=a)
@@ -1558,15 +1523,12 @@ def mentoring_pairs_propose(*, actor: Actor, today: dt.date | None = None) -> li
             **private_label(mentee),
         )
         pairs.append(pair)
-        for who, other in ((pair.mentee, pair.mentor), (pair.mentor, pair.mentee)):
-            with in_language_of(who.user):
-                _notify(
-                    who.user,
-                    _("A new mentoring pair"),
-                    _("You are paired with %(name)s (%(reason)s).")
-                    % {"name": other.name, "reason": reason},
-                    reverse("experts:growth", args=[mentee.pk]),
-                )
+        notify_handoff(
+            kind="mentoring.paired",
+            subject_obj=pair,
+            actor=actor,
+            url=reverse("experts:growth", args=[mentee.pk]),
+        )
     audit_append(
         action="mentoring_pairs_propose",
         actor=actor,

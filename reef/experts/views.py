@@ -347,11 +347,8 @@ def me_delete(request: HttpRequest) -> HttpResponse:
 @access(Rule.SIGNED_IN)
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "experts/notifications.html",
-        {"notifications": selectors.notifications_for(request.user)[:100]},
-    )
+    # The experts' own inbox became the shared one (issue 14); old links keep working.
+    return redirect("notifications:inbox")
 
 
 # --------------------------------------------------------------------------- missions

@@ -74,6 +74,53 @@ register(
 )
 register(
     Kind(
+        key="mission.team_confirmed",
+        model="experts.missionrequest",
+        title=_("You are on the team for %(subject)s"),
+        body=_("%(actor)s confirmed the mission team. Open the mission for its dates and team."),
+        audience=_("the confirmed members of the mission team"),
+        sender="experts.services.mission_team_confirm",
+        recipients="confirmed_team_of_mission",
+    )
+)
+register(
+    Kind(
+        key="review.invited",
+        model="experts.reviewassignment",
+        title=_("Review invitation: %(subject)s"),
+        body=_("You are invited to review this proposal. Please accept or decline."),
+        audience=_("the reviewer the round assigned"),
+        sender="experts.services.round_open / round_assign",
+        recipients="reviewer_of_assignment",
+    )
+)
+register(
+    Kind(
+        key="review.reminder",
+        model="experts.reviewassignment",
+        title=_("Reminder: review of %(subject)s"),
+        body=_(
+            "The review window closes soon. Accept or decline the invitation, "
+            "or submit your review."
+        ),
+        audience=_("the reviewer, while the review is still due"),
+        sender="experts.services.reviews_remind",
+        recipients="reviewer_of_assignment",
+    )
+)
+register(
+    Kind(
+        key="mentoring.paired",
+        model="experts.mentorpair",
+        title=_("A new mentoring pair: %(subject)s"),
+        body=_("You are paired for mentoring. Open the growth timeline to start."),
+        audience=_("the mentee and the mentor"),
+        sender="experts.services.mentoring_pairs_propose",
+        recipients="members_of_pair",
+    )
+)
+register(
+    Kind(
         key="assessment.rating_opened",
         model="assessments.assessment",
         title=_("Rating is open: %(subject)s"),

@@ -112,6 +112,28 @@ def proposed_experts(mission: Any) -> list[User]:
     return _users(Q(pk__in=seats.filter(profile__user__isnull=False).values("profile__user_id")))
 
 
+def confirmed_team_of_mission(mission: Any) -> list[User]:
+    """Experts with an account who hold a confirmed seat."""
+    from reef.experts.models import TeamMember
+
+    seats = TeamMember.objects.filter(mission=mission, status=TeamMember.Status.CONFIRMED)
+    return _users(Q(pk__in=seats.filter(profile__user__isnull=False).values("profile__user_id")))
+
+
+def reviewer_of_assignment(assignment: Any) -> list[User]:
+    """The reviewer's account (none once the reviewer deleted their data)."""
+    reviewer = assignment.reviewer
+    if reviewer is None or reviewer.user_id is None:
+        return []
+    return _users(Q(pk=reviewer.user_id))
+
+
+def members_of_pair(pair: Any) -> list[User]:
+    """The mentee and the mentor."""
+    ids = [p.user_id for p in (pair.mentee, pair.mentor) if p.user_id is not None]
+    return _users(Q(pk__in=ids))
+
+
 # ------------------------------------------------------------------ planning
 
 
@@ -212,6 +234,9 @@ RECIPIENTS = {
     "coordinators_of_assessed_country": coordinators_of_assessed_country,
     "requester_of_assessment": requester_of_assessment,
     "proposed_experts": proposed_experts,
+    "confirmed_team_of_mission": confirmed_team_of_mission,
+    "reviewer_of_assignment": reviewer_of_assignment,
+    "members_of_pair": members_of_pair,
     "lead_of_assessment": lead_of_assessment,
     "managers_of_assessed_country": managers_of_assessed_country,
     "team_of_assessment": team_of_assessment,

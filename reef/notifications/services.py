@@ -192,6 +192,25 @@ def notification_mark_all_read(*, actor: User) -> int:
     return count
 
 
+@transaction.atomic
+def notifications_erase(*, actor: Actor, recipient_id: int, app_label: str) -> int:
+    """Erase a recipient's notifications about one app's records, for that app's own data
+    deletion (an expert deleting their profile); the caller checked who may. Returns how many."""
+    count: int = Notification.objects.filter(
+        recipient_id=recipient_id, subject_type__app_label=app_label
+    ).delete()[0]
+    if count:
+        audit_append(
+            action="notification_erase",
+            actor=actor,
+            object_type="accounts.user",
+            object_id=str(recipient_id),
+            detail={"app": app_label, "count": count},
+        )
+        _forget_unread([recipient_id])
+    return count
+
+
 def _valid_areas(actor: User, need_areas: Iterable[str]) -> list[str]:
     from reef.planning.models import Area
 

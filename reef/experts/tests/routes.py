@@ -124,4 +124,6 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         "experts:me_conflict_remove": Sample(kwargs={"pk": 1}, expect=POST_ONLY),
         "experts:round_new": Sample(expect=round_new),
         "experts:proposal_new": Sample(kwargs={"pk": round_.pk}, expect=proposal_new),
+        # Moved to the shared inbox: signed in or not, a redirect.
+        "experts:notifications": Sample(expect={name: 302 for name in EVERYONE}),
     }
