@@ -203,3 +203,40 @@ def test_effort_timeline_lists_undated_efforts_apart() -> None:
     assert chart.years == [{"x": "300.0", "label": "2026"}]
     assert [m["label"] for m in chart.months] == ["01", "02"]
     assert charts.effort_timeline([]).rows == []
+
+
+def test_plan_page_queries_do_not_grow_with_the_charts(
+    users: dict[str, Any], clients: dict[str, Client], funded: Plan
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/planning/plans/{funded.pk}/"
+    client = clients["focal_point"]
+    client.get(url)  # warm the session and caches alike for both counts
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    fp = users["focal_point"]
+    orgs = list(Organisation.objects.order_by("pk")[:6])
+    for i in range(12):
+        need = services.need_create(
+            actor=fp,
+            plan=funded,
+            area="incident-response",
+            title=f"Need {i}",
+            cost_amount=str(1000 * (i + 1)),
+            cost_currency="USD",
+            impact=3,
+            urgency=3,
+            feasibility=3,
+            cost_rating=3,
+        )
+        c = services.commitment_offer(
+            actor=DEMO, need=need, organisation=orgs[i % len(orgs)], amount="500"
+        )
+        services.commitment_transition(actor=fp, commitment=c, to="accepted")
+    with CaptureQueriesContext(connection) as big:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["by_need_chart"].rows) == 14
+    assert len(big.captured_queries) == len(small.captured_queries)
