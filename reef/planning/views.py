@@ -27,7 +27,7 @@ from reef.core.rules import Rule as RulePredicate
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
 from reef.directory.models import Country, Organisation
-from reef.planning import exchange, rules, selectors, services
+from reef.planning import charts, exchange, rules, selectors, services
 from reef.planning.forms import (
     ActionForm,
     ImportForm,
@@ -49,6 +49,7 @@ from reef.planning.forms import (
     WeightsForm,
 )
 from reef.planning.models import Action, Plan
+from reef.planning.reference import rate_table
 
 
 def _pledge_organisations(user: Any) -> list[tuple[str, str]]:
@@ -85,12 +86,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.is_regional:
         return redirect("planning:regional", pk=plan.pk)
     view = selectors.plan_overview(request.user, plan)
+    # Charts of what the page already loaded: the reader's needs and commitments only.
+    rates = rate_table(plan.currency, plan.rates or None)
+    known = {need.pk for need in view.needs}
+    commitments = [c for c in view.commitments if c.need_id in known]
     return render(
         request,
         "planning/plan_detail.html",
         {
             "plan": plan,
             "view": view,
+            "by_need_chart": charts.funding_by_need(rates, view.needs, commitments),
+            "by_donor_chart": charts.funding_by_donor(rates, commitments),
             "region": view.rolled.region,
             "by_area": [
                 {"area": area, "roll": view.rolled.by_area[area.key]}
@@ -844,11 +851,16 @@ def twinning(request: HttpRequest) -> HttpResponse:
             request.user,
             rules.EffortPair(o.a.organisation_id, o.b.organisation_id, o.a.country_id),
         )
+    efforts: dict[str, Any] = {}
+    for o in opportunities:  # each pair side by side, so overlaps show on the timeline
+        efforts.setdefault(o.a.ref, o.a)
+        efforts.setdefault(o.b.ref, o.b)
     return render(
         request,
         "planning/twinning.html",
         {
             "opportunities": opportunities,
+            "timeline": charts.effort_timeline(list(efforts.values())),
             "links": selectors.twinning_links_for(request.user)[:100],
         },
     )
