@@ -6,14 +6,15 @@ document.addEventListener("change", (event) => {
   }
 });
 
-// A table wider than the screen scrolls in its own box (.table-scroll); keyboard users
-// need to reach that box to scroll it, so it takes focus, named by the table's caption.
+// A table or chart wider than the screen scrolls in its own box (.table-scroll, the planning
+// charts); keyboard users need to reach that box to scroll it, so it takes focus, named by
+// the table's caption or the chart's title.
 function focusableScrollBoxes() {
-  for (const box of document.querySelectorAll(".table-scroll")) {
+  for (const box of document.querySelectorAll(".table-scroll, .funding-chart, .effort-timeline")) {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     if (scrolls && !box.hasAttribute("tabindex")) {
       box.setAttribute("tabindex", "0");
-      const caption = box.querySelector("caption");
+      const caption = box.querySelector("caption, svg > title");
       if (caption && caption.textContent.trim()) {
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", caption.textContent.trim());

@@ -175,7 +175,7 @@ def test_old_page_moves_to_the_shared_inbox_and_old_api_still_answers(
     assert clients["anonymous"].get("/api/v1/experts/notifications").status_code == 401
 
 
-def test_deleting_a_profile_erases_its_expert_notices() -> None:
+def test_deleting_a_profile_erases_its_expert_notices(world: None) -> None:
     user = make_user()
     expert("Nascent One", user=user, seniority="nascent")
     expert("Senior Two", user=make_user(), seniority="senior")
