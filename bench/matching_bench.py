@@ -21,21 +21,17 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from procs import alternate, load_average, medians
 from scipy.optimize import linprog
 
 ROOT = Path(__file__).resolve().parents[1]
-GNU_TIME = Path("/usr/bin/time")
 
 
 def reviewer_instance(n: int, seed: int, records: bool) -> dict[str, Any]:
@@ -153,57 +149,6 @@ def team_instance(n_missions: int, n_experts: int, seed: int) -> dict[str, Any]:
     return {"missions": missions, "experts": experts, "max_missions_per_expert": 2}
 
 
-def load_average() -> tuple[float, float, float]:
-    try:
-        return os.getloadavg()
-    except OSError:  # pragma: no cover - not on every platform
-        return (float("nan"),) * 3
-
-
-def _sample_hwm(pid: int, stop: threading.Event, peak: list[float]) -> None:
-    status = Path(f"/proc/{pid}/status")
-    while not stop.is_set():
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak[0] = max(peak[0], int(line.split()[1]) / 1024.0)
-        except OSError:
-            return
-        stop.wait(0.01)
-
-
-def run_process(argv: list[str], stdout: Path) -> dict[str, float]:
-    """One whole process: wall seconds, CPU seconds (user + sys) and peak RSS in MiB (GNU
-    time's %M: getrusage of a child forked from a small process; else VmHWM sampled)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tmp:
-        timing = Path(tmp.name)
-    use_time = GNU_TIME.is_file()
-    cmd = [str(GNU_TIME), "-o", str(timing), "-f", "%M %U %S", *argv] if use_time else argv
-    with open(stdout, "wb") as fh:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fh, cwd=ROOT, env=env)
-        peak = [0.0]
-        stop = threading.Event()
-        sampler = None
-        if not use_time:
-            sampler = threading.Thread(target=_sample_hwm, args=(proc.pid, stop, peak))
-            sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        stop.set()
-        if sampler is not None:
-            sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"failed: {' '.join(argv)}")
-    cpu = usage.ru_utime + usage.ru_stime
-    if use_time:
-        kib, user, system = timing.read_text().split()[-3:]
-        peak[0], cpu = int(kib) / 1024.0, float(user) + float(system)
-    timing.unlink()
-    return {"wall": wall, "cpu": cpu, "mb": peak[0]}
-
-
 def reef_match(kind: str, path: Path) -> list[str]:
     # `reef match` from this checkout (the installed `reef` script may be another).
     code = "import sys; from reef.cli import main; sys.argv[0] = 'reef'; main()"
@@ -214,17 +159,8 @@ def pair(
     argv: dict[str, list[str]], outs: dict[str, Path], repeats: int
 ) -> dict[str, dict[str, Any]]:
     """Both commands `repeats` times, alternating which goes first; medians per command."""
-    names = list(argv)
-    runs: dict[str, list[dict[str, float]]] = {n: [] for n in names}
-    for i in range(repeats):
-        for name in names if i % 2 == 0 else names[::-1]:
-            runs[name].append(run_process(argv[name], outs[name]))
-            print(f"  {name} run {i + 1}: {runs[name][-1]}", flush=True)
-    return {
-        n: {k: statistics.median(r[k] for r in runs[n]) for k in ("wall", "cpu", "mb")}
-        | {"all_wall": [r["wall"] for r in runs[n]]}
-        for n in names
-    }
+    runs = alternate(argv, outs, repeats)
+    return {n: medians(r) | {"all_wall": [x["wall"] for x in r]} for n, r in runs.items()}
 
 
 def main() -> None:

@@ -29,15 +29,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from procs import alternate, load_average, medians, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 # The Polis conversations shipped with the tests (CC BY 4.0, see their ATTRIBUTION.md);
@@ -208,58 +207,6 @@ def worker_reddwarf(folder: Path, seed: int, out: Path) -> None:
 
 # ---------------------------------------------------------------- driver
 
-GNU_TIME = Path("/usr/bin/time")
-
-
-def load_average() -> tuple[float, float, float]:
-    try:
-        return os.getloadavg()
-    except OSError:  # pragma: no cover - not on every platform
-        return (float("nan"),) * 3
-
-
-def _sample_hwm(pid: int, stop: threading.Event, peak: list[float]) -> None:
-    status = Path(f"/proc/{pid}/status")
-    while not stop.is_set():
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak[0] = max(peak[0], int(line.split()[1]) / 1024.0)
-        except OSError:
-            return
-        stop.wait(0.01)
-
-
-def run_process(argv: list[str], stdout: Path) -> dict[str, float]:
-    """One whole process: wall seconds, CPU seconds (user + sys) and peak RSS in MiB."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.NamedTemporaryFile(suffix=".time", delete=False) as tmp:
-        timing = Path(tmp.name)
-    use_time = GNU_TIME.is_file()
-    cmd = [str(GNU_TIME), "-o", str(timing), "-f", "%M %U %S", *argv] if use_time else argv
-    with open(stdout, "wb") as fh:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fh, cwd=ROOT, env=env)
-        peak = [0.0]
-        stop = threading.Event()
-        sampler = None
-        if not use_time:
-            sampler = threading.Thread(target=_sample_hwm, args=(proc.pid, stop, peak))
-            sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        stop.set()
-        if sampler is not None:
-            sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"failed: {' '.join(argv)}")
-    cpu = usage.ru_utime + usage.ru_stime
-    if use_time:
-        kib, user, system = timing.read_text().split()[-3:]
-        peak[0], cpu = int(kib) / 1024.0, float(user) + float(system)
-    timing.unlink()
-    return {"wall": wall, "cpu": cpu, "mb": peak[0]}
-
 
 def reef_argv(folder: Path, seed: int) -> list[str]:
     # `reef consensus analyze` from this checkout (the installed `reef` script may be another).
@@ -299,24 +246,19 @@ def ari(ref: dict[str, int], got: dict[str, int]) -> float:
 
 def compare(folder: Path, seed: int, repeats: int, work: Path) -> dict[str, Any]:
     """Both tools, `repeats` times each, alternating which goes first; medians."""
-    runs: dict[str, list[dict[str, float]]] = {"reef": [], "rd": []}
     outs = {"reef": work / "reef.json", "rd": work / "reddwarf.json"}
     argv = {
         "reef": reef_argv(folder, seed),
         "rd": reddwarf_argv(folder, seed, outs["rd"]),
     }
     load_before = load_average()
-    for i in range(repeats):
-        for tool in ("reef", "rd") if i % 2 == 0 else ("rd", "reef"):
-            stdout = outs["reef"] if tool == "reef" else work / "reddwarf.stdout"
-            runs[tool].append(run_process(argv[tool], stdout))
-            print(f"  {tool} run {i + 1}: {runs[tool][-1]}", flush=True)
+    runs = alternate(argv, {"reef": outs["reef"], "rd": work / "reddwarf.stdout"}, repeats)
     load_after = load_average()
     ref = reference_groups(folder)
     row: dict[str, Any] = {"load_before": load_before, "load_after": load_after}
     for tool in ("reef", "rd"):
-        for key in ("wall", "cpu", "mb"):
-            row[f"{tool}_{key}"] = statistics.median(r[key] for r in runs[tool])
+        for key, value in medians(runs[tool]).items():
+            row[f"{tool}_{key}"] = value
             row[f"{tool}_{key}_all"] = [r[key] for r in runs[tool]]
         got = groups_of(outs[tool])
         row[f"{tool}_ari"] = ari(ref, got)
