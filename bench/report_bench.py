@@ -20,14 +20,11 @@ about 6 s unloaded and up to 25 s while other test suites ran; the context
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from demodb import ROOT, setup_demo
 
 
 def main() -> None:
@@ -38,29 +35,10 @@ def main() -> None:
     parser.add_argument("-o", "--output", default="", help="also write the last PDF here")
     args = parser.parse_args()
 
-    db = Path(args.database)
-    db.parent.mkdir(exist_ok=True)
-    if not args.keep:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-    os.environ["REEF_DEMO"] = "true"
-    os.environ["REEF_DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reef.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_demo(Path(args.database), keep=args.keep)
     from reef.accounts.models import User
     from reef.assessments import report
     from reef.assessments.models import Assessment
-    from reef.core.demo import load_all
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    if not Assessment.objects.filter(country__code="TT").exists():
-        load_all(lambda _line: None)
-    print(f"setup: {time.perf_counter() - started:.1f} s")
 
     user = User.objects.get(email="coordinator@demo.reef")
     assessment = Assessment.objects.get(country__code="TT", cycle="2024")
