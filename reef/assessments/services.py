@@ -60,6 +60,7 @@ from reef.core.derivation import at_least
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, require, user_of
 from reef.core.tlp import TLP, stricter
+from reef.core.workdays import last_working_day, min_working_days
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Framework, Indicator
@@ -1255,12 +1256,7 @@ def assessment_agree_targets(*, actor: Actor, assessment: Assessment) -> Assessm
 def review_min_closes_at(now: datetime.datetime) -> datetime.datetime:
     """The earliest close of a review opened at `now`: the end of its
     REEF_REVIEW_MIN_WORKING_DAYS-th working day, today counted (as expert review rounds)."""
-    from reef.experts.services import min_working_days, working_days
-
-    start = timezone.localdate(now)
-    end = start
-    while working_days(start, end) < min_working_days():
-        end += datetime.timedelta(days=1)
+    end = last_working_day(timezone.localdate(now), min_working_days())
     return timezone.make_aware(
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
     )
@@ -1296,8 +1292,6 @@ def assessment_review_open(
     if closes_at is None:
         closes_at = earliest
     elif closes_at < earliest:
-        from reef.experts.services import min_working_days
-
         minimum = min_working_days()
         raise ServiceError(
             ngettext(

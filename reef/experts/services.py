@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -32,6 +31,7 @@ from reef.core.audit import audit_append
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
+from reef.core.workdays import min_working_days, working_days
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 from reef.experts import matching, rules
 from reef.experts.models import (
@@ -61,7 +61,6 @@ from reef.notifications.services import notifications_erase, notify_handoff
 log = logging.getLogger(__name__)
 
 #: Shortest review window, in working days (Monday to Friday).
-DEFAULT_MIN_WORKING_DAYS = 10
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 PREFERRED_REGIONS = ("caricom", "cariforum", "oecs")
 
@@ -89,23 +88,6 @@ ALREADY_ANSWERED = {
 def day(value: dt.date, with_year: bool = True) -> str:
     """A date in the active language, e.g. 01 Jun 2026 (for messages and notifications)."""
     return date_format(value, "d M Y" if with_year else "d M")
-
-
-def min_working_days() -> int:
-    return int(getattr(settings, "REEF_REVIEW_MIN_WORKING_DAYS", DEFAULT_MIN_WORKING_DAYS))
-
-
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Monday-to-Friday days from `start` to `end`, both included."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    full, rest = divmod(days, 7)
-    count = full * 5
-    for i in range(rest):
-        if (start + dt.timedelta(days=full * 7 + i)).weekday() < 5:
-            count += 1
-    return count
 
 
 def region_of(country_id: int | None) -> str | None:
