@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
+from reef.accounts.roles import Action
 from reef.assessments import selectors as assessment_selectors
+from reef.core.access import scope_for
 from reef.core.concurrency import render_conflict
 from reef.core.routes import Rule, access
 from reef.core.rules import Rule as WriteRule
@@ -57,14 +59,15 @@ def actor_of(request: HttpRequest) -> User:
 
 def _may_create(user: Any, rule: WriteRule, model: type[Any]) -> bool:
     """Whether `user` may create a `model` for at least one owner: the create rule asked
-    for each country and organisation the user edits for, as the form would offer them."""
+    for each country and organisation the user edits for, as the form would offer them
+    (unsaved records carrying only the owner's id: no query per owner)."""
     if not user.is_authenticated:
         return False
-    for choice, _label in owner_choices(user):
-        country, organisation = owner_from_choice(choice)
-        if allowed(rule, user, model(owner_country=country, owner_organisation=organisation)):
-            return True
-    return False
+    scope = scope_for(user)
+    candidates = [model(owner_country_id=pk) for pk in scope.country_ids(Action.EDIT)] + [
+        model(owner_organisation_id=pk) for pk in scope.organisation_ids(Action.EDIT)
+    ]
+    return any(allowed(rule, user, candidate) for candidate in candidates)
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
