@@ -31,7 +31,8 @@ from reef.core.audit import audit_append
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import WORKER, Actor, Rule, SystemActor, allowed, require, user_of
 from reef.core.tlp import TLP
-from reef.core.workdays import min_working_days, working_days
+from reef.core.workdays import min_working_days as min_working_days  # public here too
+from reef.core.workdays import working_days as working_days
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 from reef.experts import matching, rules
 from reef.experts.models import (
