@@ -160,21 +160,29 @@ def _format(fmt: str) -> ReportFile.Format:
     return ReportFile.Format(fmt)
 
 
+def reports_current(
+    user: Any, assessment: Assessment, *, language: str | None = None
+) -> dict[str, ReportFile | None]:
+    """Per format, the stored report `user` would get now (any state), or None: one
+    fingerprint and one query for all formats. A read: call it after the assessment's
+    access check (`selectors.assessment_get`)."""
+    found: dict[str, ReportFile | None] = dict.fromkeys(ReportFile.Format.values)
+    if not assessment.results_open:
+        return found
+    inputs, view = fingerprint(user, assessment)
+    rows = ReportFile.objects.filter(
+        assessment=assessment, language=language_of(language), inputs=inputs, view=view
+    ).order_by("-pk")
+    for row in rows:
+        found[row.format] = found[row.format] or row
+    return found
+
+
 def report_current(
     user: Any, assessment: Assessment, *, fmt: str, language: str | None = None
 ) -> ReportFile | None:
-    """The stored report `user` would get now (any state), or None. A read: call it after
-    the assessment's access check (`selectors.assessment_get`)."""
-    if not assessment.results_open:
-        return None
-    inputs, view = fingerprint(user, assessment)
-    return ReportFile.objects.filter(
-        assessment=assessment,
-        format=_format(fmt),
-        language=language_of(language),
-        inputs=inputs,
-        view=view,
-    ).first()
+    """The stored report `user` would get now in `fmt` (any state), or None."""
+    return reports_current(user, assessment, language=language)[_format(fmt)]
 
 
 def _needs_queueing(row: ReportFile, now: Any) -> bool:

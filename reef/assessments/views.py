@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -700,17 +700,20 @@ def _results_or_404(a: Assessment) -> None:
         raise Http404
 
 
-def _report_states(request: HttpRequest, a: Assessment) -> list[dict[str, Any]]:
+def _report_states(
+    request: HttpRequest, a: Assessment, formats: Sequence[str] = ReportFile.Format.values
+) -> list[dict[str, Any]]:
     """Each format's stored report for this reader (or None) and whether they may ask."""
     may = allowed(rules.may_get_report, request.user, a)
+    stored = reportfiles.reports_current(request.user, a)
     return [
         {
             "format": fmt,
-            "label": label,
-            "file": reportfiles.report_current(request.user, a, fmt=fmt),
+            "label": ReportFile.Format(fmt).label,
+            "file": stored[fmt],
             "may_prepare": may,
         }
-        for fmt, label in ReportFile.Format.choices
+        for fmt in formats
     ]
 
 
@@ -752,14 +755,7 @@ def report_status(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The small fragment the report page polls while a report is being made."""
     a = selectors.assessment_get(request.user, pk)
     _results_or_404(a)
-    fmt = _format_or_404(fmt)
-    may = allowed(rules.may_get_report, request.user, a)
-    d = {
-        "format": fmt,
-        "label": ReportFile.Format(fmt).label,
-        "file": reportfiles.report_current(request.user, a, fmt=fmt),
-        "may_prepare": may,
-    }
+    (d,) = _report_states(request, a, [_format_or_404(fmt)])
     return render(request, "assessments/_report_download.html", {"assessment": a, "d": d})
 
 
