@@ -25,7 +25,7 @@ from reef.directory.models import Country, Organisation, OrganisationKind
 from reef.experts.models import MentorPair, MissionRequest, ReviewAssignment, TeamMember
 from reef.experts.selectors import missions_for, own_profile
 from reef.frameworks.models import Indicator
-from reef.frameworks.selectors import parsed as framework_parsed
+from reef.frameworks.selectors import shown as framework_shown
 from reef.notifications.models import Notification
 from reef.notifications.render import Rendered
 from reef.notifications.render import render as render_notification
@@ -80,7 +80,7 @@ HOME_GAPS = 3
 
 def _largest_gaps(assessment: Assessment) -> list[GapLine]:
     """The gaps of `assessment` (results open: rating has closed), largest distance first."""
-    fw = framework_parsed(assessment.framework)
+    fw = framework_shown(assessment.framework)  # names in the reader's language
     names = {a.key: a.name for a in fw.aspects} | {p.key: p.name for p in fw.pillars}
     lines = [
         GapLine(
