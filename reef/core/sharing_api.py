@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema
 
 from reef.api.auth import require_user
 from reef.core import sharing
-from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
-from reef.core.errors import Conflict
+from reef.core.concurrency import etag_for, versioned_write
+from reef.core.models import Labelled
 
 router = Router(tags=["sharing"])
 
@@ -87,27 +87,26 @@ def put_sharing(
 ) -> SharingOut:
     user = require_user(request)
     record = sharing.sharing_get(user, kind, record_id)
-    expected = check_if_match(request, record)
-    countries = (
-        sharing.countries_by_code(payload.countries) if payload.countries is not None else None
-    )
-    organisations = (
-        sharing.organisations_by_slug(payload.organisations)
-        if payload.organisations is not None
-        else None
-    )
-    try:
+
+    def write(version: int) -> Labelled:
+        countries = (
+            sharing.countries_by_code(payload.countries) if payload.countries is not None else None
+        )
+        organisations = (
+            sharing.organisations_by_slug(payload.organisations)
+            if payload.organisations is not None
+            else None
+        )
         sharing.record_sharing_update(
             actor=user,
             record=record,
-            expected_version=expected,
+            expected_version=version,
             tlp=payload.tlp,
             countries=countries,
             organisations=organisations,
             readers=payload.readers,
         )
-    except Conflict:
-        raise PreconditionFailed() from None
-    record = type(record)._base_manager.get(pk=record.pk)
-    response["ETag"] = etag_for(record)
+        return type(record)._base_manager.get(pk=record.pk)
+
+    record = versioned_write(request, response, record, write)
     return _out(sharing.sharing_of(record))

@@ -6,8 +6,8 @@ from ninja import Field, Router, Schema
 from reef.accounts.roles import Action
 from reef.api.auth import require_user
 from reef.core.access import can
-from reef.core.concurrency import PreconditionFailed, check_if_match, etag_for
-from reef.core.errors import Conflict, PermissionDenied
+from reef.core.concurrency import etag_for, versioned_write
+from reef.core.errors import PermissionDenied
 from reef.directory import selectors, services
 from reef.directory.models import Country, Organisation
 
@@ -107,16 +107,16 @@ def update_organisation(
     organisation = selectors.organisation_get(user, slug)
     if not can(user, organisation, Action.EDIT):
         raise PermissionDenied()
-    expected = check_if_match(request, organisation)
-    try:
-        organisation = services.organisation_update(
+    organisation = versioned_write(
+        request,
+        response,
+        organisation,
+        lambda version: services.organisation_update(
             actor=user,
             organisation=organisation,
             description=payload.description,
             website=payload.website,
-            expected_version=expected,
-        )
-    except Conflict:
-        raise PreconditionFailed() from None
-    response["ETag"] = etag_for(organisation)
+            expected_version=version,
+        ),
+    )
     return _organisation(organisation)
