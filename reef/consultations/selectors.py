@@ -295,7 +295,8 @@ def consultation_report(user: Any, consultation: Consultation, analysis: dict[st
 # ---------------------------------------------------------------- opinion groups as bars
 
 #: Bar colours: dark enough for white text (contrast above 4.5:1), the vote buttons' own.
-VOTE_COLOURS = {"agree": "#2e7d32", "disagree": "#9b2226", "pass": "#4a5a68"}
+# "pass" is the vote, not a password.
+VOTE_COLOURS = {"agree": "#2e7d32", "disagree": "#9b2226", "pass": "#4a5a68"}  # nosec B105
 BAR_X, BAR_WIDTH, BAR_ROW, BAR_HEIGHT = 28.0, 240.0, 22.0, 16.0
 #: A segment this wide or wider carries its percentage (12 px text fits).
 BAR_LABEL_MIN = 30.0
