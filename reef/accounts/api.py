@@ -10,13 +10,14 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from reef.accounts.adapters import wait_message
 from reef.accounts.models import ApiToken, User
 from reef.accounts.services import api_token_create, api_token_revoke, api_tokens_live
 from reef.accounts.throttle import signin_failed, signin_lift, signin_wait
 from reef.api.auth import request_token, require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.errors import PermissionDenied
 from reef.core.idempotency import idempotent
 from reef.core.middleware import client_ip
@@ -196,10 +197,13 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]
     response={200: list[TokenOut], 401: Error},
     summary="Your live API tokens",
     description="Tokens not revoked and not expired, newest first, with their last use.",
+    openapi_extra=PAGE_HEADERS,
 )
-def list_tokens(request: HttpRequest) -> list[TokenOut]:
+def list_tokens(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[TokenOut]:
     user = require_user(request)
-    return [_token_out(t) for t in api_tokens_live(user)]
+    return [_token_out(t) for t in paginate(request, response, page, api_tokens_live(user))]
 
 
 @router.delete(

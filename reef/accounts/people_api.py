@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from reef.accounts import rules
@@ -36,6 +36,7 @@ from reef.accounts.selectors import (
 )
 from reef.accounts.services import user_deactivate
 from reef.api.auth import require_user
+from reef.api.pagination import MAX_OFFSET, PAGE_HEADERS, PageQuery, paginate
 from reef.core.idempotency import idempotent
 from reef.core.rules import allowed
 
@@ -105,7 +106,7 @@ class UsersOut(Schema):
 class UsersQuery(Schema):
     q: str = Field("", max_length=100, description="part of an e-mail address or a name")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _place_out(place: Place) -> PlaceOut:
@@ -138,12 +139,16 @@ def _managed(request: HttpRequest, kind: str, key: str) -> Place:
     return place
 
 
-@router.get("/people/places", response={200: list[PlaceOut], 401: Error})
-def places(request: HttpRequest) -> list[PlaceOut]:
+@router.get(
+    "/people/places",
+    response={200: list[PlaceOut], 401: Error},
+    openapi_extra=PAGE_HEADERS,
+)
+def places(request: HttpRequest, response: HttpResponse, page: Query[PageQuery]) -> list[PlaceOut]:
     """The places whose members you manage (every place, for an administrator)."""
     countries, organisations, groupings = places_managed(require_user(request))
     found: list[Place] = [*countries, *organisations, *groupings]
-    return [_place_out(p) for p in found]
+    return [_place_out(p) for p in paginate(request, response, page, found)]
 
 
 @router.get(

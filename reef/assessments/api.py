@@ -7,11 +7,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.assessments import reportfiles, rules, selectors, services, sheets
 from reef.assessments.models import Assessment, Rating, ReportFile, TeamMembership
 from reef.core.errors import ServiceError
@@ -83,12 +84,14 @@ def _rating(r: Rating) -> dict[str, Any]:
     }
 
 
-@router.get("/assessments", response=list[AssessmentOut])
-def list_assessments(request: HttpRequest, country: str = "") -> list[dict[str, Any]]:
+@router.get("/assessments", response=list[AssessmentOut], openapi_extra=PAGE_HEADERS)
+def list_assessments(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery], country: str = ""
+) -> list[dict[str, Any]]:
     qs = selectors.assessments_for(request.user).prefetch_related("team")
     if country:
         qs = qs.filter(country__code=country.upper())
-    return [_assessment(a) for a in qs]
+    return [_assessment(a) for a in paginate(request, response, page, qs)]
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
@@ -96,11 +99,16 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     return _assessment(selectors.assessment_get(request.user, assessment_id))
 
 
-@router.get("/assessments/{assessment_id}/ratings", response=list[RatingOut])
-def list_ratings(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/assessments/{assessment_id}/ratings", response=list[RatingOut], openapi_extra=PAGE_HEADERS
+)
+def list_ratings(
+    request: HttpRequest, assessment_id: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     """The ratings you may see: while rating is open, only your own (independence)."""
     a = selectors.assessment_get(request.user, assessment_id)
-    return [_rating(r) for r in selectors.ratings_visible(request.user, a)]
+    ratings = selectors.ratings_visible(request.user, a)
+    return [_rating(r) for r in paginate(request, response, page, ratings)]
 
 
 @router.post("/assessments/{assessment_id}/ratings", response={201: RatingOut})
@@ -465,11 +473,18 @@ def submit_ratings_bulk(request: HttpRequest, assessment_id: int, payload: BulkR
     return [_rating(r) for r in saved]
 
 
-@router.get("/assessments/{assessment_id}/decisions", response=list[DecisionOut])
-def list_decisions(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/assessments/{assessment_id}/decisions",
+    response=list[DecisionOut],
+    openapi_extra=PAGE_HEADERS,
+)
+def list_decisions(
+    request: HttpRequest, assessment_id: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     """The consolidation decisions you may see."""
     a = selectors.assessment_get(request.user, assessment_id)
-    return [_decision(d) for d in selectors.decisions_of(request.user, a)]
+    decisions = selectors.decisions_of(request.user, a)
+    return [_decision(d) for d in paginate(request, response, page, decisions)]
 
 
 def _decision(d: Any) -> dict[str, Any]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.consultations import selectors, services
 from reef.consultations.models import Amendment, Consultation, DelphiItem, Statement
 from reef.directory.models import Country, Grouping, Organisation
@@ -33,6 +34,11 @@ class StatementOut(Schema):
     number: int
     body: str
     status: str
+
+
+class DelphiItemOut(Schema):
+    id: int
+    text: str
 
 
 class StatementIn(Schema):
@@ -185,9 +191,12 @@ def _statement(s: Statement) -> StatementOut:
     return StatementOut(number=s.number, body=s.body, status=s.status)
 
 
-@router.get("/consultations", response=list[ConsultationOut])
-def list_consultations(request: HttpRequest) -> list[ConsultationOut]:
-    return [_consultation(c) for c in selectors.consultations_for(request.user)]
+@router.get("/consultations", response=list[ConsultationOut], openapi_extra=PAGE_HEADERS)
+def list_consultations(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[ConsultationOut]:
+    consultations = selectors.consultations_for(request.user)
+    return [_consultation(c) for c in paginate(request, response, page, consultations)]
 
 
 @router.get("/consultations/{pk}", response=ConsultationOut)
@@ -289,10 +298,15 @@ def join(request: HttpRequest, pk: int, payload: JoinIn) -> ParticipantOut:
     )
 
 
-@router.get("/consultations/{pk}/statements", response=list[StatementOut])
-def list_statements(request: HttpRequest, pk: int) -> list[StatementOut]:
+@router.get(
+    "/consultations/{pk}/statements", response=list[StatementOut], openapi_extra=PAGE_HEADERS
+)
+def list_statements(
+    request: HttpRequest, pk: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[StatementOut]:
     consultation = selectors.consultation_get(request.user, pk)
-    return [_statement(s) for s in selectors.statements_for(request.user, consultation)]
+    statements = selectors.statements_for(request.user, consultation)
+    return [_statement(s) for s in paginate(request, response, page, statements)]
 
 
 @router.post("/consultations/{pk}/statements", response={201: StatementOut})
@@ -462,14 +476,18 @@ def delphi_feedback(request: HttpRequest, pk: int, number: int) -> Any:
     )
 
 
-@router.get("/consultations/{pk}/delphi/{number}/items")
-def delphi_items(request: HttpRequest, pk: int, number: int) -> list[dict[str, Any]]:
+@router.get(
+    "/consultations/{pk}/delphi/{number}/items",
+    response=list[DelphiItemOut],
+    openapi_extra=PAGE_HEADERS,
+)
+def delphi_items(
+    request: HttpRequest, pk: int, number: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     consultation = selectors.consultation_get(request.user, pk)
     rnd = selectors.delphi_round_get(request.user, consultation, number)
-    return [
-        {"id": i.pk, "text": i.text}
-        for i in DelphiItem.objects.for_user(request.user).filter(round=rnd)
-    ]
+    items = DelphiItem.objects.for_user(request.user).filter(round=rnd)
+    return [{"id": i.pk, "text": i.text} for i in paginate(request, response, page, items)]
 
 
 @router.post("/consultations/{pk}/sections/{number}/comments", response={201: dict[str, int]})
@@ -495,15 +513,19 @@ def propose_amendment(request: HttpRequest, pk: int, number: int, payload: Amend
     return Status(201, _amendment(a))
 
 
-@router.get("/consultations/{pk}/sections/{number}/amendments", response=list[AmendmentOut])
-def list_amendments(request: HttpRequest, pk: int, number: int) -> list[AmendmentOut]:
+@router.get(
+    "/consultations/{pk}/sections/{number}/amendments",
+    response=list[AmendmentOut],
+    openapi_extra=PAGE_HEADERS,
+)
+def list_amendments(
+    request: HttpRequest, pk: int, number: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[AmendmentOut]:
     """A section's amendments, each saying whether it is stale."""
     consultation = selectors.consultation_get(request.user, pk)
     section = selectors.section_get(request.user, consultation, number)
-    return [
-        _amendment(a)
-        for a in selectors.section_amendments(request.user, section).select_related("section")
-    ]
+    amendments = selectors.section_amendments(request.user, section).select_related("section")
+    return [_amendment(a) for a in paginate(request, response, page, amendments)]
 
 
 @router.post(

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from reef.accounts.roles import Action
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.access import can
 from reef.core.concurrency import etag_for, versioned_write
 from reef.core.errors import PermissionDenied
@@ -67,10 +68,13 @@ def _organisation(o: Organisation) -> OrganisationOut:
     )
 
 
-@router.get("/countries", response=list[CountryOut])
-def list_countries(request: HttpRequest, region_only: bool = True) -> list[CountryOut]:
+@router.get("/countries", response=list[CountryOut], openapi_extra=PAGE_HEADERS)
+def list_countries(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery], region_only: bool = True
+) -> list[CountryOut]:
     qs = selectors.countries_in_region() if region_only else Country.objects.all()
-    return [_country(c) for c in qs.prefetch_related("groupings__grouping")]
+    countries = qs.prefetch_related("groupings__grouping")
+    return [_country(c) for c in paginate(request, response, page, countries)]
 
 
 @router.get("/countries/{code}", response=CountryOut)
@@ -78,10 +82,12 @@ def get_country(request: HttpRequest, code: str) -> CountryOut:
     return _country(selectors.country_get(code))
 
 
-@router.get("/organisations", response=list[OrganisationOut])
-def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
+@router.get("/organisations", response=list[OrganisationOut], openapi_extra=PAGE_HEADERS)
+def list_organisations(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[OrganisationOut]:
     qs = selectors.organisations_for(request.user).prefetch_related("consortia")
-    return [_organisation(o) for o in qs]
+    return [_organisation(o) for o in paginate(request, response, page, qs)]
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.errors import ServiceError
 from reef.directory.models import Country, Organisation
 from reef.experts import selectors, services
@@ -190,7 +192,10 @@ def _mission(user: Any, m: MissionRequest) -> MissionOut:
 
 
 def _round(user: Any, r: ReviewRound) -> RoundOut:
-    proposals = selectors.proposals_for(user).filter(round=r)
+    # A list prefetches the proposals the caller may see (`visible_proposals`); one round asks.
+    proposals = getattr(r, "visible_proposals", None)
+    if proposals is None:
+        proposals = selectors.proposals_for(user).filter(round=r)
     return RoundOut(
         id=r.pk,
         title=r.title,
@@ -205,9 +210,12 @@ def _round(user: Any, r: ReviewRound) -> RoundOut:
     )
 
 
-@router.get("/experts/profiles", response=list[ProfileOut])
-def list_profiles(request: HttpRequest) -> list[ProfileOut]:
-    return [_profile(request.user, p) for p in selectors.profiles_for(request.user)]
+@router.get("/experts/profiles", response=list[ProfileOut], openapi_extra=PAGE_HEADERS)
+def list_profiles(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[ProfileOut]:
+    profiles = selectors.profiles_for(request.user)
+    return [_profile(request.user, p) for p in paginate(request, response, page, profiles)]
 
 
 @router.get("/experts/profiles/{pk}", response=ProfileOut)
@@ -233,9 +241,12 @@ def delete_me(request: HttpRequest) -> dict[str, int]:
     return services.profile_delete(actor=user, profile=profile)
 
 
-@router.get("/experts/missions", response=list[MissionOut])
-def list_missions(request: HttpRequest) -> list[MissionOut]:
-    return [_mission(request.user, m) for m in selectors.missions_for(request.user)]
+@router.get("/experts/missions", response=list[MissionOut], openapi_extra=PAGE_HEADERS)
+def list_missions(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[MissionOut]:
+    missions = selectors.missions_for(request.user)
+    return [_mission(request.user, m) for m in paginate(request, response, page, missions)]
 
 
 @router.post("/experts/missions", response={201: MissionOut})
@@ -292,9 +303,15 @@ def confirm_team(request: HttpRequest, pk: int) -> MissionOut:
     return _mission(user, selectors.mission_get(user, pk))
 
 
-@router.get("/experts/rounds", response=list[RoundOut])
-def list_rounds(request: HttpRequest) -> list[RoundOut]:
-    return [_round(request.user, r) for r in selectors.rounds_for(request.user)]
+@router.get("/experts/rounds", response=list[RoundOut], openapi_extra=PAGE_HEADERS)
+def list_rounds(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[RoundOut]:
+    visible = selectors.proposals_for(request.user)
+    rounds = selectors.rounds_for(request.user).prefetch_related(
+        Prefetch("proposals", queryset=visible, to_attr="visible_proposals")
+    )
+    return [_round(request.user, r) for r in paginate(request, response, page, rounds)]
 
 
 @router.get("/experts/rounds/{pk}", response=RoundOut)
@@ -355,10 +372,14 @@ def submit_review(request: HttpRequest, pk: int, body: ReviewIn) -> AssignmentOu
         "Deprecated: returns only the expert network's notifications sent before the shared "
         "inbox; new ones are in `GET /api/v1/notifications`."
     ),
+    openapi_extra=PAGE_HEADERS,
 )
-def list_notifications(request: HttpRequest) -> list[NotificationOut]:
+def list_notifications(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[NotificationOut]:
     user = require_user(request)
+    notifications = selectors.notifications_for(user)
     return [
         NotificationOut(id=n.pk, subject=n.subject, body=n.body, url=n.url, created_at=n.created_at)
-        for n in selectors.notifications_for(user)[:200]
+        for n in paginate(request, response, page, notifications)
     ]

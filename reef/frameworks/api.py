@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
 
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.frameworks import selectors
 from reef.frameworks.models import Framework
 
@@ -35,12 +36,14 @@ def _out(fw: Framework, count: int) -> dict[str, Any]:
     }
 
 
-@router.get("/frameworks", response=list[FrameworkOut])
-def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/frameworks", response=list[FrameworkOut], openapi_extra=PAGE_HEADERS)
+def list_frameworks(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     from django.db.models import Count
 
     qs = selectors.frameworks_for(request.user).annotate(n=Count("indicators"))
-    return [_out(fw, fw.n) for fw in qs]
+    return [_out(fw, fw.n) for fw in paginate(request, response, page, qs)]
 
 
 @router.get("/frameworks/{slug}", response=FrameworkDetailOut)

@@ -9,14 +9,16 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from reef.api.auth import require_user
+from reef.api.pagination import MAX_OFFSET
 from reef.notifications import selectors, services
 from reef.notifications.models import Notification, NotificationPreference
 from reef.notifications.render import render
 
 router = Router(tags=["notifications"])
 
+# Its own page size (25, at most 100), part of its contract since before the list
+# routes were paginated (reef/api/pagination.py); the same offset bound as theirs.
 MAX_LIMIT = 100
-MAX_OFFSET = 1_000_000
 
 
 class NotificationOut(Schema):

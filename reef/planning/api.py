@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from reef.accounts.roles import Action as Act
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.access import can
 from reef.core.concurrency import etag_for, versioned_write
 from reef.core.errors import PermissionDenied, ServiceError
@@ -474,9 +475,12 @@ def _commitment(request: HttpRequest, c: Commitment) -> dict[str, Any]:
     }
 
 
-@router.get("/planning/plans", response=list[PlanOut])
-def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_plan(p) for p in selectors.plans_for(request.user)]
+@router.get("/planning/plans", response=list[PlanOut], openapi_extra=PAGE_HEADERS)
+def list_plans(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    plans = selectors.plans_for(request.user)
+    return [_plan(p) for p in paginate(request, response, page, plans)]
 
 
 @router.post("/planning/plans", response={201: PlanOut})
@@ -510,10 +514,13 @@ def import_plan(
     return Status(201, _plan(plan))
 
 
-@router.get("/planning/plans/{pk}/risks", response=list[RiskOut])
-def list_risks(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+@router.get("/planning/plans/{pk}/risks", response=list[RiskOut], openapi_extra=PAGE_HEADERS)
+def list_risks(
+    request: HttpRequest, pk: int, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     plan = selectors.plan_get(request.user, pk)
-    return [_risk(r) for r in selectors.plan_risks(request.user, plan)]
+    risks = selectors.plan_risks(request.user, plan)
+    return [_risk(r) for r in paginate(request, response, page, risks)]
 
 
 @router.post("/planning/plans/{pk}/risks", response={201: RiskOut})
@@ -601,10 +608,16 @@ class NeedQuery(Schema):
     priority: str = Field("", description="only needs among the first N of their plan")
 
 
-@router.get("/planning/needs", response=list[NeedFoundOut])
-def list_needs(request: HttpRequest, q: Query[NeedQuery]) -> list[dict[str, Any]]:
+@router.get("/planning/needs", response=list[NeedFoundOut], openapi_extra=PAGE_HEADERS)
+def list_needs(
+    request: HttpRequest, q: Query[NeedQuery], response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     """The needs you may see, filtered, each with its funding status."""
     found = selectors.need_filter(q.model_dump())
+    matching = selectors.needs_matching(request.user, found)
+    needs = paginate(request, response, page, matching)
+    if not isinstance(matching, list):  # a list comes with its funding attached
+        selectors.attach_funding(request.user, needs)
     return [
         _need(n)
         | {
@@ -613,7 +626,7 @@ def list_needs(request: HttpRequest, q: Query[NeedQuery]) -> list[dict[str, Any]
             "gap": n.rolled.gap,
             "currency": n.plan.currency,
         }
-        for n in selectors.needs_found(request.user, found, limit=1000)
+        for n in needs
     ]
 
 
@@ -775,16 +788,23 @@ def offer(request: HttpRequest, pk: int, payload: OfferIn) -> Status[dict[str, A
     return Status(201, _commitment(request, commitment))
 
 
-@router.get("/planning/commitments", response=list[CommitmentOut])
-def list_commitments(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_commitment(request, c) for c in selectors.commitments_for(request.user)[:1000]]
+@router.get("/planning/commitments", response=list[CommitmentOut], openapi_extra=PAGE_HEADERS)
+def list_commitments(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    # The plan: the next steps ask who speaks for the beneficiary (no query per row).
+    commitments = selectors.commitments_for(request.user).select_related("need__plan")
+    return [_commitment(request, c) for c in paginate(request, response, page, commitments)]
 
 
-@router.get("/planning/my-commitments", response=list[CommitmentOut])
-def my_commitments(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/planning/my-commitments", response=list[CommitmentOut], openapi_extra=PAGE_HEADERS)
+def my_commitments(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
     """Commitments of the organisations you belong to."""
     user = require_user(request)
-    return [_commitment(request, c) for c in selectors.my_commitments(user)[:1000]]
+    commitments = selectors.my_commitments(user)
+    return [_commitment(request, c) for c in paginate(request, response, page, commitments)]
 
 
 @router.get("/planning/commitments/{pk}", response=CommitmentOut)
@@ -845,8 +865,12 @@ def themes(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/planning/twinning", response=list[TwinOut])
-def twinning(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/planning/twinning", response=list[TwinOut], openapi_extra=PAGE_HEADERS)
+def twinning(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[dict[str, Any]]:
+    """The strongest twinning candidates among the efforts you may see, best first."""
+    opportunities = selectors.twinning_opportunities(request.user)
     return [
         {
             "a": o.a.ref,
@@ -859,7 +883,7 @@ def twinning(request: HttpRequest) -> list[dict[str, Any]]:
             "why": o.candidate.why,
             "linked": o.linked,
         }
-        for o in selectors.twinning_opportunities(request.user)
+        for o in paginate(request, response, page, opportunities)
     ]
 
 

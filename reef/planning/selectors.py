@@ -164,11 +164,12 @@ def attach_funding(user: Any, needs: list[Any]) -> None:
             n.funding_label = FUNDING_LABELS[n.funding]
 
 
-def needs_found(user: Any, found: NeedFilter, limit: int = NEED_LIST_LIMIT) -> list[Any]:
-    """The needs the user may see that pass `found`, each with its funding (see attach_funding).
+def needs_matching(user: Any, found: NeedFilter) -> LabelledQuerySet | list[Any]:
+    """The needs the user may see that pass `found`, in the needs list's order.
 
-    Unfunded is decided in the database (no counting commitment the user may see);
-    partly and fully funded need the money converted, so they are told apart here.
+    Unfunded is decided in the database (no counting commitment the user may see): a
+    queryset, without funding attached. Partly and fully funded need the money converted,
+    so they are told apart here: a list, each need with its funding (see attach_funding).
     """
     qs = needs_for(user).order_by("country__name", "plan", "position", "pk")
     if found.country:
@@ -185,12 +186,19 @@ def needs_found(user: Any, found: NeedFilter, limit: int = NEED_LIST_LIMIT) -> l
             qs = qs.filter(~Exists(counting))
         else:
             qs = qs.filter(Exists(counting))
-    needs: list[Any]
     if found.funding in (FundingStatus.PARTLY, FundingStatus.FULLY):
         needs = list(qs)
         attach_funding(user, needs)
-        return [n for n in needs if n.funding == found.funding][:limit]
-    needs = list(qs[:limit])
+        return [n for n in needs if n.funding == found.funding]
+    return qs
+
+
+def needs_found(user: Any, found: NeedFilter, limit: int = NEED_LIST_LIMIT) -> list[Any]:
+    """The first `limit` of `needs_matching`, each with its funding (see attach_funding)."""
+    matching = needs_matching(user, found)
+    if isinstance(matching, list):
+        return matching[:limit]
+    needs = list(matching[:limit])
     attach_funding(user, needs)
     return needs
 

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
 
 from reef.api.auth import require_user
+from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.concurrency import etag_for, versioned_write
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import allowed
@@ -200,9 +201,12 @@ def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None
     return organisation
 
 
-@router.get("/records/events", response=list[EventOut])
-def list_events(request: HttpRequest) -> list[EventOut]:
-    return [_event(e) for e in selectors.events_for(request.user)[:500]]
+@router.get("/records/events", response=list[EventOut], openapi_extra=PAGE_HEADERS)
+def list_events(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[EventOut]:
+    events = selectors.events_for(request.user)
+    return [_event(e) for e in paginate(request, response, page, events)]
 
 
 @router.get("/records/events/{slug}", response=EventOut)
@@ -345,9 +349,12 @@ def translate_publication(
     )
 
 
-@router.get("/records/publications", response=list[PublicationOut])
-def list_publications(request: HttpRequest) -> list[PublicationOut]:
-    return [_publication(p) for p in selectors.publications_for(request.user)[:500]]
+@router.get("/records/publications", response=list[PublicationOut], openapi_extra=PAGE_HEADERS)
+def list_publications(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
+) -> list[PublicationOut]:
+    publications = selectors.publications_for(request.user)
+    return [_publication(p) for p in paginate(request, response, page, publications)]
 
 
 @router.get("/records/publications/{slug}", response=PublicationOut)
@@ -531,8 +538,15 @@ def _needs(ids: list[int]) -> list[Any]:
     return found
 
 
-@router.get("/records/briefings", response=list[BriefingOut], summary="Briefings you may read")
-def list_briefings(request: HttpRequest, country: str = "") -> list[BriefingOut]:
+@router.get(
+    "/records/briefings",
+    response=list[BriefingOut],
+    summary="Briefings you may read",
+    openapi_extra=PAGE_HEADERS,
+)
+def list_briefings(
+    request: HttpRequest, response: HttpResponse, page: Query[PageQuery], country: str = ""
+) -> list[BriefingOut]:
     """Newest first; `country` (an ISO code) keeps those concerning that country."""
     from reef.planning.models import Need
 
@@ -544,7 +558,7 @@ def list_briefings(request: HttpRequest, country: str = "") -> list[BriefingOut]
     )
     if country:
         qs = qs.filter(countries__code=country.upper())
-    return [_briefing(request.user, b) for b in qs[:500]]
+    return [_briefing(request.user, b) for b in paginate(request, response, page, qs)]
 
 
 @router.get(
