@@ -85,7 +85,10 @@ api = NinjaAPI(
     description=(
         "The Reef JSON API. Authenticate with a personal token "
         "(`Authorization: Bearer reef_...`) or a browser session. "
-        "Records you may not see answer 404."
+        "Records you may not see answer 404. "
+        "List routes are paginated with `limit` (1 to 500, default 100) and `offset`: the "
+        "body is the page (a JSON array), `X-Total-Count` the rows you may see in all, and "
+        'the `Link` header the `rel="next"` and `rel="prev"` pages.'
     ),
     auth=reef_auth,
     urls_namespace="api",

@@ -401,3 +401,8 @@ def test_paginated_envelopes_refuse_a_huge_offset(clients: dict[str, Client]) ->
     assert set(inbox) == {"count", "unread", "offset", "limit", "next_offset", "items"}
     assert inbox["limit"] == 25
     assert clients["focal_point"].get("/api/v1/notifications?limit=101").status_code == 422
+
+
+def test_the_api_description_tells_of_pages() -> None:
+    description = SCHEMA["info"]["description"]
+    assert "`limit`" in description and "X-Total-Count" in description
