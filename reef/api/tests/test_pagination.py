@@ -380,7 +380,7 @@ def test_pages_follow_a_stable_order() -> None:
 
 
 def test_page_query_defaults() -> None:
-    page = PageQuery()
+    page = PageQuery.model_validate({})
     assert (page.limit, page.offset) == (DEFAULT_LIMIT, 0) == (100, 0)
     assert MAX_LIMIT == 500
 
