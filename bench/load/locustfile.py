@@ -262,12 +262,21 @@ class Contributor(HttpUser):
 
     def _versions(self) -> dict[str, int]:
         """Your ratings' current versions (indicator -> version)."""
-        own = self.client.get(
-            f"{self.assessment}/ratings", headers=self.headers, name="own ratings"
-        )
-        if own.status_code != 200:
-            return {}
-        return {r["indicator"]: r["version"] for r in own.json()}
+        versions: dict[str, int] = {}
+        offset = 0
+        while True:  # the list is paginated (X-Total-Count, at most 500 a page)
+            own = self.client.get(
+                f"{self.assessment}/ratings?limit=500&offset={offset}",
+                headers=self.headers,
+                name="own ratings",
+            )
+            if own.status_code != 200:
+                return versions
+            page = own.json()
+            versions.update({r["indicator"]: r["version"] for r in page})
+            offset += len(page)
+            if not page or offset >= int(own.headers.get("X-Total-Count", offset)):
+                return versions
 
     @task(1)
     def rate_bulk(self) -> None:
