@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from reef.apps_list import REEF_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -166,18 +168,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_tasks_db",
-    "reef.core",
-    "reef.directory",
-    "reef.accounts",
-    "reef.frameworks",
-    "reef.assessments",
-    "reef.planning",
-    "reef.experts",
-    "reef.consultations",
-    "reef.records",
-    "reef.notifications",
-    "reef.hub",
-    "reef.api",
+    # Reef's own apps: the one list in reef/apps_list.py.
+    *(app.module for app in REEF_APPS),
 ]
 
 MIDDLEWARE = [
