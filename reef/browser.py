@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = os.environ.get("REEF_CHROMIUM", "/usr/bin/chromium")
+from django.conf import settings
+
+CHROMIUM: str = settings.REEF_CHROMIUM
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -47,12 +47,9 @@ def _manage(argv: list[str]) -> None:
 
 def _max_requests() -> int:
     """Requests a worker serves before it is replaced by a fresh fork (0: never)."""
-    from reef.settings import SettingsError, env_int
+    from django.conf import settings
 
-    try:
-        return env_int("REEF_MAX_REQUESTS", 5000)
-    except SettingsError as exc:
-        raise SystemExit(str(exc)) from None
+    return settings.REEF_MAX_REQUESTS
 
 
 def _gunicorn(port: int, workers: int, host: str) -> None:
@@ -89,18 +86,22 @@ def _gunicorn(port: int, workers: int, host: str) -> None:
 
 def demo(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="reef demo", description="Run the Reef demo.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("REEF_PORT", "8000")))
+    parser.add_argument("--port", type=int, help="default: REEF_PORT, else 8000")
     parser.add_argument("--no-serve", action="store_true", help="set up the data, do not serve")
     args = parser.parse_args(argv)
-    if not 0 < args.port < 65536:
+    if args.port is not None and not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")
     os.environ["REEF_DEMO"] = "true"
     os.environ.setdefault("REEF_DATABASE_URL", "sqlite:///var/reef.sqlite3")
-    os.environ["REEF_PORT"] = str(args.port)
+    if args.port is not None:
+        # Before the settings load: REEF_SITE_URL (links in mail) names this port.
+        os.environ["REEF_PORT"] = str(args.port)
     (BASE_DIR / "var").mkdir(exist_ok=True)
     _django_setup()
     from django.conf import settings
     from django.core.management import call_command
+
+    port = settings.REEF_PORT
 
     database = settings.DATABASES["default"]
     fresh = "sqlite" in str(database["ENGINE"]) and not Path(str(database["NAME"])).exists()
@@ -111,27 +112,27 @@ def demo(argv: list[str]) -> None:
     call_command("demo_load")
     if args.no_serve:
         return
-    print(f"\nReef demo: http://127.0.0.1:{args.port}/  (Ctrl+C to stop)\n", flush=True)
-    _gunicorn(args.port, workers=2, host="127.0.0.1")
+    print(f"\nReef demo: http://127.0.0.1:{port}/  (Ctrl+C to stop)\n", flush=True)
+    _gunicorn(port, workers=2, host="127.0.0.1")
 
 
 def serve(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="reef serve", description="Production server.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("REEF_PORT", "8000")))
-    parser.add_argument("--host", default=os.environ.get("REEF_HOST", "127.0.0.1"))
-    parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("REEF_WORKERS", "0")) or None
-    )
+    parser.add_argument("--port", type=int, help="default: REEF_PORT, else 8000")
+    parser.add_argument("--host", help="default: REEF_HOST, else 127.0.0.1")
+    parser.add_argument("--workers", type=int, help="default: REEF_WORKERS, else 2 per CPU + 1")
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
     _django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
-    _gunicorn(args.port, workers=workers, host=args.host)
+    workers = args.workers or settings.REEF_WORKERS or (2 * (os.cpu_count() or 1) + 1)
+    port = args.port or settings.REEF_PORT
+    _gunicorn(port, workers=workers, host=args.host or settings.REEF_HOST)
 
 
 def worker(argv: list[str]) -> None:

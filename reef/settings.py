@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from reef.apps_list import REEF_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -144,6 +146,15 @@ ALLOWED_HOSTS = env_list("REEF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tests
 CSRF_TRUSTED_ORIGINS = env_list("REEF_CSRF_TRUSTED_ORIGINS", [])
 REEF_PORT = env_int("REEF_PORT", 8000, minimum=1)
 REEF_SITE_URL = env_str("REEF_SITE_URL", f"http://127.0.0.1:{REEF_PORT}")
+# `reef serve`: the address to bind, gunicorn workers (0: two per CPU, plus one) and the
+# requests a worker serves before a fresh fork replaces it (0: never), which bounds memory.
+REEF_HOST = env_str("REEF_HOST", "127.0.0.1")
+REEF_WORKERS = env_int("REEF_WORKERS", 0)
+REEF_MAX_REQUESTS = env_int("REEF_MAX_REQUESTS", 5000)
+# Commands that read labelled data act as this user when `--as` is not given (empty: anonymous).
+REEF_CLI_USER = env_str("REEF_CLI_USER", "")
+# Browser tests drive this Chromium (Debian's, never a downloaded one).
+REEF_CHROMIUM = env_str("REEF_CHROMIUM", "/usr/bin/chromium")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -157,18 +168,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_tasks_db",
-    "reef.core",
-    "reef.directory",
-    "reef.accounts",
-    "reef.frameworks",
-    "reef.assessments",
-    "reef.planning",
-    "reef.experts",
-    "reef.consultations",
-    "reef.records",
-    "reef.notifications",
-    "reef.hub",
-    "reef.api",
+    # Reef's own apps: the one list in reef/apps_list.py.
+    *(app.module for app in REEF_APPS),
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,17 @@ SESSION_SAVE_EVERY_REQUEST = True
 REEF_SESSION_ABSOLUTE_SECONDS = env_int("REEF_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
 # How long an invitation link to take a role stays valid.
 REEF_INVITATION_DAYS = env_int("REEF_INVITATION_DAYS", 7, minimum=1)
+# Review windows (expert review rounds, a country's review of a draft report) last at
+# least this many working days, Monday to Friday.
+REEF_REVIEW_MIN_WORKING_DAYS = env_int("REEF_REVIEW_MIN_WORKING_DAYS", 10, minimum=1)
+# The licence named in every open-data export and data dictionary.
+REEF_OPEN_DATA_LICENCE = env_str("REEF_OPEN_DATA_LICENCE", "CC-BY-4.0")
+REEF_OPEN_DATA_LICENCE_NAME = env_str(
+    "REEF_OPEN_DATA_LICENCE_NAME", "Creative Commons Attribution 4.0"
+)
+REEF_OPEN_DATA_LICENCE_URL = env_str(
+    "REEF_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("nl", _("Dutch"))]

@@ -1,4 +1,4 @@
-"""The /api/v1 router: mounts each app's `api.py` router."""
+"""The /api/v1 router: mounts the router of each app in reef/apps_list.py that has an `api.py`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ninja.parser import Parser
 
 from reef.api.auth import CsrfFailed, reef_auth
 from reef.api.throttle import PerMinuteThrottle
+from reef.apps_list import REEF_APPS
 from reef.core import safeload
 from reef.core.concurrency import PreconditionFailed, PreconditionRequired
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
@@ -205,26 +206,10 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, _("Internal error. It has been logged."))
 
 
-API_APPS = [
-    "directory",
-    "accounts",
-    "frameworks",
-    "assessments",
-    "planning",
-    "experts",
-    "consultations",
-    "records",
-    "notifications",
-]
-
-for _app in API_APPS:
-    try:
-        _module = importlib.import_module(f"reef.{_app}.api")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"reef.{_app}.api":
-            raise
-        continue
-    api.add_router("", _module.router)
+# Each app's router (reef/apps_list.py says which apps have an api.py).
+for _app in REEF_APPS:
+    if _app.api:
+        api.add_router("", importlib.import_module(f"{_app.module}.api").router)
 
 # Sharing a labelled record of any app (reef/core/sharing.py).
 from reef.core.sharing_api import router as _sharing_router  # noqa: E402

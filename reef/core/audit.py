@@ -79,7 +79,7 @@ def _file_mac(kind: str, seq: int, head_hash: str, key: str | None = None) -> st
 
 
 def anchor_path() -> Path | None:
-    value = str(getattr(settings, "REEF_AUDIT_ANCHOR_FILE", "") or "")
+    value: str = settings.REEF_AUDIT_ANCHOR_FILE
     return Path(value) if value else None
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import CommandError, CommandParser
 
@@ -15,7 +15,7 @@ def add_identity_argument(parser: CommandParser) -> None:
     parser.add_argument(
         "--as",
         dest="as_user",
-        default=os.environ.get("REEF_CLI_USER", ""),
+        default=settings.REEF_CLI_USER,
         help="e-mail of the user to act as (default: REEF_CLI_USER, else anonymous)",
     )
 

@@ -7,16 +7,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-DEMO_APPS = [
-    "directory",
-    "accounts",
-    "frameworks",
-    "assessments",
-    "planning",
-    "experts",
-    "consultations",
-    "records",
-]
+from reef.apps_list import REEF_APPS
 
 #: Shared password of the printed demo accounts (demo mode only).
 # Demo accounts, printed on purpose.
@@ -26,14 +17,10 @@ DEMO_PASSWORD = "reef-demo-only"  # noqa: S105  # nosec B105
 def load_all(say: Callable[[str], None] = print) -> None:
     from reef.core.progress import Progress
 
-    progress = Progress("demo data", len(DEMO_APPS))
-    for app in DEMO_APPS:
+    apps = [app for app in REEF_APPS if app.demo]
+    progress = Progress("demo data", len(apps))
+    for app in apps:
         progress.advance()
-        try:
-            module = importlib.import_module(f"reef.{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"reef.{app}.demo":
-                raise
-            continue
+        module = importlib.import_module(f"{app.module}.demo")
         with transaction.atomic():
             module.load(say)

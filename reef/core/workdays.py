@@ -7,11 +7,10 @@ import datetime as dt
 
 from django.conf import settings
 
-DEFAULT_MIN_WORKING_DAYS = 10
-
 
 def min_working_days() -> int:
-    return int(getattr(settings, "REEF_REVIEW_MIN_WORKING_DAYS", DEFAULT_MIN_WORKING_DAYS))
+    """REEF_REVIEW_MIN_WORKING_DAYS, read at each call so that tests may override it."""
+    return settings.REEF_REVIEW_MIN_WORKING_DAYS
 
 
 def working_days(start: dt.date, end: dt.date) -> int:

@@ -142,15 +142,9 @@ FORMATS = ("csv", "json")
 
 def licence() -> dict[str, str]:
     return {
-        "id": getattr(settings, "REEF_OPEN_DATA_LICENCE", "CC-BY-4.0"),
-        "name": getattr(
-            settings, "REEF_OPEN_DATA_LICENCE_NAME", "Creative Commons Attribution 4.0"
-        ),
-        "url": getattr(
-            settings,
-            "REEF_OPEN_DATA_LICENCE_URL",
-            "https://creativecommons.org/licenses/by/4.0/",
-        ),
+        "id": settings.REEF_OPEN_DATA_LICENCE,
+        "name": settings.REEF_OPEN_DATA_LICENCE_NAME,
+        "url": settings.REEF_OPEN_DATA_LICENCE_URL,
     }
 
 

@@ -18,7 +18,9 @@ from reef.core.tests.routes import EVERYONE, Sample
 
 # Third-party route trees with their own access handling; tried for "no 5xx" only.
 THIRD_PARTY_PREFIXES = ("accounts/",)
-API_PREFIX = "api/v1/"  # covered operation by operation in api/tests/test_api_access.py
+# The API is covered operation by operation elsewhere: every GET as anonymous and each
+# persona in test_reads_never_write.py, the whole API in api/tests/test_schemathesis.py.
+API_PREFIX = "api/v1/"
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, Any]]:

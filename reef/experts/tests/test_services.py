@@ -397,6 +397,14 @@ def test_mission_request_validation(users: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- reviews
 
 
+def test_the_shortest_window_is_a_setting(world: None, settings: Any) -> None:
+    settings.REEF_REVIEW_MIN_WORKING_DAYS = 5
+    friday = OPEN + dt.timedelta(days=4)
+    assert review_round(opens_on=OPEN, closes_on=friday).closes_on == friday
+    with pytest.raises(ServiceError, match="5 working days"):
+        review_round(opens_on=OPEN, closes_on=friday - dt.timedelta(days=1))
+
+
 def test_window_must_be_long_enough_and_cannot_be_shortened(users: dict[str, Any]) -> None:
     with pytest.raises(ServiceError, match="10 working days"):
         review_round(opens_on=OPEN, closes_on=CLOSE - dt.timedelta(days=1))
