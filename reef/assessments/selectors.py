@@ -33,15 +33,25 @@ from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
 
 
+#: The framework's document is the whole framework as JSON (reef-cmm: 700 kB): decoding it
+#: for every listed assessment cost more than the rest of a page. `framework_selectors.parsed`
+#: keeps each version parsed once per process and reads the document only then.
+FRAMEWORK_DOCUMENT = "framework__document"
+
+
 def assessments_for(user: Any) -> LabelledQuerySet:
-    return Assessment.objects.for_user(user).select_related("country", "framework", "lead")
+    return (
+        Assessment.objects.for_user(user)
+        .select_related("country", "framework", "lead")
+        .defer(FRAMEWORK_DOCUMENT)
+    )
 
 
 def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Assessment:
     obj: Assessment = get_for_user(
-        Assessment.objects.select_related(
-            "country", "framework", "lead", "previous"
-        ).prefetch_related("team", "memberships"),
+        Assessment.objects.select_related("country", "framework", "lead", "previous")
+        .defer(FRAMEWORK_DOCUMENT)
+        .prefetch_related("team", "memberships"),
         user,
         action=action,
         pk=pk,
