@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from reef.assessments.models import (
     Decision,
     Rating,
     StakeholderSession,
+    Status,
     Target,
     TeamChange,
 )
@@ -31,7 +33,6 @@ from reef.core.access import LabelledQuerySet
 from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
-
 
 #: The framework's document is the whole framework as JSON (reef-cmm: 700 kB): decoding it
 #: for every listed assessment cost more than the rest of a page. `framework_selectors.parsed`
@@ -120,9 +121,33 @@ def _target_values(assessment: Assessment) -> dict[str, float]:
     return targets
 
 
+#: How long a complete assessment's result is kept in the cache (it cannot change: ratings,
+#: decisions and targets are refused once an assessment is complete).
+RESULT_TTL = 24 * 3600
+
+
 def assessment_result(assessment: Assessment) -> scoring.Result:
     """The scoring result from every rating (call only after the assessment's access check,
-    and only once rating has closed: before, it would show the assessors' live ratings)."""
+    and only once rating has closed: before, it would show the assessors' live ratings).
+
+    A complete assessment's result is scored once and kept in the cache (keyed by its
+    version and its framework's): the home, the country hub, results, reports and trends
+    read every earlier cycle's."""
+    if assessment.status != Status.COMPLETE:
+        return _score(assessment)
+    fw = assessment.framework
+    key = (
+        f"assessments:result:{assessment.pk}:{assessment.version}:"
+        f"{assessment.updated_at.timestamp()}:{fw.pk}:{fw.version}:{fw.updated_at.timestamp()}"
+    )
+    found: scoring.Result | None = cache.get(key)
+    if found is None:
+        found = _score(assessment)
+        cache.set(key, found, RESULT_TTL)
+    return found
+
+
+def _score(assessment: Assessment) -> scoring.Result:
     fw = framework_selectors.parsed(assessment.framework)
     ratings = Rating.objects.filter(assessment=assessment).order_by("updated_at", "pk")
     triples = [
