@@ -42,6 +42,7 @@ from reef.assessments.models import (
     Status,
 )
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.http import paginate
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
@@ -95,17 +96,25 @@ def _detail_url(a: Assessment) -> str:
     return reverse("assessments:assessment_detail", args=[a.pk])
 
 
+#: Assessments listed per page.
+ASSESSMENTS_PER_PAGE = 50
+
+
 @access(Rule.LABELLED)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     assessments = selectors.assessments_for(request.user)
     country = request.GET.get("country", "").upper()
     if country:
         assessments = assessments.filter(country__code=country)
+    # A region holds several cycles of each country's assessments: a page at a time.
+    page, query = paginate(request, assessments, ASSESSMENTS_PER_PAGE)
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "assessments": assessments,
+            "assessments": page.object_list,
+            "page": page,
+            "query": query,
             "country": country,
             "can_request": bool(_requestable_countries(request.user)),
         },
