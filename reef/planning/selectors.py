@@ -887,11 +887,74 @@ class Opportunity:
         return "; ".join(gettext(t) % params for t, params in self.candidate.explained)
 
 
+def _twinning_inputs() -> tuple[Any, ...]:
+    """What the twinning detector reads, in one query: the row count and the latest change
+    (or id) of every table it reads, labels and sharing included. Any write the services
+    make to those tables changes it."""
+    from django.db import connection
+
+    from reef.directory.models import Organisation
+
+    timed = [Action, Commitment, Need, Plan, Area, TwinningLink, Organisation]
+    through = [GroupingMember] + [
+        model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+        for model in (Action, Commitment)
+        for name in ("readers", "shared_with_organisations", "shared_with_countries")
+    ]
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)}), "  # noqa: S608  # nosec B608
+        f"(SELECT MAX({quote(column)}) FROM {quote(m._meta.db_table)})"
+        for models, column in ((timed, "updated_at"), (through, "id"))
+        for m in models
+    ]
+    with connection.cursor() as cursor:
+        # Table and column names come from the models' metadata; nothing from a request.
+        cursor.execute("SELECT " + ", ".join(parts))  # nosec B608
+        row = cursor.fetchone()
+    return tuple(str(v) for v in row or ())
+
+
+#: How long a reader's twinning pairs are kept when nothing they are made of changes.
+TWINNING_TTL = 600
+
+
 def twinning_opportunities(
     user: Any, country_ids: list[int] | None = None, limit: int = 100
 ) -> list[Opportunity]:
     """Pairs of efforts by different organisations on the same or a similar need in the
-    same country or region with overlapping dates (see overlaps.py)."""
+    same country or region with overlapping dates (see overlaps.py).
+
+    The detector compares every visible effort (hundreds of milliseconds at thousands of
+    actions): its answer is kept in the cache per reader (their scope), question and
+    language, keyed by what it reads (`_twinning_inputs`), so a change is seen at once."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    scope = scope_for(user)
+    question = (
+        scope.user_id,
+        sorted(scope.countries.items()),
+        sorted(scope.organisations.items()),
+        sorted(scope.coordinated_countries),
+        sorted(country_ids) if country_ids is not None else None,
+        limit,
+        get_language(),
+        _twinning_inputs(),
+    )
+    key = "planning:twinning:" + hashlib.sha256(repr(question).encode()).hexdigest()
+    found: list[Opportunity] | None = cache.get(key)
+    if found is None:
+        found = _twinning_opportunities(user, country_ids, limit)
+        cache.set(key, found, TWINNING_TTL)
+    return found
+
+
+def _twinning_opportunities(
+    user: Any, country_ids: list[int] | None, limit: int
+) -> list[Opportunity]:
     efforts = {e.ref: e for e in efforts_for(user, country_ids)}
     items = [o for o in (e.as_overlap() for e in efforts.values()) if o is not None]
     candidates = overlaps.find_twinning_candidates(items, limit=limit)
