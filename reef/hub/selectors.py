@@ -338,7 +338,9 @@ def _rating_work(user: Any) -> list[RatingWork]:
         .values("n")
     )
     rated = (
-        Rating.objects.filter(assessment=OuterRef("pk"), assessor_id=user.pk)
+        # By the assessor's key, which the (assessment, indicator, key) index answers: by
+        # assessor id, the database read all of a lead's ratings in every assessment.
+        Rating.objects.filter(assessment=OuterRef("pk"), assessor_key=f"user:{user.pk}")
         .order_by()
         .values("assessment")
         .annotate(n=Count("indicator", distinct=True))
