@@ -85,11 +85,21 @@ def rating_get(user: Any, assessment: Assessment, pk: int | str) -> Rating:
         raise Http404 from None
 
 
-def own_ratings(user: Any, assessment: Assessment) -> dict[int, Rating]:
-    """indicator id -> the user's own rating."""
+def own_ratings(user: Any, assessment: Assessment, indicators: Any = None) -> dict[int, Rating]:
+    """indicator id -> the user's own rating (of `indicators` only, when given)."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    return {r.indicator_id: r for r in Rating.objects.filter(assessment=assessment, assessor=user)}
+    found = Rating.objects.filter(assessment=assessment, assessor=user)
+    if indicators is not None:
+        found = found.filter(indicator__in=indicators)
+    return {r.indicator_id: r for r in found}
+
+
+def own_rating_count(user: Any, assessment: Assessment) -> int:
+    """How many indicators the user has rated (counted in SQL, not loaded)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Rating.objects.filter(assessment=assessment, assessor=user).count()
 
 
 def team_history(user: Any, assessment: Assessment) -> LabelledQuerySet:

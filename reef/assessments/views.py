@@ -169,7 +169,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session_form": forms.SessionForm(),
         "summary_form": forms.SummaryForm(initial={"summary": a.summary}),
         "cycles": selectors.cycles_of(request.user, a),
-        "own_rated": len(selectors.own_ratings(request.user, a)),
+        "own_rated": selectors.own_rating_count(request.user, a),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         "can": _can(request.user, a),
         "review": (
@@ -370,7 +370,8 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
         raise DjangoPermissionDenied
     groups = _groups(a)
     group, indicators = _group_indicators(request, a)
-    own = selectors.own_ratings(request.user, a)
+    # The group's own ratings, and the count of all: a framework has hundreds of indicators.
+    own = selectors.own_ratings(request.user, a, indicators)
     others: dict[int, list[Any]] = {}
     for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
         if r.assessor_id != request.user.pk:
@@ -387,7 +388,7 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_rate": a.status == Status.RATING,
             "done": done,
-            "own_count": len(own),
+            "own_count": selectors.own_rating_count(request.user, a),
             "rating_tlp": stricter(str(a.tlp), DEFAULT_RATING_TLP),
             "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         },
