@@ -20,6 +20,7 @@ for real data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -542,7 +543,8 @@ def make_records(
     *, count: int = 1000, countries: Sequence[Country], needs: Sequence[Any] = ()
 ) -> dict[str, int]:
     """`count` records: two fifths events, two fifths publications, a fifth briefings,
-    owned by countries and organisations in turn, most published, under varied labels."""
+    owned by countries and organisations in turn, two thirds published, under varied labels
+    (ten make a public event and a public publication)."""
     from reef.records import services as r
     from reef.records.models import Event, Publication
 
@@ -572,7 +574,7 @@ def make_records(
                     tlp=tlp,
                     **owner,
                 )
-                if n % 4:
+                if n % 3:
                     r.event_publish(actor=DEMO, event=event)
                 made_events.append(event)
                 events += 1
@@ -588,7 +590,7 @@ def make_records(
                     events=made_events[-1:],
                     **owner,
                 )
-                if n % 4:
+                if n % 3:
                     r.publication_submit(actor=DEMO, publication=p)
                     r.publication_publish(actor=DEMO, publication=p)
                 publications += 1
@@ -675,3 +677,112 @@ def make_world(
     counted = make_records(count=records, countries=chosen, needs=needs)
     step(f"records ({records})", t)
     return World(chosen, made, regional, network, held, counted, reports)
+
+
+# ------------------------------------------------------------------------ query-count tests
+
+
+def grow_region(countries: Sequence[Country], *, size: int, tag: str) -> World:
+    """A few rows of everything for `countries`, `size` times over (tests pin query counts
+    by building this for two countries, measuring, then for three more and measuring
+    again). On the staged example framework: the page code is the same as on reef-cmm."""
+    from reef.assessments.tests.helpers import example_framework
+    from reef.planning.tests.scale import make_region
+
+    made = make_assessments(
+        countries=countries, cycles=("2081", "2084"), framework=example_framework("staged")
+    )
+    reports = make_reports(assessments=made)
+    with transaction.atomic():
+        regional = make_region(
+            actions=10 * size,
+            needs_per_country=2,
+            cycle=f"2090-{tag}",
+            countries=list(countries),
+            tlp=TLP.GREEN,  # the community's: donors see the needs and offer
+        )
+    network = make_experts(
+        count=5 * size, countries=countries, proposals=2 * size, missions=len(countries)
+    )
+    held = make_consultations(
+        count=len(countries),
+        participants=10 * size,
+        statements=6,
+        votes_each=3,
+        countries=countries,
+    )
+    counted = make_records(count=10 * size, countries=countries)
+    return World(list(countries), made, regional, network, held, counted, reports)
+
+
+def queries_of(client: Any, url: str) -> int:
+    """The number of queries one GET of `url` makes (after a first GET: caches warm)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(url)
+    assert first.status_code == 200, (url, first.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert again.status_code == 200, (url, again.status_code)
+    return len(ctx.captured_queries)
+
+
+def assessor_client() -> Any:
+    """A client signed in as the region's first assessor (on every team `make_world` names)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(assessors()[0])
+    return client
+
+
+def split_countries() -> tuple[list[Country], list[Country]]:
+    """Two countries to start with (Grenada, the focal point persona's, and Trinidad and
+    Tobago, the expert persona's) and three more to grow into."""
+    countries = region_countries()
+    first = [c for c in countries if c.code in ("GD", "TT")]
+    more = [c for c in countries if c.code not in ("GD", "TT")][:3]
+    return first, more
+
+
+def expert_persona_profile(user: User) -> Any:
+    """The expert persona's own profile (the demo makes it; the test world does not)."""
+    from reef.experts import services as expert_services
+    from reef.experts.models import ExpertProfile
+
+    found = ExpertProfile.objects.filter(user=user).first()
+    if found is not None:
+        return found
+    profile = expert_services.profile_create(
+        actor=user,
+        user=user,
+        name="Expert persona (scale)",
+        sector="private",
+        country=Country.objects.get(code="TT"),
+        languages=["en"],
+        seniority="senior",
+        is_public=True,
+        consent=True,
+    )
+    today = timezone.localdate()
+    expert_services.availability_add(
+        actor=user, profile=profile, start=today, end=today + dt.timedelta(days=400)
+    )
+    return profile
+
+
+def assert_counts_stable(
+    pages: dict[str, tuple[Any, str]], grow: Any, pinned: dict[str, int]
+) -> dict[str, int]:
+    """Each page's query count, measured, then measured again after `grow()`: equal, and
+    at most the pinned number. Returns the counts (for a message when a pin is wrong)."""
+    before = {name: queries_of(client, url) for name, (client, url) in pages.items()}
+    grow()
+    after = {name: queries_of(client, url) for name, (client, url) in pages.items()}
+    assert after == before, {n: (before[n], after[n]) for n in after if after[n] != before[n]}
+    # REEF_SHOW_COUNTS=1 lists every count (to pin a new page).
+    show = os.environ.get("REEF_SHOW_COUNTS") is not None
+    over = {n: (after[n], pinned.get(n)) for n in after if show or after[n] > pinned.get(n, 0)}
+    assert not over, f"over the pinned query counts: {over}"
+    return after
