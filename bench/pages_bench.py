@@ -185,8 +185,11 @@ def markdown(
     ]
     if before is not None:
         lines += [
-            f"Before: commit {before['meta']['commit']}, {before['meta']['date']}; "
-            "columns `before` are that run's.",
+            f"Before: commit {before['meta']['commit']}, {before['meta']['date']}, "
+            f"`{before['meta']['command']}`, load before/after "
+            f"{round(before['meta']['load_before'][0], 1)}/"
+            f"{round(before['meta']['load_after'][0], 1)}; the figures in brackets are that "
+            "run's (a dash: the page was not linked then).",
             "",
         ]
     slow: list[str] = []
@@ -232,6 +235,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--persona", action="append", choices=list(PERSONAS))
     parser.add_argument("--per-route", type=int, default=3)
+    parser.add_argument("--only", help="measure only the routes this regular expression finds")
     parser.add_argument("--before", type=Path, help="an earlier --json, shown beside")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--markdown", type=Path, help="write the report here")
@@ -297,6 +301,8 @@ def main() -> None:
             by_route.setdefault(route_of(url), []).append(url)
         rows = []
         for route, urls in by_route.items():
+            if args.only and not re.search(args.only, route):
+                continue
             measured = [measure(client, u, args.repeat) for u in urls[: args.per_route]]
             if all(m["status"] == 405 for m in measured):
                 print(f"{persona:12} 405 (POST only, skipped)  {route}")
