@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -102,8 +103,9 @@ def route_of(url: str) -> str:
 
 
 def percentile(times: list[float], q: float) -> float:
+    """Nearest rank: of 20 times, p95 is the 19th (one outlier is not the p95)."""
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def measure(client: Any, url: str, repeat: int) -> dict[str, Any]:
