@@ -61,7 +61,7 @@ def region_countries(limit: int | None = None) -> list[Country]:
 
 def shipped_framework(slug: str = "reef-cmm") -> Framework:
     """The shipped framework, imported when the database does not hold it yet."""
-    fw = Framework.objects.filter(slug=slug).order_by("-created_at").first()
+    fw: Framework | None = Framework.objects.filter(slug=slug).order_by("-created_at").first()
     if fw is None:
         from reef.frameworks import demo as frameworks_demo
 
