@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -206,10 +207,16 @@ def report_context(user: Any, assessment: Assessment) -> dict[str, Any]:
     value_labels = dict(RatingValue.choices)
     evidence: dict[str, list[Any]] = defaultdict(list)
     tlp = str(assessment.tlp)
-    for r in selectors.ratings_visible(user, assessment).order_by("indicator__position", "pk"):
-        if r.evidence_text or r.evidence_link or r.evidence_file:
-            evidence[r.indicator.key].append(r)
-            tlp = stricter(tlp, r.tlp)
+    # Only the ratings with evidence, chosen in SQL: every rating (thousands) was loaded
+    # with its indicator, assessor and assessment to keep the few with evidence.
+    with_evidence = ~Q(evidence_text="") | ~Q(evidence_link="") | ~Q(evidence_file="")
+    for r in (
+        selectors.ratings_visible(user, assessment)
+        .filter(with_evidence)
+        .order_by("indicator__position", "pk")
+    ):
+        evidence[r.indicator.key].append(r)
+        tlp = stricter(tlp, r.tlp)
     decisions = list(selectors.decisions_of(user, assessment))
     for d in decisions:
         tlp = stricter(tlp, d.tlp)

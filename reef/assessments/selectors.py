@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from reef.assessments.models import (
     Decision,
     Rating,
     StakeholderSession,
+    Status,
     Target,
     TeamChange,
 )
@@ -32,16 +34,25 @@ from reef.core.errors import ServiceError
 from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
 
+#: The framework's document is the whole framework as JSON (reef-cmm: 700 kB): decoding it
+#: for every listed assessment cost more than the rest of a page. `framework_selectors.parsed`
+#: keeps each version parsed once per process and reads the document only then.
+FRAMEWORK_DOCUMENT = "framework__document"
+
 
 def assessments_for(user: Any) -> LabelledQuerySet:
-    return Assessment.objects.for_user(user).select_related("country", "framework", "lead")
+    return (
+        Assessment.objects.for_user(user)
+        .select_related("country", "framework", "lead")
+        .defer(FRAMEWORK_DOCUMENT)
+    )
 
 
 def assessment_get(user: Any, pk: int | str, action: str = Action.VIEW) -> Assessment:
     obj: Assessment = get_for_user(
-        Assessment.objects.select_related(
-            "country", "framework", "lead", "previous"
-        ).prefetch_related("team", "memberships"),
+        Assessment.objects.select_related("country", "framework", "lead", "previous")
+        .defer(FRAMEWORK_DOCUMENT)
+        .prefetch_related("team", "memberships"),
         user,
         action=action,
         pk=pk,
@@ -74,11 +85,21 @@ def rating_get(user: Any, assessment: Assessment, pk: int | str) -> Rating:
         raise Http404 from None
 
 
-def own_ratings(user: Any, assessment: Assessment) -> dict[int, Rating]:
-    """indicator id -> the user's own rating."""
+def own_ratings(user: Any, assessment: Assessment, indicators: Any = None) -> dict[int, Rating]:
+    """indicator id -> the user's own rating (of `indicators` only, when given)."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    return {r.indicator_id: r for r in Rating.objects.filter(assessment=assessment, assessor=user)}
+    found = Rating.objects.filter(assessment=assessment, assessor=user)
+    if indicators is not None:
+        found = found.filter(indicator__in=indicators)
+    return {r.indicator_id: r for r in found}
+
+
+def own_rating_count(user: Any, assessment: Assessment) -> int:
+    """How many indicators the user has rated (counted in SQL, not loaded)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Rating.objects.filter(assessment=assessment, assessor=user).count()
 
 
 def team_history(user: Any, assessment: Assessment) -> LabelledQuerySet:
@@ -110,9 +131,33 @@ def _target_values(assessment: Assessment) -> dict[str, float]:
     return targets
 
 
+#: How long a complete assessment's result is kept in the cache (it cannot change: ratings,
+#: decisions and targets are refused once an assessment is complete).
+RESULT_TTL = 24 * 3600
+
+
 def assessment_result(assessment: Assessment) -> scoring.Result:
     """The scoring result from every rating (call only after the assessment's access check,
-    and only once rating has closed: before, it would show the assessors' live ratings)."""
+    and only once rating has closed: before, it would show the assessors' live ratings).
+
+    A complete assessment's result is scored once and kept in the cache (keyed by its
+    version and its framework's): the home, the country hub, results, reports and trends
+    read every earlier cycle's."""
+    if assessment.status != Status.COMPLETE:
+        return _score(assessment)
+    fw = assessment.framework
+    key = (
+        f"assessments:result:{assessment.pk}:{assessment.version}:"
+        f"{assessment.updated_at.timestamp()}:{fw.pk}:{fw.version}:{fw.updated_at.timestamp()}"
+    )
+    found: scoring.Result | None = cache.get(key)
+    if found is None:
+        found = _score(assessment)
+        cache.set(key, found, RESULT_TTL)
+    return found
+
+
+def _score(assessment: Assessment) -> scoring.Result:
     fw = framework_selectors.parsed(assessment.framework)
     ratings = Rating.objects.filter(assessment=assessment).order_by("updated_at", "pk")
     triples = [

@@ -42,6 +42,7 @@ from reef.assessments.models import (
     Status,
 )
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.http import paginate
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
@@ -95,17 +96,25 @@ def _detail_url(a: Assessment) -> str:
     return reverse("assessments:assessment_detail", args=[a.pk])
 
 
+#: Assessments listed per page.
+ASSESSMENTS_PER_PAGE = 50
+
+
 @access(Rule.LABELLED)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     assessments = selectors.assessments_for(request.user)
     country = request.GET.get("country", "").upper()
     if country:
         assessments = assessments.filter(country__code=country)
+    # A region holds several cycles of each country's assessments: a page at a time.
+    page, query = paginate(request, assessments, ASSESSMENTS_PER_PAGE)
     return render(
         request,
         "assessments/assessment_list.html",
         {
-            "assessments": assessments,
+            "assessments": page.object_list,
+            "page": page,
+            "query": query,
             "country": country,
             "can_request": bool(_requestable_countries(request.user)),
         },
@@ -160,7 +169,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session_form": forms.SessionForm(),
         "summary_form": forms.SummaryForm(initial={"summary": a.summary}),
         "cycles": selectors.cycles_of(request.user, a),
-        "own_rated": len(selectors.own_ratings(request.user, a)),
+        "own_rated": selectors.own_rating_count(request.user, a),
         "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         "can": _can(request.user, a),
         "review": (
@@ -361,7 +370,8 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
         raise DjangoPermissionDenied
     groups = _groups(a)
     group, indicators = _group_indicators(request, a)
-    own = selectors.own_ratings(request.user, a)
+    # The group's own ratings, and the count of all: a framework has hundreds of indicators.
+    own = selectors.own_ratings(request.user, a, indicators)
     others: dict[int, list[Any]] = {}
     for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
         if r.assessor_id != request.user.pk:
@@ -378,7 +388,7 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_rate": a.status == Status.RATING,
             "done": done,
-            "own_count": len(own),
+            "own_count": selectors.own_rating_count(request.user, a),
             "rating_tlp": stricter(str(a.tlp), DEFAULT_RATING_TLP),
             "indicator_count": Indicator.objects.filter(framework=a.framework).count(),
         },

@@ -85,11 +85,22 @@ def in_community(scope: Scope, consultation: Consultation) -> bool:
     )
 
 
+def _is_member(consultation: Consultation, user_id: int) -> bool:
+    """Whether the user is a named member: asked of the database (a consultation may name
+    thousands), or of the members already loaded with the consultation."""
+    loaded = getattr(consultation, "_prefetched_objects_cache", {}).get("members")
+    if loaded is not None:
+        return any(u.pk == user_id for u in loaded)
+    if consultation.pk is None:
+        return False
+    return bool(consultation.members.filter(pk=user_id).exists())
+
+
 def takes_part(scope: Scope, consultation: Consultation) -> bool:
     """Whether the person is invited (the window is checked by the services)."""
     if scope.user_id is None:
         return False
-    if any(u.pk == scope.user_id for u in consultation.members.all()):
+    if _is_member(consultation, scope.user_id):
         return True
     if consultation.participation == Participation.PUBLIC:
         return True

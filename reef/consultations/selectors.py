@@ -31,7 +31,13 @@ from reef.core.selectors import get_for_user
 
 
 def consultations_for(user: Any) -> LabelledQuerySet:
-    return Consultation.objects.for_user(user).select_related("owner_organisation", "owner_country")
+    """Consultations to list, without their last analysis (`consultation_get` has it): with
+    thousands of participants it is megabytes of JSON each, decoded for every row."""
+    return (
+        Consultation.objects.for_user(user)
+        .select_related("owner_organisation", "owner_country")
+        .defer("analysis")
+    )
 
 
 def consultation_get(user: Any, pk: int, action: str = Action.VIEW) -> Consultation:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from reef.accounts.models import User
 from reef.core.access import scope_for
+from reef.core.http import paginate
 from reef.core.routes import Rule, access
 from reef.core.rules import Rule as Rule_
 from reef.core.rules import allowed
@@ -55,6 +56,10 @@ def _user(request: HttpRequest) -> User:
 # --------------------------------------------------------------------------- profiles
 
 
+#: Experts listed per page of the network's directory.
+PROFILES_PER_PAGE = 50
+
+
 @access(Rule.LABELLED)
 def home(request: HttpRequest) -> HttpResponse:
     profiles = selectors.profiles_for(request.user)
@@ -65,13 +70,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if country:
         profiles = profiles.filter(country__code=country)
     template = (
-        "experts/_profile_rows.html" if getattr(request, "htmx", False) else "experts/home.html"
+        "experts/_profile_list.html" if getattr(request, "htmx", False) else "experts/home.html"
     )
+    # A region has hundreds of experts: a page at a time.
+    page, query = paginate(request, profiles, PROFILES_PER_PAGE)
     return render(
         request,
         template,
         {
-            "profiles": profiles,
+            "profiles": page.object_list,
+            "page": page,
+            "query": query,
             "sectors": Sector.choices,
             "sector": sector,
             "country": country,

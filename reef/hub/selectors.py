@@ -27,8 +27,7 @@ from reef.experts.selectors import missions_for, own_profile
 from reef.frameworks.models import Indicator
 from reef.frameworks.selectors import shown as framework_shown
 from reef.notifications.models import Notification
-from reef.notifications.render import Rendered
-from reef.notifications.render import render as render_notification
+from reef.notifications.render import Rendered, render_all
 from reef.notifications.selectors import inbox_for, preference_for, unread_count
 from reef.planning.models import Area, Commitment, Need, Plan
 from reef.planning.selectors import (
@@ -182,10 +181,7 @@ def _country_cycles(user: Any, country_ids: set[int]) -> list[CountryCycle]:
         c.pk: CountryCycle(c) for c in Country.objects.filter(pk__in=country_ids).order_by("name")
     }
     for a in (
-        assessments_for(user)
-        .filter(country_id__in=country_ids)
-        .select_related("framework")
-        .order_by("-created_at", "-pk")
+        assessments_for(user).filter(country_id__in=country_ids).order_by("-created_at", "-pk")
     ):
         cycle = cycles[a.country_id]
         # Every open assessment, and the latest complete one for context.
@@ -342,7 +338,9 @@ def _rating_work(user: Any) -> list[RatingWork]:
         .values("n")
     )
     rated = (
-        Rating.objects.filter(assessment=OuterRef("pk"), assessor_id=user.pk)
+        # By the assessor's key, which the (assessment, indicator, key) index answers: by
+        # assessor id, the database read all of a lead's ratings in every assessment.
+        Rating.objects.filter(assessment=OuterRef("pk"), assessor_key=f"user:{user.pk}")
         .order_by()
         .values("assessment")
         .annotate(n=Count("indicator", distinct=True))
@@ -382,7 +380,7 @@ def home_for(user: Any) -> Home:
         rating=_rating_work(user),
         has_role=has_role,
         invitations=invitations,
-        notifications=[(n, render_notification(n)) for n in unread],
+        notifications=list(zip(unread, render_all(unread, user), strict=True)),
         # Counted, not cached: the header keeps its own (cached) count.
         unread=unread_count(user),
     )
@@ -441,12 +439,7 @@ def _trend(assessments: list[Assessment]) -> list[TrendPoint]:
 
 
 def country_hub(user: Any, country: Country) -> CountryHub:
-    assessments = list(
-        assessments_for(user)
-        .filter(country=country)
-        .select_related("framework", "country")
-        .order_by("-created_at", "-pk")
-    )
+    assessments = list(assessments_for(user).filter(country=country).order_by("-created_at", "-pk"))
     plan = (
         plans_for(user)
         .filter(kind=Plan.Kind.NATIONAL, country=country)

@@ -6,6 +6,7 @@ the record through the access layer; otherwise a neutral text says nothing of it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,38 @@ def neutral() -> tuple[str, str]:
 def render(notification: Notification) -> Rendered:
     kind = get_kind(notification.kind)
     subject: Any = visible_subject(notification) if kind is not None else None
+    return _rendered(notification, subject)
+
+
+def render_all(notifications: Sequence[Notification], reader: Any) -> list[Rendered]:
+    """`render` for a list of `reader`'s own notifications (an inbox page, the home): one
+    query per kind of record they are about, and the reader's scope computed once, where
+    `render` asks the access layer once per notification, as its recipient."""
+    reader_id = getattr(reader, "pk", None)
+    own = [n for n in notifications if n.recipient_id == reader_id]
+    wanted: dict[int, tuple[Any, set[int]]] = {}
+    for n in own:
+        if n.subject_type is not None and n.subject_id is not None:
+            wanted.setdefault(n.subject_type.pk, (n.subject_type, set()))[1].add(n.subject_id)
+    found: dict[tuple[int, int], models.Model] = {}
+    for type_id, (content_type, ids) in wanted.items():
+        model = content_type.model_class()
+        qs = model._default_manager.all() if model is not None else None
+        if isinstance(qs, LabelledQuerySet):
+            for obj in qs.for_user(reader).filter(pk__in=ids):
+                found[(type_id, obj.pk)] = obj
+    shown = []
+    for n in notifications:
+        if n.recipient_id != reader_id:  # someone else's: as they would see it
+            shown.append(render(n))
+            continue
+        subject = found.get((n.subject_type_id or 0, n.subject_id or 0))
+        shown.append(_rendered(n, subject if get_kind(n.kind) is not None else None))
+    return shown
+
+
+def _rendered(notification: Notification, subject: Any) -> Rendered:
+    kind = get_kind(notification.kind)
     if kind is None or subject is None:
         title, body = neutral()
         return Rendered(title=title, body=body, url="", visible=False)

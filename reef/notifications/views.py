@@ -18,7 +18,7 @@ from reef.core.routes import Rule, access
 from reef.core.servicecall import call_service
 from reef.notifications import selectors, services
 from reef.notifications.models import Delivery
-from reef.notifications.render import render as render_notification
+from reef.notifications.render import render_all
 
 PAGE_SIZE = 25
 
@@ -63,7 +63,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.inbox_for(request.user, unread_only=unread_only), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    items = [(n, render_notification(n)) for n in page.object_list]
+    shown = list(page.object_list)
+    items = list(zip(shown, render_all(shown, request.user), strict=True))
     selectors.unread_count_cached(request.user)  # the header shows the exact count here
     return render(
         request,

@@ -739,56 +739,61 @@ def _effort_region(plan: Plan, country_id: int | None, regions: dict[int, str]) 
 _LABEL_FIELDS = ("tlp", "owner_country_id", "owner_organisation_id")
 
 
+def _region_of_row(row: dict[str, Any], grouping_slug: str, regions: dict[int, str]) -> str | None:
+    """`_effort_region` for a row of `efforts_for`."""
+    country_id = row["need__country_id"]
+    if country_id is None:
+        slug = row[grouping_slug]
+        return str(slug).upper() if slug else None
+    return regions.get(country_id)
+
+
 def efforts_for(user: Any, country_ids: list[int] | None = None) -> list[Effort]:
     """Visible actions with an owner organisation and visible live commitments."""
-    # Only the columns an Effort needs: at thousands of rows, building full model
-    # instances (long texts, every joined model) was most of the page's time.
+    # Rows of only the columns an Effort needs, not model instances: at thousands of
+    # actions, building the instances (and their joined ones) was most of the time of the
+    # twinning page and of the coordinator's home.
     need_fields = (
-        "title",
-        "factor_key",
-        "country_id",
-        "area_id",
-        "country__code",
-        "area__key",
+        "need_id",
+        "need__title",
+        "need__factor_key",
+        "need__country_id",
+        "need__country__code",
+        "need__area__key",
     )
     actions = (
         Action.objects.for_user(user)
         .exclude(status=Action.Status.CANCELLED)
-        .select_related(
-            "need", "need__country", "need__area", "lead_organisation", "plan__grouping"
-        )
-        .only(
+        .filter(lead_organisation__isnull=False)
+        .values(
+            "pk",
             *_LABEL_FIELDS,
             "title",
             "start",
             "end",
-            "status",
+            "lead_organisation_id",
             "lead_organisation__name",
             "lead_organisation__acronym",
-            "plan__grouping_id",
             "plan__grouping__slug",
-            *(f"need__{f}" for f in need_fields),
+            *need_fields,
         )
     )
     commitments = (
         Commitment.objects.for_user(user)
         .exclude(status=Commitment.Status.WITHDRAWN)
-        .select_related(
-            "need", "need__country", "need__area", "organisation", "action", "need__plan__grouping"
-        )
-        .only(
+        .values(
+            "pk",
             *_LABEL_FIELDS,
             "description",
             "start",
             "end",
-            "status",
+            "organisation_id",
             "organisation__name",
             "organisation__acronym",
             "action__start",
             "action__end",
-            "need__plan__grouping_id",
             "need__plan__grouping__slug",
-            *(f"need__{f}" for f in need_fields),
+            *need_fields,
         )
     )
     if country_ids is not None:
@@ -800,17 +805,56 @@ def efforts_for(user: Any, country_ids: list[int] | None = None) -> list[Effort]
     led: set[tuple[int, int]] = set()
     regions = _country_regions()
     for a in actions:
-        e = _effort_from_action(a, _effort_region(a.plan, a.need.country_id, regions))
-        if e is not None:
-            result.append(e)
-            led.add((e.need_id, e.organisation_id))
+        e = Effort(
+            ref=f"action:{a['pk']}",
+            kind="action",
+            pk=a["pk"],
+            title=a["title"],
+            organisation_id=a["lead_organisation_id"],
+            organisation=a["lead_organisation__acronym"] or a["lead_organisation__name"],
+            country_id=a["need__country_id"],
+            country_code=a["need__country__code"],
+            region_code=_region_of_row(a, "plan__grouping__slug", regions),
+            need_id=a["need_id"],
+            need_title=a["need__title"],
+            factor_key=a["need__factor_key"],
+            area_key=a["need__area__key"],
+            start=a["start"],
+            end=a["end"],
+            tlp=a["tlp"],
+            owner_country_id=a["owner_country_id"],
+            owner_organisation_id=a["owner_organisation_id"],
+        )
+        result.append(e)
+        led.add((e.need_id, e.organisation_id))
     for c in commitments:
         # A commitment by the organisation that leads an action on the same need funds
         # that action: the same effort, listed once (as the action).
-        if (c.need_id, c.organisation_id) in led:
+        if (c["need_id"], c["organisation_id"]) in led:
             continue
+        organisation = c["organisation__acronym"] or c["organisation__name"]
         result.append(
-            _effort_from_commitment(c, _effort_region(c.need.plan, c.need.country_id, regions))
+            Effort(
+                ref=f"commitment:{c['pk']}",
+                kind="commitment",
+                pk=c["pk"],
+                title=c["description"].split("\n")[0][:200]
+                or gettext("%(organisation)s commitment") % {"organisation": organisation},
+                organisation_id=c["organisation_id"],
+                organisation=organisation,
+                country_id=c["need__country_id"],
+                country_code=c["need__country__code"],
+                region_code=_region_of_row(c, "need__plan__grouping__slug", regions),
+                need_id=c["need_id"],
+                need_title=c["need__title"],
+                factor_key=c["need__factor_key"],
+                area_key=c["need__area__key"],
+                start=c["start"] or c["action__start"],
+                end=c["end"] or c["action__end"],
+                tlp=c["tlp"],
+                owner_country_id=c["owner_country_id"],
+                owner_organisation_id=c["owner_organisation_id"],
+            )
         )
     return result
 
@@ -851,11 +895,74 @@ class Opportunity:
         return "; ".join(gettext(t) % params for t, params in self.candidate.explained)
 
 
+def _twinning_inputs() -> tuple[Any, ...]:
+    """What the twinning detector reads, in one query: the row count and the latest change
+    (or id) of every table it reads, labels and sharing included. Any write the services
+    make to those tables changes it."""
+    from django.db import connection
+
+    from reef.directory.models import Organisation
+
+    timed = [Action, Commitment, Need, Plan, Area, TwinningLink, Organisation]
+    through = [GroupingMember] + [
+        model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+        for model in (Action, Commitment)
+        for name in ("readers", "shared_with_organisations", "shared_with_countries")
+    ]
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)}), "  # noqa: S608  # nosec B608
+        f"(SELECT MAX({quote(column)}) FROM {quote(m._meta.db_table)})"
+        for models, column in ((timed, "updated_at"), (through, "id"))
+        for m in models
+    ]
+    with connection.cursor() as cursor:
+        # Table and column names come from the models' metadata; nothing from a request.
+        cursor.execute("SELECT " + ", ".join(parts))  # nosec B608
+        row = cursor.fetchone()
+    return tuple(str(v) for v in row or ())
+
+
+#: How long a reader's twinning pairs are kept when nothing they are made of changes.
+TWINNING_TTL = 600
+
+
 def twinning_opportunities(
     user: Any, country_ids: list[int] | None = None, limit: int = 100
 ) -> list[Opportunity]:
     """Pairs of efforts by different organisations on the same or a similar need in the
-    same country or region with overlapping dates (see overlaps.py)."""
+    same country or region with overlapping dates (see overlaps.py).
+
+    The detector compares every visible effort (hundreds of milliseconds at thousands of
+    actions): its answer is kept in the cache per reader (their scope), question and
+    language, keyed by what it reads (`_twinning_inputs`), so a change is seen at once."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    scope = scope_for(user)
+    question = (
+        scope.user_id,
+        sorted(scope.countries.items()),
+        sorted(scope.organisations.items()),
+        sorted(scope.coordinated_countries),
+        sorted(country_ids) if country_ids is not None else None,
+        limit,
+        get_language(),
+        _twinning_inputs(),
+    )
+    key = "planning:twinning:" + hashlib.sha256(repr(question).encode()).hexdigest()
+    found: list[Opportunity] | None = cache.get(key)
+    if found is None:
+        found = _twinning_opportunities(user, country_ids, limit)
+        cache.set(key, found, TWINNING_TTL)
+    return found
+
+
+def _twinning_opportunities(
+    user: Any, country_ids: list[int] | None, limit: int
+) -> list[Opportunity]:
     efforts = {e.ref: e for e in efforts_for(user, country_ids)}
     items = [o for o in (e.as_overlap() for e in efforts.values()) if o is not None]
     candidates = overlaps.find_twinning_candidates(items, limit=limit)

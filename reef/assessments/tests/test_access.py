@@ -75,3 +75,25 @@ def test_cli_hides_what_the_user_may_not_see(users: dict[str, Any], tmp_path: Pa
         "assessment", "export", str(a.pk), "--json", "--as", users["focal_point"].email, stdout=out
     )
     assert '"country": "GD"' in out.getvalue()
+
+
+def test_list_is_paged_and_keeps_its_country(
+    users: dict[str, Any], clients: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reef.assessments import views
+
+    monkeypatch.setattr(views, "ASSESSMENTS_PER_PAGE", 1)
+    older = build(users, until=Status.REQUESTED, cycle="2025")
+    newer = build(users, until=Status.REQUESTED, cycle="2026")
+    client = clients["focal_point"]
+    first = client.get("/assessments/", {"country": "gd"})
+    assert first.status_code == 200
+    assert f"/assessments/{newer.pk}/".encode() in first.content
+    assert f"/assessments/{older.pk}/".encode() not in first.content
+    assert b"?country=gd&amp;page=2" in first.content
+    second = client.get("/assessments/", {"country": "gd", "page": "2"})
+    assert f"/assessments/{older.pk}/".encode() in second.content
+    assert client.get("/assessments/", {"page": "nope"}).status_code == 200  # the first page
+    # Whoever may not see them finds no page of them either.
+    hidden = clients["outsider"].get("/assessments/", {"country": "gd", "page": "2"})
+    assert hidden.status_code == 200 and newer.title.encode() not in hidden.content

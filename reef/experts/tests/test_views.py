@@ -377,3 +377,28 @@ def test_profile_filter_answers_htmx_with_rows(clients: dict[str, Client]) -> No
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert b"Open Academic" in response.content and b"Open Private" not in response.content
+
+
+def test_directory_is_paged_and_keeps_its_filter(
+    clients: dict[str, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reef.experts import views
+
+    monkeypatch.setattr(views, "PROFILES_PER_PAGE", 2)
+    for name in ("Ann Academic", "Bob Academic", "Cid Academic"):
+        expert(name, public=True, sector="academia")
+    expert("Dee Private", public=True, sector="private")
+    url = reverse("experts:home")
+    first = clients["anonymous"].get(url, {"sector": "academia"})
+    assert first.status_code == 200
+    assert b"Ann Academic" in first.content and b"Cid Academic" not in first.content
+    assert b"?sector=academia&amp;page=2" in first.content  # the pager keeps the filter
+    second = clients["anonymous"].get(url, {"sector": "academia", "page": "2"})
+    assert b"Cid Academic" in second.content and b"Ann Academic" not in second.content
+    assert b"Dee Private" not in second.content
+    # A page that is not a number is the first; one past the end is the last.
+    assert b"Ann Academic" in clients["anonymous"].get(url, {"page": "x"}).content
+    assert clients["anonymous"].get(url, {"page": "99"}).status_code == 200
+    # The htmx filter answers the list with its pager.
+    fragment = clients["anonymous"].get(url, {"sector": "academia"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in fragment.content and b'class="pagination"' in fragment.content

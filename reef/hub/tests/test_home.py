@@ -128,7 +128,9 @@ def test_expert_sees_invitations_and_left_to_rate(
     gd.assessment.team.add(expert)
     total = example_framework("staged").indicators.count()
     html = _page(clients["expert"])
-    assert reverse("experts:assignment_respond", args=[invited.pk]) in html
+    # The invitation opens the round, where it is accepted or declined (a POST form).
+    assert reverse("experts:round_detail", args=[round_.pk]) + "#my-invitations" in html
+    assert reverse("experts:assignment_respond", args=[invited.pk]) not in html
     assert reverse("assessments:rating_form", args=[gd.assessment.pk]) in html
     assert f"{total} of {total} indicators left" in html
 

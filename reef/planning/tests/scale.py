@@ -3,12 +3,13 @@ a national plan, needs, actions, commitments and their status history, made in b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from reef.core.rules import DEMO
 from reef.core.tlp import TLP
-from reef.directory.models import Grouping, GroupingMember, Organisation
+from reef.directory.models import Country, Grouping, GroupingMember, Organisation
 from reef.planning import services
 from reef.planning.models import Action, Area, Commitment, CommitmentEvent, Need, Plan
 
@@ -21,8 +22,10 @@ def make_region(
     needs_per_country: int = 20,
     cycle: str = "2090-2092",
     tlp: str = TLP.AMBER,
+    countries: Sequence[Country] | None = None,
 ) -> Plan:
-    """The regional plan of CARICOM IMPACS over all CARICOM countries (20 with associates)."""
+    """The regional plan of CARICOM IMPACS over all CARICOM countries (20 with associates),
+    with a national plan for each of `countries` (all of CARICOM's when not given)."""
     services.area_ensure_defaults(actor=DEMO)
     areas = list(Area.objects.filter(taxonomy="ccscap").order_by("position"))
     caricom = Grouping.objects.get(slug="caricom")
@@ -38,9 +41,11 @@ def make_region(
         cycle=cycle,
         tlp=tlp,
     )
-    countries = [
-        m.country for m in GroupingMember.objects.filter(grouping=caricom).select_related("country")
-    ]
+    if countries is None:
+        countries = [
+            m.country
+            for m in GroupingMember.objects.filter(grouping=caricom).select_related("country")
+        ]
     plans = Plan.objects.bulk_create(
         [
             Plan(

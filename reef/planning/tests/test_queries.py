@@ -1,5 +1,5 @@
-"""Query-count pins: the regional pages answer in a fixed number of queries at scale
-(20 countries, 2,000 actions). Timed at this size by bench/planning_pages_bench.py."""
+"""Query-count pins: the regional pages answer in a fixed number of queries at scale (20
+countries, 2,000 actions). Timed at this size by bench/planning_pages_bench.py."""
 
 from __future__ import annotations
 
@@ -38,8 +38,9 @@ def test_regional_page_queries_do_not_grow(
         assert client.get("/planning/themes/").status_code == 200
 
 
-#: Measured: session, user, scope, regions (plans, members), actions, commitments, links.
-TWINNING_PAGE_QUERIES = 15
+#: Measured: session, user, scope, regions (plans, members), actions, commitments, links,
+#: and what the detector reads (its answer is cached on it: 11 when it is).
+TWINNING_PAGE_QUERIES = 16
 
 
 def test_twinning_page_queries_do_not_grow(
@@ -60,3 +61,47 @@ def test_twinning_page_queries_do_not_grow(
     first = opportunities[0]
     assert first.a.organisation and first.a.area_key and first.a.need_title
     assert first.a.start is not None and first.b.end is not None
+
+
+#: The planning pages a home links to, measured with the two-country region of
+#: reef.core.tests.scale (equal with five). REEF_SHOW_COUNTS=1 lists them.
+HOME_LINKED_PINNED = {
+    "index focal point": 9,
+    "index donor": 9,
+    "needs donor": 12,
+    "unfunded needs donor": 12,
+    "need donor": 13,
+    "commitment donor": 10,
+    "commitment focal point": 11,
+    "my commitments donor": 9,
+}
+
+
+def test_home_linked_planning_pages_do_not_grow(
+    clients: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from reef.core.tests.scale import assert_counts_stable, grow_region, split_countries
+    from reef.planning.models import Commitment, Need
+
+    first, more = split_countries()
+    grow_region(first, size=1, tag="a")
+    donor = users["donor"]
+    need = Need.objects.for_user(donor).filter(country__code="GD").order_by("pk").first()
+    commitment = (
+        Commitment.objects.for_user(donor).filter(need__country__code="GD").order_by("pk").first()
+    )
+    assert need is not None and commitment is not None
+    pages = {
+        "index focal point": (clients["focal_point"], "/planning/"),
+        "index donor": (clients["donor"], "/planning/"),
+        "needs donor": (clients["donor"], "/planning/needs/"),
+        "unfunded needs donor": (clients["donor"], "/planning/needs/?funding=unfunded"),
+        "need donor": (clients["donor"], f"/planning/needs/{need.pk}/"),
+        "commitment donor": (clients["donor"], f"/planning/commitments/{commitment.pk}/"),
+        "commitment focal point": (
+            clients["focal_point"],
+            f"/planning/commitments/{commitment.pk}/",
+        ),
+        "my commitments donor": (clients["donor"], "/planning/my-commitments/"),
+    }
+    assert_counts_stable(pages, lambda: grow_region(more, size=3, tag="b"), HOME_LINKED_PINNED)
