@@ -609,7 +609,8 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
 
     Runs in the task worker (`tasks.analyse_consultation`), never in a read. Incremental
     (warm-started, stable groups) from the state stored with the current analysis, fed the
-    votes that differ from it; otherwise a full fit with a fixed seed. The work is done
+    votes that differ from it; otherwise a replay of the votes in the order they were cast
+    (`opinion.fit_replay`) with a fixed seed. The work is done
     outside a transaction; the result is written in a short one, and stays marked stale
     when votes or moderation changed meanwhile (`analysis_inputs`), so that the run their
     write queued makes a new one. Internal derived data: audited as a system action.
@@ -633,7 +634,9 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
         meta_set = set(meta)
         state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
     else:
-        state = opinion.fit(
+        # No state to update: replay the votes in the order they were cast, as Polis's
+        # groups carry the conversation's history (docs/opinion.md, "History replay").
+        state = opinion.fit_replay(
             [t[0] for t in triples],
             [t[1] for t in triples],
             [t[2] for t in triples],
