@@ -65,6 +65,9 @@ class Params:
     # Beyond Polis: the chosen k's groups are the lower-inertia of the warm-started run and
     # group_n_init cold restarts (the k itself still comes from the warm-started runs).
     best_partition: bool = False
+    # Beyond Polis: the groups shown are `refit`'s: the history (replay, updates) decides
+    # who is grouped and k, the current votes decide the groups (cold k-means).
+    replay_refit: bool = True
     dense_pca_max: int = 600  # up to this many comments, exact dense eigendecomposition
 
 
@@ -671,10 +674,19 @@ def _warm_groups(
     return c, lab
 
 
-def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
+def _cluster(
+    state: OpinionState,
+    previous: OpinionState | None,
+    *,
+    in_conv: BoolArray | None = None,
+    k_fixed: int = 0,
+) -> None:
+    """Base clusters and groups of ``state``, from ``previous`` (an update) or cold.
+    ``in_conv`` / ``k_fixed``: who is clustered and which k, decided elsewhere (`refit`)."""
     p = state.params
     n = state.n_participants
-    in_conv = _choose_in_conv(state, previous)
+    if in_conv is None:
+        in_conv = _choose_in_conv(state, previous)
     idx = np.flatnonzero(in_conv)
     state.in_conv = in_conv
     state.base_labels = np.full(n, -1, dtype=np.int64)
@@ -723,7 +735,9 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
             0.0,
         )
     best_k = max(results, key=lambda k: (results[k][2], -k))
-    if previous is not None and previous.k in results:
+    if k_fixed in results:
+        k, state.k_candidate, state.k_streak = k_fixed, k_fixed, 0
+    elif previous is not None and previous.k in results:
         k, state.k_candidate, state.k_streak = smooth_k(
             previous.k, previous.k_candidate, previous.k_streak, best_k, p.k_switch_updates
         )
@@ -751,6 +765,16 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
     gcs[mapping] = gc
     state.group_centers = gcs
     state.k = k
+
+
+def refit(state: OpinionState) -> OpinionState:
+    """``state``'s participants and k (from its history) with base clusters and groups made
+    cold on its final projection: the best of `Params.group_n_init` starts instead of the
+    warm-started path (beyond Polis; see docs/opinion.md, "History replay")."""
+    new = dataclasses.replace(state)
+    _cluster(new, None, in_conv=state.in_conv.copy(), k_fixed=state.k)
+    new.k_candidate, new.k_streak = state.k_candidate, state.k_streak
+    return new
 
 
 def _analyse(state: OpinionState, previous: OpinionState | None) -> OpinionState:
@@ -1040,20 +1064,51 @@ def results(state: OpinionState) -> OpinionResult:
     )
 
 
-#: Default replay of a conversation's history: this many equal updates (`replay_log`).
+#: Default replay of a conversation's history (`replay_schedule`): votes cast within this
+#: many milliseconds of an update's first vote go into that update, as Polis's math worker
+#: takes all the votes that arrived since its last update ...
+REPLAY_WINDOW_MS = 60_000
+#: ... with the window doubled until there are at most this many updates ...
+REPLAY_MAX_UPDATES = 100
+#: ... and the updates hold at most this many votes in all (the sum over updates of the
+#: votes each one holds), so that very large conversations stay fast.
+REPLAY_BUDGET = 3_000_000
+#: Equal updates of a replay when the votes have no timestamps (`fit_replay`).
 REPLAY_STEPS = 25
-#: ... fewer for very large conversations, so that a replay analyses about this many votes
-#: in all (the sum over its updates of the votes each holds; see `replay_steps_for`).
-REPLAY_BUDGET = 1_500_000
 
 
-def replay_steps_for(n_votes: int, steps: int = REPLAY_STEPS, budget: int = REPLAY_BUDGET) -> int:
-    """Updates for replaying ``n_votes`` votes: ``steps``, fewer when ``steps`` equal updates
-    (holding n_votes / 2 votes on average) would analyse more than ``budget`` votes in all;
-    at least 1 (then the replay is a single full fit)."""
-    if n_votes <= 0:
-        return 1
-    return max(1, min(steps, (2 * budget) // n_votes))
+def replay_windows(times: IntArray, window: int) -> list[int]:
+    """Ends (exclusive) of the updates when time-ordered votes are batched as a poller
+    would: an update takes the votes cast within ``window`` of its first one."""
+    ends: list[int] = []
+    i, n = 0, times.shape[0]
+    while i < n:
+        i = int(np.searchsorted(times, times[i] + max(window, 1), side="left"))
+        ends.append(i)
+    return ends
+
+
+def replay_schedule(
+    times: IntArray,
+    window: int = REPLAY_WINDOW_MS,
+    max_updates: int = REPLAY_MAX_UPDATES,
+    budget: int = REPLAY_BUDGET,
+) -> list[int]:
+    """Ends (exclusive) of the updates replaying votes cast at ``times`` (sorted): batches of
+    ``window`` (`replay_windows`), the window doubled until there are at most
+    ``max_updates`` updates holding at most ``budget`` votes in all; a single update (a plain
+    fit) when there are more than ``budget`` votes."""
+    n = times.shape[0]
+    if n == 0:
+        return []
+    if n > budget:
+        return [n]
+    w = max(int(window), 1)
+    while True:
+        ends = replay_windows(times, w)
+        if len(ends) <= max(max_updates, 1) and sum(ends) <= budget:
+            return ends
+        w *= 2
 
 
 def replay_chunks(order: IntArray, steps: int) -> list[IntArray]:
@@ -1066,14 +1121,17 @@ def replay_log(
     log: VoteLog,
     steps: int = 0,
     *,
+    window_ms: int = REPLAY_WINDOW_MS,
+    max_updates: int = REPLAY_MAX_UPDATES,
     all_comments: Sequence[PolisId] = (),
     moderated_out: Iterable[PolisId] = (),
     meta: Iterable[PolisId] = (),
     params: Params | None = None,
     seed: int = 0,
 ) -> OpinionState:
-    """Replay an event log in time order through ``steps`` equal incremental updates
-    (0: `replay_steps_for` the log's size), as Polis's math worker saw the conversation.
+    """Replay an event log in time order through incremental updates, as Polis's math worker
+    saw the conversation: batches of ``window_ms`` (`replay_schedule`), or ``steps`` equal
+    updates when ``steps > 0``.
 
     Polis recomputes on every batch of new votes, warm-starting from the previous result, so
     its groups carry the conversation's history: who entered the clustering early, each k's
@@ -1083,7 +1141,11 @@ def replay_log(
     """
     n = len(log)
     order = np.lexsort((np.arange(n), log.timestamp))
-    chunks = replay_chunks(order, steps if steps > 0 else replay_steps_for(n))
+    if steps > 0:
+        chunks = replay_chunks(order, steps)
+    else:
+        ends = replay_schedule(log.timestamp[order], window_ms, max_updates)
+        chunks = [order[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     state = _empty_state(params or Params(), seed)
     _register(list(all_comments), state.comment_ids, state.cindex)
     rmap = np.zeros(len(log.voter_ids), dtype=np.int64)
@@ -1122,6 +1184,7 @@ def fit_replay(
     comment_ids: Sequence[PolisId],
     votes: npt.ArrayLike,
     *,
+    timestamps: npt.ArrayLike | None = None,
     steps: int = 0,
     all_comments: Sequence[PolisId] = (),
     moderated_out: Iterable[PolisId] = (),
@@ -1129,8 +1192,9 @@ def fit_replay(
     params: Params | None = None,
     seed: int = 0,
 ) -> OpinionState:
-    """`fit` for votes given in the order they were cast, replaying their history
-    (`replay_log`); what the platform runs when it has no analysis state to update."""
+    """`fit` replaying the votes' history (`replay_log`): ``timestamps`` in milliseconds
+    (without them, the given order is the time order and ``steps`` or `REPLAY_STEPS` equal
+    updates are made). What the platform runs when it has no analysis state to update."""
     v = np.asarray(votes, dtype=np.int8).reshape(-1)
     if v.size and not np.isin(v, (-1, 0, 1)).all():
         raise ValueError("votes must be 1 (agree), -1 (disagree) or 0 (pass)")
@@ -1138,8 +1202,13 @@ def fit_replay(
     cids: dict[PolisId, int] = {}
     pi = np.asarray([pids.setdefault(x, len(pids)) for x in participant_ids], dtype=np.int32)
     ci = np.asarray([cids.setdefault(x, len(cids)) for x in comment_ids], dtype=np.int32)
+    if timestamps is None:
+        times = np.arange(v.shape[0], dtype=np.int64)
+        steps = steps or REPLAY_STEPS
+    else:
+        times = np.asarray(timestamps, dtype=np.int64).reshape(-1)
     log = VoteLog(
-        timestamp=np.arange(v.shape[0], dtype=np.int64),
+        timestamp=times,
         voter_idx=pi,
         comment_idx=ci,
         vote=v,
@@ -1163,13 +1232,15 @@ def analyze_folder(
     *,
     replay_steps: int = 0,
     replay: bool = True,
+    replay_window_ms: int = REPLAY_WINDOW_MS,
     params: Params | None = None,
 ) -> dict[str, Any]:
     """Analyse a Polis export folder into the public JSON shape (see OpinionResult.to_json_dict).
 
-    With votes.csv (timestamps) the history is replayed (`replay_log`: ``replay_steps``
-    updates, 0 = `replay_steps_for` its size); ``replay=False``, or without votes.csv, the
-    final votes are clustered once, cold (`fit_log`).
+    With votes.csv (timestamps) the history is replayed (`replay_log`: batches of
+    ``replay_window_ms``, or ``replay_steps`` equal updates when > 0) and the groups shown
+    are its `refit` (unless ``Params.replay_refit`` is off); ``replay=False``, or without
+    votes.csv, the final votes are clustered once, cold (`fit_log`).
     """
     export = read_export(path, keep_datetime=False, participants="if_needed")
     comments = [c.id for c in export.comments]
@@ -1178,11 +1249,14 @@ def analyze_folder(
         state = replay_log(
             export.votes,
             replay_steps,
+            window_ms=replay_window_ms,
             all_comments=comments,
             moderated_out=mod,
             params=params,
             seed=seed,
         )
+        if state.params.replay_refit:
+            state = refit(state)
     else:
         state = fit_log(
             export.final_votes(),

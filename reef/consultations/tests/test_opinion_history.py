@@ -16,16 +16,19 @@ from hypothesis import strategies as st
 
 from reef.consultations.opinion import (
     REPLAY_BUDGET,
-    REPLAY_STEPS,
+    REPLAY_MAX_UPDATES,
+    REPLAY_WINDOW_MS,
     Params,
     _recentre,
     analyze_folder,
     clean_start,
     fit,
     fit_replay,
+    refit,
     replay_chunks,
     replay_log,
-    replay_steps_for,
+    replay_schedule,
+    replay_windows,
     smooth_k,
     state_from_bytes,
     state_to_bytes,
@@ -93,12 +96,27 @@ def test_clean_start_size_and_origin(
 # ---------------------------------------------------------------- replay batching
 
 
-def test_replay_steps_for_the_budget() -> None:
-    assert replay_steps_for(1000) == REPLAY_STEPS
-    assert replay_steps_for(0) == 1
-    assert replay_steps_for(4 * REPLAY_BUDGET) == 1  # very large: a single fit
-    assert replay_steps_for(REPLAY_BUDGET // 2, steps=25) == 4
-    assert replay_steps_for(100, steps=3) == 3
+def test_replay_windows_batch_like_a_poller() -> None:
+    t = np.array([0, 10, 999, 1000, 1001, 5000, 5000, 9999], dtype=np.int64)
+    # An update takes the votes within the window of its first one.
+    assert replay_windows(t, 1000) == [3, 5, 7, 8]
+    assert replay_windows(t, 10_000) == [8]
+    assert replay_windows(np.zeros(3, dtype=np.int64), 1000) == [3]
+    assert replay_windows(np.zeros(0, dtype=np.int64), 1000) == []
+
+
+def test_replay_schedule_widens_the_window_to_the_limits() -> None:
+    t = np.arange(1000, dtype=np.int64) * 60_000  # a vote a minute
+    assert replay_schedule(t, 60_000, 2000) == list(range(1, 1001))
+    ends = replay_schedule(t, 60_000, 100)
+    assert len(ends) <= 100 and ends[-1] == 1000
+    assert ends == replay_windows(t, 16 * 60_000)  # the window doubled 4 times
+    few = replay_schedule(t, 60_000, 1000, budget=20_000)
+    assert sum(few) <= 20_000 and few[-1] == 1000
+    assert replay_schedule(t, 60_000, 100, budget=999) == [1000]  # too large: one fit
+    assert replay_schedule(np.zeros(0, dtype=np.int64)) == []
+    assert REPLAY_WINDOW_MS == 60_000 and REPLAY_MAX_UPDATES == 100
+    assert REPLAY_BUDGET >= 1_000_000
 
 
 def test_replay_chunks_cover_the_order_once() -> None:
@@ -178,6 +196,20 @@ def test_update_of_a_replayed_state_round_trips_through_bytes() -> None:
     assert update(state, [(1, 3, 1)]).k >= 2
 
 
+def test_refit_keeps_the_history_participants_and_k() -> None:
+    votes = synthetic(seed=17)
+    p, c, v = zip(*votes, strict=True)
+    state = fit_replay(p, c, v, steps=6)
+    groups_before = state.groups.copy()
+    again = refit(state)
+    np.testing.assert_array_equal(again.in_conv, state.in_conv)
+    assert again.k == state.k
+    assert sorted(set(again.groups[again.in_conv].tolist())) == list(range(state.k))
+    assert (again.groups[~again.in_conv] == -1).all()
+    np.testing.assert_array_equal(state.groups, groups_before)  # the state is left alone
+    np.testing.assert_array_equal(refit(state).groups, again.groups)  # deterministic
+
+
 def test_centre_warm_start_and_polis_silhouette_options_run() -> None:
     votes = synthetic(seed=11)
     p, c, v = zip(*votes, strict=True)
@@ -201,4 +233,14 @@ def test_analyze_folder_replays_by_default() -> None:
     default = analyze_folder(folder)
     cold = analyze_folder(folder, replay=False)
     assert {x["id"] for x in default["participants"]} == {x["id"] for x in cold["participants"]}
-    assert default == analyze_folder(folder, replay_steps=replay_steps_for(5312))
+    assert default == analyze_folder(folder, replay_window_ms=REPLAY_WINDOW_MS)
+    assert default != analyze_folder(folder, replay_steps=3)
+
+
+def test_fit_replay_with_timestamps_batches_by_time() -> None:
+    votes = synthetic(seed=13)
+    p, c, v = zip(*votes, strict=True)
+    times = np.repeat(np.arange(4), len(votes) // 4 + 1)[: len(votes)] * 3_600_000  # 4 hours
+    by_time = fit_replay(p, c, v, timestamps=times)
+    assert by_time.n_updates == 3  # one update an hour
+    assert fit_replay(p, c, v).n_updates == 24  # no timestamps: 25 equal updates

@@ -51,7 +51,13 @@ def test_consensus_analyze_without_django_prints_the_command_output(tmp_path: Pa
     assert fast.stderr.endswith("NO-DJANGO")
     out = StringIO()
     call_command("consensus", "analyze", str(folder), "--json", stdout=out)
-    assert json.loads(fast.stdout) == json.loads(out.getvalue())
+    got, want = json.loads(fast.stdout), json.loads(out.getvalue())
+    # Coordinates may differ in the last bits between processes (BLAS kernels and threads
+    # chosen at start-up); everything else is the same.
+    for a, b in zip(got["participants"], want["participants"], strict=True):
+        assert a.pop("x") == pytest.approx(b.pop("x"), abs=1e-9)
+        assert a.pop("y") == pytest.approx(b.pop("y"), abs=1e-9)
+    assert got == want
     text = reef("consensus", "analyse", str(folder), cwd=tmp_path)
     out = StringIO()
     call_command("consensus", "analyse", str(folder), stdout=out)
