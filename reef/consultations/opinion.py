@@ -62,9 +62,6 @@ class Params:
     # Updates warm-start base clusters and each k's groups from their previous *members*
     # (Polis's clean-start-clusters); False: from the previous centres, by index.
     warm_members: bool = True
-    # Beyond Polis: the chosen k's groups are the lower-inertia of the warm-started run and
-    # group_n_init cold restarts (the k itself still comes from the warm-started runs).
-    best_partition: bool = False
     # Beyond Polis: the groups shown are `refit`'s: the history (replay, updates) decides
     # who is grouped and k, the current votes decide the groups (cold k-means).
     replay_refit: bool = True
@@ -744,8 +741,6 @@ def _cluster(
     else:
         k, state.k_candidate, state.k_streak = best_k, best_k, 0
     gc, glab = results[k][0], results[k][1]
-    if p.best_partition and k >= 2 and previous is not None:
-        gc, glab = _group_kmeans(centers, weights, k, rng, gc, p.group_n_init)
     member = glab[blab]
     if previous is not None and (previous.groups >= 0).any():
         old = np.full(idx.shape[0], -1, dtype=np.int64)
