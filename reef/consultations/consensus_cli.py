@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         metavar="STEPS",
-        help="replay votes.csv in time order through STEPS incremental updates",
+        help="replay votes.csv in time order through STEPS incremental updates "
+        "(default 0: as many as the conversation's size allows, see docs/opinion.md)",
     )
 
 

@@ -54,7 +54,17 @@ class Params:
     consensus_min_votes: int = 5
     base_iter_full: int = 50  # Lloyd iterations for base clusters, cold start
     base_iter_update: int = 10  # warm start converges in a few
-    group_n_init: int = 8  # restarts of the weighted k-means for opinion groups
+    group_n_init: int = 8  # restarts of the weighted k-means for opinion groups (cold start)
+    group_iter_update: int = 20  # Polis's group k-means iterations on a warm start (ref §7)
+    # Silhouette of a grouping of the base clusters (ref §7): "weighted" (each base centre
+    # stands for its members) or "polis" (each base centre counts once, as clusters.clj).
+    silhouette: str = "weighted"
+    # Updates warm-start base clusters and each k's groups from their previous *members*
+    # (Polis's clean-start-clusters); False: from the previous centres, by index.
+    warm_members: bool = True
+    # Beyond Polis: the groups shown are `refit`'s: the history (replay, updates) decides
+    # who is grouped and k, the current votes decide the groups (cold k-means).
+    replay_refit: bool = True
     dense_pca_max: int = 600  # up to this many comments, exact dense eigendecomposition
 
 
@@ -84,6 +94,9 @@ class OpinionState:
     base_labels: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     group_centers: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
     groups: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # -1 = none
+    # Per participant, the group of each candidate k = 2, 3, ... (column k - 2; -1 = none):
+    # the next update warm-starts every k from it, as Polis keeps every k's clustering.
+    group_k_labels: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     k: int = 0
     k_candidate: int = 0
     k_streak: int = 0
@@ -320,20 +333,25 @@ def update(
     if triples:
         p, c, v = zip(*triples, strict=True)
         nk, nv = _encode_votes(new, p, c, v)
-        nk, nv = _dedupe_last(nk, nv)
-        pos = np.searchsorted(state.keys, nk)
-        if state.keys.shape[0]:
-            clipped = np.minimum(pos, state.keys.shape[0] - 1)
-            exists = (pos < state.keys.shape[0]) & (state.keys[clipped] == nk)
-        else:  # no votes yet: every new vote is fresh (indexing an empty array would raise)
-            exists = np.zeros(nk.shape[0], dtype=bool)
-        vals = state.vals.copy()
-        vals[pos[exists]] = nv[exists]
-        fresh = ~exists
-        new.keys = np.insert(state.keys, pos[fresh], nk[fresh])
-        new.vals = np.insert(vals, pos[fresh], nv[fresh])
+        new.keys, new.vals = _merge_votes(state.keys, state.vals, *_dedupe_last(nk, nv))
     _grow(new, moderated_out)
     return _analyse(new, previous=state)
+
+
+def _merge_votes(
+    keys: IntArray, vals: npt.NDArray[np.int8], nk: IntArray, nv: npt.NDArray[np.int8]
+) -> tuple[IntArray, npt.NDArray[np.int8]]:
+    """Sorted keys/values with the sorted, unique new ones merged in (new values win)."""
+    pos = np.searchsorted(keys, nk)
+    if keys.shape[0]:
+        clipped = np.minimum(pos, keys.shape[0] - 1)
+        exists = (pos < keys.shape[0]) & (keys[clipped] == nk)
+    else:  # no votes yet: every new vote is fresh (indexing an empty array would raise)
+        exists = np.zeros(nk.shape[0], dtype=bool)
+    out = vals.copy()
+    out[pos[exists]] = nv[exists]
+    fresh = ~exists
+    return np.insert(keys, pos[fresh], nk[fresh]), np.insert(out, pos[fresh], nv[fresh])
 
 
 # ---------------------------------------------------------------- linear algebra
@@ -448,6 +466,46 @@ def _first_distinct(pts: FloatArray, k: int, exclude: FloatArray | None = None) 
     return cand[:k]
 
 
+def _recentre(pts: FloatArray, old: IntArray) -> FloatArray:
+    """Previous clusters' centres at their members' new positions; ``old`` is each point's
+    previous cluster (-1: none). Clusters left without members are dropped (Polis's
+    safe-recenter-clusters, ref §6)."""
+    ok = old >= 0
+    if not ok.any():
+        return np.zeros((0, 2))
+    k = int(old[ok].max()) + 1
+    tot = np.bincount(old[ok], minlength=k).astype(np.float64)
+    sx = np.bincount(old[ok], weights=pts[ok, 0], minlength=k)
+    sy = np.bincount(old[ok], weights=pts[ok, 1], minlength=k)
+    nz = tot > 0
+    return np.stack([sx[nz] / tot[nz], sy[nz] / tot[nz]], axis=1)
+
+
+def clean_start(pts: FloatArray, init: FloatArray, k: int) -> FloatArray:
+    """Polis's clean-start-clusters (ref §6): the previous centres with duplicates merged,
+    then the point farthest from every centre becomes a new centre, until there are
+    min(k, distinct points) centres (or every point sits on a centre)."""
+    _, first = np.unique(init, axis=0, return_index=True)
+    centers = init[np.sort(first)][:k]
+    possible = min(k, np.unique(pts, axis=0).shape[0])
+    if centers.shape[0] >= possible or pts.shape[0] == 0:
+        return centers
+    if centers.shape[0] == 0:
+        centers = pts[:1].copy()
+    nearest = _sqdist(pts, centers).min(1)
+    added = [centers]
+    n_centers = centers.shape[0]
+    while n_centers < possible:
+        i = int(np.argmax(nearest))
+        if nearest[i] <= 0:
+            break
+        new = pts[i : i + 1].copy()
+        added.append(new)
+        n_centers += 1
+        nearest = np.minimum(nearest, _sqdist(pts, new)[:, 0])
+    return np.vstack(added)
+
+
 def _base_clusters(
     pts: FloatArray, k: int, warm: FloatArray | None, iters: int
 ) -> tuple[FloatArray, IntArray]:
@@ -524,11 +582,13 @@ def _group_kmeans(
 
 
 def _choose_in_conv(state: OpinionState, previous: OpinionState | None) -> BoolArray:
-    rows, _, _, _ = _matrices(state)
+    rows, cols, _, _ = _matrices(state)
     n = state.n_participants
     # Votes on moderated-out comments count here, as in Polis (they are zeroed, not missing).
     n_votes = np.bincount(rows, minlength=n)
-    need = min(state.params.min_votes, state.n_comments)
+    # Polis's n-cmts: the columns of its vote matrix, i.e. the comments with a vote so far.
+    n_cols = int(np.count_nonzero(np.bincount(cols, minlength=state.n_comments)))
+    need = min(state.params.min_votes, n_cols)
     ok = n_votes >= max(need, 1)
     if previous is not None:  # once clustered, always clustered (ref §5 / beyond Polis)
         ok[: previous.in_conv.shape[0]] |= previous.in_conv
@@ -574,14 +634,62 @@ def smooth_k(
     return current, best, streak
 
 
-def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
+def _previous_of(labels: IntArray, idx: IntArray) -> IntArray:
+    """``labels`` (per participant of the previous state) for the rows ``idx`` of the new one;
+    -1 for participants the previous state did not have."""
+    old = np.full(idx.shape[0], -1, dtype=np.int64)
+    known = idx < labels.shape[0]
+    old[known] = labels[idx[known]]
+    return old
+
+
+def _silhouette(centers: FloatArray, weights: FloatArray, labels: IntArray, kind: str) -> float:
+    if kind == "polis":  # each base centre counts once (clusters.clj `silhouette`)
+        return _weighted_silhouette(centers, np.ones(centers.shape[0]), labels)
+    return _weighted_silhouette(centers, weights, labels)
+
+
+def _warm_groups(
+    pts: FloatArray,
+    centers: FloatArray,
+    weights: FloatArray,
+    old: IntArray,
+    k: int,
+    p: Params,
+) -> tuple[FloatArray, IntArray] | None:
+    """One weighted k-means run for ``k`` groups from the previous k-grouping's members, as
+    Polis does on every update (clean-start-clusters, then kmeans; ref §7). None when the
+    previous grouping does not give k non-empty groups (the caller starts cold)."""
+    if not (old >= 0).any():
+        return None
+    init = clean_start(centers, _recentre(pts, old), k)
+    if init.shape[0] != k:
+        return None
+    c, lab = _lloyd(centers, init, weights, p.group_iter_update)
+    if np.unique(lab).shape[0] != k:
+        return None
+    return c, lab
+
+
+def _cluster(
+    state: OpinionState,
+    previous: OpinionState | None,
+    *,
+    in_conv: BoolArray | None = None,
+    k_fixed: int = 0,
+) -> None:
+    """Base clusters and groups of ``state``, from ``previous`` (an update) or cold.
+    ``in_conv`` / ``k_fixed``: who is clustered and which k, decided elsewhere (`refit`)."""
     p = state.params
     n = state.n_participants
-    in_conv = _choose_in_conv(state, previous)
+    if in_conv is None:
+        in_conv = _choose_in_conv(state, previous)
     idx = np.flatnonzero(in_conv)
     state.in_conv = in_conv
     state.base_labels = np.full(n, -1, dtype=np.int64)
     state.groups = np.full(n, -1, dtype=np.int64)
+    width = max(p.max_groups - 1, 0)
+    state.group_k_labels = np.full((n, width), -1, dtype=np.int64)
     if idx.shape[0] == 0:
         state.base_centers = np.zeros((0, 2))
         state.group_centers = np.zeros((0, 2))
@@ -589,6 +697,8 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
         return
     pts = state.proj[idx]
     warm = previous.base_centers if previous is not None else None
+    if previous is not None and p.warm_members and warm is not None and warm.shape[0]:
+        warm = clean_start(pts, _recentre(pts, _previous_of(previous.base_labels, idx)), p.base_k)
     iters = p.base_iter_update if warm is not None and warm.shape[0] else p.base_iter_full
     centers, blab = _base_clusters(pts, p.base_k, warm, iters)
     state.base_centers = centers
@@ -599,9 +709,22 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
     rng = np.random.default_rng(state.seed)
     results: dict[int, tuple[FloatArray, IntArray, float]] = {}
     prev_gc = previous.group_centers if previous is not None else None
+    prev_k = None
+    if previous is not None and p.warm_members:
+        prev_k = previous.group_k_labels
+        if prev_k.shape != (previous.n_participants, width):
+            prev_k = None  # a state written before per-k labels were kept
     for k in range(2, kmax + 1):
-        c, lab = _group_kmeans(centers, weights, k, rng, prev_gc, p.group_n_init)
-        results[k] = (c, lab, _weighted_silhouette(centers, weights, lab))
+        found = None
+        if prev_k is not None:
+            old_k = _previous_of(prev_k[:, k - 2], idx)
+            found = _warm_groups(pts, centers, weights, old_k, k, p)
+        if found is None:
+            warm_gc = None if p.warm_members else prev_gc
+            found = _group_kmeans(centers, weights, k, rng, warm_gc, p.group_n_init)
+        c, lab = found
+        results[k] = (c, lab, _silhouette(centers, weights, lab, p.silhouette))
+        state.group_k_labels[idx, k - 2] = lab[blab]
     if not results:
         results[1] = (
             (centers * weights[:, None]).sum(0, keepdims=True) / weights.sum(),
@@ -609,7 +732,9 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
             0.0,
         )
     best_k = max(results, key=lambda k: (results[k][2], -k))
-    if previous is not None and previous.k in results:
+    if k_fixed in results:
+        k, state.k_candidate, state.k_streak = k_fixed, k_fixed, 0
+    elif previous is not None and previous.k in results:
         k, state.k_candidate, state.k_streak = smooth_k(
             previous.k, previous.k_candidate, previous.k_streak, best_k, p.k_switch_updates
         )
@@ -635,6 +760,16 @@ def _cluster(state: OpinionState, previous: OpinionState | None) -> None:
     gcs[mapping] = gc
     state.group_centers = gcs
     state.k = k
+
+
+def refit(state: OpinionState) -> OpinionState:
+    """``state``'s participants and k (from its history) with base clusters and groups made
+    cold on its final projection: the best of `Params.group_n_init` starts instead of the
+    warm-started path (beyond Polis; see docs/opinion.md, "History replay")."""
+    new = dataclasses.replace(state)
+    _cluster(new, None, in_conv=state.in_conv.copy(), k_fixed=state.k)
+    new.k_candidate, new.k_streak = state.k_candidate, state.k_streak
+    return new
 
 
 def _analyse(state: OpinionState, previous: OpinionState | None) -> OpinionState:
@@ -924,39 +1059,166 @@ def results(state: OpinionState) -> OpinionResult:
     )
 
 
+#: Default replay of a conversation's history (`replay_schedule`): votes cast within this
+#: many milliseconds of an update's first vote go into that update, as Polis's math worker
+#: takes all the votes that arrived since its last update ...
+REPLAY_WINDOW_MS = 60_000
+#: ... with the window doubled until there are at most this many updates ...
+REPLAY_MAX_UPDATES = 100
+#: ... and the updates hold at most this many votes in all (the sum over updates of the
+#: votes each one holds), so that very large conversations stay fast.
+REPLAY_BUDGET = 3_000_000
+#: Equal updates of a replay when the votes have no timestamps (`fit_replay`).
+REPLAY_STEPS = 25
+
+
+def replay_windows(times: IntArray, window: int) -> list[int]:
+    """Ends (exclusive) of the updates when time-ordered votes are batched as a poller
+    would: an update takes the votes cast within ``window`` of its first one."""
+    ends: list[int] = []
+    i, n = 0, times.shape[0]
+    while i < n:
+        i = int(np.searchsorted(times, times[i] + max(window, 1), side="left"))
+        ends.append(i)
+    return ends
+
+
+def replay_schedule(
+    times: IntArray,
+    window: int = REPLAY_WINDOW_MS,
+    max_updates: int = REPLAY_MAX_UPDATES,
+    budget: int = REPLAY_BUDGET,
+) -> list[int]:
+    """Ends (exclusive) of the updates replaying votes cast at ``times`` (sorted): batches of
+    ``window`` (`replay_windows`), the window doubled until there are at most
+    ``max_updates`` updates holding at most ``budget`` votes in all; a single update (a plain
+    fit) when there are more than ``budget`` votes."""
+    n = times.shape[0]
+    if n == 0:
+        return []
+    if n > budget:
+        return [n]
+    w = max(int(window), 1)
+    while True:
+        ends = replay_windows(times, w)
+        if len(ends) <= max(max_updates, 1) and sum(ends) <= budget:
+            return ends
+        w *= 2
+
+
+def replay_chunks(order: IntArray, steps: int) -> list[IntArray]:
+    """``order`` (vote indices in time order) cut into ``steps`` consecutive, nearly equal
+    updates (the first ones one longer when it does not divide); empty ones dropped."""
+    return [c for c in np.array_split(order, max(steps, 1)) if c.shape[0]]
+
+
 def replay_log(
     log: VoteLog,
-    steps: int,
+    steps: int = 0,
     *,
+    window_ms: int = REPLAY_WINDOW_MS,
+    max_updates: int = REPLAY_MAX_UPDATES,
     all_comments: Sequence[PolisId] = (),
     moderated_out: Iterable[PolisId] = (),
+    meta: Iterable[PolisId] = (),
     params: Params | None = None,
     seed: int = 0,
 ) -> OpinionState:
-    """Replay an event log in time order through ``steps`` incremental updates.
+    """Replay an event log in time order through incremental updates, as Polis's math worker
+    saw the conversation: batches of ``window_ms`` (`replay_schedule`), or ``steps`` equal
+    updates when ``steps > 0``.
 
-    Polis's groups depend on the conversation's history (warm starts, k smoothing); replaying
-    reproduces that path instead of clustering the final votes cold.
+    Polis recomputes on every batch of new votes, warm-starting from the previous result, so
+    its groups carry the conversation's history: who entered the clustering early, each k's
+    warm-started clusters, the k smoother (docs/opinion.md, "History replay"). Ids are
+    registered in first-vote order and each update merges its votes as sorted keys (no
+    Python object per vote), so a replay costs about its updates' analyses.
     """
-    order = np.lexsort((np.arange(len(log)), log.timestamp))
-    chunks = np.array_split(order, max(steps, 1))
-    mod = list(moderated_out)
-    state: OpinionState | None = None
+    n = len(log)
+    order = np.lexsort((np.arange(n), log.timestamp))
+    if steps > 0:
+        chunks = replay_chunks(order, steps)
+    else:
+        ends = replay_schedule(log.timestamp[order], window_ms, max_updates)
+        chunks = [order[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    state = _empty_state(params or Params(), seed)
+    _register(list(all_comments), state.comment_ids, state.cindex)
+    rmap = np.zeros(len(log.voter_ids), dtype=np.int64)
+    cmap = np.zeros(len(log.comment_ids), dtype=np.int64)
+    for table, idx, ids, index, out in (
+        (log.voter_ids, log.voter_idx, state.participant_ids, state.pindex, rmap),
+        (log.comment_ids, log.comment_idx, state.comment_ids, state.cindex, cmap),
+    ):
+        seq = idx[order]
+        _, first = np.unique(seq, return_index=True)
+        in_order = seq[np.sort(first)]  # first-vote order
+        out[in_order] = _register([table[i] for i in in_order.tolist()], ids, index)
+    keys = (rmap[log.voter_idx] << _SHIFT) | cmap[log.comment_idx]
+    votes = log.vote.astype(np.int8)
+    _grow(state, moderated_out)
+    meta_set = set(meta)
+    state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
+    previous: OpinionState | None = None
     for chunk in chunks:
-        if chunk.shape[0] == 0:
-            continue
-        p = [log.voter_ids[i] for i in log.voter_idx[chunk].tolist()]
-        c = [log.comment_ids[i] for i in log.comment_idx[chunk].tolist()]
-        v = log.vote[chunk].tolist()
-        if state is None:
-            state = fit(
-                p, c, v, all_comments=all_comments, moderated_out=mod, params=params, seed=seed
-            )
+        nk, nv = _dedupe_last(keys[chunk], votes[chunk])  # chunk is in time order
+        if previous is None:
+            state.keys, state.vals = nk, nv
+            state = _analyse(state, previous=None)
         else:
-            state = update(state, zip(p, c, v, strict=True))
-    if state is None:
-        state = fit([], [], [], all_comments=all_comments, params=params, seed=seed)
+            state = dataclasses.replace(previous)
+            state.keys, state.vals = _merge_votes(previous.keys, previous.vals, nk, nv)
+            state = _analyse(state, previous=previous)
+        previous = state
+    if previous is None:
+        state = _analyse(state, previous=None)
     return state
+
+
+def fit_replay(
+    participant_ids: Sequence[PolisId],
+    comment_ids: Sequence[PolisId],
+    votes: npt.ArrayLike,
+    *,
+    timestamps: npt.ArrayLike | None = None,
+    steps: int = 0,
+    all_comments: Sequence[PolisId] = (),
+    moderated_out: Iterable[PolisId] = (),
+    meta: Iterable[PolisId] = (),
+    params: Params | None = None,
+    seed: int = 0,
+) -> OpinionState:
+    """`fit` replaying the votes' history (`replay_log`): ``timestamps`` in milliseconds
+    (without them, the given order is the time order and ``steps`` or `REPLAY_STEPS` equal
+    updates are made). What the platform runs when it has no analysis state to update."""
+    v = np.asarray(votes, dtype=np.int8).reshape(-1)
+    if v.size and not np.isin(v, (-1, 0, 1)).all():
+        raise ValueError("votes must be 1 (agree), -1 (disagree) or 0 (pass)")
+    pids: dict[PolisId, int] = {}
+    cids: dict[PolisId, int] = {}
+    pi = np.asarray([pids.setdefault(x, len(pids)) for x in participant_ids], dtype=np.int32)
+    ci = np.asarray([cids.setdefault(x, len(cids)) for x in comment_ids], dtype=np.int32)
+    if timestamps is None:
+        times = np.arange(v.shape[0], dtype=np.int64)
+        steps = steps or REPLAY_STEPS
+    else:
+        times = np.asarray(timestamps, dtype=np.int64).reshape(-1)
+    log = VoteLog(
+        timestamp=times,
+        voter_idx=pi,
+        comment_idx=ci,
+        vote=v,
+        voter_ids=list(pids),
+        comment_ids=list(cids),
+    )
+    return replay_log(
+        log,
+        steps,
+        all_comments=all_comments,
+        moderated_out=moderated_out,
+        meta=meta,
+        params=params,
+        seed=seed,
+    )
 
 
 def analyze_folder(
@@ -964,24 +1226,32 @@ def analyze_folder(
     seed: int = 0,
     *,
     replay_steps: int = 0,
+    replay: bool = True,
+    replay_window_ms: int = REPLAY_WINDOW_MS,
     params: Params | None = None,
 ) -> dict[str, Any]:
     """Analyse a Polis export folder into the public JSON shape (see OpinionResult.to_json_dict).
 
-    ``replay_steps > 0`` replays votes.csv in time order through that many updates.
+    With votes.csv (timestamps) the history is replayed (`replay_log`: batches of
+    ``replay_window_ms``, or ``replay_steps`` equal updates when > 0) and the groups shown
+    are its `refit` (unless ``Params.replay_refit`` is off); ``replay=False``, or without
+    votes.csv, the final votes are clustered once, cold (`fit_log`).
     """
     export = read_export(path, keep_datetime=False, participants="if_needed")
     comments = [c.id for c in export.comments]
     mod = export.moderated_out()
-    if replay_steps > 0 and export.votes is not None:
+    if export.votes is not None and replay:
         state = replay_log(
             export.votes,
             replay_steps,
+            window_ms=replay_window_ms,
             all_comments=comments,
             moderated_out=mod,
             params=params,
             seed=seed,
         )
+        if state.params.replay_refit:
+            state = refit(state)
     else:
         state = fit_log(
             export.final_votes(),

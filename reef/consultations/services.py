@@ -580,13 +580,19 @@ def analysis_started(*, consultation_id: int) -> None:
     cache.delete(_analysis_queued_key(consultation_id))
 
 
-def _vote_triples(consultation: Consultation) -> list[tuple[int, int, int]]:
-    return [
-        (int(p), int(s), int(v))
-        for p, s, v in Vote.objects.filter(consultation=consultation)
+def _vote_triples(consultation: Consultation) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """The current votes in the order they were cast, and when (epoch milliseconds)."""
+    rows = (
+        Vote.objects.filter(consultation=consultation)
         .order_by("voted_at", "pk")
-        .values_list("participant__number", "statement__number", "value")
-    ]
+        .values_list("participant__number", "statement__number", "value", "voted_at")
+    )
+    triples: list[tuple[int, int, int]] = []
+    times: list[int] = []
+    for p, s, v, at in rows:
+        triples.append((int(p), int(s), int(v)))
+        times.append(int(at.timestamp() * 1000))
+    return triples, times
 
 
 def _stored_state(consultation: Consultation) -> opinion.OpinionState | None:
@@ -609,7 +615,8 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
 
     Runs in the task worker (`tasks.analyse_consultation`), never in a read. Incremental
     (warm-started, stable groups) from the state stored with the current analysis, fed the
-    votes that differ from it; otherwise a full fit with a fixed seed. The work is done
+    votes that differ from it; otherwise a replay of the votes in the order they were cast
+    (`opinion.fit_replay`) with a fixed seed. The work is done
     outside a transaction; the result is written in a short one, and stays marked stale
     when votes or moderation changed meanwhile (`analysis_inputs`), so that the run their
     write queued makes a new one. Internal derived data: audited as a system action.
@@ -625,7 +632,7 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
     numbers = [n for n, _, _ in statements]
     moderated_out = [n for n, st, _ in statements if st == Statement.Status.REJECTED]
     meta = [n for n, _, m in statements if m]
-    triples = _vote_triples(consultation)
+    triples, times = _vote_triples(consultation)
     previous = None if full else _stored_state(consultation)
     changed = opinion.changed_votes(previous, triples) if previous is not None else None
     if previous is not None and changed is not None:
@@ -633,16 +640,22 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
         meta_set = set(meta)
         state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
     else:
-        state = opinion.fit(
+        # No state to update: replay the votes in the order they were cast, as Polis's
+        # groups carry the conversation's history (docs/opinion.md, "History replay").
+        state = opinion.fit_replay(
             [t[0] for t in triples],
             [t[1] for t in triples],
             [t[2] for t in triples],
+            timestamps=times,
             all_comments=numbers,
             moderated_out=moderated_out,
             meta=meta,
             seed=consultation.pk or 0,
         )
-    res = opinion.results(state)
+    # The stored state carries the history on; the groups shown are the refit's (the
+    # history's participants and k, groups from the current votes: docs/opinion.md).
+    shown = opinion.refit(state) if state.params.replay_refit else state
+    res = opinion.results(shown)
     data = res.to_json_dict()
     priority = {
         str(cid): float(p) for cid, p in zip(state.comment_ids, res.priority.tolist(), strict=True)
@@ -662,8 +675,8 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
         )
     accepted = [n for n, st, _ in statements if st == Statement.Status.ACCEPTED]
     reality = opinion.consensus_reality(
-        opinion.state_votes(state),
-        opinion.state_groups(state),
+        opinion.state_votes(shown),
+        opinion.state_groups(shown),
         sectors,
         countries,
         statements=[n for n in accepted if n in state.cindex],
