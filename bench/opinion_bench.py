@@ -321,7 +321,11 @@ def main() -> None:
     report = render(rows, command, a.repeats, start_load, end_load, busy)
     print(report)
     if not a.no_write:
-        (ROOT / "bench" / "opinion.md").write_text(report)
+        target = ROOT / "bench" / "opinion.md"
+        # Everything from "## Notes" on is written by hand: keep it.
+        kept = target.read_text() if target.exists() else ""
+        notes = kept[kept.index("\n## Notes") :] if "\n## Notes" in kept else ""
+        target.write_text(report.rstrip("\n") + "\n" + notes if notes else report)
 
 
 def _load(x: tuple[float, float, float]) -> str:
