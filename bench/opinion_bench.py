@@ -325,7 +325,9 @@ def main() -> None:
         # Everything from "## Notes" on is written by hand: keep it.
         kept = target.read_text() if target.exists() else ""
         notes = kept[kept.index("\n## Notes") :] if "\n## Notes" in kept else ""
-        target.write_text(report.rstrip("\n") + "\n" + notes if notes else report)
+        notes = notes.split("\n## Attribution")[0]
+        head, sep, tail = report.partition("\n## Attribution")
+        target.write_text(head.rstrip("\n") + "\n" + notes.rstrip("\n") + "\n" + sep + tail)
 
 
 def _load(x: tuple[float, float, float]) -> str:
