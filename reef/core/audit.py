@@ -311,11 +311,12 @@ class VerifyResult:
 def _iter_entries(batch: int = 2000) -> Iterator[AuditEntry]:
     last = 0
     while True:
+        # Sealed entries only (seq > 0 leaves out the NULLs), in chain order.
         chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
         if not chunk:
             return
         yield from chunk
-        last = chunk[-1].seq
+        last = chunk[-1].seq or last
 
 
 def _unsealed_problems(notes: list[str]) -> list[str]:
@@ -371,16 +372,17 @@ def audit_verify(
         count += 1
         if on_entry is not None:
             on_entry()
-        if e.seq != expected_seq:
-            problems.append(f"entry {expected_seq}: missing (next entry is {e.seq})")
-            expected_seq = e.seq
+        seq, entry_hash = e.seq or 0, e.hash or ""  # both set: the entry is sealed
+        if seq != expected_seq:
+            problems.append(f"entry {expected_seq}: missing (next entry is {seq})")
+            expected_seq = seq
         if e.prev_hash != prev:
-            problems.append(f"entry {e.seq}: does not follow the previous entry")
-        if _chain(e.prev_hash, _entry_payload(e)) != e.hash:
-            problems.append(f"entry {e.seq}: content changed after it was written")
-        if e.seq in hashes_at:
-            seen_at[e.seq] = e.hash
-        prev = e.hash
+            problems.append(f"entry {seq}: does not follow the previous entry")
+        if _chain(e.prev_hash, _entry_payload(e)) != entry_hash:
+            problems.append(f"entry {seq}: content changed after it was written")
+        if seq in hashes_at:
+            seen_at[seq] = entry_hash
+        prev = entry_hash
         expected_seq += 1
     problems.extend(_unsealed_problems(notes))
     head = AuditHead.objects.filter(pk=1).first()
