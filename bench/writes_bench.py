@@ -92,6 +92,7 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"ready": str(Path(reef.__file__).parent.parent)}), flush=True)
     sys.stdin.readline()  # the parent releases every writer at once
     latencies: list[float] = []
+    cpu = time.process_time()
     stop = time.monotonic() + args.seconds
     n = done
     while time.monotonic() < stop:
@@ -105,7 +106,11 @@ def child(args: argparse.Namespace) -> None:
             latencies.append(time.perf_counter() - started)
             done += 1
         n += 1
-    print(json.dumps({"done": done, "errors": errors, "latencies": latencies}), flush=True)
+    cpu = time.process_time() - cpu
+    print(
+        json.dumps({"done": done, "errors": errors, "latencies": latencies, "cpu": cpu}),
+        flush=True,
+    )
 
 
 # Parent ----------------------------------------------------------------------------------
@@ -206,6 +211,7 @@ def _run(tree: Path, writers: int, seconds: float, scenario: Path) -> dict[str, 
         proc.stdin.write("go\n")
         proc.stdin.flush()
     done = errors = 0
+    cpu = 0.0
     latencies: list[float] = []
     messages: list[str] = []
     for proc in procs:
@@ -216,6 +222,7 @@ def _run(tree: Path, writers: int, seconds: float, scenario: Path) -> dict[str, 
                 done += row["done"]
                 errors += row["errors"]
                 latencies += row["latencies"]
+                cpu += row["cpu"]
             elif "error" in row:
                 messages.append(row["error"])
     measured = len(latencies)
@@ -224,6 +231,8 @@ def _run(tree: Path, writers: int, seconds: float, scenario: Path) -> dict[str, 
         "writes": done,
         "measured": measured,
         "per_second": measured / seconds,
+        # the writers' own CPU (Python, the driver), not the database server's
+        "client_cpu_ms": cpu * 1000 / measured if measured else float("nan"),
         "errors": errors,
         "error_kinds": sorted({m.split(":")[0] for m in messages}),
         "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
@@ -299,6 +308,7 @@ def main() -> None:
                     f"round {row['round']} {name:6} N={writers:2}: "
                     f"{row['per_second']:6.1f} writes/s "
                     f"p50 {row['p50_ms']:6.1f} ms p95 {row['p95_ms']:6.1f} ms "
+                    f"cpu {row['client_cpu_ms']:4.1f} ms/write "
                     f"errors {row['errors']} {row['error_kinds']} "
                     f"load {row['load_before']:.1f}->{row['load_after']:.1f}",
                     flush=True,

@@ -132,14 +132,14 @@ def test_tampering_with_a_sealed_entry_is_detected() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_sealed_once_after_commit_never_before_and_nothing_rolled_back() -> None:
     calls: list[int] = []
-    real = audit.audit_seal_pending
+    real = audit.audit_seal
 
     def counting(**kwargs: Any) -> int:
         calls.append(1)
         return real(**kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(audit, "audit_seal_pending", counting)
+        patch.setattr(audit, "audit_seal", counting)
         with transaction.atomic():
             first = audit_append(action="commit_one")
             audit_append(action="commit_two")
@@ -168,7 +168,7 @@ def test_a_failed_seal_after_commit_keeps_the_write_and_the_worker_seals_it(
     def broken(**kwargs: Any) -> int:
         raise OperationalError("the database went away between commit and seal")
 
-    monkeypatch.setattr(audit, "audit_seal_pending", broken)
+    monkeypatch.setattr(audit, "audit_seal", broken)
     with transaction.atomic():
         entry = audit_append(action="seal_failed")
     assert AuditEntry.objects.get(pk=entry.pk).seq is None  # committed, not sealed
