@@ -2,16 +2,18 @@
 
 reef demo [--port N]       set up the SQLite demo under var/ and serve it
 reef serve [--port N]      production server (gunicorn, static files by WhiteNoise)
-reef worker [--requeue-stale SECONDS]
-                           run queued tasks (database-backed task backend); first put
-                           back in the queue tasks a dead worker left RUNNING for longer
-                           than SECONDS (longer than any task takes)
+reef worker [--requeue-stale SECONDS] [--seal-every SECONDS]
+                           run queued tasks (database-backed task backend) and seal the
+                           audit chain every few seconds; first put back in the queue
+                           tasks a dead worker left RUNNING for longer than SECONDS
+                           (longer than any task takes)
 reef createuser EMAIL [--admin]
                            create a user (password from the prompt or REEF_PASSWORD);
                            --admin: a platform administrator
 reef member grant|revoke|list, reef user deactivate
                            roles and accounts from the console
 reef audit verify          check the audit chain and compare it with the external anchors
+reef audit seal            seal the audit entries still waiting for their place in the chain
 reef audit anchor|rekey    anchor the chain's head now; re-anchor under a new REEF_AUDIT_KEY
 reef consensus analyze FOLDER --json / reef match reviewers|team|mentors FILE --json
                            read and write only files: no secret key or database needed
@@ -141,7 +143,7 @@ def worker(argv: list[str]) -> None:
     known, rest = parser.parse_known_args(argv)
     if known.requeue_stale is not None:
         _manage(["requeue_tasks", "--older-than", str(known.requeue_stale)])
-    _manage(["db_worker", *rest])
+    _manage(["worker", *rest])
 
 
 COMMANDS = {"demo": demo, "serve": serve, "worker": worker}

@@ -236,13 +236,16 @@ def _default_anchor_file() -> str:
     return str(BASE_DIR / "var" / "audit-anchors.log")
 
 
-# The audit chain's head is anchored, after each committed transaction that appended to it,
+# The audit chain's head is anchored, after each committed seal of new entries,
 # in this append-only file (HMAC of seq and head hash), so that a database rolled back to
 # an older head is detected by `reef audit verify`. Put it on other storage than the
 # database, or ship it to the log. Empty: not anchored (tests, unless a test sets it).
 REEF_AUDIT_ANCHOR_FILE = env_str("REEF_AUDIT_ANCHOR_FILE", _default_anchor_file())
-# fsync each anchor line (once per committing transaction, not per entry).
+# fsync each anchor line (once per seal, not per entry).
 REEF_AUDIT_ANCHOR_FSYNC = env_bool("REEF_AUDIT_ANCHOR_FSYNC", True)
+# Audit entries are sealed into the chain just after their transaction commits (the worker
+# catches up every few seconds); `reef audit verify` fails when one waits longer than this.
+REEF_AUDIT_SEAL_MAX_AGE = env_int("REEF_AUDIT_SEAL_MAX_AGE", 300, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("REEF_CACHE_URL", "locmem"))}
 # API rate limits per minute, counted in the shared cache: anonymous callers per

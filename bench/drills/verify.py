@@ -31,7 +31,7 @@ def main() -> None:
     from django.db import connection
 
     from reef.accounts.models import ApiToken
-    from reef.core.audit import audit_verify
+    from reef.core.audit import audit_seal_pending, audit_verify
     from reef.core.models import AuditEntry, IdempotencyKey
     from reef.directory.models import Organisation
 
@@ -50,6 +50,7 @@ def main() -> None:
         print(f"integrity_check: {integrity}")
         if integrity != "ok":
             problems.append("integrity check failed")
+    audit_seal_pending(wait=True, passes=None)  # what the killed processes left unsealed
     verified = audit_verify()
     print(f"audit chain: {'ok' if verified.ok else 'BROKEN'}, {verified.entries} entries")
     problems += verified.problems[:5]

@@ -48,7 +48,7 @@ def main() -> int:
 
     from reef.assessments.models import Rating
     from reef.consultations.models import SectionComment, Vote
-    from reef.core.audit import audit_verify
+    from reef.core.audit import audit_seal_pending, audit_verify
 
     counts = json.loads(Path(sys.argv[1]).read_text())
     log = Path(sys.argv[3]).read_text(errors="replace") if len(sys.argv) > 3 else ""
@@ -91,6 +91,7 @@ def main() -> int:
         ),
     }
     checks.update(_more_checks(scenario, acknowledged, acknowledged_ids))
+    audit_seal_pending(wait=True, passes=None)  # what the servers' last seals left
     chain = audit_verify()
     for name in acked:
         print(f"== {name}: server acknowledged {acked[name]}, locust counted {counts.get(name, 0)}")

@@ -83,7 +83,7 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     from reef.accounts import demo as accounts_demo
     from reef.accounts.models import ApiToken
-    from reef.core.audit import audit_verify
+    from reef.core.audit import audit_seal_pending, audit_verify
     from reef.directory import demo as directory_demo
     from reef.directory.models import Organisation
 
@@ -114,6 +114,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA integrity_check")
         integrity = cursor.fetchone()[0]
+    audit_seal_pending(wait=True, passes=None)
     verified = audit_verify()
     print(
         f"processes={procs} writes/process={writes} elapsed={elapsed:.1f}s "

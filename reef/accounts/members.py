@@ -399,7 +399,7 @@ _READABLE_DETAIL = {"", TLP.CLEAR, TLP.GREEN}
 def audit(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, filterable, for administrators."""
     _admin_only(request, rules.may_read_audit)
-    qs = AuditEntry.objects.order_by("-seq")
+    qs = AuditEntry.objects.order_by("-id")  # newest first, sealed or not yet
     filters = {
         key: request.GET.get(key, "").strip()[:80]
         for key in ("action", "actor", "object_type", "object_id", "since", "until")

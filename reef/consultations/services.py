@@ -841,9 +841,9 @@ def delphi_respond(
         raise ServiceError(_("Some ratings are for items outside this round."), field="ratings")
     existing = {
         r.item_id: r
-        for r in DelphiResponse.objects.select_for_update().filter(
-            item__round=round, participant=participant
-        )
+        for r in DelphiResponse.objects.select_for_update()
+        .filter(item__round=round, participant=participant)
+        .order_by("pk")
     }
     # Independence: whoever could see this round's feedback (answered every item, or the
     # round closed) gives no first answer in it any more.
@@ -1066,8 +1066,11 @@ def consultation_send_reminders(*, actor: Actor, now: datetime | None = None) ->
     require(R.may_remind, actor)
     now = now or timezone.now()
     sent = 0
-    candidates = Consultation.objects.select_for_update().filter(
-        opens_at__lte=now, closes_at__gt=now, reminded_at__isnull=True
+    # Several rows of one table are locked in primary-key order (docs/reliability.md).
+    candidates = (
+        Consultation.objects.select_for_update()
+        .filter(opens_at__lte=now, closes_at__gt=now, reminded_at__isnull=True)
+        .order_by("pk")
     )
     for c in candidates:
         if c.closes_at - now > timedelta(hours=c.remind_hours):

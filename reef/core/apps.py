@@ -8,9 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Reef core"
 
     def ready(self) -> None:
-        from reef.core import checks, lockorder, signals  # noqa: F401  (registers checks and receivers)
+        from reef.core import checks, signals  # noqa: F401  (registers checks and receivers)
 
-        lockorder.install()
         # Every app's rules.py registers its write rules (reef.core.rules.RULES).
         autodiscover_modules("rules")
         # Sharing's rules, and labels that never widen through derivation.

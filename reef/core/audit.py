@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -58,9 +59,9 @@ def _anchor(seq: int, head_hash: str) -> str:
 #
 # The head row's HMAC proves the head was written by someone holding the key, but an
 # old head row stays valid for ever: deleting the newest entries and writing the old
-# row back would verify. So after each committed transaction that appended, the head
-# is also written, with its HMAC, to an append-only file outside the database;
-# `audit_verify` fails when the database's chain is behind that anchor or disagrees.
+# row back would verify. So after each committed seal, the sealed head is also
+# written, with its HMAC, to an append-only file outside the database; `audit_verify`
+# fails when the database's chain is behind that anchor or disagrees.
 
 
 @dataclass(frozen=True)
@@ -105,30 +106,6 @@ def write_anchor(
     logger.info("audit %s seq=%s hash=%s mac=%s", kind, seq, head_hash, mac)
 
 
-class _AnchorAfterCommit:
-    """Anchors the committed head once per transaction, however many entries it appended."""
-
-    def __init__(self, alias: str) -> None:
-        self.alias = alias
-
-    def __call__(self) -> None:
-        # Read after commit: the head this transaction (or a later one) made durable.
-        head = AuditHead.objects.using(self.alias).filter(pk=1).values_list("seq", "hash").first()
-        if head is not None and head[0]:
-            write_anchor(head[0], head[1])
-
-
-def _anchor_on_commit(alias: str = DEFAULT_DB_ALIAS) -> None:
-    if anchor_path() is None:
-        return
-    pending = getattr(connections[alias], "run_on_commit", None)
-    # One callback per transaction is enough: a callback already registered is dropped
-    # only with a savepoint that would drop this entry too.
-    if pending and any(isinstance(func, _AnchorAfterCommit) for _, func, *_ in pending):
-        return
-    transaction.on_commit(_AnchorAfterCommit(alias), using=alias, robust=True)
-
-
 def read_anchors(path: Path) -> tuple[list[Anchor], list[str]]:
     """Every line of an anchor file, and the problems of lines that do not verify."""
     anchors: list[Anchor] = []
@@ -168,7 +145,6 @@ def _clean(value: str, limit: int) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in value)[:limit]
 
 
-@transaction.atomic
 def audit_append(
     *,
     action: str,
@@ -179,9 +155,11 @@ def audit_append(
     tlp: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. Serialised on the chain-head row (IMMEDIATE on SQLite)."""
+    """Append one entry, not sealed yet: one INSERT, no lock shared with other writers.
+
+    It belongs to the caller's transaction (gone if that rolls back) and is sealed after
+    that transaction commits (right away outside a transaction)."""
     ctx = context.current()
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -193,7 +171,6 @@ def audit_append(
         # A named system actor (reef.core.rules.SystemActor) is written as "system:NAME".
         actor_label = str(actor) if str(actor).startswith("system:") else ""
     entry = AuditEntry(
-        seq=head.seq + 1,
         at=timezone.now(),
         actor_id=actor_id,
         actor=_clean(actor_label, 254),
@@ -204,16 +181,116 @@ def audit_append(
         ip=_clean(ctx.ip, 45),
         via=ctx.via,
         detail=detail or {},
-        prev_hash=head.hash,
     )
-    entry.hash = _chain(head.hash, _entry_payload(entry))
     entry.save()
-    head.seq = entry.seq
-    head.hash = entry.hash
-    head.anchor = _anchor(head.seq, head.hash)
-    head.save(update_fields=["seq", "hash", "anchor"])
-    _anchor_on_commit()
+    _seal_on_commit()
     return entry
+
+
+# Sealing -------------------------------------------------------------------------------
+#
+# Writers only insert. The chain (seq, prev_hash, hash) is computed afterwards by a
+# sealer, in its own short transaction that locks the head row: entries of committed
+# transactions, in id order. On PostgreSQL a sealer that finds the head locked skips
+# (SKIP LOCKED) instead of queueing: an entry the holder did not see (committed while
+# it held the head) is sealed by the next seal, the next writer's commit under load.
+# The worker seals every few seconds whatever is left (the last writes of a burst, a
+# seal that failed after a commit, a process killed in between).
+
+SEAL_BATCH = 1000  # entries per sealing transaction: short even after a long backlog
+
+
+def _unsealed(alias: str = DEFAULT_DB_ALIAS) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.using(alias).filter(seq__isnull=True)
+
+
+def _locked_head(alias: str, *, wait: bool) -> AuditHead | None:
+    """The head row, locked until the end of the transaction; None if another sealer has it."""
+    heads = AuditHead.objects.using(alias).select_for_update(skip_locked=not wait)
+    head = heads.filter(pk=1).first()
+    if head is None and not AuditHead.objects.using(alias).filter(pk=1).exists():
+        # A flushed or brand-new database (the first migration creates the row).
+        head, _ = AuditHead.objects.using(alias).select_for_update().get_or_create(pk=1)
+    return head
+
+
+def _seal_pass(*, limit: int | None, wait: bool, alias: str) -> int | None:
+    """Seal committed unsealed entries in one transaction; None when another sealer has the head."""
+    with transaction.atomic(using=alias):
+        head = _locked_head(alias, wait=wait)
+        if head is None:
+            return None
+        # Read after taking the lock (each statement sees what was committed before it),
+        # so no entry sealed by the previous holder is read as unsealed.
+        pending = list(_unsealed(alias).order_by("id")[:limit])
+        if not pending:
+            return 0
+        seq, prev = head.seq, head.hash
+        for entry in pending:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev
+            entry.hash = prev = _chain(prev, _entry_payload(entry))
+        # Through the queryset, not save(): entries stay append-only for everyone else.
+        AuditEntry.objects.using(alias).bulk_update(pending, ["seq", "prev_hash", "hash"])
+        AuditHead.objects.using(alias).filter(pk=1).update(
+            seq=seq, hash=prev, anchor=_anchor(seq, prev)
+        )
+        if anchor_path() is not None:
+            # After the commit: never anchor a head that was rolled back.
+            transaction.on_commit(
+                functools.partial(write_anchor, seq, prev), using=alias, robust=True
+            )
+    return len(pending)
+
+
+def audit_seal(
+    *, limit: int | None = None, wait: bool = False, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """Give the committed unsealed entries (at most `limit`) their place in the chain.
+
+    One short transaction; how many entries it sealed. Without `wait`, 0 at once when
+    another sealer holds the head on PostgreSQL (it will seal them, or the next seal)."""
+    return _seal_pass(limit=limit, wait=wait, alias=using) or 0
+
+
+def audit_seal_pending(
+    *, wait: bool = False, passes: int | None = 10, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """Seal until nothing unsealed is left (at most `passes` transactions); how many."""
+    total = done = 0
+    while passes is None or done < passes:
+        sealed = _seal_pass(limit=SEAL_BATCH, wait=wait, alias=using)
+        if sealed is None:
+            break  # the sealer holding the head looks again after its commit
+        total += sealed
+        done += 1
+        # Entries committed while this pass held the head: their own seal may have
+        # been skipped because of it.
+        if not _unsealed(using).exists():
+            break
+    return total
+
+
+class _SealAfterCommit:
+    """Seals once per transaction that appended, however many entries it appended."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __call__(self) -> None:
+        # One pass: under load the next writer's seal follows within milliseconds, and
+        # looking again after each seal cost more than the sealing itself.
+        audit_seal(limit=SEAL_BATCH, using=self.alias)
+
+
+def _seal_on_commit(alias: str = DEFAULT_DB_ALIAS) -> None:
+    pending = getattr(connections[alias], "run_on_commit", None)
+    # One callback per transaction is enough: a callback already registered is dropped
+    # only with a savepoint that would drop this entry too.
+    if pending and any(isinstance(func, _SealAfterCommit) for _, func, *_ in pending):
+        return
+    # Robust: the write is committed; a seal that fails leaves the entry for the worker.
+    transaction.on_commit(_SealAfterCommit(alias), using=alias, robust=True)
 
 
 def audit_read(*, actor: Any, obj: models.Model) -> None:
@@ -236,17 +313,40 @@ class VerifyResult:
 def _iter_entries(batch: int = 2000) -> Iterator[AuditEntry]:
     last = 0
     while True:
+        # Sealed entries only (seq > 0 leaves out the NULLs), in chain order.
         chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
         if not chunk:
             return
         yield from chunk
-        last = chunk[-1].seq
+        last = chunk[-1].seq or last
+
+
+def _unsealed_problems(notes: list[str]) -> list[str]:
+    """Entries not sealed yet: the newest writes (a note), or a sealer that stopped."""
+    found = _unsealed().aggregate(n=models.Count("id"), oldest=models.Min("at"))
+    if not found["n"]:
+        return []
+    max_age = int(settings.REEF_AUDIT_SEAL_MAX_AGE)
+    oldest = found["oldest"]
+    age = (timezone.now() - oldest).total_seconds()
+    text = (
+        f"{found['n']} entries not sealed yet, the oldest written "
+        f"{oldest.astimezone(UTC).isoformat(timespec='seconds')}"
+    )
+    if age > max_age:
+        return [
+            f"{text}, more than {max_age} s ago (REEF_AUDIT_SEAL_MAX_AGE): is the worker "
+            "running? `reef audit seal` seals them; until sealed they are not tamper-evident"
+        ]
+    notes.append(f"{text} (sealed within seconds of their commit)")
+    return []
 
 
 def audit_verify(
     on_entry: Callable[[], None] | None = None, anchor_files: Iterable[Path] | None = None
 ) -> VerifyResult:
-    """Check every link, the sequence, the anchored head and the external anchors.
+    """Check every link, the sequence, the anchored head, the external anchors, and that
+    no entry waits too long to be sealed. Reads only.
 
     `anchor_files` defaults to REEF_AUDIT_ANCHOR_FILE; pass several to check the files
     of several servers.
@@ -274,17 +374,19 @@ def audit_verify(
         count += 1
         if on_entry is not None:
             on_entry()
-        if e.seq != expected_seq:
-            problems.append(f"entry {expected_seq}: missing (next entry is {e.seq})")
-            expected_seq = e.seq
+        seq, entry_hash = e.seq or 0, e.hash or ""  # both set: the entry is sealed
+        if seq != expected_seq:
+            problems.append(f"entry {expected_seq}: missing (next entry is {seq})")
+            expected_seq = seq
         if e.prev_hash != prev:
-            problems.append(f"entry {e.seq}: does not follow the previous entry")
-        if _chain(e.prev_hash, _entry_payload(e)) != e.hash:
-            problems.append(f"entry {e.seq}: content changed after it was written")
-        if e.seq in hashes_at:
-            seen_at[e.seq] = e.hash
-        prev = e.hash
+            problems.append(f"entry {seq}: does not follow the previous entry")
+        if _chain(e.prev_hash, _entry_payload(e)) != entry_hash:
+            problems.append(f"entry {seq}: content changed after it was written")
+        if seq in hashes_at:
+            seen_at[seq] = entry_hash
+        prev = entry_hash
         expected_seq += 1
+    problems.extend(_unsealed_problems(notes))
     head = AuditHead.objects.filter(pk=1).first()
     head_seq = head.seq if head else 0
     head_hash = head.hash if head else GENESIS

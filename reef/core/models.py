@@ -58,9 +58,14 @@ class AuditEntry(models.Model):
 
     hash = SHA-256(prev_hash || canonical JSON of the entry). The actor is kept as
     id and label (no foreign key) so that deleting a user never rewrites the trail.
+
+    A writer inserts the entry with empty chain fields (seq, prev_hash, hash): it never
+    touches the chain head, so writers do not queue behind each other. The entry is
+    sealed (given its place in the chain) just after its transaction commits, by
+    `reef.core.audit.audit_seal`; the worker and `reef audit seal` catch up on the rest.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor = models.CharField(max_length=254, blank=True)
@@ -71,18 +76,26 @@ class AuditEntry(models.Model):
     ip = models.CharField(max_length=45, blank=True)
     via = models.CharField(max_length=10, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
-        ordering = ["seq"]
+        # Order of appending: seq is the order of sealing, and empty until then.
+        ordering = ["id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor_id", "at"], name="audit_actor_idx"),
+            # The sealer's only question: which entries are not sealed yet, by id. The
+            # partial index holds just those few rows (the unique index on seq would
+            # hold every entry, NULLs included, and not give them in id order).
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        where = f"#{self.seq}" if self.seq is not None else "(not sealed yet)"
+        return f"{where} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -94,7 +107,7 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain head: a single locked row that serialises appends.
+    """The chain head: a single row, locked only by the sealer (never by writers).
 
     `anchor` is an HMAC of (seq, hash) under REEF_AUDIT_KEY, a key kept outside
     the database, so rewriting the whole chain is detected too.

@@ -164,7 +164,7 @@ def author_of(record: Labelled) -> User | None:
         AuditEntry.objects.filter(
             object_type=kind_of(record), object_id=str(record.pk), actor_id__isnull=False
         )
-        .order_by("seq")
+        .order_by("id")
         .first()
     )
     if entry is None or entry.actor_id is None:

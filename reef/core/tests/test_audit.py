@@ -6,14 +6,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from reef.core.audit import audit_append, audit_verify
+from reef.core.audit import audit_append, audit_seal, audit_verify
 from reef.core.models import AuditEntry, AuditHead
+
+# A test's transaction never commits, so nothing seals after commit here: tests that
+# check the chain seal explicitly, as the after-commit hook or the worker would.
 
 
 @pytest.mark.django_db
 def test_chain_verifies_after_appends(users: dict[str, Any]) -> None:
     for i in range(5):
         audit_append(action="test", actor=users["focal_point"], detail={"i": i})
+    assert audit_seal() == 5
     result = audit_verify()
     assert result.ok, result.problems
     call_command("audit", "verify")
@@ -33,10 +37,12 @@ def test_edited_entry_is_detected() -> None:
     audit_append(action="one")
     target = audit_append(action="two", detail={"amount": 100})
     audit_append(action="three")
+    audit_seal()
+    target.refresh_from_db()
     AuditEntry.objects.filter(pk=target.pk).update(detail={"amount": 1})
     result = audit_verify()
     assert not result.ok
-    assert any(f"entry {target.seq}" in p for p in result.problems)
+    assert any(f"entry {target.seq}: content changed" in p for p in result.problems)
     with pytest.raises(CommandError):
         call_command("audit", "verify")
 
@@ -46,6 +52,7 @@ def test_deleted_entry_is_detected() -> None:
     audit_append(action="one")
     target = audit_append(action="two")
     audit_append(action="three")
+    audit_seal()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [target.pk])
     assert not audit_verify().ok
@@ -55,6 +62,7 @@ def test_deleted_entry_is_detected() -> None:
 def test_deleted_tail_is_detected() -> None:
     audit_append(action="one")
     last = audit_append(action="two")
+    audit_seal()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [last.pk])
     problems = audit_verify().problems
@@ -64,6 +72,7 @@ def test_deleted_tail_is_detected() -> None:
 @pytest.mark.django_db
 def test_rewritten_chain_without_the_key_is_detected(settings: Any) -> None:
     audit_append(action="one")
+    audit_seal()
     head = AuditHead.objects.get(pk=1)
     AuditHead.objects.filter(pk=1).update(anchor="0" * 64)
     assert any("anchor" in p for p in audit_verify().problems)

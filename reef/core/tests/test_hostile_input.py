@@ -243,7 +243,7 @@ def test_forged_api_tokens_are_refused_and_logged_with_where(world: None) -> Non
         "/api/v1/me", HTTP_AUTHORIZATION="Bearer reef_0000_forged", REMOTE_ADDR="203.0.113.7"
     )
     assert response.status_code == 401
-    entry = AuditEntry.objects.filter(action="api_auth_failed").latest("seq")
+    entry = AuditEntry.objects.filter(action="api_auth_failed").latest("id")
     assert entry.ip == "203.0.113.7" and entry.via == "api"
     # A token in the query string is never accepted (no secrets in URLs).
     assert Client().get("/api/v1/me?token=reef_0000_forged").status_code == 401

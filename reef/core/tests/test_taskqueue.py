@@ -77,13 +77,13 @@ def test_reef_worker_requeues_before_it_runs(settings: Any, monkeypatch: Any) ->
 
     def spy(argv: list[str]) -> None:
         calls.append(argv)
-        if argv[0] == "db_worker":
-            call_command("db_worker", batch=True, startup_delay=False, interval=0.1, verbosity=0)
+        if argv[0] == "worker":
+            call_command("worker", batch=True, startup_delay=False, interval=0.1, verbosity=0)
         else:
             real(argv)
 
     monkeypatch.setattr(cli, "_manage", spy)
     cli.worker(["--requeue-stale", "600", "--batch"])
-    assert calls == [["requeue_tasks", "--older-than", "600"], ["db_worker", "--batch"]]
+    assert calls == [["requeue_tasks", "--older-than", "600"], ["worker", "--batch"]]
     stale.refresh_from_db()
     assert stale.status == TaskResultStatus.SUCCESSFUL

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reef.core.audit import anchor_path, audit_verify, write_anchor
+from reef.core.audit import anchor_path, audit_seal_pending, audit_verify, write_anchor
 from reef.core.backup import BackupError, restore
 
 
@@ -20,8 +20,11 @@ class Command(BaseCommand):
             restore(options["file"])
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        # A restore rolls the chain back on purpose: check it on its own, then record the
-        # older head as the new starting point of the external anchors (a "reset" line).
+        # A backup may hold entries committed but not sealed yet: seal them now, or their
+        # age would fail the check. A restore rolls the chain back on purpose: check it on
+        # its own, then record the older head as the new starting point of the external
+        # anchors (a "reset" line).
+        audit_seal_pending(wait=True, passes=None)
         result = audit_verify(anchor_files=[])
         if not result.ok:
             raise CommandError(
