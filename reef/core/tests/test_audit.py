@@ -15,6 +15,7 @@ from reef.core.models import AuditEntry, AuditHead
 
 @pytest.mark.django_db
 def test_chain_verifies_after_appends(users: dict[str, Any]) -> None:
+    audit_seal()  # what building the personas audited, when this worker built them here
     for i in range(5):
         audit_append(action="test", actor=users["focal_point"], detail={"i": i})
     assert audit_seal() == 5
