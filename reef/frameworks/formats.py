@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -34,6 +34,7 @@ import jsonschema
 import yaml
 
 from reef.core import safeload
+from reef.core.validation import ImportFileError, Problem, path_str, schema_problems
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "framework.schema.json"
 SHIPPED_DIR = Path(__file__).parent / "shipped"
@@ -67,37 +68,12 @@ __all__ = [
 # --------------------------------------------------------------------------- errors
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a framework file."""
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
-
-
-class FrameworkFormatError(ValueError):
+class FrameworkFormatError(ImportFileError):
     """A framework file could not be read or is not a valid framework.
 
     ``file``, ``path`` and ``message`` describe the first problem; ``problems``
     holds all of them (in document order, schema problems first).
     """
-
-    def __init__(self, file: str, path: str, message: str, problems: Sequence[Problem] = ()):
-        self.file = file
-        self.path = path
-        self.message = message
-        self.problems: tuple[Problem, ...] = tuple(problems) or (Problem(file, path, message),)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    @classmethod
-    def from_problems(cls, problems: Sequence[Problem]) -> FrameworkFormatError:
-        first = problems[0]
-        return cls(first.file, first.path, first.message, problems)
 
 
 # ----------------------------------------------------------------------- dataclasses
@@ -295,79 +271,11 @@ def schema() -> dict[str, Any]:
     return json.loads(json.dumps(_schema()))  # type: ignore[no-any-return]
 
 
-def _path_str(parts: Sequence[str | int]) -> str:
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            out += f".{p}" if out else p
-    return out
-
-
-_TYPE_WORDS = {
-    "object": "an object (a mapping)",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-}
-
-
-def _schema_message(err: jsonschema.ValidationError) -> tuple[list[str | int], str]:
-    """Plain-language message and path for one schema error."""
-    path: list[str | int] = list(err.absolute_path)
-    sub = err.schema if isinstance(err.schema, Mapping) else {}
-    validator = str(err.validator)
-    custom = sub.get("x-messages", {}).get(validator)
-    if validator == "required":
-        # Point at the missing key itself, which is what the user has to add.
-        missing = str(err.message).split("'")[1] if "'" in err.message else "?"
-        return [*path, missing], "is required"
-    if custom:
-        return path, str(custom)
-    v: Any = err.validator_value
-    match str(err.validator):
-        case "type":
-            names = [str(n) for n in (v if isinstance(v, list) else [v])]
-            return path, "must be " + " or ".join(_TYPE_WORDS.get(n, n) for n in names)
-        case "minItems":
-            return path, "must not be empty" if v == 1 else f"must have at least {v} items"
-        case "maxItems":
-            return path, f"must have at most {v} items"
-        case "enum":
-            return path, "must be one of " + ", ".join(json.dumps(x) for x in v)
-        case "minimum":
-            return path, f"must be at least {v}"
-        case "maximum":
-            return path, f"must be at most {v}"
-        case "exclusiveMinimum":
-            return path, f"must be greater than {v}"
-        case _:
-            return path, str(err.message)
+_path_str = path_str
 
 
 def _schema_problems(data: Any, filename: str) -> list[Problem]:
-    problems: list[Problem] = []
-    errors = sorted(
-        _validator().iter_errors(data),
-        key=lambda e: [(0, p) if isinstance(p, int) else (1, p) for p in e.absolute_path],
-    )
-    for err in errors:
-        # if/then wrappers repeat the inner errors; only report leaf errors.
-        if err.validator in ("if", "then", "allOf"):
-            continue
-        path, message = _schema_message(err)
-        problems.append(Problem(filename, _path_str(path), message))
-    # Same message at the same place can come from several branches.
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for p in problems:
-        if (p.path, p.message) not in seen:
-            seen.add((p.path, p.message))
-            unique.append(p)
-    return unique
+    return schema_problems(data, _validator(), filename)
 
 
 def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
