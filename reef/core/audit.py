@@ -9,6 +9,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -271,6 +272,28 @@ def audit_seal_pending(
     return total
 
 
+# In a web request the seal waits until the response has been sent (Django's
+# request_finished): one seal per request however many transactions appended, and none
+# on the path the person waits on. Elsewhere (CLI, tasks, shell) it follows each commit.
+_deferred: ContextVar[set[str] | None] = ContextVar("reef_deferred_seals", default=None)
+
+
+def seals_after_response() -> None:
+    """Until `seal_deferred` runs, seals after commit wait for it (set per request)."""
+    _deferred.set(set())
+
+
+def seal_deferred(**_signal: Any) -> None:
+    """Run the seals the request deferred (a request_finished receiver)."""
+    aliases = _deferred.get()
+    _deferred.set(None)
+    for alias in sorted(aliases or ()):
+        try:
+            audit_seal(limit=SEAL_BATCH, using=alias)
+        except Exception:  # the entries are committed; the worker seals them
+            logger.warning("audit seal after the response failed; the worker will seal")
+
+
 class _SealAfterCommit:
     """Seals once per transaction that appended, however many entries it appended."""
 
@@ -278,6 +301,10 @@ class _SealAfterCommit:
         self.alias = alias
 
     def __call__(self) -> None:
+        deferred = _deferred.get()
+        if deferred is not None:
+            deferred.add(self.alias)
+            return
         # One pass: under load the next writer's seal follows within milliseconds, and
         # looking again after each seal cost more than the sealing itself.
         audit_seal(limit=SEAL_BATCH, using=self.alias)

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from reef.core import context
+from reef.core import audit, context
 
 Handler = Callable[[HttpRequest], HttpResponse]
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ class RequestContextMiddleware:
         if _has_nul(request):
             return _bad_request(request, _("Parameters must not contain NUL (0x00) characters."))
         via = "api" if request.path.startswith("/api/") else "web"
+        # Reset at request_finished (after the response is sent), not here.
+        audit.seals_after_response()
         token = context.set_current(
             context.RequestContext(
                 ip=client_ip(request),

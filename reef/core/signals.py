@@ -1,13 +1,17 @@
-"""Sign-in events go to the audit trail."""
+"""Sign-in events go to the audit trail; a request's deferred audit seals run after it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.signals import request_finished
 from django.dispatch import receiver
 
-from reef.core.audit import audit_append
+from reef.core.audit import audit_append, seal_deferred
+
+# After the response has been sent (WSGI close): the person does not wait for the seal.
+request_finished.connect(seal_deferred, dispatch_uid="reef.audit.seal_deferred")
 
 
 @receiver(user_logged_in)

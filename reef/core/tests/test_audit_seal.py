@@ -162,6 +162,46 @@ def test_sealed_once_after_commit_never_before_and_nothing_rolled_back() -> None
 
 
 @pytest.mark.django_db(transaction=True)
+def test_in_a_request_the_seal_waits_for_the_response_then_runs_once() -> None:
+    from django.core.signals import request_finished
+
+    calls: list[int] = []
+    real = audit.audit_seal
+
+    def counting(**kwargs: Any) -> int:
+        calls.append(1)
+        return real(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audit, "audit_seal", counting)
+        audit.seals_after_response()  # what RequestContextMiddleware does for each request
+        read = audit_append(action="read")  # a read audited outside a transaction
+        with transaction.atomic():
+            write = audit_append(action="write")
+        # Both committed, neither sealed: the person is not kept waiting for the chain.
+        assert AuditEntry.objects.filter(pk__in=[read.pk, write.pk], seq__isnull=True).count() == 2
+        assert calls == []
+        request_finished.send(sender=None)  # the response has been sent
+        assert calls == [1]  # one seal for the whole request
+        assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+        # After the request: sealed after each commit again.
+        audit_append(action="after")
+        assert calls == [1, 1]
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_through_the_client_is_sealed_when_it_returns(client: Any) -> None:
+    ensure_world()
+    client.force_login(persona("coordinator"))
+    response = client.post("/notifications/read-all/")
+    assert response.status_code == 302
+    # The middleware deferred the seals and request_finished ran them and reset.
+    assert audit._deferred.get() is None
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_seal_after_commit_keeps_the_write_and_the_worker_seals_it(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
