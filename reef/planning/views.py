@@ -421,14 +421,19 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 data = exchange.plan_data_from_file(raw, upload.name)
-            except ServiceError as exc:
-                form.add_error("file", exc.message)
+                exchange.read_plan(data, upload.name)
+            except exchange.PlanFileError as exc:
+                for problem in exc.problems:  # one error a line: a file can have many
+                    form.add_error("file", str(problem))
                 data = None
             if data is not None:
                 plan = call_service(
                     request,
                     lambda: exchange.plan_import(
-                        actor=user, data=data, cycle=form.cleaned_data["cycle"] or None
+                        actor=user,
+                        data=data,
+                        cycle=form.cleaned_data["cycle"] or None,
+                        filename=upload.name,
                     ),
                     _("The plan was imported."),
                     form=form,
