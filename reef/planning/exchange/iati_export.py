@@ -115,5 +115,5 @@ def plan_to_iati(user: Any, plan: Plan, generated_at: datetime | None = None) ->
         activities,
         reporting,
         generated_at or timezone.now(),
-        rates=selectors._rates(plan),
+        rates=selectors.plan_rates(plan),
     )

@@ -27,8 +27,6 @@ class KeepType(enum.Enum):
 
 KEEP = KeepType.KEEP
 
-# --- helpers -------------------------------------------------------------------------
-
 # What each validated field is called in messages (the `field=` code stays as it is).
 _LABELS: dict[str, Any] = {
     "key": gettext_lazy("key"),

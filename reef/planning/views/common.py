@@ -52,6 +52,8 @@ def _may_or_refuse(rule: RulePredicate, user: Any, obj: Any, plan: Plan) -> None
     raise DjangoPermissionDenied
 
 
+# Each edit form carries the version it was read at; a stale one gets the conflict page
+# (409) with both versions and changes nothing.
 def _conflict_page(
     request: HttpRequest,
     *,
