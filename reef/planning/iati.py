@@ -260,6 +260,7 @@ def _transactions(activity: IatiActivity) -> list[tuple[str, date, Money, IatiCo
     return rows
 
 
+# The activity's elements in the order the IATI schema requires; read top to bottom.
 def _activity(
     root: Any,
     activity: IatiActivity,

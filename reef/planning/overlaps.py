@@ -239,6 +239,32 @@ def _pairs_in_block(
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
+def _blocks(items: list[OverlapAction]) -> list[tuple[str, str, IntArray, IntArray, bool]]:
+    """Which actions are compared with which: (scope, code, rows, columns, same_block), a
+    block per country with two actions or more and per region with regional actions."""
+    by_country: dict[str, list[int]] = defaultdict(list)
+    by_region: dict[str, list[int]] = defaultdict(list)
+    regional_by_region: dict[str, list[int]] = defaultdict(list)
+    for index, action in enumerate(items):
+        if action.country_code is not None:
+            by_country[action.country_code].append(index)
+        if action.region_code is not None:
+            by_region[action.region_code].append(index)
+            if action.country_code is None:
+                regional_by_region[action.region_code].append(index)
+
+    blocks: list[tuple[str, str, IntArray, IntArray, bool]] = []
+    for code, members in by_country.items():
+        if len(members) > 1:
+            block = np.asarray(members, np.int64)
+            blocks.append(("country", code, block, block, True))
+    for code, regional in regional_by_region.items():
+        rows = np.asarray(regional, np.int64)
+        blocks.append(("region", code, rows, np.asarray(by_region[code], np.int64), False))
+    return blocks
+
+
+# One vectorised pass over the pairs' arrays; split, the steps would hand them around.
 def find_twinning_candidates(
     actions: Iterable[OverlapAction],
     config: TwinningConfig | None = None,
@@ -262,26 +288,7 @@ def find_twinning_candidates(
     matrix = _vectorise([a.description for a in items])
     columns = _Columns(items)
 
-    by_country: dict[str, list[int]] = defaultdict(list)
-    by_region: dict[str, list[int]] = defaultdict(list)
-    regional_by_region: dict[str, list[int]] = defaultdict(list)
-    for index, action in enumerate(items):
-        if action.country_code is not None:
-            by_country[action.country_code].append(index)
-        if action.region_code is not None:
-            by_region[action.region_code].append(index)
-            if action.country_code is None:
-                regional_by_region[action.region_code].append(index)
-
-    # Blocks: (scope, code, rows, columns, same_block)
-    blocks: list[tuple[str, str, IntArray, IntArray, bool]] = []
-    for code, members in by_country.items():
-        if len(members) > 1:
-            block = np.asarray(members, np.int64)
-            blocks.append(("country", code, block, block, True))
-    for code, regional in regional_by_region.items():
-        rows = np.asarray(regional, np.int64)
-        blocks.append(("region", code, rows, np.asarray(by_region[code], np.int64), False))
+    blocks = _blocks(items)
 
     parts_i: list[IntArray] = []
     parts_j: list[IntArray] = []

@@ -58,12 +58,12 @@ EXPECTED = {
     "deep.json": "nested too deeply at line 1 column",
     "infinite.json": "the number 1e999999 is out of range",
     "nan.json": "NaN is not a JSON number",
-    "numbers.json": "$.needs[0]: expected an object, found a number",
-    "plan-list.json": "$.plan: expected an object, found a list",
-    "actions-number.json": "$.needs[0].actions: expected a list, found a number",
-    "milestones-numbers.json": "$.needs[0].actions[0].milestones[0]: expected an object",
-    "risks-strings.json": "$.risks[0]: expected an object, found a string",
-    "cost-list.json": "$.needs[0].cost.amount: expected a single value, found a list",
+    "numbers.json": "numbers.json: needs[0]: must be an object (a need)",
+    "plan-list.json": "plan-list.json: plan: must be an object",
+    "actions-number.json": "actions-number.json: needs[0].actions: must be a list of actions",
+    "milestones-numbers.json": "needs[0].actions[0].milestones[0]: must be an object",
+    "risks-strings.json": "risks-strings.json: risks[0]: must be an object (a risk)",
+    "cost-list.json": "cost-list.json: needs[0].cost.amount: must be a number",
     "not-utf8.json": "not UTF-8",
 }
 
@@ -113,7 +113,7 @@ def test_plan_import_page_refuses_hostile_files(name: str, clients: dict[str, Cl
 def test_plan_import_service_refuses_misplaced_lists(users: dict[str, Any]) -> None:
     # The API hands the parsed body straight to the service: the shape is checked there too.
     before = _counts()
-    with pytest.raises(ServiceError, match=r"\$\.needs\[0\]: expected an object, found a number"):
+    with pytest.raises(ServiceError, match=r"needs\[0\]: must be an object \(a need\)"):
         exchange.plan_import(actor=users["focal_point"], data=_plan(needs=[1, 2]))
     assert _counts() == before
 
@@ -127,7 +127,15 @@ def test_plan_shape_accepts_what_export_writes() -> None:
                     "cost": {"amount": "10", "currency": "USD"},
                     "ratings": {"impact": 3},
                     "missing_indicators": ["a.1"],
-                    "actions": [{"budget": {}, "sustainability": {}, "milestones": [{}]}],
+                    "actions": [
+                        {
+                            "start": "2026-01-01",
+                            "end": "2026-12-31",
+                            "budget": {},
+                            "sustainability": {},
+                            "milestones": [{"due": "2026-06-30"}],
+                        }
+                    ],
                 }
             ],
             risks=[{"category": "x"}],

@@ -8,7 +8,7 @@ import pytest
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation
 from reef.planning import services
-from reef.planning.models import Need, Plan
+from reef.planning.models import Action, Need, Plan, Risk
 
 
 @pytest.fixture
@@ -61,3 +61,29 @@ def amber_need(gd_plan: Plan, users: dict[str, Any]) -> Need:
 def oas() -> Organisation:
     org: Organisation = Organisation.objects.get(slug="oas")
     return org
+
+
+# The edit tests' action and risk (a module's own fixture of the same name wins).
+@pytest.fixture
+def action(users: dict[str, Any], green_need: Need) -> Action:
+    return services.action_create(
+        actor=users["focal_point"],
+        need=green_need,
+        title="One-day awareness workshop",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 1),
+        delivery="one_off_event",
+        is_training=True,
+    )
+
+
+@pytest.fixture
+def risk(users: dict[str, Any], gd_plan: Plan) -> Risk:
+    return services.risk_create(
+        actor=users["focal_point"],
+        plan=gd_plan,
+        category="funding",
+        description="The budget is cut",
+        likelihood=2,
+        impact=3,
+    )

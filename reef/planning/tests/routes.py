@@ -18,6 +18,7 @@ from reef.directory.models import Country, Grouping, Organisation
 from reef.planning import services
 
 
+# The world, then a sample per route of the app: one table, long by nature.
 def samples(users: dict[str, Any]) -> dict[str, Sample]:
     gd = Country.objects.get(code="GD")
     oas = Organisation.objects.get(slug="oas")

@@ -16,6 +16,7 @@ from reef.planning.models import Action, Area, Commitment, CommitmentEvent, Need
 STATUSES = ["offered", "accepted", "in_progress", "delivered", "verified"]
 
 
+# Bulk inserts in dependency order (plans, needs, actions, commitments); one pass.
 def make_region(
     *,
     actions: int = 2000,

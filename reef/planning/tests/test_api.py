@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
+# One scenario through the API, each step using the record the last one made.
 def test_create_plan_need_action_risk(clients: dict[str, Any]):
     fp = clients["focal_point"]
     plan = fp.post(

@@ -24,6 +24,7 @@ pytestmark = [
 ]
 
 
+# One scenario in the browser, each step on the page the last one reached.
 @pytest.mark.django_db(transaction=True)
 def test_gap_to_commitment_to_heatmap(live_server: Any) -> None:
     ensure_world()

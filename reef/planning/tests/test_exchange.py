@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 
 from reef.core.errors import ServiceError
 from reef.core.rules import DEMO
+from reef.core.validation import ImportFileError, load_schema
 from reef.directory.models import Organisation
 from reef.planning import exchange, iati, services
 from reef.planning.models import Need, Plan
@@ -248,4 +249,121 @@ def test_plan_import_refuses_wrong_shapes_clearly(users: dict[str, Any], change:
     before = Plan.objects.count()
     with pytest.raises(ServiceError):
         exchange.plan_import(actor=users["focal_point"], data=data)
+    assert Plan.objects.count() == before
+
+
+# --- the error format of plan files ------------------------------------------------------
+
+
+def _file(**extra: Any) -> dict[str, Any]:
+    return {
+        "format": "reef-plan",
+        "version": 1,
+        "plan": {"country": "GD", "title": "Errors", "cycle": "2078"},
+        **extra,
+    }
+
+
+def _refused(users: dict[str, Any], data: dict[str, Any]) -> exchange.PlanFileError:
+    before = (Plan.objects.count(), Need.objects.count())
+    with pytest.raises(exchange.PlanFileError) as info:
+        exchange.plan_import(actor=users["focal_point"], data=data, filename="gd.json")
+    assert (Plan.objects.count(), Need.objects.count()) == before
+    return info.value
+
+
+def test_the_schema_is_valid_and_shipped_with_the_code() -> None:
+    assert exchange.SCHEMA_PATH.name == "plan.schema.json"
+    assert exchange.SCHEMA_PATH.parent.name == "schema"
+    assert load_schema(exchange.SCHEMA_PATH)["title"] == "Reef plan file"
+    pyproject = (Path(__file__).parents[3] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"*.json"' in pyproject  # package data: the schema is installed beside the code
+
+
+def test_what_the_export_writes_follows_the_schema(users: dict[str, Any], full_plan: Plan):
+    data = json.loads(json.dumps(exchange.plan_to_dict(users["focal_point"], full_plan)))
+    exchange.check_plan_shape(data, "gd.json")
+    exchange.check_plan_shape(exchange.csv_to_dict(exchange.plan_to_csv(users["donor"], full_plan)))
+
+
+def test_every_problem_of_a_file_is_listed_with_file_and_path(users: dict[str, Any]) -> None:
+    data = _file(
+        needs=[
+            {"title": "x", "area": "incident-response", "ratings": {"impact": 9}},
+            {
+                "title": "y",
+                "area": "incident-response",
+                "actions": [{"title": "a", "start": "2026-02-30", "end": None}],
+            },
+        ],
+        risks=["a"],
+    )
+    error = _refused(users, data)
+    assert isinstance(error, ImportFileError) and isinstance(error, ServiceError)
+    assert [(p.file, p.path, p.message) for p in error.problems] == [
+        ("gd.json", "needs[0].ratings.impact", "must be a whole number from 1 to 5"),
+        ("gd.json", "needs[1].actions[0].end", "must be a date (YYYY-MM-DD)"),
+        ("gd.json", "risks[0]", "must be an object (a risk)"),
+    ]
+    assert error.file == "gd.json" and error.path == "needs[0].ratings.impact"
+    assert error.field == "needs[0].ratings.impact" and error.code == "invalid"
+    # What pages, the API and the CLI show: every problem, one a line.
+    assert error.message.splitlines() == [str(p) for p in error.problems]
+    assert error.message.splitlines()[0] == (
+        "gd.json: needs[0].ratings.impact: must be a whole number from 1 to 5"
+    )
+
+
+def test_checks_beyond_the_schema_give_the_same_problems(users: dict[str, Any]) -> None:
+    action = {"title": "a", "start": "2026-02-30", "end": "2026-03-01", "lead_organisation": "x"}
+    error = _refused(
+        users,
+        _file(
+            plan={"country": "GD", "title": "t", "cycle": "2078", "kind": "regional"},
+            needs=[{"title": "y", "area": "incident-response", "actions": [action]}],
+        ),
+    )
+    assert [(p.path, p.message) for p in error.problems] == [
+        ("needs[0].actions[0].start", "is not a date in the calendar (YYYY-MM-DD)"),
+        ("plan.kind", "Only national plans can be imported."),
+        ("needs[0].actions[0].lead_organisation", "Unknown organisation 'x'."),
+    ]
+
+
+def test_csv_problems_name_the_line(users: dict[str, Any]) -> None:
+    header = "country,cycle,need_ref,area,need_title,priority\n"
+    with pytest.raises(exchange.PlanFileError) as info:
+        exchange.csv_to_dict(header + "GD,2078,n1,incident-response,x,1\nGD,2078,n2,a,y,first\n")
+    assert str(info.value) == "plan.csv: line 3: priority: 'first' is not a whole number."
+    with pytest.raises(exchange.PlanFileError, match=r"gd\.csv: line 1: CSV columns missing: area"):
+        exchange.csv_to_dict("country,cycle,need_ref,need_title\n", "gd.csv")
+    with pytest.raises(exchange.PlanFileError, match="Line 3: all rows must belong to one plan"):
+        exchange.csv_to_dict(header + "GD,2078,n1,a,x,1\nDM,2078,n2,a,y,2\n")
+
+
+def test_the_import_page_lists_each_problem(clients: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = json.dumps(_file(needs=[1], risks=[2])).encode()
+    before = Plan.objects.count()
+    response = clients["focal_point"].post(
+        "/planning/import/", {"file": SimpleUploadedFile("gd.json", content)}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "gd.json: needs[0]: must be an object (a need)" in page
+    assert "gd.json: risks[0]: must be an object (a risk)" in page
+    assert Plan.objects.count() == before
+
+
+def test_the_api_answers_a_bad_plan_file_with_a_clear_400(clients: dict[str, Any]) -> None:
+    before = Plan.objects.count()
+    response = clients["focal_point"].post(
+        "/api/v1/planning/plans/import",
+        _file(needs=[{"title": "x", "area": "incident-response", "ratings": {"urgency": 0}}]),
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert "plan file: needs[0].ratings.urgency: must be a whole number from 1 to 5" in str(body)
     assert Plan.objects.count() == before

@@ -16,6 +16,7 @@ from reef.planning.models import Commitment, Need, Plan
 pytestmark = pytest.mark.django_db
 
 
+# One scenario from a gap to the heatmap, each step using what the last one made.
 def test_gap_to_heatmap(users: dict[str, Any], clients: dict[str, Any], gd_plan: Plan):
     fp, donor = clients["focal_point"], clients["donor"]
     regional = services.plan_create(

@@ -90,7 +90,9 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_BYTES:
             raise CommandError("The file is too large.")
         data = exchange.plan_data_from_file(path.read_bytes(), path.name, max_bytes=MAX_BYTES)
-        plan = exchange.plan_import(actor=user, data=data, cycle=options["cycle"] or None)
+        plan = exchange.plan_import(
+            actor=user, data=data, cycle=options["cycle"] or None, filename=path.name
+        )
         self.stdout.write(
             json.dumps(
                 {
