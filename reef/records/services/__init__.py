@@ -25,12 +25,14 @@ from reef.records.services.events import (
     session_add,
 )
 from reef.records.services.publications import (
+    PUBLICATION_STEPS,
     publication_attach_file,
     publication_create,
     publication_publish,
     publication_release,
     publication_return,
     publication_set_translation,
+    publication_step,
     publication_submit,
     publication_update,
 )
@@ -38,6 +40,7 @@ from reef.records.services.snapshots import snapshot_freeze
 
 __all__ = [
     "MAX_SOURCES",
+    "PUBLICATION_STEPS",
     "Upload",
     "briefing_create",
     "briefing_update",
@@ -55,6 +58,7 @@ __all__ = [
     "publication_release",
     "publication_return",
     "publication_set_translation",
+    "publication_step",
     "publication_submit",
     "publication_update",
     "session_add",

@@ -365,3 +365,30 @@ def publication_publish(*, actor: Actor, publication: Publication) -> Publicatio
     publication.save()
     audit_append(action="publication_publish", actor=actor, obj=publication)
     return publication
+
+
+PUBLICATION_STEPS = ("submit", "return", "release", "publish")
+
+
+def publication_step(
+    *,
+    actor: Actor,
+    publication: Publication,
+    step: str,
+    reason: str = "",
+    summary: str = "",
+    summary_tlp: str = TLP.CLEAR,
+) -> Publication:
+    """One step of the workflow named as the page's form and the API name it (one of
+    PUBLICATION_STEPS); each step is its own service, with its own rule and audit."""
+    if step == "submit":
+        return publication_submit(actor=actor, publication=publication)
+    if step == "return":
+        return publication_return(actor=actor, publication=publication, reason=reason)
+    if step == "release":
+        return publication_release(
+            actor=actor, publication=publication, summary=summary, summary_tlp=summary_tlp
+        )
+    if step == "publish":
+        return publication_publish(actor=actor, publication=publication)
+    raise ServiceError(_("Unknown step."), code="not_found", field="step")
