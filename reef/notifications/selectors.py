@@ -20,6 +20,12 @@ def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
+def delivery_of(user: Any) -> str:
+    """How `user` receives mail: immediately unless they chose the daily digest."""
+    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return pref.delivery if pref is not None else Delivery.IMMEDIATE
+
+
 def inbox_for(user: Any, *, unread_only: bool = False) -> LabelledQuerySet:
     if user is None or not user.is_authenticated:
         return Notification.objects.get_queryset().none()

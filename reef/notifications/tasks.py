@@ -8,7 +8,7 @@ from django.tasks import task
 @task()
 def send_notification_email(notification_id: int) -> bool:
     """Mail one notification to its recipient (immediate delivery)."""
-    from reef.notifications.services import notification_email_send
+    from reef.notifications.mailing import notification_email_send
 
     return notification_email_send(notification_id=notification_id)
 
@@ -16,6 +16,6 @@ def send_notification_email(notification_id: int) -> bool:
 @task()
 def send_digest() -> int:
     """The daily digest (run once a day: `reef notifications digest`)."""
-    from reef.notifications.services import notifications_send_digest
+    from reef.notifications.mailing import notifications_send_digest
 
     return notifications_send_digest()

@@ -1,15 +1,17 @@
-"""Public record API: /api/v1/records/... under the same access rules as the pages."""
+"""Public record API: /api/v1/records/... under the same access rules as the pages.
+
+The endpoints of events, publications, briefings and search; what they accept and
+answer is in api_schemas.py. (The endpoints stay in this one module: the OpenAPI
+operation ids are made of the module and the function names.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from pydantic import ConfigDict
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from reef.api.auth import require_user
 from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
@@ -18,162 +20,31 @@ from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import allowed
 from reef.directory.models import Country, Organisation
 from reef.records import rules, selectors, services
-from reef.records.models import Briefing, Event, Publication
+from reef.records.api_schemas import (
+    BRIEFING_ERRORS,
+    BriefingErrorOut,
+    BriefingIn,
+    BriefingOut,
+    BriefingPatchIn,
+    CreatedOut,
+    EventIn,
+    EventOut,
+    HitOut,
+    OutcomeIn,
+    ParticipantIn,
+    PublicationIn,
+    PublicationOut,
+    SearchOut,
+    SessionIn,
+    StepIn,
+    TranslationIn,
+    briefing_out,
+    event_out,
+    publication_out,
+)
 from reef.records.search import search as run_search
 
 router = Router(tags=["records"])
-
-
-class EventOut(Schema):
-    slug: str
-    title: str
-    kind: str
-    start_date: dt.date
-    end_date: dt.date
-    venue: str
-    country: str | None
-    tlp: str
-    status: str
-    summary: str
-    translations: dict[str, dict[str, str]]
-
-
-class EventIn(Schema):
-    title: str
-    start_date: dt.date
-    end_date: dt.date
-    kind: str = "meeting"
-    owner_country: str | None = None
-    owner_organisation: str | None = None
-    country: str | None = None
-    venue: str = ""
-    summary: str = ""
-    tlp: str = "TLP:AMBER"
-
-
-class PublicationOut(Schema):
-    slug: str
-    title: str
-    kind: str
-    authors: str
-    abstract: str
-    language: str
-    tlp: str
-    status: str
-    countries: list[str]
-    published_at: dt.datetime | None
-    released: bool
-
-
-class PublicationIn(Schema):
-    title: str
-    kind: str = "report"
-    owner_country: str | None = None
-    owner_organisation: str | None = None
-    authors: str = ""
-    abstract: str = ""
-    language: str = "en"
-    tlp: str = "TLP:AMBER"
-    countries: list[str] = []
-    assessment: int | None = None
-
-
-class StepIn(Schema):
-    reason: str = Field("", description="return: why the publication goes back to draft.")
-    summary: str = Field(
-        "",
-        max_length=5000,
-        description="release: a public summary published to the record in the same step.",
-    )
-    summary_tlp: str = Field("TLP:CLEAR", description="release: the summary's label.")
-
-
-class ParticipantIn(Schema):
-    name: str
-    sector: str
-    organisation: str | None = None
-    organisation_name: str = ""
-    role: str = "participant"
-    consent_public: bool = False
-
-
-class SessionIn(Schema):
-    title: str
-    day: dt.date | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
-    description: str = ""
-    speakers: list[int] = []
-
-
-class LinkIn(Schema):
-    kind: str
-    id: int
-    title: str
-
-
-class OutcomeIn(Schema):
-    text: str
-    links: list[LinkIn] = []
-
-
-class TranslationIn(Schema):
-    language: str
-    title: str | None = None
-    summary: str | None = None
-    report: str | None = None
-    abstract: str | None = None
-
-
-class CreatedOut(Schema):
-    id: int
-
-
-class HitOut(Schema):
-    kind: str
-    title: str
-    url: str
-    snippet: str
-    rank: float
-
-
-class SearchOut(Schema):
-    query: str
-    total: int
-    counts: dict[str, int]
-    hits: list[HitOut]
-
-
-def _event(e: Event) -> EventOut:
-    return EventOut(
-        slug=e.slug,
-        title=e.title,
-        kind=e.kind,
-        start_date=e.start_date,
-        end_date=e.end_date,
-        venue=e.venue,
-        country=e.country.code if e.country else None,
-        tlp=e.tlp,
-        status=e.status,
-        summary=e.summary,
-        translations=e.translations or {},
-    )
-
-
-def _publication(p: Publication) -> PublicationOut:
-    return PublicationOut(
-        slug=p.slug,
-        title=p.title,
-        kind=p.kind,
-        authors=p.authors,
-        abstract=p.abstract,
-        language=p.language,
-        tlp=p.tlp,
-        status=p.status,
-        countries=sorted(c.code for c in p.countries.all()),
-        published_at=p.published_at,
-        released=p.released_at is not None,
-    )
 
 
 def _country(code: str | None) -> Country | None:
@@ -185,6 +56,10 @@ def _country(code: str | None) -> Country | None:
         raise ServiceError(
             _("Unknown country %(value)s.") % {"value": repr(code)}, field="country"
         ) from None
+
+
+def _countries(codes: list[str]) -> list[Country]:
+    return [c for c in (_country(code) for code in codes) if c is not None]
 
 
 def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None:
@@ -201,17 +76,21 @@ def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None
     return organisation
 
 
+# Events ---------------------------------------------------------------------------
+# (with a publication's file and translations: their paths go before its /{step})
+
+
 @router.get("/records/events", response=list[EventOut], openapi_extra=PAGE_HEADERS)
 def list_events(
     request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
 ) -> list[EventOut]:
     events = selectors.events_for(request.user)
-    return [_event(e) for e in paginate(request, response, page, events)]
+    return [event_out(e) for e in paginate(request, response, page, events)]
 
 
 @router.get("/records/events/{slug}", response=EventOut)
 def get_event(request: HttpRequest, slug: str) -> EventOut:
-    return _event(selectors.event_get(request.user, slug))
+    return event_out(selectors.event_get(request.user, slug))
 
 
 @router.post("/records/events", response={201: EventOut})
@@ -230,14 +109,14 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
         summary=payload.summary,
         tlp=payload.tlp,
     )
-    return Status(201, _event(event))
+    return Status(201, event_out(event))
 
 
 @router.post("/records/events/{slug}/publish", response=EventOut)
 def publish_event(request: HttpRequest, slug: str) -> EventOut:
     user = require_user(request)
     event = selectors.event_get(user, slug)
-    return _event(services.event_publish(actor=user, event=event))
+    return event_out(services.event_publish(actor=user, event=event))
 
 
 @router.post("/records/events/{slug}/participants", response={201: CreatedOut})
@@ -311,7 +190,7 @@ def attach_publication_file(
 ) -> PublicationOut:
     user = require_user(request)
     publication = selectors.publication_get(user, slug)
-    return _publication(
+    return publication_out(
         services.publication_attach_file(actor=user, publication=publication, upload=file)
     )
 
@@ -320,7 +199,7 @@ def attach_publication_file(
 def translate_event(request: HttpRequest, slug: str, payload: TranslationIn) -> EventOut:
     user = require_user(request)
     event = selectors.event_get(user, slug)
-    return _event(
+    return event_out(
         services.event_set_translation(
             actor=user,
             event=event,
@@ -338,7 +217,7 @@ def translate_publication(
 ) -> PublicationOut:
     user = require_user(request)
     publication = selectors.publication_get(user, slug)
-    return _publication(
+    return publication_out(
         services.publication_set_translation(
             actor=user,
             publication=publication,
@@ -349,23 +228,26 @@ def translate_publication(
     )
 
 
+# Publications ---------------------------------------------------------------------
+
+
 @router.get("/records/publications", response=list[PublicationOut], openapi_extra=PAGE_HEADERS)
 def list_publications(
     request: HttpRequest, response: HttpResponse, page: Query[PageQuery]
 ) -> list[PublicationOut]:
     publications = selectors.publications_for(request.user)
-    return [_publication(p) for p in paginate(request, response, page, publications)]
+    return [publication_out(p) for p in paginate(request, response, page, publications)]
 
 
 @router.get("/records/publications/{slug}", response=PublicationOut)
 def get_publication(request: HttpRequest, slug: str) -> PublicationOut:
-    return _publication(selectors.publication_get(request.user, slug))
+    return publication_out(selectors.publication_get(request.user, slug))
 
 
 @router.post("/records/publications", response={201: PublicationOut})
 def create_publication(request: HttpRequest, payload: PublicationIn) -> Status[PublicationOut]:
     user = require_user(request)
-    countries = [c for c in (_country(code) for code in payload.countries) if c is not None]
+    countries = _countries(payload.countries)
     publication = services.publication_create(
         actor=user,
         title=payload.title,
@@ -379,7 +261,7 @@ def create_publication(request: HttpRequest, payload: PublicationIn) -> Status[P
         countries=countries,
         assessment=selectors.assessment_for(user, payload.assessment),
     )
-    return Status(201, _publication(publication))
+    return Status(201, publication_out(publication))
 
 
 @router.post("/records/publications/{slug}/{step}", response=PublicationOut)
@@ -388,144 +270,21 @@ def publication_step(
 ) -> PublicationOut:
     user = require_user(request)
     publication = selectors.publication_get(user, slug)
-    actions: dict[str, Any] = {
-        "submit": services.publication_submit,
-        "publish": services.publication_publish,
-    }
-    if step == "release":
-        result = services.publication_release(
+    if step not in services.PUBLICATION_STEPS:
+        raise Http404
+    return publication_out(
+        services.publication_step(
             actor=user,
             publication=publication,
+            step=step,
+            reason=payload.reason if payload else "",
             summary=payload.summary if payload else "",
             summary_tlp=payload.summary_tlp if payload else "TLP:CLEAR",
         )
-    elif step == "return":
-        result = services.publication_return(
-            actor=user, publication=publication, reason=payload.reason if payload else ""
-        )
-    elif step in actions:
-        result = actions[step](actor=user, publication=publication)
-    else:
-        raise Http404
-    return _publication(result)
+    )
 
 
 # Briefings ------------------------------------------------------------------------
-
-
-def _ex(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(examples)})
-
-
-class SourceIO(Schema):
-    title: str = ""
-    url: str = Field(description="http:// or https:// address")
-
-
-class BriefingOut(Schema):
-    slug: str
-    title: str
-    threat: str
-    summary: str
-    published_on: dt.date
-    sources: list[SourceIO]
-    countries: list[str] = Field(description="ISO codes of the countries concerned")
-    needs: list[int] = Field(description="ids of the linked needs the caller may see")
-    tlp: str
-    owner_country: str | None
-    owner_organisation: str | None
-    version: int
-
-
-class BriefingIn(Schema):
-    model_config = _ex(
-        {
-            "title": "Business e-mail compromise against small firms",
-            "threat": "business e-mail compromise",
-            "published_on": "2026-11-20",
-            "summary": "Invoices redirected after mailbox takeovers; losses rarely reported.",
-            "sources": [
-                {
-                    "title": "Europol IOCTA",
-                    "url": "https://www.europol.europa.eu/publications-events/main-reports/iocta-report",
-                }
-            ],
-            "countries": ["GD", "LC"],
-            "needs": [12],
-            "owner_country": "GD",
-            "tlp": "TLP:AMBER",
-        }
-    )
-
-    title: str
-    threat: str = Field(description="the threat in a few words (120 characters at most)")
-    published_on: dt.date
-    summary: str = ""
-    sources: list[SourceIO] = []
-    countries: list[str] = []
-    needs: list[int] = Field(default=[], description="ids of needs the caller may see")
-    owner_country: str | None = None
-    owner_organisation: str | None = None
-    tlp: str = "TLP:AMBER"
-
-
-class BriefingPatchIn(Schema):
-    """The fields to change; those left out are kept. The label changes through
-    /api/v1/sharing (it keeps a TLP:RED briefing's readers named)."""
-
-    model_config = _ex(
-        {"summary": "Now also seen against public bodies.", "countries": ["GD", "LC", "VC"]},
-        {"sources": [{"title": "FBI IC3 PSA", "url": "https://www.ic3.gov/PSA"}]},
-    )
-
-    title: str | None = None
-    threat: str | None = None
-    published_on: dt.date | None = None
-    summary: str | None = None
-    sources: list[SourceIO] | None = None
-    countries: list[str] | None = None
-    needs: list[int] | None = None
-
-
-class BriefingErrorOut(Schema):
-    detail: str
-    field: str | None = None
-
-
-_BRIEFING_ERRORS: dict[int, Any] = {
-    400: BriefingErrorOut,
-    401: BriefingErrorOut,
-    403: BriefingErrorOut,
-    404: BriefingErrorOut,
-}
-
-
-def _briefing(user: Any, b: Briefing) -> BriefingOut:
-    # A list prefetches the needs the caller may see (`visible_needs`); one briefing asks.
-    prefetched = getattr(b, "visible_needs", None)
-    needs = (
-        sorted(n.pk for n in prefetched)
-        if prefetched is not None
-        else sorted(selectors.briefing_needs(user, b).values_list("pk", flat=True))
-    )
-    return BriefingOut(
-        slug=b.slug,
-        title=b.title,
-        threat=b.threat,
-        summary=b.summary,
-        published_on=b.published_on,
-        sources=[SourceIO(**s) for s in b.sources or []],
-        countries=sorted(c.code for c in b.countries.all()),
-        needs=needs,
-        tlp=b.tlp,
-        owner_country=b.owner_country.code if b.owner_country else None,
-        owner_organisation=b.owner_organisation.slug if b.owner_organisation else None,
-        version=b.version,
-    )
-
-
-def _countries(codes: list[str]) -> list[Country]:
-    return [c for c in (_country(code) for code in codes) if c is not None]
 
 
 def _needs(ids: list[int]) -> list[Any]:
@@ -558,7 +317,7 @@ def list_briefings(
     )
     if country:
         qs = qs.filter(countries__code=country.upper())
-    return [_briefing(request.user, b) for b in paginate(request, response, page, qs)]
+    return [briefing_out(request.user, b) for b in paginate(request, response, page, qs)]
 
 
 @router.get(
@@ -569,12 +328,12 @@ def list_briefings(
 def get_briefing(request: HttpRequest, slug: str, response: HttpResponse) -> BriefingOut:
     briefing = selectors.briefing_get(request.user, slug)
     response["ETag"] = etag_for(briefing)
-    return _briefing(request.user, briefing)
+    return briefing_out(request.user, briefing)
 
 
 @router.post(
     "/records/briefings",
-    response={201: BriefingOut, **_BRIEFING_ERRORS},
+    response={201: BriefingOut, **BRIEFING_ERRORS},
     summary="Write an emerging-threat briefing",
     description="Editors of the owner (a country or an organisation) only. Sources must be "
     "http(s) addresses; needs are ids of needs the caller may see. A bad value is refused "
@@ -595,12 +354,12 @@ def create_briefing(request: HttpRequest, payload: BriefingIn) -> Status[Briefin
         owner_organisation=_organisation(request, payload.owner_organisation),
         tlp=payload.tlp,
     )
-    return Status(201, _briefing(user, briefing))
+    return Status(201, briefing_out(user, briefing))
 
 
 @router.patch(
     "/records/briefings/{slug}",
-    response={200: BriefingOut, **_BRIEFING_ERRORS, 412: BriefingErrorOut, 428: BriefingErrorOut},
+    response={200: BriefingOut, **BRIEFING_ERRORS, 412: BriefingErrorOut, 428: BriefingErrorOut},
     summary="Change a briefing",
     description="Send `If-Match` with the ETag from GET /records/briefings/{slug}: 428 "
     "without it, 412 when the briefing changed since (nothing is written). Answers the new "
@@ -631,7 +390,10 @@ def patch_briefing(
             actor=user, briefing=briefing, expected_version=version, **changes
         ),
     )
-    return _briefing(user, briefing)
+    return briefing_out(user, briefing)
+
+
+# Search ---------------------------------------------------------------------------
 
 
 @router.get("/records/search", response=SearchOut)

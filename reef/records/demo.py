@@ -149,6 +149,30 @@ def _csmii(say: Callable[[str], None]) -> Event:
         hosts=[ctu, comsec],
         tlp=TLP.CLEAR,
     )
+    _csmii_agenda(event, start)
+    _csmii_outcomes(event)
+    services.event_file_add(
+        actor=DEMO,
+        event=event,
+        upload=SimpleUploadedFile("csmii-opening.pdf", TINY_PDF, "application/pdf"),
+        kind="presentation",
+        title="Opening presentation (illustrative placeholder)",
+    )
+    services.event_set_translation(
+        actor=DEMO,
+        event=event,
+        language="es",
+        title=CSMII_TITLE_ES,
+        summary=CSMII_SUMMARY_ES,
+        report=CSMII_REPORT_ES,
+    )
+    services.event_publish(actor=DEMO, event=event)
+    say("records: CSMII event")
+    return event
+
+
+def _csmii_agenda(event: Event, start: dt.date) -> None:
+    """The participants, and the sessions where some of them speak."""
     people: list[Participant] = []
     for name, org_slug, sector, role, consent in PARTICIPANTS:
         people.append(
@@ -172,6 +196,9 @@ def _csmii(say: Callable[[str], None]) -> Event:
             ends_at=dt.time.fromisoformat(end),
             speakers=[people[i] for i in speakers],
         )
+
+
+def _csmii_outcomes(event: Event) -> None:
     links = _find_links()
     services.outcome_add(
         actor=DEMO,
@@ -193,24 +220,6 @@ def _csmii(say: Callable[[str], None]) -> Event:
         text="Train-the-trainer programmes and curricula rather than one-off training.",
         links=_pick(links, "need_training", "need_hygiene"),
     )
-    services.event_file_add(
-        actor=DEMO,
-        event=event,
-        upload=SimpleUploadedFile("csmii-opening.pdf", TINY_PDF, "application/pdf"),
-        kind="presentation",
-        title="Opening presentation (illustrative placeholder)",
-    )
-    services.event_set_translation(
-        actor=DEMO,
-        event=event,
-        language="es",
-        title=CSMII_TITLE_ES,
-        summary=CSMII_SUMMARY_ES,
-        report=CSMII_REPORT_ES,
-    )
-    services.event_publish(actor=DEMO, event=event)
-    say("records: CSMII event")
-    return event
 
 
 def _publish(publication: Publication) -> None:
@@ -283,8 +292,8 @@ def _briefings() -> None:
         )
 
 
-def load(say: Callable[[str], None]) -> None:
-    event = _csmii(say)
+def _assessment_reports(event: Event) -> None:
+    """The public summary of each needs assessment, released and published."""
     for code, name, cycle in ASSESSED:
         slug = f"needs-assessment-summary-{code.lower()}"
         if Publication.objects.filter(slug=slug).exists():
@@ -315,34 +324,40 @@ def load(say: Callable[[str], None]) -> None:
             assessment=assessment,
         )
         _publish(publication)
-    others: list[tuple[str, str, str, str, str, list[str]]] = [
-        (
-            "csmii-meeting-report",
-            "Report of the Caribbean Stakeholders' Meeting II (illustrative)",
-            Publication.Kind.REPORT,
-            "ctu",
-            "The written record of CSMII: sessions, findings and the decision to write a "
-            "regional action plan.",
-            ["LC"],
-        ),
-        (
-            "cyber-hygiene-brief",
-            "Basic cyber hygiene for small businesses: a brief (illustrative)",
-            Publication.Kind.BRIEF,
-            "caricom-impacs",
-            "Ten practical measures for small and medium businesses in the Caribbean.",
-            [],
-        ),
-        (
-            "local-expertise-article",
-            "Building expertise from within: local experts in national missions (illustrative)",
-            Publication.Kind.ARTICLE,
-            "uwi",
-            "Why involving the private sector and academia produces capacity that lasts.",
-            ["JM", "TT"],
-        ),
-    ]
-    for slug, title, kind, org_slug, abstract, codes in others:
+
+
+# slug, title, kind, owner organisation slug, abstract, countries
+OTHERS: list[tuple[str, str, str, str, str, list[str]]] = [
+    (
+        "csmii-meeting-report",
+        "Report of the Caribbean Stakeholders' Meeting II (illustrative)",
+        Publication.Kind.REPORT,
+        "ctu",
+        "The written record of CSMII: sessions, findings and the decision to write a "
+        "regional action plan.",
+        ["LC"],
+    ),
+    (
+        "cyber-hygiene-brief",
+        "Basic cyber hygiene for small businesses: a brief (illustrative)",
+        Publication.Kind.BRIEF,
+        "caricom-impacs",
+        "Ten practical measures for small and medium businesses in the Caribbean.",
+        [],
+    ),
+    (
+        "local-expertise-article",
+        "Building expertise from within: local experts in national missions (illustrative)",
+        Publication.Kind.ARTICLE,
+        "uwi",
+        "Why involving the private sector and academia produces capacity that lasts.",
+        ["JM", "TT"],
+    ),
+]
+
+
+def _other_publications(event: Event) -> None:
+    for slug, title, kind, org_slug, abstract, codes in OTHERS:
         if Publication.objects.filter(slug=slug).exists():
             continue
         publication = services.publication_create(
@@ -368,6 +383,12 @@ def load(say: Callable[[str], None]) -> None:
             abstract="Draft for review by the community.",
             tlp=TLP.GREEN,
         )
+
+
+def load(say: Callable[[str], None]) -> None:
+    event = _csmii(say)
+    _assessment_reports(event)
+    _other_publications(event)
     _briefings()
     if not Snapshot.objects.filter(date=timezone.localdate()).exists():
         services.snapshot_freeze(actor=DEMO)

@@ -18,7 +18,7 @@ from reef.records import selectors, services
 from reef.records.forms import OutcomeForm, ParticipantForm, SessionForm
 from reef.records.models import Event
 from reef.records.rules import may_update_event
-from reef.records.views import actor_of
+from reef.records.views.common import actor_of
 
 
 def _editable_event(request: HttpRequest, slug: str) -> Event:

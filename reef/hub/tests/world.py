@@ -43,7 +43,6 @@ def grenada(users: dict[str, Any], tlp: str = TLP.AMBER) -> Grenada:
     an OAS offer waiting for the state, a consultation closing soon, an event and a
     draft report in review."""
     gd = Country.objects.get(code="GD")
-    oas = Organisation.objects.get(slug="oas")
     own = {"tlp": tlp, "owner_country": gd}
     assessment = Assessment.objects.create(
         framework=example_framework("staged"),
@@ -54,6 +53,38 @@ def grenada(users: dict[str, Any], tlp: str = TLP.AMBER) -> Grenada:
         requested_by=users["focal_point"],
         **own,
     )
+    plan, need, funded, offer = _plan(gd, own)
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Grenada plan review",
+        opens_at=now - dt.timedelta(days=3),
+        closes_at=now + dt.timedelta(days=4),
+        **own,
+    )
+    event = Event.objects.create(
+        slug="gd-hub-workshop",
+        title="Grenada CSIRT workshop",
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 2),
+        country=gd,
+        status=Event.Status.PUBLISHED,
+        **own,
+    )
+    publication = Publication.objects.create(
+        slug="gd-hub-draft",
+        title="Grenada draft assessment report",
+        kind=Publication.Kind.ASSESSMENT_REPORT,
+        status=Publication.Status.REVIEW,
+        submitted_at=now,
+        **own,
+    )
+    publication.countries.add(gd)
+    return Grenada(assessment, plan, need, funded, offer, consultation, event, publication)
+
+
+def _plan(gd: Country, own: dict[str, Any]) -> tuple[Plan, Need, Need, Commitment]:
+    """Grenada's plan: a need waiting for an OAS offer, and one the OAS funds."""
+    oas = Organisation.objects.get(slug="oas")
     plan = Plan.objects.create(
         kind=Plan.Kind.NATIONAL, title="Grenada plan", cycle="2026-2028", country=gd, **own
     )
@@ -93,29 +124,4 @@ def grenada(users: dict[str, Any], tlp: str = TLP.AMBER) -> Grenada:
         offered_on=dt.date(2026, 2, 1),
         **own,
     )
-    now = timezone.now()
-    consultation = Consultation.objects.create(
-        title="Grenada plan review",
-        opens_at=now - dt.timedelta(days=3),
-        closes_at=now + dt.timedelta(days=4),
-        **own,
-    )
-    event = Event.objects.create(
-        slug="gd-hub-workshop",
-        title="Grenada CSIRT workshop",
-        start_date=dt.date(2026, 3, 1),
-        end_date=dt.date(2026, 3, 2),
-        country=gd,
-        status=Event.Status.PUBLISHED,
-        **own,
-    )
-    publication = Publication.objects.create(
-        slug="gd-hub-draft",
-        title="Grenada draft assessment report",
-        kind=Publication.Kind.ASSESSMENT_REPORT,
-        status=Publication.Status.REVIEW,
-        submitted_at=now,
-        **own,
-    )
-    publication.countries.add(gd)
-    return Grenada(assessment, plan, need, funded, offer, consultation, event, publication)
+    return plan, need, funded, offer

@@ -13,7 +13,7 @@ from reef.core.errors import ServiceError
 from reef.core.models import AuditEntry
 from reef.core.rules import DEMO, WORKER
 from reef.core.tlp import TLP
-from reef.notifications import recipients, selectors, services
+from reef.notifications import mailing, recipients, selectors, services
 from reef.notifications.models import Delivery, Notification
 from reef.notifications.render import neutral, render
 from reef.testing import make_user
@@ -40,13 +40,13 @@ def test_request_notifies_the_coordinators_by_mail_in_their_language(
     coordinator.language = "es"
     coordinator.save(update_fields=["language"])
     languages: list[str | None] = []
-    real = services._mail_text
+    real = mailing._mail_text
 
     def spy(n: Notification) -> tuple[str, str]:
         languages.append(translation.get_language())
         return real(n)
 
-    monkeypatch.setattr(services, "_mail_text", spy)
+    monkeypatch.setattr(mailing, "_mail_text", spy)
     with django_capture_on_commit_callbacks(execute=True):
         sent = _request_notice(requested, users)
     assert [n.recipient for n in sent] == [coordinator]
@@ -60,7 +60,7 @@ def test_request_notifies_the_coordinators_by_mail_in_their_language(
     assert sent[0].emailed_at is not None
     assert sent[0].tlp == TLP.RED
     # Mailing again sends nothing: once only.
-    assert services.notification_email_send(notification_id=sent[0].pk) is False
+    assert mailing.notification_email_send(notification_id=sent[0].pk) is False
 
 
 def test_notify_skips_the_actor_duplicates_inactive_users_and_those_who_cannot_see(
@@ -233,7 +233,7 @@ def test_digest_gathers_a_day_in_one_mail_and_immediate_users_get_none(
     # Two immediate mails to the donor; none yet to the digest user.
     assert [m.to for m in mailoutbox] == [[donor.email], [donor.email]]
     mailoutbox.clear()
-    assert services.notifications_send_digest(now=timezone.now() + timedelta(seconds=1)) == 1
+    assert mailing.notifications_send_digest(now=timezone.now() + timedelta(seconds=1)) == 1
     assert len(mailoutbox) == 1
     digest = mailoutbox[0]
     assert digest.to == [coordinator.email]
@@ -242,7 +242,7 @@ def test_digest_gathers_a_day_in_one_mail_and_immediate_users_get_none(
     assert "2" in digest.subject
     # Nothing left: the next run sends nothing.
     mailoutbox.clear()
-    assert services.notifications_send_digest() == 0
+    assert mailing.notifications_send_digest() == 0
     assert mailoutbox == []
     assert not Notification.objects.filter(recipient=coordinator, emailed_at__isnull=True).exists()
 
@@ -311,16 +311,16 @@ def test_a_failed_immediate_mail_keeps_the_notification_and_the_daily_run_retrie
     def down(*args: Any, **kwargs: Any) -> int:
         raise smtplib.SMTPServerDisconnected("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", down)
+    monkeypatch.setattr(mailing, "send_mail", down)
     with django_capture_on_commit_callbacks(execute=True):
         (note,) = _request_notice(requested, users)
     note.refresh_from_db()
     assert note.emailed_at is None  # the in-app notification stands, unmailed
     monkeypatch.undo()
     # Not yet stale: the daily run leaves it to the worker.
-    assert services.notifications_send_digest() == 0
-    later = timezone.now() + services.RETRY_AFTER + timedelta(seconds=1)
-    assert services.notifications_send_digest(now=later) == 1
+    assert mailing.notifications_send_digest() == 0
+    later = timezone.now() + mailing.RETRY_AFTER + timedelta(seconds=1)
+    assert mailing.notifications_send_digest(now=later) == 1
     assert [m.to for m in mailoutbox] == [[users["coordinator"].email]]
     note.refresh_from_db()
     assert note.emailed_at is not None

@@ -12,13 +12,14 @@ from reef.core.tests.routes import Sample, only
 from reef.core.tlp import TLP
 from reef.directory.models import Country
 from reef.records import services
-from reef.records.models import EventFile, Publication
+from reef.records.models import Briefing, Event, EventFile, Publication
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def samples(users: dict[str, Any]) -> dict[str, Sample]:
-    gd = Country.objects.get(code="GD")
+def _stored_records(gd: Country) -> tuple[Event, EventFile, Publication, Briefing]:
+    """A hidden draft event with a file, a draft publication with a file, and Grenada's
+    AMBER briefing; the day's open data frozen."""
     draft = services.event_create(
         actor=DEMO,
         slug="route-draft-event",
@@ -63,6 +64,11 @@ def samples(users: dict[str, Any]) -> dict[str, Sample]:
         tlp=TLP.AMBER,  # Grenada's members only (its coordinators too)
     )
     services.snapshot_freeze(actor=DEMO)
+    return draft, item, pub, briefing
+
+
+def samples(users: dict[str, Any]) -> dict[str, Sample]:
+    draft, item, pub, briefing = _stored_records(Country.objects.get(code="GD"))
     today = timezone.localdate().isoformat()
     focal = only(["focal_point"])
     focal_post = only(["focal_point"], ok=302)

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reef.core.errors import ServiceError
-from reef.notifications.services import notifications_send_digest
+from reef.notifications.mailing import notifications_send_digest
 
 
 class Command(BaseCommand):
