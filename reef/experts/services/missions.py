@@ -201,7 +201,7 @@ def mission_team_input(mission: MissionRequest) -> dict[str, Any]:
 
 
 def _seat_proposed(
-    mission: MissionRequest, entry: dict[str, Any], profiles: dict[int, ExpertProfile]
+    mission: MissionRequest, entry: dict[str, Any], profiles: dict[Any, ExpertProfile]
 ) -> TeamMember:
     """One engine-proposed member, with why and the runner-up for the seat."""
     profile = profiles[entry["expert"]]
