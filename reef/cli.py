@@ -191,8 +191,8 @@ def _match(argv: list[str]) -> int | None:
 
     try:
         result = run_cli(args.kind, args.file)
-    except MatchingInputError as exc:
-        sys.stderr.write(f"CommandError: {args.file}: {exc}\n")
+    except MatchingInputError as exc:  # names the file, where in it and what was expected
+        sys.stderr.write(f"CommandError: {exc}\n")
         return 1
     text = json.dumps(result, indent=args.indent or None, ensure_ascii=False)
     sys.stdout.buffer.write(text.encode() + b"\n")

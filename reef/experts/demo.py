@@ -332,6 +332,20 @@ def load(say: Callable[[str], None]) -> None:
     seed_tags(ExpertiseTag)  # idempotent; restores the taxonomy after a flush
     today = timezone.localdate()
     year = (today - dt.timedelta(days=30), today + dt.timedelta(days=400))
+    created = _load_network(year) + _load_persona(year)
+    say(f"experts: {ExpertProfile.objects.count()} profiles ({created} new)")
+
+    # Two mentoring pairs.
+    if not MentorPair.objects.exists():
+        pairs = services.mentoring_pairs_propose(actor=DEMO, today=today)
+        say(f"mentoring pairs: {len(pairs)}")
+
+    _load_round(today, say)
+    _load_mission(today, say)
+
+
+def _load_network(year: tuple[dt.date, dt.date]) -> int:
+    """The illustrative network's profiles, each available for the coming year; new ones."""
     created = 0
     for i, (letter, sector, code, org, keys, langs, seniority, bio) in enumerate(NETWORK):
         name = _name(letter)
@@ -365,8 +379,12 @@ def load(say: Callable[[str], None]) -> None:
             country=Country.objects.get(code="GD"),
             note="Advises the Grenadian regulator (illustrative)",
         )
+    return created
 
-    # The expert persona's own profile.
+
+def _load_persona(year: tuple[dt.date, dt.date]) -> int:
+    """The expert persona's own profile (1 when it is new)."""
+    created = 0
     persona = User.objects.filter(email=PERSONA_EMAIL).first()
     if persona is not None and not ExpertProfile.objects.filter(user=persona).exists():
         profile = services.profile_create(
@@ -389,14 +407,11 @@ def load(say: Callable[[str], None]) -> None:
         )
         services.availability_add(actor=persona, profile=profile, start=year[0], end=year[1])
         created += 1
-    say(f"experts: {ExpertProfile.objects.count()} profiles ({created} new)")
+    return created
 
-    # Two mentoring pairs.
-    if not MentorPair.objects.exists():
-        pairs = services.mentoring_pairs_propose(actor=DEMO, today=today)
-        say(f"mentoring pairs: {len(pairs)}")
 
-    # A review round on programmes offered to the region, with reviewers invited.
+def _load_round(today: dt.date, say: Callable[[str], None]) -> None:
+    """A review round on programmes offered to the region, with reviewers invited."""
     if not ReviewRound.objects.filter(title=ROUND_TITLE).exists():
         opens = today - dt.timedelta(days=today.weekday())  # this week's Monday
         round_ = services.round_create(
@@ -446,7 +461,9 @@ def load(say: Callable[[str], None]) -> None:
         services.round_open(actor=DEMO, round=round_)
         say(f"review round: {round_.title} ({round_.proposals.count()} proposals)")
 
-    # A mission request for Grenada with a proposed team.
+
+def _load_mission(today: dt.date, say: Callable[[str], None]) -> None:
+    """A mission request for Grenada with a proposed team."""
     if not MissionRequest.objects.filter(title=MISSION_TITLE).exists():
         start = _next_monday(today + dt.timedelta(days=56))
         mission = services.mission_request_create(

@@ -14,6 +14,8 @@ from reef.experts.models import ExpertiseTag, ExpertProfile, MissionRequest, Rev
 MISSION_START = dt.date(2026, 3, 2)
 MISSION_END = dt.date(2026, 3, 6)
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+# A review window of exactly 10 working days: Monday 2 March to Friday 13 March 2026.
+OPEN, CLOSE = dt.date(2026, 3, 2), dt.date(2026, 3, 13)
 
 
 def tags(*keys: str) -> list[ExpertiseTag]:

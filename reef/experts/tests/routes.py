@@ -20,7 +20,7 @@ from reef.experts.models import (
 POST_ONLY = {name: (302 if name == "anonymous" else 405) for name in EVERYONE}
 
 
-def samples(users: dict[str, Any]) -> dict[str, Sample]:
+def samples(users: dict[str, Any]) -> dict[str, Sample]:  # one record per route, built in order
     gd = Country.objects.get(code="GD")
     tt = Country.objects.get(code="TT")
     # A private (TLP:AMBER) profile in Grenada, without an account.

@@ -382,9 +382,10 @@ def test_profile_filter_answers_htmx_with_rows(clients: dict[str, Client]) -> No
 def test_directory_is_paged_and_keeps_its_filter(
     clients: dict[str, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reef.experts import views
+    # Patched where `home` reads it.
+    from reef.experts.views import profiles
 
-    monkeypatch.setattr(views, "PROFILES_PER_PAGE", 2)
+    monkeypatch.setattr(profiles, "PROFILES_PER_PAGE", 2)
     for name in ("Ann Academic", "Bob Academic", "Cid Academic"):
         expert(name, public=True, sector="academia")
     expert("Dee Private", public=True, sector="private")

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         path = str(options["file"])
         try:
             result = run_cli(str(options["kind"]), path)
-        except MatchingInputError as exc:
-            raise CommandError(f"{path}: {exc}") from None
+        except MatchingInputError as exc:  # one line per problem: file, where, what
+            raise CommandError(str(exc)) from None
         indent = options["indent"] or None
         self.stdout.write(json.dumps(result, indent=indent, ensure_ascii=False))
