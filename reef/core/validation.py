@@ -22,9 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
     "ImportFileError",
@@ -94,6 +95,8 @@ def line_where(line: int, column: str | None = None) -> str:
 
 @cache
 def load_schema(path: Path) -> dict[str, Any]:
+    import jsonschema  # here, not above: commands that read no JSON file do not pay for it
+
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(data)
     return data
@@ -102,6 +105,8 @@ def load_schema(path: Path) -> dict[str, Any]:
 @cache
 def validator(path: Path) -> jsonschema.Draft202012Validator:
     """The (cached) validator of a schema file."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(load_schema(path))
 
 
