@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -52,6 +51,7 @@ from reef.assessments.models import (
     TeamMembership,
     TeamRole,
 )
+from reef.assessments.ratingrows import RatingRow, RatingRowsInvalid, RowError
 from reef.consultations import services as consultation_services
 from reef.consultations.models import Consultation, Participation
 from reef.core.audit import audit_append
@@ -864,45 +864,6 @@ def ratings_bulk_submit(
         action="ratings_bulk_submit", actor=actor, obj=assessment, detail={"ratings": len(rows)}
     )
     return len(rows)
-
-
-@dataclass(frozen=True)
-class RatingRow:
-    """One rating of a batch (API or rating sheet). `version`: the stored rating's version
-    the row was based on, None for a rating not made yet. `row`: its place for errors."""
-
-    indicator: str
-    value: str
-    evidence: str = ""
-    evidence_link: str = ""
-    version: int | None = None
-    row: int = 0
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-
-class RatingRowsInvalid(ServiceError):
-    """Some rows of a batch are wrong: every problem is listed; nothing was saved."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        super().__init__(
-            ngettext(
-                "%(n)s problem in the ratings; nothing was saved.",
-                "%(n)s problems in the ratings; nothing was saved.",
-                len(self.errors),
-            )
-            % {"n": len(self.errors)},
-            field="ratings",
-        )
 
 
 def _check_rows(

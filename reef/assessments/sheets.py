@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reef.assessments.models import Assessment, Rating, RatingValue
+from reef.assessments.ratingrows import RatingRow, RatingRowsInvalid, RowError
 from reef.core.errors import ServiceError
 from reef.frameworks import selectors as framework_selectors
 from reef.frameworks.models import Indicator
@@ -99,14 +100,12 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_sheet(data: bytes, *, user: Any, assessment: Assessment) -> list[Any]:
-    """The sheet's filled rows as `services.RatingRow`s (`row` = the sheet's row number).
+def read_sheet(data: bytes, *, user: Any, assessment: Assessment) -> list[RatingRow]:
+    """The sheet's filled rows as `RatingRow`s (`row` = the sheet's row number).
 
     A file that is not a rating sheet, or is another assessment's or another assessor's,
     is refused as a whole; rows are checked by the service (errors by row and column).
     """
-    from reef.assessments.services import RatingRow, RatingRowsInvalid, RowError
-
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
