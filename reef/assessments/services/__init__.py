@@ -21,7 +21,11 @@ from __future__ import annotations
 from reef.assessments.ratingrows import RatingRow, RatingRowsInvalid, RowError
 from reef.assessments.services.consolidation import assessment_finish_consolidation, decision_record
 from reef.assessments.services.gaps import gap_propose_need
-from reef.assessments.services.imports import assessment_import, assessment_import_text
+from reef.assessments.services.imports import (
+    AssessmentFileError,
+    assessment_import,
+    assessment_import_text,
+)
 from reef.assessments.services.ratings import (
     assessment_close_rating,
     rating_submit,
@@ -46,6 +50,7 @@ from reef.assessments.services.team import (
 )
 
 __all__ = [
+    "AssessmentFileError",
     "RatingRow",
     "RatingRowsInvalid",
     "RowError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from jsonschema import Draft202012Validator
 
-from reef.assessments import scoring
-from reef.assessments.models import Assessment, Rating
+from reef.assessments import scoring, services
+from reef.assessments.models import Assessment, Rating, RatingValue
+from reef.assessments.services.imports import SCHEMA_PATH
 from reef.assessments.tests.helpers import example_framework
+from reef.core.errors import ServiceError
+from reef.core.rules import OPERATOR_IMPORT
+from reef.core.validation import ImportFileError, Problem
 from reef.frameworks import selectors as framework_selectors
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +122,16 @@ BAD: list[tuple[Any, str]] = [
     ({**DOC, "targets": [{"aspect": "P.1.a", "stage": 9}]}, "targets: target for 'P.1.a'"),
     ({**DOC, "targets": [{"aspect": "P.9", "stage": 2}]}, "unknown aspect 'P.9'"),
     ({**DOC, "assessors": [{"id": "a1"}, {"id": "a1"}]}, "duplicate assessor id"),
+    ({**DOC, "assessors": "a1"}, "a.json: assessors: must be a list"),
+    ({**DOC, "cycle": " "}, "a.json: cycle: is required"),
+    ({**DOC, "cycle": True}, "a.json: cycle: must be a string or an integer"),
+    (
+        {**DOC, "ratings": [{"indicator": "S.1.2.1", "value": "met"}]},
+        "a.json: ratings[0].assessor: is required",
+    ),
+    ({**DOC, "ratings": [["S.1.2.1", "a1", "met"]]}, "a.json: ratings[0]: must be an object"),
+    ({**DOC, "targets": [{"aspect": "P.1.a"}]}, 'a.json: targets[0]: needs a "stage"'),
+    ({**DOC, "targets": [{"aspect": "P.1.a", "stage": "3"}]}, "targets[0].stage: must be a number"),
 ]
 
 
@@ -128,6 +144,72 @@ def test_bad_input_is_refused_and_changes_nothing(
         _import(_write(tmp_path, doc))
     assert message in str(err.value)
     assert not Assessment.objects.exists() and not Rating.objects.exists()
+
+
+def test_every_problem_is_reported_at_once(world: None) -> None:
+    example_framework()
+    doc = {
+        **DOC,
+        "tlp": "TLP:PINK",
+        "ratings": [
+            {"indicator": "Q.1", "assessor": "a1", "value": "met"},
+            {"indicator": "S.1.2.1", "assessor": "zz", "value": "met"},
+        ],
+        "decisions": [{"indicator": "Q.2", "value": "met"}],
+    }
+    with pytest.raises(services.AssessmentFileError) as err:
+        services.assessment_import(actor=OPERATOR_IMPORT, data=doc, filename="a.json")
+    assert [(p.path, p.message.split(" ")[0]) for p in err.value.problems] == [
+        ("tlp", "must"),
+        ("ratings[0].indicator", "unknown"),
+        ("ratings[1].assessor", "'zz'"),
+        ("decisions[0].indicator", "unknown"),
+    ]
+    # One line per problem, each naming the file and where in it.
+    assert err.value.message.splitlines() == [str(p) for p in err.value.problems]
+    assert all(line.startswith("a.json: ") for line in err.value.message.splitlines())
+    assert not Assessment.objects.exists()
+
+
+def test_schema_problems_come_first_and_all_together(world: None) -> None:
+    example_framework()
+    doc = {**_without("country"), "cycle": [2025], "ratings": [{"value": "yes"}]}
+    with pytest.raises(services.AssessmentFileError) as err:
+        services.assessment_import(actor=OPERATOR_IMPORT, data=doc, filename="a.json")
+    assert [str(p) for p in err.value.problems] == [
+        "a.json: country: is required",
+        "a.json: cycle: must be a string or an integer",
+        "a.json: ratings[0].indicator: is required",
+        "a.json: ratings[0].assessor: is required",
+        "a.json: ratings[0].value: must be one of met, partial, not_met, na, unknown",
+    ]
+
+
+def test_the_error_is_an_import_file_error_and_a_service_error() -> None:
+    err = services.AssessmentFileError("a.json", "cycle", "is required")
+    assert isinstance(err, ImportFileError) and isinstance(err, ServiceError)
+    assert (err.file, err.path, err.field) == ("a.json", "cycle", "file")
+    assert err.message == str(err) == "a.json: cycle: is required"
+    assert err.problems == (Problem("a.json", "cycle", "is required"),)
+
+
+def test_the_schema_names_the_rating_values_of_the_model() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$defs"]["value"]["enum"] == list(RatingValue.values)
+    assert list(RatingValue.values) == list(scoring.RATING_VALUES)
+
+
+def test_the_schema_ships_with_the_package() -> None:
+    # setuptools finds reef/assessments/schema as a namespace package (as reef/frameworks/
+    # schema) and package-data takes every *.json of every package.
+    root = Path(__file__).resolve().parents[3]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    setup = project["tool"]["setuptools"]
+    assert setup["packages"]["find"].get("namespaces", True)
+    assert "*.json" in setup["package-data"]["*"]
+    assert SCHEMA_PATH.parent == root / "reef" / "assessments" / "schema"
+    assert not (SCHEMA_PATH.parent / "__init__.py").exists()
 
 
 def test_import_rights_and_duplicates(users: dict[str, Any], tmp_path: Path) -> None:
