@@ -16,6 +16,7 @@ from reef.core.rules import Actor
 from reef.core.tlp import stricter
 
 
+# Over 60 lines: one check after another, then the need's fields, said once.
 @transaction.atomic
 def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> Any:
     """Turn one of the assessment's gaps into a need of the country's plan.

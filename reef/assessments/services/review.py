@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reef.accounts.models import User
 from reef.assessments import report, rules
 from reef.assessments.models import Assessment, Status
 from reef.assessments.services.common import _authorised, _check_status
@@ -32,6 +33,41 @@ def review_min_closes_at(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
     )
+
+
+def _review_closes_at(
+    now: datetime.datetime, closes_at: datetime.datetime | None
+) -> datetime.datetime:
+    """The review's close: the earliest allowed when not given; never before it."""
+    earliest = review_min_closes_at(now)
+    if closes_at is None:
+        return earliest
+    if closes_at < earliest:
+        minimum = min_working_days()
+        raise ServiceError(
+            ngettext(
+                "The review lasts at least %(minimum)s working day: it closes on "
+                "%(date)s at the earliest.",
+                "The review lasts at least %(minimum)s working days: it closes on "
+                "%(date)s at the earliest.",
+                minimum,
+            )
+            % {
+                "minimum": minimum,
+                "date": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+            },
+            field="closes_at",
+        )
+    return closes_at
+
+
+def _review_members(assessment: Assessment) -> list[User]:
+    """The country's managers and the team, lead included."""
+    members = {u.pk: u for u in recipients.managers_of_country(assessment.country_id)}
+    members.update({u.pk: u for u in assessment.team.all()})
+    if assessment.lead is not None:
+        members[assessment.lead.pk] = assessment.lead
+    return list(members.values())
 
 
 @transaction.atomic
@@ -60,30 +96,8 @@ def assessment_review_open(
     if Consultation.objects.filter(report_assessment=assessment).exists():
         raise Conflict(_("The draft report of this assessment is already under review."))
     now = now or timezone.now()
-    earliest = review_min_closes_at(now)
-    if closes_at is None:
-        closes_at = earliest
-    elif closes_at < earliest:
-        minimum = min_working_days()
-        raise ServiceError(
-            ngettext(
-                "The review lasts at least %(minimum)s working day: it closes on "
-                "%(date)s at the earliest.",
-                "The review lasts at least %(minimum)s working days: it closes on "
-                "%(date)s at the earliest.",
-                minimum,
-            )
-            % {
-                "minimum": minimum,
-                "date": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
-            },
-            field="closes_at",
-        )
+    closes_at = _review_closes_at(now, closes_at)
     sections = report.review_sections(user, assessment)
-    members = {u.pk: u for u in recipients.managers_of_country(assessment.country_id)}
-    members.update({u.pk: u for u in assessment.team.all()})
-    if assessment.lead is not None:
-        members[assessment.lead.pk] = assessment.lead
     review = consultation_services.consultation_create(
         actor=actor,
         title=(_("Review of the draft report: %(title)s") % {"title": assessment.title})[:200],
@@ -97,7 +111,7 @@ def assessment_review_open(
         owner_country=assessment.country,
         tlp=str(assessment.tlp),
         participation=Participation.NAMED,
-        members=list(members.values()),
+        members=_review_members(assessment),
         document_title=assessment.title[:200],
         report_assessment=assessment,
     )

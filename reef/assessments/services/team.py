@@ -88,6 +88,111 @@ def _announce_rating_open(assessment: Assessment, actor: Actor) -> None:
     )
 
 
+def _team_roles(
+    assessment: Assessment, team: Mapping[int, User], lead: User, roles: Mapping[int, str]
+) -> dict[int, str]:
+    """Each member's role (technical when not given), once the team is checked: members
+    active, a known role each, a lead who does not observe, the CCI rule while rating."""
+    if not team:
+        raise ServiceError(_("A team needs at least one assessor."), field="team")
+    if lead.pk not in team:
+        raise ServiceError(_("The team lead must be a member of the team."), field="lead")
+    inactive = [u.email for u in team.values() if not u.is_active]
+    if inactive:
+        raise ServiceError(
+            _("Inactive users cannot join a team: %(emails)s.") % {"emails": ", ".join(inactive)}
+        )
+    wanted: dict[int, str] = {}
+    for pk, member in team.items():
+        role = roles.get(pk, TeamRole.TECHNICAL)
+        if role not in TeamRole.values:
+            raise ServiceError(
+                _("Unknown role %(value)s for %(member)s: one of %(known)s.")
+                % {
+                    "value": repr(role),
+                    "member": member.email,
+                    "known": ", ".join(TeamRole.values),
+                },
+                field="roles",
+            )
+        wanted[pk] = role
+    if wanted[lead.pk] == TeamRole.OBSERVER:
+        raise ServiceError(_("An observer cannot lead the team."), field="lead")
+    if assessment.status == Status.RATING and _cci_missing(wanted):
+        raise ServiceError(
+            _(
+                "Rating is open: the team must keep at least one technical and one "
+                "criminal-justice assessor; missing: %(roles)s."
+            )
+            % {"roles": ", ".join(_cci_missing(wanted))},
+            field="team",
+        )
+    return wanted
+
+
+def _record_team(
+    assessment: Assessment,
+    team: Mapping[int, User],
+    wanted: Mapping[int, str],
+    lead: User,
+    *,
+    by: User,
+    source: str,
+) -> None:
+    """Make the memberships what is wanted, each change kept in the team's history."""
+    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
+    for pk, m in current.items():
+        if pk not in wanted:
+            _team_change(
+                assessment,
+                member=m.user,
+                kind=TeamChange.Kind.REMOVED,
+                role=m.role,
+                by=by,
+                source=source,
+            )
+            m.delete()
+    for pk, role in wanted.items():
+        existing = current.get(pk)
+        if existing is None:
+            TeamMembership.objects.create(
+                assessment=assessment,
+                user=team[pk],
+                role=role,
+                source=source,
+                tlp=_label(assessment, DEFAULT_RATING_TLP),
+                owner_country=assessment.country,
+            )
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ADDED,
+                role=role,
+                by=by,
+                source=source,
+            )
+        elif existing.role != role:
+            existing.role = role
+            existing.save(update_fields=["role", "updated_at"])
+            _team_change(
+                assessment,
+                member=team[pk],
+                kind=TeamChange.Kind.ROLE,
+                role=role,
+                by=by,
+                source=source,
+            )
+    if assessment.lead_id != lead.pk:
+        _team_change(
+            assessment,
+            member=lead,
+            kind=TeamChange.Kind.LEAD,
+            role=wanted[lead.pk],
+            by=by,
+            source=source,
+        )
+
+
 @transaction.atomic
 def assessment_assign_team(
     *,
@@ -113,91 +218,8 @@ def assessment_assign_team(
     )
     _check_status(assessment, [Status.ACCEPTED, Status.RATING], "assign")
     team = {u.pk: u for u in members}
-    if not team:
-        raise ServiceError(_("A team needs at least one assessor."), field="team")
-    if lead.pk not in team:
-        raise ServiceError(_("The team lead must be a member of the team."), field="lead")
-    inactive = [u.email for u in team.values() if not u.is_active]
-    if inactive:
-        raise ServiceError(
-            _("Inactive users cannot join a team: %(emails)s.") % {"emails": ", ".join(inactive)}
-        )
-    wanted: dict[int, str] = {}
-    for pk, member in team.items():
-        role = (roles or {}).get(pk, TeamRole.TECHNICAL)
-        if role not in TeamRole.values:
-            raise ServiceError(
-                _("Unknown role %(value)s for %(member)s: one of %(known)s.")
-                % {
-                    "value": repr(role),
-                    "member": member.email,
-                    "known": ", ".join(TeamRole.values),
-                },
-                field="roles",
-            )
-        wanted[pk] = role
-    if wanted[lead.pk] == TeamRole.OBSERVER:
-        raise ServiceError(_("An observer cannot lead the team."), field="lead")
-    if assessment.status == Status.RATING and _cci_missing(wanted):
-        raise ServiceError(
-            _(
-                "Rating is open: the team must keep at least one technical and one "
-                "criminal-justice assessor; missing: %(roles)s."
-            )
-            % {"roles": ", ".join(_cci_missing(wanted))},
-            field="team",
-        )
-    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
-    for pk, m in current.items():
-        if pk not in wanted:
-            _team_change(
-                assessment,
-                member=m.user,
-                kind=TeamChange.Kind.REMOVED,
-                role=m.role,
-                by=user,
-                source=source,
-            )
-            m.delete()
-    for pk, role in wanted.items():
-        existing = current.get(pk)
-        if existing is None:
-            TeamMembership.objects.create(
-                assessment=assessment,
-                user=team[pk],
-                role=role,
-                source=source,
-                tlp=_label(assessment, DEFAULT_RATING_TLP),
-                owner_country=assessment.country,
-            )
-            _team_change(
-                assessment,
-                member=team[pk],
-                kind=TeamChange.Kind.ADDED,
-                role=role,
-                by=user,
-                source=source,
-            )
-        elif existing.role != role:
-            existing.role = role
-            existing.save(update_fields=["role", "updated_at"])
-            _team_change(
-                assessment,
-                member=team[pk],
-                kind=TeamChange.Kind.ROLE,
-                role=role,
-                by=user,
-                source=source,
-            )
-    if assessment.lead_id != lead.pk:
-        _team_change(
-            assessment,
-            member=lead,
-            kind=TeamChange.Kind.LEAD,
-            role=wanted[lead.pk],
-            by=user,
-            source=source,
-        )
+    wanted = _team_roles(assessment, team, lead, roles or {})
+    _record_team(assessment, team, wanted, lead, by=user, source=source)
     assessment.team.set(list(team.values()))
     assessment.lead = lead
     opens = assessment.status == Status.ACCEPTED and not _cci_missing(wanted)
