@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from reef.accounts.models import User
@@ -15,7 +14,7 @@ from reef.frameworks import services as framework_services
 from reef.frameworks.models import Framework
 from reef.testing import make_user
 
-EXAMPLES = Path(formats.__file__).parent / "examples"
+EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
 
 
 def example_framework(kind: str = "staged") -> Framework:

@@ -19,12 +19,12 @@ from reef.assessments.tests.test_import_export import DOC
 from reef.assessments.tests.test_rules import admin_user
 from reef.core.models import AuditEntry
 from reef.directory.models import Country
-from reef.frameworks.formats import __file__ as formats_file
+from reef.frameworks.formats import SHIPPED_DIR
 from reef.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(formats_file).parent / "examples" / "staged-example.json"
+EXAMPLE = SHIPPED_DIR.parent / "examples" / "staged-example.json"
 
 
 def _run(*args: str) -> str:

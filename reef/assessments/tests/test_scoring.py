@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from reef.assessments.scoring import (
 from reef.frameworks import formats
 from reef.frameworks.formats import Framework, load, load_shipped, parse
 
-EXAMPLES = Path(formats.__file__).parent / "examples"
+EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
 
 
 def staged_framework() -> Framework:

@@ -13,7 +13,7 @@ import yaml
 from reef.frameworks import formats
 from reef.frameworks.formats import FrameworkFormatError, dump, load, parse, to_data
 
-EXAMPLES = Path(formats.__file__).parent / "examples"
+EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
 
 
 def staged_doc() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from reef.core.rules import DEMO
 from reef.frameworks import formats, selectors, services
 from reef.frameworks.models import Framework, Indicator
 
-EXAMPLES = Path(formats.__file__).parent / "examples"
+EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
 pytestmark = pytest.mark.django_db
 
 

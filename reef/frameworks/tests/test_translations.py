@@ -19,6 +19,7 @@ from reef.accounts.models import User
 from reef.core.errors import ServiceError
 from reef.core.models import AuditEntry
 from reef.core.rules import DEMO
+from reef.core.validation import path_str
 from reef.frameworks import formats, selectors, services
 from reef.frameworks import translations as flat
 from reef.frameworks.models import Framework
@@ -127,12 +128,12 @@ def test_schema_checks_translations(translations: Any, where: str, message: str)
     assert any(p.path == where and message in p.message for p in problems), problems
     # Reef checks translations in Python (faster): the schema itself finds the same error.
     validator = jsonschema.Draft202012Validator(formats.schema())
-    found = {formats._path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
+    found = {path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
     assert where in found
     for item in (data["dimensions"][0]["factors"][0]["aspects"][0]["indicators"][0], data):
         item["translations"] = translations  # deeper and at the top: the same
         paths = {p.path for p in formats.validate(data, "x.json")}
-        found = {formats._path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
+        found = {path_str(list(e.absolute_path)) for e in validator.iter_errors(data)}
         assert paths == found
 
 

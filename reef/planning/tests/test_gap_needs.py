@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_gap_texts_come_from_the_framework_in_the_readers_language():
-    from pathlib import Path
-
-    fw = formats.load(Path(formats.__file__).parent / "examples" / "staged-example.json")
+    fw = formats.load(formats.SHIPPED_DIR.parent / "examples" / "staged-example.json")
     title, description = services.gap_texts(
         framework=fw, factor="P.1", aspect="P.1.b", missing=["P.1.b.2.1"], language="en"
     ) or ("", "")
