@@ -1,4 +1,5 @@
-"""The scoring engine: consolidation, stages, progress, summaries, scores, gaps."""
+"""The scoring engine on staged frameworks: consolidation, stages, progress, summaries,
+gaps, the export."""
 
 from __future__ import annotations
 
@@ -6,84 +7,21 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from reef.assessments import scoring
 from reef.assessments.scoring import (
-    RATING_VALUES,
     ScoringError,
-    compare,
     consolidate,
     consolidate_one,
     score,
 )
-from reef.frameworks import formats
-from reef.frameworks.formats import Framework, load, load_shipped, parse
-
-EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
-
-
-def staged_framework() -> Framework:
-    """Aspect A: two indicators per stage 2..5; aspect B (direct factor): one per stage."""
-    inds = [
-        {"key": f"A.{s}.{n}", "stage": s, "text": f"Indicator {s}.{n}."}
-        for s in (2, 3, 4, 5)
-        for n in (1, 2)
-    ]
-    doc: dict[str, Any] = {
-        "slug": "t",
-        "version": "1",
-        "name": "Test",
-        "kind": "staged",
-        "stages": [{"level": i, "name": f"S{i}"} for i in range(1, 6)],
-        "dimensions": [
-            {
-                "key": "D",
-                "name": "Dim",
-                "factors": [
-                    {
-                        "key": "F",
-                        "name": "Factor",
-                        "aspects": [{"key": "A", "name": "Aspect A", "indicators": inds}],
-                    },
-                    {
-                        "key": "B",
-                        "name": "Factor B",
-                        "indicators": [
-                            {"key": f"B.{s}", "stage": s, "text": f"B {s}."} for s in (2, 3, 4, 5)
-                        ],
-                    },
-                ],
-            },
-            {
-                "key": "E",
-                "name": "Dim E",
-                "factors": [
-                    {
-                        "key": "G",
-                        "name": "Factor G",
-                        "indicators": [{"key": "G.2", "stage": 2, "text": "G 2."}],
-                    }
-                ],
-            },
-        ],
-    }
-    return parse(doc, "t.json")
-
-
-STAGED = staged_framework()
-A_KEYS = [i.key for i in STAGED.dimensions[0].factors[0].aspects[0].indicators]
-
-
-def decided(values: dict[str, str], **kwargs: Any) -> scoring.Result:
-    """Score with every value given as a decision (no individual ratings)."""
-    return score(STAGED, [], values, **kwargs)
-
-
-def aspect(result: scoring.Result, key: str) -> scoring.AspectResult:
-    return next(a for a in result.aspects if a.key == key)
-
+from reef.assessments.tests.scoring_frameworks import (
+    A_KEYS,
+    EXAMPLES,
+    STAGED,
+    aspect,
+    decided,
+)
+from reef.frameworks.formats import load, load_shipped, parse
 
 # ------------------------------------------------------------------ consolidation
 
@@ -337,201 +275,3 @@ def test_staged_export_is_exactly_the_public_contract() -> None:
     assert r.to_dict() == expected
     # And it is plain JSON.
     assert json.loads(json.dumps(r.to_dict())) == expected
-
-
-# -------------------------------------------------------------------- scored
-
-SCORED = load(EXAMPLES / "scored-example.json")
-
-
-def test_scored_pillars_total_tier() -> None:
-    # legal: w = points*weight = 2, 2, 1. technical: 3, 1.
-    r = score(
-        SCORED,
-        [("legal.1", "a", "met"), ("legal.2", "a", "partial"), ("legal.3", "a", "na")],
-        {"technical.1": "met"},
-        country="BB",
-        cycle=2024,
-    )
-    # legal: (2 + 0.5*2) / (2 + 2) * 20 = 15; technical: 3/4 * 20 = 15
-    assert r.to_dict() == {
-        "framework": {"slug": "example-scored", "version": "0.1"},
-        "country": "BB",
-        "cycle": 2024,
-        "pillars": [{"key": "legal", "score": 15.0}, {"key": "technical", "score": 15.0}],
-        "total": 30.0,
-        "tier": 1,  # highest tier whose min (30) <= total
-        "disputed": [],
-        "gaps": [],
-    }
-
-
-@pytest.mark.parametrize(
-    ("decisions", "total", "tier"),
-    [
-        ({}, 0.0, 3),
-        ({"legal.1": "met"}, 8.0, 3),
-        ({"legal.1": "met", "legal.2": "met", "technical.2": "met"}, 21.0, 2),
-        (
-            {k: "met" for k in ("legal.1", "legal.2", "legal.3", "technical.1", "technical.2")},
-            40.0,
-            1,
-        ),
-        ({k: "na" for k in ("legal.1", "legal.2", "legal.3")}, 0.0, 3),  # all na -> 0
-    ],
-)
-def test_scored_totals_and_tiers(decisions: dict[str, str], total: float, tier: int) -> None:
-    r = score(SCORED, [], decisions)
-    assert (r.total, r.tier) == (total, tier)
-
-
-def test_na_leaves_the_denominator() -> None:
-    r = score(SCORED, [], {"legal.1": "met", "legal.2": "na", "legal.3": "na"})
-    assert r.pillars[0].score == 20.0
-
-
-def test_scored_disputed_counts_as_not_met_and_is_listed() -> None:
-    r = score(SCORED, [("legal.1", "a", "met"), ("legal.1", "b", "not_met")])
-    assert r.disputed == ("legal.1",)
-    assert r.pillars[0].score == 0.0
-
-
-def test_pillar_gaps() -> None:
-    r = score(SCORED, [], {"legal.1": "met", "legal.3": "na"}, {"legal": 15, "technical": 0})
-    assert r.pillars[0].score == 10.0
-    assert r.to_dict()["gaps"] == [
-        {"pillar": "legal", "score": 10.0, "target": 15, "missing": ["legal.2"]}
-    ]
-    with pytest.raises(ScoringError, match="target for unknown pillar"):
-        score(SCORED, [], {}, {"x": 1})
-    with pytest.raises(ScoringError, match="from 0 to 20"):
-        score(SCORED, [], {}, {"legal": 25})
-
-
-def test_shipped_index_full_marks_is_tier_one() -> None:
-    index = load_shipped("reef-index")
-    all_met = {i.key: "met" for i in index.indicators}
-    r = score(index, [], all_met)
-    assert [p.score for p in r.pillars] == [20.0] * 5
-    assert (r.total, r.tier) == (100.0, 1)
-    assert score(index, [], {}).tier == 5
-
-
-# ------------------------------------------------------------------- compare
-
-
-def test_compare_two_cycles() -> None:
-    before = decided({"A.2.1": "met", "A.2.2": "met", "B.2": "met"}, cycle="2020")
-    after = decided({"A.2.1": "met", "A.2.2": "met", "A.3.1": "met", "A.3.2": "met"}, cycle="2025")
-    c = compare(before, after)
-    assert [(x.key, x.before, x.after, x.movement) for x in c.changes] == [
-        ("A", 2, 3, "up"),
-        ("B", 2, 1, "down"),
-        ("G", 1, 1, "unchanged"),
-    ]
-    d = c.to_dict()
-    assert d["counts"] == {"up": 1, "down": 1, "unchanged": 1, "added": 0, "removed": 0}
-    assert d["changes"][0] == {"aspect": "A", "stage_before": 2, "stage_after": 3, "movement": "up"}
-    assert (d["before"], d["after"]) == ("2020", "2025")
-
-
-def test_compare_scored_and_mismatch() -> None:
-    a = score(SCORED, [], {}, cycle=1)
-    b = score(SCORED, [], {"legal.1": "met"}, cycle=2)
-    c = compare(a, b)
-    assert [x.movement for x in c.changes] == ["up", "unchanged"]
-    assert c.to_dict()["total"] == {"before": 0.0, "after": 8.0}
-    with pytest.raises(ScoringError, match="same framework"):
-        compare(a, decided({}))
-
-
-def test_compare_across_versions_marks_added_and_removed() -> None:
-    before = decided({})
-    after = scoring.Result(
-        framework_slug="t",
-        framework_version="2",
-        kind="staged",
-        country="",
-        cycle="",
-        aspects=(scoring.AspectResult("A", 2, 0.0, None), scoring.AspectResult("N", 1, 0.0, None)),
-    )
-    moves = {c.key: c.movement for c in compare(before, after).changes}
-    assert moves == {"A": "up", "B": "removed", "G": "removed", "N": "added"}
-
-
-# ------------------------------------------------------------------ properties
-
-ALL_KEYS = [i.key for i in STAGED.indicators]
-value_maps = st.dictionaries(st.sampled_from(ALL_KEYS), st.sampled_from(RATING_VALUES))
-
-
-def stages_of(values: dict[str, str]) -> dict[str, int]:
-    return {a.key: a.stage for a in decided(values).aspects}
-
-
-@given(values=value_maps, key=st.sampled_from(ALL_KEYS))
-def test_meeting_one_more_indicator_never_lowers_a_stage(values: dict[str, str], key: str) -> None:
-    before = stages_of(values)
-    after = stages_of({**values, key: "met"})
-    assert all(after[k] >= before[k] for k in before)
-
-
-@given(values=value_maps, key=st.sampled_from(ALL_KEYS))
-def test_na_never_lowers_a_stage(values: dict[str, str], key: str) -> None:
-    before = stages_of(values)
-    after = stages_of({**values, key: "na"})
-    assert all(after[k] >= before[k] for k in before)
-
-
-@given(values=value_maps)
-def test_progress_stays_in_unit_interval(values: dict[str, str]) -> None:
-    for a in decided(values).aspects:
-        assert 0.0 <= a.progress < 1.0
-        if a.stage == 5:
-            assert a.progress == 0.0
-
-
-@given(
-    ratings=st.lists(
-        st.tuples(
-            st.sampled_from(ALL_KEYS),
-            st.sampled_from(["a", "b", "c", "d", "e"]),
-            st.sampled_from(RATING_VALUES),
-        ),
-        max_size=60,
-    )
-)
-def test_vectorised_consolidation_matches_the_rule(ratings: list[tuple[str, str, str]]) -> None:
-    latest: dict[tuple[str, str], str] = {}
-    for key, who, value in ratings:
-        latest[(key, who)] = value
-    values = consolidate(STAGED, ratings)
-    for key in ALL_KEYS:
-        mine = [v for (k, _), v in latest.items() if k == key]
-        assert values[key] == consolidate_one(mine)
-        known = [v for v in mine if v != "unknown"]
-        if not known:
-            assert values[key] == "unknown"
-        elif values[key] != "disputed":
-            assert 2 * known.count(values[key]) > len(known)
-
-
-@settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1))
-def test_stage_matches_a_plain_reference_on_the_shipped_cmm(seed: int) -> None:
-    import random
-
-    cmm = load_shipped("reef-cmm")
-    rng = random.Random(seed)
-    values = {
-        i.key: rng.choice(["met", "met", "met", "na", "partial", "not_met"]) for i in cmm.indicators
-    }
-    r = score(cmm, [], values)
-    for asp, res in zip(cmm.aspects, r.aspects, strict=True):
-        stage = 1
-        for s in (2, 3, 4, 5):
-            if all(values[i.key] in ("met", "na") for i in asp.indicators_at(s)):
-                stage = s
-            else:
-                break
-        assert res.stage == stage, asp.key
