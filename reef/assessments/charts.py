@@ -67,6 +67,7 @@ def _wrap(label: str, width: int, most: int = 3) -> list[str]:
     return lines
 
 
+# Over 60 lines: one SVG drawn top to bottom (grid, axes, shapes, labels).
 def radar(
     title: str,
     axes: Sequence[Axis],
@@ -234,6 +235,7 @@ def _num(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+# Over 60 lines: one SVG drawn top to bottom (axes, lines, points, legend).
 def trend(
     title: str,
     cycles: Sequence[str],

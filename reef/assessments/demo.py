@@ -107,6 +107,7 @@ def _consensus(rng: random.Random, stage: int, ind_stage: int) -> str:
     return "not_met" if rng.random() > 0.1 else "partial"
 
 
+# Over 60 lines: one illustrative assessment taken through the workflow, step by step.
 def _one(
     code: str,
     cycle: str,

@@ -58,42 +58,11 @@ def _set_language(doc: DocumentObject, language: str) -> None:
     r_pr.append(lang)
 
 
-def build(context: dict[str, Any]) -> bytes:
-    """The DOCX bytes of a report context (`report.report_context`)."""
+def _summary(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """1. Executive summary."""
     a = context["assessment"]
-    language = get_language() or "en"
-    doc = Document()
-    _set_language(doc, language)
-    doc.core_properties.title = f"{a.title} · {context['tlp']}"
-    doc.core_properties.subject = _("Needs assessment report")
-    doc.core_properties.keywords = context["tlp"]
-
-    # The label on every page, as the PDF carries it in its header and footer.
-    section = doc.sections[0]
-    section.header.paragraphs[0].text = context["tlp"]
-    section.footer.paragraphs[0].text = context["tlp"]
-    doc.add_paragraph(_("Needs assessment report"))
-    doc.add_heading(a.title, level=0)
-    doc.add_paragraph(
-        f"{context['tlp']} · {a.country.display_name} · {a.framework.name} "
-        f"({a.framework.slug}@{a.framework.release}) · {_('Cycle')} {a.cycle}"
-    )
-    doc.add_paragraph(
-        _("Generated on %(when)s; assessment status: %(status)s.")
-        % {
-            "when": formats.date_format(context["generated_at"], "j F Y"),
-            "status": a.get_status_display(),
-        }
-        + " "
-        + _(
-            "This report carries the Traffic Light Protocol label shown above: share it "
-            "only as that label allows."
-        )
-    )
     staged = context["kind"] == "staged"
     gaps: list[dict[str, Any]] = context["gaps"]
-
-    # 1. Executive summary
     doc.add_heading(_("1. Executive summary"), level=1)
     if a.summary:
         doc.add_paragraph(a.summary)
@@ -148,7 +117,10 @@ def build(context: dict[str, Any]) -> bytes:
             }
         )
 
-    # 2. Method
+
+def _method(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """2. Method."""
+    a = context["assessment"]
     doc.add_heading(_("2. Method"), level=1)
     doc.add_paragraph(
         _(
@@ -208,7 +180,10 @@ def build(context: dict[str, Any]) -> bytes:
     else:
         doc.add_paragraph(_("No stakeholder sessions recorded."))
 
-    # 3. Results at a glance (the charts' numbers)
+
+def _glance(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """3. Results at a glance (the charts' numbers)."""
+    staged = context["kind"] == "staged"
     doc.add_heading(_("3. Results at a glance"), level=1)
     if staged:
         doc.add_paragraph(_("Stage of each factor (mean of its aspects)"))
@@ -245,7 +220,10 @@ def build(context: dict[str, Any]) -> bytes:
             trend_rows,
         )
 
-    # 4. Findings by dimension
+
+def _findings(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """4. Findings by dimension."""
+    staged = context["kind"] == "staged"
     doc.add_heading(_("4. Findings by dimension"), level=1)
     if staged:
         for d in context["findings"]:
@@ -288,7 +266,11 @@ def build(context: dict[str, Any]) -> bytes:
             [[p["name"], p["score"], p["max"], p["target"]] for p in context["pillars"]],
         )
 
-    # 5. Gaps
+
+def _gaps(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """5. Gaps."""
+    staged = context["kind"] == "staged"
+    gaps: list[dict[str, Any]] = context["gaps"]
     doc.add_heading(_("5. Gaps"), level=1)
     for g in gaps:
         doc.add_heading(f"{g['key']} {g['name']}", level=2)
@@ -309,7 +291,11 @@ def build(context: dict[str, Any]) -> bytes:
             _("No gaps: every aspect with a target has reached it, or no targets are set.")
         )
 
-    # 6. Proposed needs
+
+def _needs(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """6. Proposed needs."""
+    staged = context["kind"] == "staged"
+    gaps: list[dict[str, Any]] = context["gaps"]
     doc.add_heading(_("6. Proposed needs"), level=1)
     for g in gaps:
         if staged:
@@ -336,7 +322,9 @@ def build(context: dict[str, Any]) -> bytes:
     if not gaps:
         doc.add_paragraph(_("No needs proposed."))
 
-    # 7. Consolidation decisions
+
+def _decisions(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """7. Consolidation decisions."""
     doc.add_heading(_("7. Consolidation decisions"), level=1)
     if context["decisions"]:
         _table(
@@ -355,7 +343,9 @@ def build(context: dict[str, Any]) -> bytes:
     else:
         doc.add_paragraph(_("No decisions were needed."))
 
-    # Appendix
+
+def _appendix(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """Appendix."""
     doc.add_heading(_("Appendix: evidence"), level=1)
     for item in context["evidence"]:
         doc.add_paragraph(f"{item['key']} {item['text']}")
@@ -373,6 +363,41 @@ def build(context: dict[str, Any]) -> bytes:
     if not context["evidence"]:
         doc.add_paragraph(_("No evidence you may see was recorded."))
 
+
+def build(context: dict[str, Any]) -> bytes:
+    """The DOCX bytes of a report context (`report.report_context`)."""
+    a = context["assessment"]
+    language = get_language() or "en"
+    doc = Document()
+    _set_language(doc, language)
+    doc.core_properties.title = f"{a.title} · {context['tlp']}"
+    doc.core_properties.subject = _("Needs assessment report")
+    doc.core_properties.keywords = context["tlp"]
+
+    # The label on every page, as the PDF carries it in its header and footer.
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = context["tlp"]
+    section.footer.paragraphs[0].text = context["tlp"]
+    doc.add_paragraph(_("Needs assessment report"))
+    doc.add_heading(a.title, level=0)
+    doc.add_paragraph(
+        f"{context['tlp']} · {a.country.display_name} · {a.framework.name} "
+        f"({a.framework.slug}@{a.framework.release}) · {_('Cycle')} {a.cycle}"
+    )
+    doc.add_paragraph(
+        _("Generated on %(when)s; assessment status: %(status)s.")
+        % {
+            "when": formats.date_format(context["generated_at"], "j F Y"),
+            "status": a.get_status_display(),
+        }
+        + " "
+        + _(
+            "This report carries the Traffic Light Protocol label shown above: share it "
+            "only as that label allows."
+        )
+    )
+    for part in (_summary, _method, _glance, _findings, _gaps, _needs, _decisions, _appendix):
+        part(doc, context)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

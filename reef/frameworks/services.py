@@ -62,6 +62,22 @@ def _content(data: Any) -> Any:
     return data
 
 
+def _translations_update(
+    existing: Framework, document: dict[str, Any], *, actor: Actor, filename: str
+) -> Framework:
+    """The stored version takes the file's translations (nothing else differs)."""
+    existing.document = document
+    existing.version += 1  # a new key for the parsed-document cache
+    existing.save(update_fields=["document", "version", "updated_at"])
+    audit_append(
+        action="framework_translations_update",
+        actor=actor,
+        obj=existing,
+        detail={"ref": existing.ref, "file": filename},
+    )
+    return existing
+
+
 @transaction.atomic
 def framework_import(
     *,
@@ -100,16 +116,7 @@ def framework_import(
         and existing.document != document
         and _content(existing.document) == _content(document)
     ):
-        existing.document = document
-        existing.version += 1  # a new key for the parsed-document cache
-        existing.save(update_fields=["document", "version", "updated_at"])
-        audit_append(
-            action="framework_translations_update",
-            actor=actor,
-            obj=existing,
-            detail={"ref": existing.ref, "file": parsed.filename},
-        )
-        return existing
+        return _translations_update(existing, document, actor=actor, filename=parsed.filename)
     if existing is not None:
         raise ServiceError(
             _(
