@@ -34,6 +34,16 @@ from reef.assessments.scoring.consolidation import consolidate, consolidate_one
 from reef.assessments.scoring.results import AspectResult, Gap, PillarResult, Result, SummaryResult
 from reef.assessments.scoring.scores import score
 from reef.assessments.scoring.values import CONSOLIDATED_VALUES, RATING_VALUES, ScoringError
+from reef.assessments.scoring.values import DISPUTED as DISPUTED
+from reef.assessments.scoring.values import MET as MET
+from reef.assessments.scoring.values import NA as NA
+from reef.assessments.scoring.values import NOT_MET as NOT_MET
+from reef.assessments.scoring.values import PARTIAL as PARTIAL
+from reef.assessments.scoring.values import UNKNOWN as UNKNOWN
+from reef.assessments.scoring.values import FloatArray as FloatArray
+from reef.assessments.scoring.values import IntArray as IntArray
+from reef.assessments.scoring.values import Rating as Rating
+from reef.assessments.scoring.values import gettext_noop as gettext_noop
 
 __all__ = [
     "CONSOLIDATED_VALUES",
