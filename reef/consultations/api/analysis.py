@@ -9,9 +9,7 @@ from django.http import HttpRequest
 from reef.api.auth import require_user
 from reef.consultations import selectors
 from reef.consultations.api.routing import router
-from reef.consultations.api.schemas import (
-    MyGroupOut,
-)
+from reef.consultations.api.schemas import MyGroupOut
 
 
 @router.get("/consultations/{pk}/report")

@@ -11,12 +11,7 @@ from reef.api.auth import require_user
 from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.consultations import selectors, services
 from reef.consultations.api.routing import router
-from reef.consultations.api.schemas import (
-    DelphiIn,
-    DelphiItemOut,
-    Error,
-    RoundIn,
-)
+from reef.consultations.api.schemas import DelphiIn, DelphiItemOut, Error, RoundIn
 from reef.consultations.models import DelphiItem
 
 

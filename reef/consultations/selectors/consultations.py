@@ -7,11 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from reef.accounts.roles import Action
-from reef.consultations.models import (
-    Consultation,
-    Participant,
-    Vote,
-)
+from reef.consultations.models import Consultation, Participant, Vote
 from reef.core.access import LabelledQuerySet
 from reef.core.selectors import get_for_user
 

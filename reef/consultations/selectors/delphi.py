@@ -8,13 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from reef.consultations import delphi
-from reef.consultations.models import (
-    Consultation,
-    DelphiItem,
-    DelphiResponse,
-    DelphiRound,
-    Sector,
-)
+from reef.consultations.models import Consultation, DelphiItem, DelphiResponse, DelphiRound, Sector
 from reef.consultations.rules import may_see_feedback
 from reef.consultations.selectors.consultations import participant_for
 from reef.core.access import LabelledQuerySet

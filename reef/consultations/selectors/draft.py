@@ -6,12 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from reef.consultations.models import (
-    Amendment,
-    Consultation,
-    Section,
-    SectionComment,
-)
+from reef.consultations.models import Amendment, Consultation, Section, SectionComment
 from reef.core.access import LabelledQuerySet
 from reef.core.selectors import get_for_user
 

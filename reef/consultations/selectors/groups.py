@@ -6,11 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reef.consultations import opinion
-from reef.consultations.models import (
-    Consultation,
-    Statement,
-    Vote,
-)
+from reef.consultations.models import Consultation, Statement, Vote
 from reef.consultations.selectors.consultations import StoredAnalysis, participant_for
 
 #: Bar colours: dark enough for white text (contrast above 4.5:1), the vote buttons' own.

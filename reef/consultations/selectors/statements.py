@@ -6,11 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from reef.consultations.models import (
-    Consultation,
-    Statement,
-    Vote,
-)
+from reef.consultations.models import Consultation, Statement, Vote
 from reef.consultations.rules import runs
 from reef.consultations.selectors.consultations import participant_for
 from reef.core.access import LabelledQuerySet, scope_for

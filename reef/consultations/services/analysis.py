@@ -14,13 +14,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from reef.consultations import opinion
-from reef.consultations.models import (
-    AnalysisState,
-    Consultation,
-    Participant,
-    Statement,
-    Vote,
-)
+from reef.consultations.models import AnalysisState, Consultation, Participant, Statement, Vote
 from reef.core.audit import audit_append
 from reef.core.rules import WORKER
 from reef.directory.models import GroupingMember

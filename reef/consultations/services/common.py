@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reef.accounts.models import User
-from reef.consultations.models import (
-    Consultation,
-    Participant,
-    _ChildOfConsultation,
-)
+from reef.consultations.models import Consultation, Participant, _ChildOfConsultation
 from reef.core.access import can
 from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.rules import Actor, Rule, SystemActor, require, user_of

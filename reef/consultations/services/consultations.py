@@ -13,12 +13,7 @@ from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
 from reef.consultations import rules as R
-from reef.consultations.models import (
-    Consultation,
-    Participant,
-    Participation,
-    Sector,
-)
+from reef.consultations.models import Consultation, Participant, Participation, Sector
 from reef.consultations.services.analysis import _analysis_inputs_changed
 from reef.consultations.services.common import (
     _child,

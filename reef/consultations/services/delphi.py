@@ -8,12 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reef.consultations import rules as R
-from reef.consultations.models import (
-    Consultation,
-    DelphiItem,
-    DelphiResponse,
-    DelphiRound,
-)
+from reef.consultations.models import Consultation, DelphiItem, DelphiResponse, DelphiRound
 from reef.consultations.services.common import (
     _child,
     _clean_text,

@@ -8,12 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reef.consultations import rules as R
-from reef.consultations.models import (
-    Amendment,
-    Consultation,
-    Section,
-    SectionComment,
-)
+from reef.consultations.models import Amendment, Consultation, Section, SectionComment
 from reef.consultations.services.common import (
     _child,
     _clean_text,

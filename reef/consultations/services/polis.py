@@ -13,19 +13,9 @@ from django.utils.translation import gettext as _
 
 from reef.consultations import polis_io
 from reef.consultations import rules as R
-from reef.consultations.models import (
-    Consultation,
-    Participant,
-    Participation,
-    Statement,
-    Vote,
-)
+from reef.consultations.models import Consultation, Participant, Participation, Statement, Vote
 from reef.consultations.services.analysis import _analysis_inputs_changed
-from reef.consultations.services.common import (
-    _editors_only,
-    _require,
-    _require_owner,
-)
+from reef.consultations.services.common import _editors_only, _require, _require_owner
 from reef.consultations.services.consultations import consultation_create
 from reef.core.audit import audit_append
 from reef.core.errors import ServiceError

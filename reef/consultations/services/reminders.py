@@ -9,9 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reef.consultations import rules as R
-from reef.consultations.models import (
-    Consultation,
-)
+from reef.consultations.models import Consultation
 from reef.core.audit import audit_append
 from reef.core.rules import Actor, require
 from reef.notifications.services import notify_handoff

@@ -10,16 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from reef.consultations import rules as R
 from reef.consultations import selectors, services
-from reef.consultations.forms import (
-    JoinForm,
-    WindowForm,
-)
+from reef.consultations.forms import JoinForm, WindowForm
 from reef.consultations.models import Statement
-from reef.consultations.views.common import (
-    _context,
-    _require_signed_in,
-    _user,
-)
+from reef.consultations.views.common import _context, _require_signed_in, _user
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service

@@ -8,9 +8,7 @@ from django.utils.translation import gettext as _
 
 from reef.consultations import rules as R
 from reef.consultations import selectors, services
-from reef.consultations.forms import (
-    DelphiForm,
-)
+from reef.consultations.forms import DelphiForm
 from reef.consultations.models import DelphiItem
 from reef.consultations.views.common import (
     _context,

@@ -8,10 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from reef.consultations import selectors
-from reef.consultations.views.common import (
-    _context,
-    _htmx,
-)
+from reef.consultations.views.common import _context, _htmx
 from reef.core.routes import Rule, access
 
 BARS_PER_PAGE = 12

@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 
 from reef.consultations import rules as R
 from reef.consultations import selectors, services
-from reef.consultations.forms import (
-    AmendmentForm,
-    CommentForm,
-    DecisionForm,
-)
+from reef.consultations.forms import AmendmentForm, CommentForm, DecisionForm
 from reef.consultations.models import Amendment, Consultation
 from reef.consultations.views.common import (
     _context,

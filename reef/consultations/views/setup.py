@@ -23,11 +23,7 @@ from reef.consultations.forms import (
     WindowForm,
 )
 from reef.consultations.models import Consultation
-from reef.consultations.views.common import (
-    _context,
-    _require_signed_in,
-    _user,
-)
+from reef.consultations.views.common import _context, _require_signed_in, _user
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
