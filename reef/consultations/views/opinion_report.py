@@ -11,6 +11,7 @@ from reef.consultations import selectors
 from reef.consultations.views.common import _context, _htmx
 from reef.core.routes import Rule, access
 
+#: Statements drawn as group bars per report page.
 BARS_PER_PAGE = 12
 
 
