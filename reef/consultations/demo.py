@@ -138,6 +138,34 @@ def _panel(say: Callable[[str], None]) -> list[tuple[User, str, str, bool]]:
     return people
 
 
+def _statements_and_votes(
+    consultation: Consultation,
+    coordinator: User,
+    participants: list[tuple[User, str, bool]],
+    rng: random.Random,
+) -> list[tuple[str, Statement]]:
+    """The statements, everyone's seeded votes on them, and one statement left to moderate."""
+    statements: list[tuple[str, Statement]] = []
+    for kind, body in STATEMENTS:
+        statements.append(
+            (
+                kind,
+                services.statement_submit(actor=coordinator, consultation=consultation, body=body),
+            )
+        )
+    cells = [(sector, camp_a) for _, sector, camp_a in participants]
+    seeded = {s.pk: _seeded_votes(kind, cells, rng) for kind, s in statements}
+    for n, (user, _sector, _camp) in enumerate(participants):
+        for _kind, statement in statements:
+            services.vote_cast(actor=user, statement=statement, value=seeded[statement.pk][n])
+    services.statement_submit(
+        actor=participants[-1][0],
+        consultation=consultation,
+        body="Small island states need shared legal drafting support, not just model laws.",
+    )
+    return statements
+
+
 def load(say: Callable[[str], None]) -> None:
     impacs = Organisation.objects.get(slug="caricom-impacs")
     if Consultation.objects.filter(title=TITLE, owner_organisation=impacs).exists():
@@ -172,26 +200,9 @@ def load(say: Callable[[str], None]) -> None:
             actor=user, consultation=consultation, sector=sector, country=countries[code]
         )
         participants.append((user, sector, camp_a))
-    statements: list[tuple[str, Statement]] = []
-    for kind, body in STATEMENTS:
-        statements.append(
-            (
-                kind,
-                services.statement_submit(actor=coordinator, consultation=consultation, body=body),
-            )
-        )
     # Illustrative data, not security.
     rng = random.Random(8)  # noqa: S311  # nosec B311
-    cells = [(sector, camp_a) for _, sector, camp_a in participants]
-    seeded = {s.pk: _seeded_votes(kind, cells, rng) for kind, s in statements}
-    for n, (user, _sector, _camp) in enumerate(participants):
-        for _kind, statement in statements:
-            services.vote_cast(actor=user, statement=statement, value=seeded[statement.pk][n])
-    services.statement_submit(
-        actor=participants[-1][0],
-        consultation=consultation,
-        body="Small island states need shared legal drafting support, not just model laws.",
-    )
+    statements = _statements_and_votes(consultation, coordinator, participants, rng)
     analysis = services.consultation_analyse(consultation=consultation)
     labels = [s["label"] for s in analysis["reality"]["statements"]]
     say(

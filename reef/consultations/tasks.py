@@ -1,4 +1,9 @@
-"""Long work run through Django's tasks framework (immediately in dev and tests)."""
+"""Long work run through Django's tasks framework (immediately in dev and tests).
+
+Queued tasks are stored under these functions' paths (``reef.consultations.tasks.<name>``):
+keep them. This module imports the services; the services never import it (they queue
+`analyse_consultation` by its path, `services.analysis.ANALYSE_TASK`).
+"""
 
 from __future__ import annotations
 

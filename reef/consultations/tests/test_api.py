@@ -207,3 +207,21 @@ def test_create_consultation_round_and_section(
         )
         assert r.status_code == 200, r.content
         assert Consultation.objects.get(pk=pk).closes_at == later
+
+
+def test_operation_ids_stay_as_published(client: Client) -> None:
+    """The endpoints live in several modules; their OpenAPI operation ids are still those of
+    one module, reef.consultations.api (generated clients name their methods by them)."""
+    from reef.consultations import api
+
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {
+        op["operationId"]
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/consultations")
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    endpoints = [name for name in api.__all__ if name != "router"]
+    assert ids == {f"reef_consultations_api_{name}" for name in endpoints}
+    assert len(ids) == 23

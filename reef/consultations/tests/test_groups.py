@@ -174,9 +174,9 @@ def test_my_group_api_access(users: dict[str, Any], clients: dict[str, Client]) 
 def test_bars_come_a_page_at_a_time(
     users: dict[str, Any], clients: dict[str, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reef.consultations import views
+    from reef.consultations.views import opinion_report
 
-    monkeypatch.setattr(views, "BARS_PER_PAGE", 4)
+    monkeypatch.setattr(opinion_report, "BARS_PER_PAGE", 4)  # where the report view reads it
     c = community_consultation(users["coordinator"])
     two_camps(users["coordinator"], c)
     services.consultation_analyse(consultation=c)

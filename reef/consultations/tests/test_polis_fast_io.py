@@ -157,7 +157,7 @@ def test_analysis_reads_participants_only_when_votes_are_missing(tmp_path: Path)
     export = read_export(tmp_path, keep_datetime=False, participants="if_needed")
     assert export.participants is None
     assert len(export.final_votes()) == len(read_export(source).final_votes())
-    with pytest.raises(PolisFormatError, match=r"participants-votes\.csv, line 1"):
+    with pytest.raises(PolisFormatError, match=r"participants-votes\.csv: line 1"):
         read_export(tmp_path)  # the default still reads (and checks) every file
 
     (tmp_path / "votes.csv").unlink()

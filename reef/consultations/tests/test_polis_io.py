@@ -16,6 +16,7 @@ from reef.consultations.polis_io import (
     read_votes,
     write_export,
 )
+from reef.core.validation import ImportFileError, Problem
 
 DATA = Path(__file__).resolve().parent / "data" / "polis"  # copies, CC BY 4.0 (see ATTRIBUTION.md)
 SMALL = ["london.youth.policing", "15-per-hour-seattle", "scoop-hivemind.freshwater"]
@@ -201,6 +202,38 @@ def test_missing_files(tmp_path: Path) -> None:
     write(tmp_path, votes=None)
     with pytest.raises(PolisFormatError, match="neither"):
         read_export(tmp_path)
+
+
+def test_format_error_is_an_import_file_error(tmp_path: Path) -> None:
+    write(tmp_path, votes="timestamp,datetime,comment-id,voter-id,vote\n1,d,1,1,1\n2,d,1,2,2\n")
+    with pytest.raises(ImportFileError) as e:
+        read_export(tmp_path)
+    path = str(tmp_path / "votes.csv")
+    assert isinstance(e.value, PolisFormatError)
+    where, reason = "line 3, column 'vote'", "must be 1, -1 or 0, got '2'"
+    assert e.value.problems == (Problem(path, where, reason),)
+    assert str(e.value) == f"{path}: {where}: {reason}"
+    assert (e.value.file, e.value.where, e.value.message) == (path, where, reason)
+    assert e.value.path == path  # the file, as callers have always read it
+
+
+def test_format_error_of_a_whole_file(tmp_path: Path) -> None:
+    with pytest.raises(PolisFormatError) as e:
+        read_export(tmp_path)
+    missing = str(tmp_path / "comments.csv")
+    assert str(e.value) == f"{missing}: file not found"
+    assert (e.value.line, e.value.where) == (0, "")
+    (tmp_path / "comments.csv").write_text("")
+    with pytest.raises(PolisFormatError) as e:
+        read_export(tmp_path)
+    assert e.value.problems == (Problem(missing, "line 1", "empty file"),)
+
+
+def test_participants_column_named_by_a_number_is_quoted(tmp_path: Path) -> None:
+    p = tmp_path / "participants-votes.csv"
+    p.write_text("participant,group-id,n-comments,n-votes,n-agree,n-disagree,7\n1,0,0,1,1,0,x\n")
+    with pytest.raises(PolisFormatError, match=r"line 2, column '7': vote must be 1, -1, 0 or"):
+        read_participants(p)
 
 
 def test_export_dataclass_defaults() -> None:
