@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models
 from django.db.models import Q
 
-from reef.accounts.roles import ANONYMOUS_SCOPE, Action, Scope
+from reef.core.roles import ANONYMOUS_SCOPE, Action, Scope
+from reef.core.scope import compute_scope
 from reef.core.tlp import TLP
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
         return ANONYMOUS_SCOPE
     cached: Scope | None = getattr(user, "_reef_scope", None)
     if cached is None:
-        from reef.accounts.scope import compute_scope
-
         cached = compute_scope(user)
         setattr(user, "_reef_scope", cached)  # noqa: B010  (per-request cache on the user)
     return cached

@@ -41,13 +41,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from reef.accounts.roles import Role
 from reef.core import derivation
 from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
 from reef.core.errors import Conflict, PermissionDenied, ServiceError
 from reef.core.models import AuditEntry, Labelled
+from reef.core.roles import Role
 from reef.core.rules import Actor, SystemActor, allowed
 from reef.core.sharing_rules import may_manage_red, may_share
 from reef.core.tlp import TLP
