@@ -22,11 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reef.accounts import rules
+from reef.accounts.language import in_language_of
 from reef.accounts.models import Invitation, Membership, User
-from reef.accounts.roles import RANK, Role
 from reef.core.access import forget_scope
 from reef.core.audit import audit_append
 from reef.core.errors import ServiceError
+from reef.core.roles import RANK, Role
 from reef.core.rules import Actor, SystemActor, allowed, require
 
 if TYPE_CHECKING:
@@ -70,8 +71,6 @@ def _notify(user: User, subject: str, body: str) -> None:
 
 
 def _mail_role(user: User, held: Membership, *, revoked: bool = False) -> None:
-    from reef.accounts.language import in_language_of  # language.py imports the services
-
     with in_language_of(user):
         values = {"role": held.get_role_display(), "place": _place_label(held)}
         if revoked:
@@ -394,8 +393,6 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor) -> Invitation:
 
 def mail_deactivated(user: User) -> None:
     """Tell the person their account was closed (in their language)."""
-    from reef.accounts.language import in_language_of
-
     with in_language_of(user):
         subject = _("[Reef] Your account has been deactivated")
         body = _(
