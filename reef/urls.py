@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for translated URLs later)
 from django.urls import URLPattern, URLResolver, include, path
 
-from reef.accounts.language import language_switch
+from reef.accounts.views import language_switch
 from reef.api.api import api
 from reef.apps_list import REEF_APPS
 from reef.core import views as core_views

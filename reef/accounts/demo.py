@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from reef.accounts.models import Membership, User
 from reef.accounts.people import membership_grant
-from reef.accounts.roles import Role
 from reef.core.demo import DEMO_PASSWORD
+from reef.core.roles import Role
 from reef.core.rules import DEMO
 from reef.directory.models import Country, Grouping, Organisation
 

@@ -1,20 +1,14 @@
-"""The language a user reads Reef in: the switcher remembers it for signed-in users,
-pages use it on every device, and notifications are written in it."""
+"""The language a user reads Reef in: the switcher (`views.language_switch`) remembers it
+for signed-in users, pages use it on every device, and notifications are written in it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.views.i18n import set_language
-
-from reef.accounts.services import user_set_language
-from reef.core.errors import ServiceError
-from reef.core.routes import Rule, access
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -27,19 +21,6 @@ def language_of(user: Any) -> str:
 def in_language_of(user: Any) -> translation.override:
     """`with in_language_of(recipient):` texts built inside are in the recipient's language."""
     return translation.override(language_of(user))
-
-
-@access(Rule.PUBLIC)
-def language_switch(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (cookie, safe redirect), remembered on the account when signed in."""
-    response = set_language(request)
-    language = request.POST.get("language", "") if request.method == "POST" else ""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and language:
-        # The service validates; an unknown language is ignored, as set_language does.
-        with suppress(ServiceError):
-            user_set_language(user=user, language=language)
-    return response
 
 
 class UserLanguageMiddleware:

@@ -37,8 +37,6 @@ from reef.accounts.people import (
     membership_grant,
     membership_revoke,
 )
-from reef.accounts.roles import RANKED_ROLES, Role
-from reef.accounts.scope import email_verified
 from reef.accounts.selectors import (
     Place,
     invitation_visible,
@@ -55,8 +53,10 @@ from reef.accounts.services import user_create, user_deactivate
 from reef.core.access import scope_for
 from reef.core.http import signed_in_user
 from reef.core.models import AuditEntry
+from reef.core.roles import RANKED_ROLES, Role
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
+from reef.core.scope import email_verified
 from reef.core.servicecall import call_service
 from reef.core.tlp import TLP
 

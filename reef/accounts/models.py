@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reef.accounts.roles import Role
+from reef.core.roles import Role
 
 
 class ReefUserManager(UserManager["User"]):

@@ -22,11 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reef.accounts import rules
+from reef.accounts.language import in_language_of
 from reef.accounts.models import Invitation, Membership, User
-from reef.accounts.roles import RANK, Role
 from reef.core.access import forget_scope
 from reef.core.audit import audit_append
 from reef.core.errors import ServiceError
+from reef.core.roles import RANK, Role
 from reef.core.rules import Actor, SystemActor, allowed, require
 
 if TYPE_CHECKING:
@@ -70,8 +71,6 @@ def _notify(user: User, subject: str, body: str) -> None:
 
 
 def _mail_role(user: User, held: Membership, *, revoked: bool = False) -> None:
-    from reef.accounts.language import in_language_of  # language.py imports the services
-
     with in_language_of(user):
         values = {"role": held.get_role_display(), "place": _place_label(held)}
         if revoked:
@@ -202,21 +201,16 @@ def invitation_url(secret: str) -> str:
     return settings.REEF_SITE_URL + reverse("people:invitation_accept", kwargs={"secret": secret})
 
 
-@transaction.atomic
-def invitation_create(
-    *,
+def _invitable(
     actor: Actor,
     email: str,
     role: str,
-    country: Country | None = None,
-    organisation: Organisation | None = None,
-    grouping: Grouping | None = None,
-) -> tuple[Invitation, str]:
-    """Invite an address to a role; mails a single-use link. Returns it and its secret.
-
-    The link expires after REEF_INVITATION_DAYS days; a newer invitation of the same
-    address to the same place replaces the older one.
-    """
+    country: Country | None,
+    organisation: Organisation | None,
+    grouping: Grouping | None,
+) -> tuple[str, Role, User | None]:
+    """The checks of `invitation_create`: the address, the role and place, the rule, and
+    the invitee's account. Returns the cleaned address and role and that account."""
     email = email.strip().lower()
     try:
         validate_email(email)
@@ -226,18 +220,18 @@ def invitation_create(
             field="email",
         ) from None
     targets = [t for t in (country, organisation, grouping) if t is not None]
-    role = _role(role)
-    if role == Role.ADMIN:
+    checked = _role(role)
+    if checked == Role.ADMIN:
         raise ServiceError(
             _("Administrators are made on the console (reef member grant)."), field="role"
         )
-    _check_place(role, targets, grouping)
+    _check_place(checked, targets, grouping)
     existing = User.objects.filter(email=email).first()
     grant = rules.Grant.place(
         country=country,
         organisation=organisation,
         grouping=grouping,
-        role=role,
+        role=checked,
         user_id=existing.pk if existing is not None else None,
     )
     require(rules.may_grant, actor, grant)
@@ -246,42 +240,21 @@ def invitation_create(
     if (
         existing is not None
         and Membership.objects.filter(
-            user=existing, role=role, country=country, organisation=organisation, grouping=grouping
+            user=existing,
+            role=checked,
+            country=country,
+            organisation=organisation,
+            grouping=grouping,
         ).exists()
     ):
         raise ServiceError(
             _("%(email)s already holds this role.") % {"email": email}, field="email"
         )
-    now = timezone.now()
-    Invitation.objects.filter(
-        email=email,
-        country=country,
-        organisation=organisation,
-        grouping=grouping,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-    ).update(revoked_at=now)
-    secret = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        role=role,
-        country=country,
-        organisation=organisation,
-        grouping=grouping,
-        digest=_digest(secret),
-        invited_by=actor if isinstance(actor, User) else None,
-        # In the invitee's language when they have an account, else the inviter's.
-        language=(existing.language if existing is not None else "")
-        or translation.get_language()
-        or settings.LANGUAGE_CODE,
-        expires_at=now + timedelta(days=settings.REEF_INVITATION_DAYS),
-    )
-    audit_append(
-        action="invitation_create",
-        actor=actor,
-        obj=invitation,
-        detail={"email": email, "role": role, "in": _place_label(invitation)},
-    )
+    return email, checked, existing
+
+
+def _mail_invitation(invitation: Invitation, secret: str, actor: Actor) -> None:
+    """Mail the link, in the invitation's language; a failure undoes the invitation."""
     with translation.override(invitation.language):
         values = {
             "role": invitation.get_role_display(),
@@ -300,12 +273,61 @@ def invitation_create(
             "url": invitation_url(secret),
         }
     try:
-        send_mail(subject, body, None, [email])
+        send_mail(subject, body, None, [invitation.email])
     except Exception:
         log.exception("could not mail an invitation")
         raise ServiceError(
             _("The invitation could not be mailed; nothing was saved. Try again later.")
         ) from None
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: Actor,
+    email: str,
+    role: str,
+    country: Country | None = None,
+    organisation: Organisation | None = None,
+    grouping: Grouping | None = None,
+) -> tuple[Invitation, str]:
+    """Invite an address to a role; mails a single-use link. Returns it and its secret.
+
+    The link expires after REEF_INVITATION_DAYS days; a newer invitation of the same
+    address to the same place replaces the older one.
+    """
+    email, checked, existing = _invitable(actor, email, role, country, organisation, grouping)
+    now = timezone.now()
+    Invitation.objects.filter(
+        email=email,
+        country=country,
+        organisation=organisation,
+        grouping=grouping,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        role=checked,
+        country=country,
+        organisation=organisation,
+        grouping=grouping,
+        digest=_digest(secret),
+        invited_by=actor if isinstance(actor, User) else None,
+        # In the invitee's language when they have an account, else the inviter's.
+        language=(existing.language if existing is not None else "")
+        or translation.get_language()
+        or settings.LANGUAGE_CODE,
+        expires_at=now + timedelta(days=settings.REEF_INVITATION_DAYS),
+    )
+    audit_append(
+        action="invitation_create",
+        actor=actor,
+        obj=invitation,
+        detail={"email": email, "role": checked, "in": _place_label(invitation)},
+    )
+    _mail_invitation(invitation, secret, actor)
     return invitation, secret
 
 
@@ -394,8 +416,6 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor) -> Invitation:
 
 def mail_deactivated(user: User) -> None:
     """Tell the person their account was closed (in their language)."""
-    from reef.accounts.language import in_language_of
-
     with in_language_of(user):
         subject = _("[Reef] Your account has been deactivated")
         body = _(

@@ -21,7 +21,6 @@ from reef.accounts.people import (
     membership_grant,
     membership_revoke,
 )
-from reef.accounts.scope import email_verified
 from reef.accounts.selectors import (
     PLACE_KINDS,
     Place,
@@ -39,6 +38,7 @@ from reef.api.auth import require_user
 from reef.api.pagination import MAX_OFFSET, PAGE_HEADERS, PageQuery, paginate
 from reef.core.idempotency import idempotent
 from reef.core.rules import allowed
+from reef.core.scope import email_verified
 
 router = Router(tags=["people"])
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reef.accounts.roles import RANK, RANKED_ROLES, Action, Role, Scope
+from reef.core.roles import RANK, RANKED_ROLES, Action, Role, Scope
 from reef.core.rules import rule
 
 

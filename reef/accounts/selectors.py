@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 
 from reef.accounts import rules
 from reef.accounts.models import Invitation, Membership
-from reef.accounts.roles import RANKED_ROLES, Role
-from reef.accounts.scope import verified_address
+from reef.core.roles import RANKED_ROLES, Role
 from reef.core.rules import allowed
+from reef.core.scope import verified_address
 from reef.directory.models import Country, Grouping, Organisation
 from reef.directory.selectors import organisations_to_administer
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import cast
 
 from allauth.account.decorators import reauthentication_required
@@ -10,10 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from reef.accounts.forms import ApiTokenForm
 from reef.accounts.models import ApiToken
-from reef.accounts.services import api_token_create, api_token_revoke, api_tokens_live
+from reef.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    api_tokens_live,
+    user_set_language,
+)
+from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
 from reef.core.routes import Rule, access
 from reef.core.servicecall import call_service
@@ -68,3 +76,16 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=token, actor=user)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")
+
+
+@access(Rule.PUBLIC)
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie, safe redirect), remembered on the account when signed in."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and language:
+        # The service validates; an unknown language is ignored, as set_language does.
+        with suppress(ServiceError):
+            user_set_language(user=user, language=language)
+    return response

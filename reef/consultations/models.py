@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reef.accounts.roles import Action, Scope
 from reef.core.access import LabelledManager
-from reef.core.models import Labelled
+from reef.core.models import Labelled, LabelledChild
 
 
 class Participation(models.TextChoices):
@@ -119,31 +119,16 @@ class Consultation(Labelled):
         return (now or timezone.now()) >= self.closes_at
 
 
-def _visible_consultations(scope: Scope) -> Any:
-    qs = Consultation.objects.get_queryset()
-    return Consultation.objects.filter(qs._view_q(scope)).values("pk")
-
-
-class _ChildOfConsultation(Labelled):
+class _ChildOfConsultation(LabelledChild):
     """A record inside a consultation: visible exactly when its consultation is."""
 
+    parent_field = "consultation"
     consultation: Any
 
     objects: ClassVar[LabelledManager] = LabelledManager()
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def extra_access(cls, scope: Scope, action: str) -> Q:
-        if Action(action) != Action.VIEW or scope.user_id is None:
-            return Q(pk__in=[])
-        return Q(consultation_id__in=_visible_consultations(scope))
-
-    def copy_label(self, consultation: Consultation) -> None:
-        self.tlp = consultation.tlp
-        self.owner_country_id = consultation.owner_country_id
-        self.owner_organisation_id = consultation.owner_organisation_id
 
 
 class AnalysisState(models.Model):

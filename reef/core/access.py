@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Self
 from django.db import models
 from django.db.models import Q
 
-from reef.accounts.roles import ANONYMOUS_SCOPE, Action, Scope
+from reef.core.roles import ANONYMOUS_SCOPE, Action, Scope
+from reef.core.scope import compute_scope
 from reef.core.tlp import TLP
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
         return ANONYMOUS_SCOPE
     cached: Scope | None = getattr(user, "_reef_scope", None)
     if cached is None:
-        from reef.accounts.scope import compute_scope
-
         cached = compute_scope(user)
         setattr(user, "_reef_scope", cached)  # noqa: B010  (per-request cache on the user)
     return cached
@@ -71,6 +70,10 @@ class LabelledQuerySet(models.QuerySet[Any]):
     def public(self) -> Self:
         return self.filter(tlp=TLP.CLEAR)
 
+    def visible_ids(self, scope: Scope) -> models.QuerySet[Any]:
+        """The ids of the records `scope` may view, as a subquery (see `parent_visible_q`)."""
+        return self.filter(self._view_q(scope)).values("pk")
+
     def _view_q(self, scope: Scope) -> Q:
         q = Q(tlp=TLP.CLEAR)
         if scope.user_id is None:
@@ -103,6 +106,19 @@ class LabelledQuerySet(models.QuerySet[Any]):
             return Q(pk__in=[])
         result: Q = hook(scope, action)
         return result
+
+
+def parent_visible_q(model: type[models.Model], parent_field: str, scope: Scope, action: str) -> Q:
+    """The grant of a record inside another (`LabelledChild`): viewing it is allowed exactly
+    when viewing its parent, the record its foreign key `parent_field` points to, is."""
+    if Action(action) != Action.VIEW or scope.user_id is None:
+        return Q(pk__in=[])
+    parent: Any = getattr(model._meta.get_field(parent_field), "related_model", None)
+    is_model = isinstance(parent, type) and issubclass(parent, models.Model)
+    parents = parent._default_manager.all() if is_model else None
+    if not isinstance(parents, LabelledQuerySet):
+        raise TypeError(f"{model.__name__}.{parent_field} does not point to a labelled model")
+    return Q(**{f"{parent_field}_id__in": parents.visible_ids(scope)})
 
 
 class LabelledManager(models.Manager[Any]):

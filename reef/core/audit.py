@@ -369,17 +369,11 @@ def _unsealed_problems(notes: list[str]) -> list[str]:
     return []
 
 
-def audit_verify(
-    on_entry: Callable[[], None] | None = None, anchor_files: Iterable[Path] | None = None
-) -> VerifyResult:
-    """Check every link, the sequence, the anchored head, the external anchors, and that
-    no entry waits too long to be sealed. Reads only.
-
-    `anchor_files` defaults to REEF_AUDIT_ANCHOR_FILE; pass several to check the files
-    of several servers.
-    """
-    problems: list[str] = []
-    notes: list[str] = []
+def _bindings(
+    anchor_files: Iterable[Path] | None, problems: list[str], notes: list[str]
+) -> list[Anchor]:
+    """The latest binding anchor of each external anchor file (REEF_AUDIT_ANCHOR_FILE by
+    default); what is wrong with a file goes to `problems`, a file not there yet to `notes`."""
     files = list(anchor_files) if anchor_files is not None else []
     if anchor_files is None and (default := anchor_path()) is not None:
         files = [default]
@@ -392,6 +386,46 @@ def audit_verify(
         problems.extend(bad)
         if (latest := binding_anchor(anchors)) is not None:
             bindings.append(latest)
+    return bindings
+
+
+def _compare_anchors(
+    bindings: list[Anchor],
+    head_seq: int,
+    seen_at: dict[int, str],
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    """Each external anchor against the chain: `seen_at` holds the hashes found at their seqs."""
+    for anchor in bindings:
+        where = f"{anchor.path}:{anchor.line}"
+        if anchor.seq > head_seq:
+            problems.append(
+                f"the database is behind its external anchor: head is entry {head_seq}, "
+                f"entry {anchor.seq} was anchored ({where}); entries were deleted or rolled back "
+                "(after a deliberate restore or a new database: `reef audit anchor --reset`)"
+            )
+        elif seen_at.get(anchor.seq) != anchor.hash:
+            problems.append(
+                f"entry {anchor.seq} disagrees with its external anchor ({where}): "
+                "the chain was rewritten"
+            )
+        elif head_seq > anchor.seq:
+            notes.append(f"{head_seq - anchor.seq} entries after the latest anchor ({where})")
+
+
+def audit_verify(
+    on_entry: Callable[[], None] | None = None, anchor_files: Iterable[Path] | None = None
+) -> VerifyResult:
+    """Check every link, the sequence, the anchored head, the external anchors, and that
+    no entry waits too long to be sealed. Reads only.
+
+    `anchor_files` defaults to REEF_AUDIT_ANCHOR_FILE; pass several to check the files
+    of several servers.
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    bindings = _bindings(anchor_files, problems, notes)
     hashes_at = {a.seq: a for a in bindings}
     seen_at: dict[int, str] = {0: GENESIS}  # a reset at an empty chain anchors the genesis
     prev = GENESIS
@@ -423,19 +457,5 @@ def audit_verify(
         problems.append("chain head does not match the last entry")
     if head and head.seq and not hmac.compare_digest(head.anchor, _anchor(head.seq, head.hash)):
         problems.append("chain head anchor does not verify (rewritten without the audit key)")
-    for anchor in bindings:
-        where = f"{anchor.path}:{anchor.line}"
-        if anchor.seq > head_seq:
-            problems.append(
-                f"the database is behind its external anchor: head is entry {head_seq}, "
-                f"entry {anchor.seq} was anchored ({where}); entries were deleted or rolled back "
-                "(after a deliberate restore or a new database: `reef audit anchor --reset`)"
-            )
-        elif seen_at.get(anchor.seq) != anchor.hash:
-            problems.append(
-                f"entry {anchor.seq} disagrees with its external anchor ({where}): "
-                "the chain was rewritten"
-            )
-        elif head_seq > anchor.seq:
-            notes.append(f"{head_seq - anchor.seq} entries after the latest anchor ({where})")
+    _compare_anchors(bindings, head_seq, seen_at, problems, notes)
     return VerifyResult(entries=count, problems=problems, notes=notes)

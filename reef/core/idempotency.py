@@ -188,9 +188,14 @@ def _authenticate(request: HttpRequest, run: Run) -> Any:
 
 
 def _on_exception(run: Run, request: HttpRequest, exc: Exception) -> HttpResponseBase:
-    from reef.api.api import api as default_api
-
-    api = getattr(getattr(run, "__self__", None), "api", None) or default_api
+    """The error answer of the API the operation is mounted on (ninja sets `operation.api`
+    when its router is added), so this module needs no import of `reef.api.api`."""
+    inner: Any = run
+    while not hasattr(inner, "__self__") and hasattr(inner, "__wrapped__"):
+        inner = inner.__wrapped__  # under other run decorators: the bound `Operation.run`
+    api = getattr(getattr(inner, "__self__", None), "api", None)
+    if api is None:
+        raise exc  # not mounted on an API: nothing to answer with
     response: HttpResponseBase = api.on_exception(request, exc)
     return response
 

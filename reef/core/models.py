@@ -6,9 +6,11 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reef.core.access import LabelledManager
+from reef.core.access import LabelledManager, parent_visible_q
+from reef.core.roles import Scope
 from reef.core.tlp import TLP
 
 
@@ -51,6 +53,26 @@ class Labelled(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LabelledChild(Labelled):
+    """Abstract base for a record inside another labelled record, its parent: the foreign key
+    named by `parent_field`. It carries a copy of the parent's label and owner (`copy_label`,
+    on creation) and is visible exactly when the parent is (`parent_visible_q`)."""
+
+    parent_field: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def extra_access(cls, scope: Scope, action: str) -> Q:
+        return parent_visible_q(cls, cls.parent_field, scope, action)
+
+    def copy_label(self, parent: Labelled) -> None:
+        self.tlp = parent.tlp
+        self.owner_country_id = parent.owner_country_id
+        self.owner_organisation_id = parent.owner_organisation_id
 
 
 class AuditEntry(models.Model):

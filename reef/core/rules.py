@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from reef.accounts.roles import ANONYMOUS_SCOPE, Scope
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.roles import ANONYMOUS_SCOPE, Scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

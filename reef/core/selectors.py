@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
-from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet
 from reef.core.audit import audit_read
+from reef.core.roles import Action
 
 M = TypeVar("M", bound=models.Model)
 

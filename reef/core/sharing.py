@@ -13,6 +13,8 @@ its stable reference `app_label.model` + id (for example `planning.need` 12):
 
 Who may: the editors and managers of the record's owner (rule `core.record_share`);
 for an expert profile, its expert (reef/core/sharing_rules.py).
+The reads under these services (which record a reference names, who may share it, who
+always reads it) are in reef/core/sharing_refs.py.
 
 The author and the owner's managers always remain readers. TLP:RED records are
 read by their named readers only, so the services keep these people named: when a
@@ -33,34 +35,66 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from reef.accounts.roles import Role
 from reef.core import derivation
-from reef.core.access import can
 from reef.core.audit import audit_append
 from reef.core.concurrency import save_versioned
-from reef.core.errors import Conflict, PermissionDenied, ServiceError
-from reef.core.models import AuditEntry, Labelled
-from reef.core.rules import Actor, SystemActor, allowed
-from reef.core.sharing_rules import may_manage_red, may_share
+from reef.core.errors import Conflict, ServiceError
+from reef.core.models import Labelled
+from reef.core.rules import Actor
+from reef.core.sharing_refs import (
+    AUTHOR_FIELDS,
+    author_of,
+    keepers,
+    kind_of,
+    labelled_models,
+    may_share_record,
+    model_for,
+    owner_managers,
+    require_may_share,
+    sharing_get,
+)
 from reef.core.tlp import TLP
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from reef.accounts.models import User
     from reef.directory.models import Country, Organisation
 
+# The reads under these services live in sharing_refs.py; importable from here as well.
+__all__ = [
+    "AUTHOR_FIELDS",
+    "LABEL_SET_ELSEWHERE",
+    "MAX_READERS",
+    "SHAREABLE_LABELS",
+    "Sharing",
+    "author_of",
+    "countries_by_code",
+    "keepers",
+    "kind_of",
+    "labelled_models",
+    "may_share_record",
+    "model_for",
+    "organisations_by_slug",
+    "owner_managers",
+    "record_set_label",
+    "record_set_readers",
+    "record_share",
+    "record_sharing_update",
+    "record_unshare",
+    "require_may_share",
+    "sharing_get",
+    "sharing_of",
+    "users_by_email",
+]
+
+
 #: Labels whose records may be shared with countries and organisations.
 SHAREABLE_LABELS = frozenset({TLP.AMBER})
-#: Foreign keys that name a record's author, tried in order before the audit trail.
 #: Kinds whose label is set by their own service, not by sharing (why, for the user).
 LABEL_SET_ELSEWHERE = {
     "experts.expertprofile": _lazy(
@@ -70,128 +104,6 @@ LABEL_SET_ELSEWHERE = {
 }
 #: More named readers than this is a mailing list, not TLP:RED.
 MAX_READERS = 200
-AUTHOR_FIELDS = ("created_by", "author", "recorded_by", "requested_by", "assessor", "user")
-
-
-def _not_found() -> ServiceError:
-    return ServiceError(_("Not found."), code="not_found")
-
-
-# --- references --------------------------------------------------------------------
-
-
-def kind_of(record: models.Model) -> str:
-    """The stable reference of a record's kind: "app_label.model" (e.g. "planning.need")."""
-    return record._meta.label_lower
-
-
-def labelled_models() -> list[type[Labelled]]:
-    return [
-        m
-        for m in apps.get_models()
-        if issubclass(m, Labelled) and not m._meta.abstract and not m._meta.proxy
-    ]
-
-
-def model_for(kind: str) -> type[Labelled]:
-    """The labelled model named `kind`; unknown and unlabelled kinds are not found."""
-    app_label, _sep, model_name = kind.lower().partition(".")
-    if not app_label or not model_name:
-        raise _not_found()
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        raise _not_found() from None
-    if not issubclass(model, Labelled) or model._meta.abstract:
-        raise _not_found()
-    return model
-
-
-def _visible(actor: Actor | AnonymousUser | None, record: Labelled) -> bool:
-    if isinstance(actor, SystemActor):
-        return True
-    return can(actor, record)
-
-
-def may_share_record(actor: Actor | AnonymousUser | None, record: Labelled) -> bool:
-    """Whether `actor` may open the record's sharing (the button's condition)."""
-    if isinstance(actor, SystemActor):
-        return allowed(may_share, actor, record)
-    if allowed(may_share, actor, record) and _visible(actor, record):
-        return True
-    return record.tlp == TLP.RED and allowed(may_manage_red, actor, record)
-
-
-def _require(actor: Actor, record: Labelled) -> None:
-    """404 for a record the actor may not see; 403 for one they see but may not share."""
-    if may_share_record(actor, record):
-        return
-    if _visible(actor, record):
-        raise PermissionDenied(_("Only editors and managers of the owner may share this record."))
-    raise _not_found()
-
-
-def sharing_get(user: User | AnonymousUser | None, kind: str, pk: str | int) -> Labelled:
-    """The record `kind` `pk` if `user` may share it; otherwise it does not exist (404)."""
-    model = model_for(kind)
-    try:
-        key = int(pk)
-    except (TypeError, ValueError):
-        raise _not_found() from None
-    record = model._base_manager.filter(pk=key).first()
-    if record is None or not may_share_record(user, record):
-        raise _not_found()
-    return record
-
-
-# --- who always reads -----------------------------------------------------------------
-
-
-def author_of(record: Labelled) -> User | None:
-    """The person who created the record: an author field, else the first audited actor."""
-    user_model = get_user_model()
-    for name in AUTHOR_FIELDS:
-        try:
-            field = record._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if getattr(field, "related_model", None) is user_model:
-            value = getattr(record, name, None)
-            if value is not None:
-                author: User = value
-                return author
-    entry = (
-        AuditEntry.objects.filter(
-            object_type=kind_of(record), object_id=str(record.pk), actor_id__isnull=False
-        )
-        .order_by("id")
-        .first()
-    )
-    if entry is None or entry.actor_id is None:
-        return None
-    found: User | None = user_model._default_manager.filter(pk=entry.actor_id).first()
-    return found
-
-
-def owner_managers(record: Labelled) -> list[User]:
-    from reef.accounts.models import Membership
-
-    q = models.Q(pk__in=[])
-    if record.owner_country_id is not None:
-        q |= models.Q(country_id=record.owner_country_id)
-    if record.owner_organisation_id is not None:
-        q |= models.Q(organisation_id=record.owner_organisation_id)
-    user_ids = Membership.objects.filter(q, role=Role.MANAGER).values("user_id")
-    return list(get_user_model()._default_manager.filter(pk__in=user_ids, is_active=True))
-
-
-def keepers(record: Labelled) -> list[User]:
-    """The people who always remain readers: the author and the owner's managers."""
-    people = {u.pk: u for u in owner_managers(record)}
-    author = author_of(record)
-    if author is not None and author.is_active:
-        people[author.pk] = author
-    return list(people.values())
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -218,7 +130,7 @@ def record_set_label(
     *, actor: Actor, record: Labelled, tlp: str, expected_version: int
 ) -> Labelled:
     """Change the record's label (never below its sources'; stricter is passed down)."""
-    _require(actor, record)
+    require_may_share(actor, record)
     tlp = _label(tlp)
     before = str(record.tlp)
     elsewhere = LABEL_SET_ELSEWHERE.get(kind_of(record))
@@ -281,7 +193,7 @@ def record_share(
     organisations: Sequence[Organisation] = (),
 ) -> Labelled:
     """Share a TLP:AMBER record with countries and organisations (their members read it)."""
-    _require(actor, record)
+    require_may_share(actor, record)
     if record.tlp not in SHAREABLE_LABELS:
         raise ServiceError(
             _(
@@ -321,7 +233,7 @@ def record_unshare(
     organisations: Sequence[Organisation] = (),
 ) -> Labelled:
     """Stop sharing the record with these countries and organisations."""
-    _require(actor, record)
+    require_may_share(actor, record)
     cs = list({c.pk: c for c in countries}.values())
     os = list({o.pk: o for o in organisations}.values())
     if not cs and not os:
@@ -372,7 +284,7 @@ def record_set_readers(
     The author and the owner's managers are always kept among them (on a record that is
     TLP:RED or has any named reader; naming nobody on another label clears the list).
     """
-    _require(actor, record)
+    require_may_share(actor, record)
     people = {u.pk: u for u in users_by_email(emails)}
     if people or record.tlp == TLP.RED:
         # Once a record has named readers, its author and owner's managers are among them.
@@ -436,7 +348,7 @@ def record_sharing_update(
     The page's form and the API's PUT call this; it calls the services above in the
     order that makes a change possible (label first, then shares, then readers).
     """
-    _require(actor, record)
+    require_may_share(actor, record)
     version = expected_version
     if record.version != version:
         raise Conflict()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reef.accounts.roles import Action, Scope
+from reef.core.roles import Action, Scope
 from reef.core.rules import rule
 
 #: Records about one person: that person shares them, not the editors of the owner.

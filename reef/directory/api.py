@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from reef.accounts.roles import Action
 from reef.api.auth import require_user
 from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.access import can
 from reef.core.concurrency import etag_for, versioned_write
 from reef.core.errors import PermissionDenied
+from reef.core.roles import Action
 from reef.directory import selectors, services
 from reef.directory.models import Country, Organisation
 

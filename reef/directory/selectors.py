@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from reef.core.access import LabelledQuerySet
+from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.roles import Action
 from reef.core.selectors import get_for_user
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation, Person
@@ -61,9 +62,6 @@ def grouping_get(slug: str) -> Grouping:
 
 def owner_choices(user: Any) -> list[tuple[str, str]]:
     """Owners a user may create records for: where they are an editor or manager."""
-    from reef.accounts.roles import Action
-    from reef.core.access import scope_for
-
     scope = scope_for(user)
     orgs = Organisation.objects.filter(pk__in=scope.organisation_ids(Action.EDIT))
     countries = Country.objects.filter(pk__in=scope.country_ids(Action.EDIT))

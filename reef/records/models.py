@@ -14,14 +14,12 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from reef.accounts.roles import Action, Scope
 from reef.core.access import LabelledManager
-from reef.core.models import Labelled
+from reef.core.models import Labelled, LabelledChild
 
 
 class Sector(models.TextChoices):
@@ -135,31 +133,16 @@ class Event(Translatable, Labelled):
         return self.translated("report")
 
 
-def _visible_events(scope: Scope) -> Any:
-    qs = Event.objects.get_queryset()
-    return Event.objects.filter(qs._view_q(scope)).values("pk")
+class _ChildOfEvent(LabelledChild):
+    """A record inside an event: visible exactly when its event is."""
 
-
-class _ChildOfEvent(Labelled):
-    """A record inside an event: carries a copy of the event's label and owner."""
-
+    parent_field = "event"
     event: Any
 
     objects: ClassVar[LabelledManager] = LabelledManager()
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def extra_access(cls, scope: Scope, action: str) -> Q:
-        if Action(action) != Action.VIEW or scope.user_id is None:
-            return Q(pk__in=[])
-        return Q(event_id__in=_visible_events(scope))
-
-    def copy_label(self, event: Event) -> None:
-        self.tlp = event.tlp
-        self.owner_country_id = event.owner_country_id
-        self.owner_organisation_id = event.owner_organisation_id
 
 
 class Participant(_ChildOfEvent):

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from reef.accounts.roles import Action
 from reef.core.access import can
+from reef.core.roles import Action
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation, OrganisationKind, Person
 

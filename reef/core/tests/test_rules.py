@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reef.accounts.roles import Scope
 from reef.core import independence
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.roles import Scope
 from reef.core.rules import DEMO, RULES, Rule, allowed, require, rules_markdown
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "access.md"

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from reef.accounts.people import membership_grant
-from reef.accounts.roles import Role
 from reef.accounts.services import user_create
 from reef.core.errors import ServiceError
+from reef.core.roles import Role
 from reef.core.rules import OPERATOR_IMPORT
 
 

@@ -16,11 +16,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from reef.accounts import rules
 from reef.accounts.models import Membership, User
 from reef.accounts.people import membership_grant, membership_revoke
-from reef.accounts.roles import Role
-from reef.accounts.scope import email_verified, verified_address
 from reef.core.cli_identity import add_identity_argument, identity
 from reef.core.errors import ServiceError
+from reef.core.roles import Role
 from reef.core.rules import OPERATOR_IMPORT, Actor, allowed
+from reef.core.scope import email_verified, verified_address
 from reef.directory.models import Country, Grouping, Organisation
 
 
