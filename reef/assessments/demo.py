@@ -13,10 +13,10 @@ from collections.abc import Callable
 from reef.accounts.demo import verify_address
 from reef.accounts.models import Membership, User
 from reef.accounts.people import membership_grant
-from reef.accounts.roles import Role
 from reef.assessments import services
 from reef.assessments.models import Assessment, Cluster, Status
 from reef.core.demo import DEMO_PASSWORD
+from reef.core.roles import Role
 from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks import selectors as framework_selectors

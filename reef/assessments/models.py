@@ -14,7 +14,7 @@ from reef.core.models import Labelled
 from reef.core.tlp import TLP
 
 if TYPE_CHECKING:
-    from reef.accounts.roles import Scope
+    from reef.core.roles import Scope
 
 
 class Status(models.TextChoices):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reef.accounts.roles import Action, Scope
 from reef.core import independence
+from reef.core.roles import Action, Scope
 from reef.core.rules import rule
 
 if TYPE_CHECKING:

@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reef.accounts.roles import Action
 from reef.assessments import scoring
 from reef.assessments.models import (
     RESULTS_OPEN,
@@ -31,6 +30,7 @@ from reef.assessments.models import (
 )
 from reef.core.access import LabelledQuerySet
 from reef.core.errors import ServiceError
+from reef.core.roles import Action
 from reef.core.selectors import get_for_user
 from reef.frameworks import selectors as framework_selectors
 

@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reef.accounts.roles import Action, Scope
 from reef.core.access import LabelledManager
 from reef.core.models import Labelled, LabelledChild
+from reef.core.roles import Action, Scope
 
 
 class Participation(models.TextChoices):

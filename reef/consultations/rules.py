@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from reef.accounts.roles import Action, Scope
 from reef.consultations.models import (
     Amendment,
     Consultation,
@@ -19,6 +18,7 @@ from reef.consultations.models import (
     Statement,
 )
 from reef.core import independence
+from reef.core.roles import Action, Scope
 from reef.core.rules import rule
 
 EDITORS = (

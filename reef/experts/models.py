@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reef.accounts.roles import Action, Scope
 from reef.core.access import LabelledManager
 from reef.core.models import Labelled
+from reef.core.roles import Action, Scope
 from reef.core.tlp import TLP
 
 #: Version of the consent text an expert accepts when creating a profile.

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.roles import Action
 from reef.core.rules import allowed
 from reef.core.selectors import get_for_user
 from reef.core.tlp import TLP

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reef.accounts.roles import Scope
+from reef.core.roles import Scope
 from reef.core.rules import rule
 
 

@@ -15,12 +15,12 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reef.accounts.roles import Action
 from reef.assessments.models import Assessment, Rating, Status
 from reef.assessments.selectors import assessment_result, assessments_for
 from reef.consultations.models import Consultation
 from reef.consultations.selectors import consultations_for
 from reef.core.access import scope_for
+from reef.core.roles import Action
 from reef.directory.models import Country, Organisation, OrganisationKind
 from reef.experts.models import MentorPair, MissionRequest, ReviewAssignment, TeamMember
 from reef.experts.selectors import missions_for, own_profile

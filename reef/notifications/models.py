@@ -15,9 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reef.accounts.roles import Scope
 from reef.core.access import LabelledManager
 from reef.core.models import Labelled
+from reef.core.roles import Scope
 
 
 class Notification(Labelled):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from reef.accounts.models import Membership, User
-from reef.accounts.roles import Role
+from reef.core.roles import Role
 
 EDITORS = [Role.EDITOR, Role.MANAGER]
 

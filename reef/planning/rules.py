@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reef.accounts.roles import Action, Scope
+from reef.core.roles import Action, Scope
 from reef.core.rules import rule
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reef.accounts.roles import Action, Scope
+from reef.core.roles import Action, Scope
 from reef.core.rules import rule
 from reef.records.models import Briefing, Event, Participant, Publication
 

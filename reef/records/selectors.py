@@ -18,8 +18,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reef.accounts.roles import Action
 from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.roles import Action
 from reef.core.selectors import get_for_user
 from reef.directory.models import Country, Organisation
 from reef.planning import selectors as planning_selectors

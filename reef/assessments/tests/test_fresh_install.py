@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reef.accounts.models import Membership
-from reef.accounts.roles import Role
 from reef.assessments.models import Assessment
 from reef.assessments.tests.test_import_export import DOC
 from reef.assessments.tests.test_rules import admin_user
 from reef.core.models import AuditEntry
+from reef.core.roles import Role
 from reef.directory.models import Country
 from reef.frameworks.formats import SHIPPED_DIR
 from reef.testing import make_user

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from reef.accounts.models import User
-from reef.accounts.roles import Scope
 from reef.assessments import rules
 from reef.assessments.models import Status
 from reef.assessments.tests.helpers import build
+from reef.core.roles import Scope
 from reef.core.rules import DEMO, OPERATOR_IMPORT, WORKER, Rule, allowed
 from reef.directory.models import Country
 from reef.frameworks.rules import may_import_framework
@@ -28,7 +28,7 @@ def admin_user(monkeypatch: pytest.MonkeyPatch, email: str = "admin@example.org"
     """
     import dataclasses
 
-    from reef.accounts import scope as scope_module
+    from reef.core import scope as scope_module
 
     user = make_user(email=email)
     real = scope_module.compute_scope

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reef.accounts.roles import Action
 from reef.consultations.models import Consultation, Participant, Vote
 from reef.core.access import LabelledQuerySet
+from reef.core.roles import Action
 from reef.core.selectors import get_for_user
 
 

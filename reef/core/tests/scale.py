@@ -32,10 +32,10 @@ from django.utils import timezone
 
 from reef.accounts.models import Membership, User
 from reef.accounts.people import membership_grant
-from reef.accounts.roles import Role
 from reef.assessments import services as assessment_services
 from reef.assessments.models import Assessment, Status
 from reef.assessments.selectors import assessment_result
+from reef.core.roles import Role
 from reef.core.rules import DEMO
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, GroupingMember, Organisation

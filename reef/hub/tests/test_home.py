@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reef.accounts.models import Membership
-from reef.accounts.roles import Role
 from reef.assessments.models import Status
 from reef.assessments.tests.helpers import example_framework
 from reef.consultations.models import Consultation
+from reef.core.roles import Role
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Grouping, Organisation
 from reef.experts.models import ExpertProfile, Proposal, ReviewAssignment, ReviewRound

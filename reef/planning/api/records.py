@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query
 
-from reef.accounts.roles import Action as Act
 from reef.api.auth import require_user
 from reef.api.pagination import PAGE_HEADERS, PageQuery, paginate
 from reef.core.access import can
 from reef.core.concurrency import etag_for, versioned_write
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.roles import Action as Act
 from reef.core.rules import Rule, allowed
 from reef.planning import rules, selectors, services
 from reef.planning.api.base import router

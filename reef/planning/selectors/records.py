@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404
 
-from reef.accounts.roles import Action as Act
 from reef.core.access import LabelledQuerySet, scope_for
+from reef.core.roles import Action as Act
 from reef.core.selectors import get_for_user
 from reef.planning.models import (
     Action,

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reef.accounts.roles import Action as Act
 from reef.core.access import can
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.roles import Action as Act
 from reef.core.rules import Actor, Rule, SystemActor, allowed, require
 from reef.core.tlp import TLP
 from reef.planning.models import Plan

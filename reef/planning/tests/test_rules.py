@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from reef.accounts.models import Membership
-from reef.accounts.roles import Role
 from reef.core.errors import PermissionDenied, ServiceError
+from reef.core.roles import Role
 from reef.core.rules import DEMO, OPERATOR_IMPORT, RULES, allowed
 from reef.directory.models import Country, Grouping, Organisation
 from reef.planning import rules, services

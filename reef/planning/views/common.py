@@ -13,10 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import pgettext_lazy
 
-from reef.accounts.roles import Action as Act
 from reef.core.access import can, scope_for
 from reef.core.concurrency import render_conflict
 from reef.core.http import signed_in_user
+from reef.core.roles import Action as Act
 from reef.core.rules import Rule as RulePredicate
 from reef.core.rules import allowed
 from reef.core.servicecall import Outcome, call_service

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from reef.accounts.roles import Action as Act
 from reef.core.access import scope_for
 from reef.core.errors import ServiceError
 from reef.core.http import signed_in_user
+from reef.core.roles import Action as Act
 from reef.core.routes import Rule, access
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reef.accounts.models import User
-from reef.accounts.roles import Action
 from reef.core.access import scope_for
+from reef.core.roles import Action
 from reef.core.rules import Rule as WriteRule
 from reef.core.rules import allowed
 from reef.core.servicecall import call_service
