@@ -28,7 +28,7 @@ def admin_user(monkeypatch: pytest.MonkeyPatch, email: str = "admin@example.org"
     """
     import dataclasses
 
-    from reef.core import scope as scope_module
+    from reef.core import access as scope_module  # where the access layer looks it up
 
     user = make_user(email=email)
     real = scope_module.compute_scope
