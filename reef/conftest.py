@@ -24,6 +24,27 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         ensure_world()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test ends with a flush that empties every table, reference data from
+    data migrations included: put the world back once the flush is done, so that the next
+    test in this worker sees the same database whichever test ran before it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    # After the last test the test database is already gone.
+    if nextitem is None:
+        return result
+    if transactional or "transactional_db" in getattr(item, "fixturenames", ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_world()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploads made by tests never land in the project's var/media."""
