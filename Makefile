@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-postgres lint typecheck check install clean bench sbom
+.PHONY: demo test test-fast test-postgres lint typecheck check install clean bench sbom
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -29,6 +29,11 @@ demo: install
 test: install
 	REEF_TESTING=true $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# The tests that need no database, no browser and no second process: seconds, for the
+# edit-test loop (`make test` is what CI runs).
+test-fast: install
+	REEF_TESTING=true $(BIN)/pytest -m "nodb and not browser and not subprocess and not slow" $(PYTEST_ARGS)
+
 test-postgres: install
 	REEF_TESTING=true REEF_DATABASE_URL=$${REEF_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reef} \
 	  $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -38,7 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	REEF_TESTING=true $(BIN)/mypy reef
+	REEF_TESTING=true $(BIN)/mypy reef tests_support
 
 check: install
 	REEF_TESTING=true $(BIN)/python manage.py makemigrations --check --dry-run

@@ -136,7 +136,7 @@ def build(database: Path) -> None:
 
     setup_demo(database, keep=True, media=database.parent / "pages-media")
     from reef.core.tests.scale import make_world
-    from reef.testing import ensure_world
+    from tests_support.world import ensure_world
 
     ensure_world()
     started = time.perf_counter()

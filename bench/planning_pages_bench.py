@@ -37,7 +37,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reef.testing import ensure_world, persona
+    from tests_support.world import ensure_world, persona
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)

@@ -139,7 +139,7 @@ def _setup(raters_needed: int) -> Path:
     from reef.directory.models import Country
     from reef.frameworks import demo as frameworks_demo
     from reef.frameworks.models import Framework
-    from reef.testing import ensure_world, persona
+    from tests_support.world import ensure_world, persona
 
     ensure_world()
     frameworks_demo.load(lambda _line: None)

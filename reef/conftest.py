@@ -4,12 +4,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.world import PERSONAS, ensure_world, persona
 
 # Shared machines run slowly at times: judge properties, not speed (benchmarks do that).
 hypothesis_settings.register_profile(
@@ -17,11 +18,46 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("reef")
 
+# Argon2 at its smallest costs: the same algorithm and format, without the deliberate
+# cost that production pays on every password (tests create and sign in many users).
+django_settings.PASSWORD_HASHERS = [
+    "tests_support.hashers.QuickArgon2PasswordHasher",
+    *django_settings.PASSWORD_HASHERS,
+]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         ensure_world()
+
+
+# Fixtures that reach the database: a test that uses none of them (and has no django_db
+# mark) cannot touch it, since pytest-django refuses database access without them.
+# (django_db_blocker is in every test's closure through pytest-django's autouse fixtures.)
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_setup",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "world",
+        "users",
+        "clients",
+        "route_world",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `nodb` every test that needs no database: `make test-fast` runs only those."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is None and not fixtures & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.nodb)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -45,10 +81,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return result
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Uploads made by tests never land in the project's var/media."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads made by tests never land in the project's var/media (session-wide, so that
+    files saved by fixtures built once per module are found by every test)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -457,4 +457,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("REEF_LOG_LEVEL", "WARNING")},
+    # Django logs every task's start and end at INFO through its own console handler when
+    # DEBUG is on (the demo): hundreds of lines that hide the demo's own output. Task logs
+    # follow REEF_LOG_LEVEL like the rest.
+    "loggers": {"django.tasks": {"level": env_str("REEF_LOG_LEVEL", "WARNING")}},
 }

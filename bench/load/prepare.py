@@ -36,7 +36,7 @@ def main() -> None:
     from reef.accounts import demo as accounts_demo
     from reef.accounts.services import api_token_create
     from reef.directory import demo as directory_demo
-    from reef.testing import PERSONA_EMAILS, ensure_world, persona
+    from tests_support.world import PERSONA_EMAILS, ensure_world, persona
 
     directory_demo.load(lambda _line: None)
     accounts_demo.load(lambda _line: None)
@@ -67,7 +67,7 @@ def scenario() -> dict[str, object]:
     from reef.directory.models import Country, Organisation
     from reef.frameworks import demo as frameworks_demo
     from reef.frameworks.models import Framework
-    from reef.testing import persona
+    from tests_support.world import persona
 
     frameworks_demo.load(lambda _line: None)
     count = int(os.environ.get("LOAD_CONTRIBUTORS", "60"))
@@ -155,7 +155,7 @@ def _inbox(contributors: list[Any], consultation: Any, stamp: str) -> dict[str, 
 
     from reef.accounts.models import User
     from reef.notifications.services import notification_preference_set, notification_send
-    from reef.testing import persona
+    from tests_support.world import persona
 
     per_user = int(os.environ.get("LOAD_NOTIFICATIONS", "10"))
     readers = int(os.environ.get("LOAD_READERS", "10"))
@@ -182,7 +182,7 @@ def _closed_assessment(framework: Any, team: list[Any], indicators: list[str], s
     """A second Grenada assessment, rated and closed: its report can be generated."""
     from reef.assessments import services as assessments
     from reef.directory.models import Country
-    from reef.testing import persona
+    from tests_support.world import persona
 
     coordinator = persona("coordinator")
     assessment = assessments.assessment_request(
@@ -220,7 +220,7 @@ def _published_needs(stamp: str) -> list[int]:
     from reef.directory.models import Country, Organisation
     from reef.planning import services as planning
     from reef.planning.reference import CCSCAP_AREAS
-    from reef.testing import persona
+    from tests_support.world import persona
 
     focal_point = persona("focal_point")
     plan = planning.plan_create(
@@ -250,7 +250,7 @@ def _invitations(stamp: str) -> list[str]:
     """Pending invitations (their links' secrets): invitees sign up through the link."""
     from reef.accounts.people import invitation_create
     from reef.directory.models import Country
-    from reef.testing import persona
+    from tests_support.world import persona
 
     focal_point = persona("focal_point")
     grenada = Country.objects.get(code="GD")

@@ -39,7 +39,7 @@ def worker(n: int, writes: int, barrier: mp.synchronize.Barrier, out: mp.Queue) 
     from reef.core.errors import Conflict
     from reef.directory.models import Organisation
     from reef.directory.services import organisation_update
-    from reef.testing import persona
+    from tests_support.world import persona
 
     donor = persona("donor")
     barrier.wait()

@@ -99,6 +99,22 @@ def last_manager(held: Membership) -> bool:
     return not others.exists()
 
 
+def _refuse_last_manager_stepping_down(
+    held: Membership | None, actor: Actor, user: User, role: Role
+) -> None:
+    """The last manager of a place may not give themselves a lesser role there."""
+    if (
+        held is not None
+        and actor == user
+        and last_manager(held)
+        and RANK.get(role, 0) < RANK[Role.MANAGER]
+    ):
+        raise ServiceError(
+            _("You are the last manager of %(place)s: make someone else manager first.")
+            % {"place": _place_label(held)}
+        )
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -129,16 +145,7 @@ def membership_grant(
     ).first()
     if held is not None and held.role == role:
         return held
-    if (
-        held is not None
-        and actor == user
-        and last_manager(held)
-        and RANK.get(role, 0) < RANK[Role.MANAGER]
-    ):
-        raise ServiceError(
-            _("You are the last manager of %(place)s: make someone else manager first.")
-            % {"place": _place_label(held)}
-        )
+    _refuse_last_manager_stepping_down(held, actor, user, role)
     previous = held.role if held is not None else ""
     if held is None:
         held = Membership.objects.create(

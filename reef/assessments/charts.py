@@ -7,7 +7,7 @@ Pure: no Django import. Only presentation attributes (no `style`), so the pages'
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -67,7 +67,6 @@ def _wrap(label: str, width: int, most: int = 3) -> list[str]:
     return lines
 
 
-# Over 60 lines: one SVG drawn top to bottom (grid, axes, shapes, labels).
 def radar(
     title: str,
     axes: Sequence[Axis],
@@ -115,6 +114,18 @@ def radar(
             offset = -5.0 * (len(lines) - 1)
         for j, line in enumerate(lines):
             parts.append(_text(lx, ly + offset + 10 * j + 3, line, 9, anchor))
+    parts.extend(_radar_shapes(axes, earlier, point))
+    return _svg(width, height, "".join(parts), title)
+
+
+def _radar_shapes(
+    axes: Sequence[Axis],
+    earlier: Sequence[float] | None,
+    point: Callable[[int, float], tuple[float, float]],
+) -> list[str]:
+    """The radar's polygons, bottom to top: the earlier cycle (grey, when given for the same
+    axes), the targets (dashed), then the values with a dot on each axis."""
+    parts: list[str] = []
     if earlier is not None and len(earlier) == len(axes):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(earlier)))
         parts.append(
@@ -141,7 +152,7 @@ def radar(
     for i, a in enumerate(axes):
         x, y = point(i, a.value)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{SERIES}"/>')
-    return _svg(width, height, "".join(parts), title)
+    return parts
 
 
 def bars(title: str, axes: Sequence[Axis], maximum: float, width: int = 440) -> str:
@@ -235,7 +246,39 @@ def _num(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-# Over 60 lines: one SVG drawn top to bottom (axes, lines, points, legend).
+def _trend_line(
+    label: str,
+    values: Sequence[float | None],
+    colour: str,
+    cycles: Sequence[str],
+    x: Callable[[int], float],
+    y: Callable[[float], float],
+) -> list[str]:
+    """One series of a trend: a dot per value (its title tells the value), joined by a line
+    broken where a value is missing."""
+    parts: list[str] = []
+    run: list[str] = []
+    for i, v in enumerate(values):
+        if v is None:
+            if len(run) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"/>'
+                )
+            run = []
+            continue
+        run.append(f"{_num(x(i))},{_num(y(v))}")
+        parts.append(
+            f'<circle cx="{_num(x(i))}" cy="{_num(y(v))}" r="3" fill="{colour}">'
+            f"<title>{escape(label)} {escape(cycles[i])}: {_num(v)}</title></circle>"
+        )
+    if len(run) > 1:
+        parts.append(
+            f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
+    return parts
+
+
 def trend(
     title: str,
     cycles: Sequence[str],
@@ -275,26 +318,7 @@ def trend(
         parts.append(_text(x(i), top + plot_h + 16, cycle, 10))
     for s, (label, values) in enumerate(series):
         colour = LINES[s % len(LINES)]
-        run: list[str] = []
-        for i, v in enumerate(values):
-            if v is None:
-                if len(run) > 1:
-                    parts.append(
-                        f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                        f'stroke-width="2"/>'
-                    )
-                run = []
-                continue
-            run.append(f"{_num(x(i))},{_num(y(v))}")
-            parts.append(
-                f'<circle cx="{_num(x(i))}" cy="{_num(y(v))}" r="3" fill="{colour}">'
-                f"<title>{escape(label)} {escape(cycles[i])}: {_num(v)}</title></circle>"
-            )
-        if len(run) > 1:
-            parts.append(
-                f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                f'stroke-width="2"/>'
-            )
+        parts.extend(_trend_line(label, values, colour, cycles, x, y))
         ly = legend_top + 16 * s
         parts.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="4" fill="{colour}"/>')
         parts.append(_text(left + 18, ly - 4, label, 10, "start"))

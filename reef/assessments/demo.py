@@ -107,7 +107,71 @@ def _consensus(rng: random.Random, stage: int, ind_stage: int) -> str:
     return "not_met" if rng.random() > 0.1 else "partial"
 
 
-# Over 60 lines: one illustrative assessment taken through the workflow, step by step.
+def _record_sessions(code: str, cycle: str, a: Assessment, coordinator: User) -> None:
+    """One consultation session per cluster, on consecutive days from 2 March of the cycle."""
+    start = datetime.date(int(cycle), 3, 2)
+    for n, (cluster, people) in enumerate(SESSIONS[: 4 if code == "DM" else 5]):
+        services.session_record(
+            actor=coordinator,
+            assessment=a,
+            cluster=cluster,
+            held_on=start + datetime.timedelta(days=n),
+            participants=people,
+            notes="Illustrative session: discussion of the framework's aspects for this sector.",
+        )
+
+
+def _rating_sheets(
+    rng: random.Random, fw: Framework, levels: list[float], raters: int
+) -> list[list[tuple[str, str, str]]]:
+    """Each rater's (indicator, value, evidence) sheet: a consensus drawn from the country's
+    levels, three indicators disputed, and a little noise when there are three raters."""
+    parsed = framework_selectors.parsed(fw)
+    consensus: dict[str, str] = {}
+    dims: dict[str, str] = {}
+    for di, d in enumerate(parsed.dimensions):
+        for f in d.factors:
+            for asp in f.aspects:
+                stage = max(1, min(5, round(rng.gauss(levels[di], 0.7))))
+                for ind in asp.indicators:
+                    consensus[ind.key] = _consensus(rng, stage, ind.stage or 2)
+                    dims[ind.key] = d.key
+    keys = list(consensus)
+    disputed = rng.sample(keys, 3)
+    sheets: list[list[tuple[str, str, str]]] = [[] for _ in range(raters)]
+    for key in keys:
+        for i, sheet in enumerate(sheets):
+            value = consensus[key]
+            if key in disputed:
+                value = VALUES[i % 3] if raters > 2 else VALUES[i]
+            elif i > 0 and raters > 2 and rng.random() < 0.05:
+                value = rng.choice([v for v in VALUES if v != value])
+            text = rng.choice(EVIDENCE[dims[key]]) if rng.random() < 0.05 else ""
+            sheet.append((key, value, text))
+    return sheets
+
+
+def _finish_and_agree_targets(
+    a: Assessment, country: Country, coordinator: User, focal: User
+) -> None:
+    """The summary, the end of consolidation, and one stage up on the weakest aspects,
+    agreed by the focal point."""
+    from reef.assessments.selectors import assessment_result
+
+    services.assessment_set_summary(
+        actor=coordinator,
+        assessment=a,
+        summary=f"Illustrative summary: {country.name} has a growing base of policy and law; "
+        "the main gaps are in measurement, training at scale and incident response capacity.",
+    )
+    services.assessment_finish_consolidation(actor=coordinator, assessment=a)
+    result = assessment_result(a)
+    targets = {x.key: min(5, x.stage + 1) for x in result.aspects if x.stage <= 2}
+    targets = dict(list(targets.items())[:18])
+    services.target_set(actor=coordinator, assessment=a, targets=targets)
+    services.assessment_agree_targets(actor=focal, assessment=a)
+
+
 def _one(
     code: str,
     cycle: str,
@@ -138,38 +202,8 @@ def _one(
         lead=coordinator,
         roles={team[1].pk: "criminal_justice"},
     )
-    start = datetime.date(int(cycle), 3, 2)
-    for n, (cluster, people) in enumerate(SESSIONS[: 4 if code == "DM" else 5]):
-        services.session_record(
-            actor=coordinator,
-            assessment=a,
-            cluster=cluster,
-            held_on=start + datetime.timedelta(days=n),
-            participants=people,
-            notes="Illustrative session: discussion of the framework's aspects for this sector.",
-        )
-    parsed = framework_selectors.parsed(fw)
-    consensus: dict[str, str] = {}
-    dims: dict[str, str] = {}
-    for di, d in enumerate(parsed.dimensions):
-        for f in d.factors:
-            for asp in f.aspects:
-                stage = max(1, min(5, round(rng.gauss(levels[di], 0.7))))
-                for ind in asp.indicators:
-                    consensus[ind.key] = _consensus(rng, stage, ind.stage or 2)
-                    dims[ind.key] = d.key
-    keys = list(consensus)
-    disputed = rng.sample(keys, 3)
-    sheets: list[list[tuple[str, str, str]]] = [[] for _ in team]
-    for key in keys:
-        for i, sheet in enumerate(sheets):
-            value = consensus[key]
-            if key in disputed:
-                value = VALUES[i % 3] if len(team) > 2 else VALUES[i]
-            elif i > 0 and len(team) > 2 and rng.random() < 0.05:
-                value = rng.choice([v for v in VALUES if v != value])
-            text = rng.choice(EVIDENCE[dims[key]]) if rng.random() < 0.05 else ""
-            sheet.append((key, value, text))
+    _record_sessions(code, cycle, a, coordinator)
+    sheets = _rating_sheets(rng, fw, levels, len(team))
     for user, sheet in zip(team, sheets, strict=True):
         services.ratings_bulk_submit(actor=user, assessment=a, ratings=sheet)
     services.assessment_close_rating(actor=coordinator, assessment=a)
@@ -188,18 +222,7 @@ def _one(
         )
     if stop == Status.CONSOLIDATION:
         return a
-    services.assessment_set_summary(
-        actor=coordinator,
-        assessment=a,
-        summary=f"Illustrative summary: {country.name} has a growing base of policy and law; "
-        "the main gaps are in measurement, training at scale and incident response capacity.",
-    )
-    services.assessment_finish_consolidation(actor=coordinator, assessment=a)
-    result = assessment_result(a)
-    targets = {x.key: min(5, x.stage + 1) for x in result.aspects if x.stage <= 2}
-    targets = dict(list(targets.items())[:18])
-    services.target_set(actor=coordinator, assessment=a, targets=targets)
-    services.assessment_agree_targets(actor=focal, assessment=a)
+    _finish_and_agree_targets(a, country, coordinator, focal)
     return a
 
 

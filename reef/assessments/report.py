@@ -28,7 +28,50 @@ def _safe(svg: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308  # nosec B308 B703
 
 
-# Over 60 lines: one pass over the framework gives every staged part of the report.
+def _factor_finding(
+    f: Any, fr: Any, aspects: dict[str, Any], stage_names: dict[int, str]
+) -> dict[str, Any]:
+    """A factor of the findings: its summary, and each aspect's stage, progress and target."""
+    return {
+        "key": f.key,
+        "name": f.name,
+        "summary": fr,
+        "aspects": [
+            {
+                "key": a.key,
+                "name": a.name,
+                "implicit": a.implicit,
+                "stage": aspects[a.key].stage,
+                "stage_name": stage_names.get(aspects[a.key].stage, ""),
+                "progress": round(aspects[a.key].progress * 100),
+                "target": aspects[a.key].target,
+            }
+            for a in f.aspects
+        ],
+    }
+
+
+def _gaps(
+    result: Any, aspect_names: dict[str, str], stage_names: dict[int, str], texts: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Each gap between an aspect's stage and its target, with the indicators still missing."""
+    gaps = []
+    for g in result.gaps:
+        gaps.append(
+            {
+                "key": g.key,
+                "name": aspect_names.get(g.key, g.key),
+                "stage": g.stage,
+                "target": int(g.target),
+                "stage_name": stage_names.get(g.stage or 1, ""),
+                "target_name": stage_names.get(int(g.target), ""),
+                "missing": [{"key": k, "text": texts.get(k, "")} for k in g.missing],
+                "missing_values": [result.values.get(k, "") for k in g.missing],
+            }
+        )
+    return gaps
+
+
 def _staged(assessment: Assessment, result: Any) -> dict[str, Any]:
     fw = framework_selectors.shown(assessment.framework)
     aspects = {a.key: a for a in result.aspects}
@@ -50,44 +93,13 @@ def _staged(assessment: Assessment, result: Any) -> dict[str, Any]:
             target = round(statistics.mean(targets), 2) if targets else None
             axes.append(charts.Axis(f"{f.key} {f.name}", fr.stage_mean, target))
             cells.append(charts.Cell(f.key, f.name, fr.stage_mean, fr.stage_min, fr.stage_max))
-            factor_rows.append(
-                {
-                    "key": f.key,
-                    "name": f.name,
-                    "summary": fr,
-                    "aspects": [
-                        {
-                            "key": a.key,
-                            "name": a.name,
-                            "implicit": a.implicit,
-                            "stage": aspects[a.key].stage,
-                            "stage_name": stage_names.get(aspects[a.key].stage, ""),
-                            "progress": round(aspects[a.key].progress * 100),
-                            "target": aspects[a.key].target,
-                        }
-                        for a in f.aspects
-                    ],
-                }
-            )
+            factor_rows.append(_factor_finding(f, fr, aspects, stage_names))
         charts_radar.append(_safe(charts.radar(f"{d.key} {d.name}", axes)))
         heat_rows.append((f"{d.key} {d.name}", cells))
         findings.append(
             {"key": d.key, "name": d.name, "summary": dims[d.key], "factors": factor_rows}
         )
-    gaps = []
-    for g in result.gaps:
-        gaps.append(
-            {
-                "key": g.key,
-                "name": aspect_names.get(g.key, g.key),
-                "stage": g.stage,
-                "target": int(g.target),
-                "stage_name": stage_names.get(g.stage or 1, ""),
-                "target_name": stage_names.get(int(g.target), ""),
-                "missing": [{"key": k, "text": texts.get(k, "")} for k in g.missing],
-                "missing_values": [result.values.get(k, "") for k in g.missing],
-            }
-        )
+    gaps = _gaps(result, aspect_names, stage_names, texts)
     stages = [a.stage for a in result.aspects]
     return {
         "radars": charts_radar,

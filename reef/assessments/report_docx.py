@@ -138,6 +138,11 @@ def _method(doc: DocumentObject, context: dict[str, Any]) -> None:
         doc.add_paragraph(str(name), style="List Bullet")
     if not context["team"] and not context["external_assessors"]:
         doc.add_paragraph(_("No team recorded."), style="List Bullet")
+    _sessions(doc, context)
+
+
+def _sessions(doc: DocumentObject, context: dict[str, Any]) -> None:
+    """2. Method: the stakeholder sessions, and who was consulted by sector."""
     doc.add_heading(_("Stakeholder sessions"), level=2)
     if context["sessions"]:
         doc.add_paragraph(_("Participants of each session, by the sector they come from"))

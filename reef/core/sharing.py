@@ -332,6 +332,44 @@ def sharing_of(record: Labelled) -> Sharing:
     )
 
 
+def _update_shares(
+    actor: Actor,
+    record: Labelled,
+    countries: Sequence[Country] | None,
+    organisations: Sequence[Organisation] | None,
+    version: int,
+) -> int:
+    """Unshare what is no longer wanted, then share what is new (None: leave that kind as
+    is); the record's version after."""
+    have_c = {c.pk: c for c in record.shared_with_countries.all()}
+    have_o = {o.pk: o for o in record.shared_with_organisations.all()}
+    want_c = {c.pk: c for c in (countries if countries is not None else have_c.values())}
+    want_o = {o.pk: o for o in (organisations if organisations is not None else have_o.values())}
+    drop_c = [c for pk, c in have_c.items() if pk not in want_c]
+    drop_o = [o for pk, o in have_o.items() if pk not in want_o]
+    if drop_c or drop_o:
+        record_unshare(
+            actor=actor,
+            record=record,
+            countries=drop_c,
+            organisations=drop_o,
+            expected_version=version,
+        )
+        version = record.version
+    add_c = [c for pk, c in want_c.items() if pk not in have_c]
+    add_o = [o for pk, o in want_o.items() if pk not in have_o]
+    if add_c or add_o:
+        record_share(
+            actor=actor,
+            record=record,
+            countries=add_c,
+            organisations=add_o,
+            expected_version=version,
+        )
+        version = record.version
+    return version
+
+
 @transaction.atomic
 def record_sharing_update(
     *,
@@ -356,34 +394,7 @@ def record_sharing_update(
         record_set_label(actor=actor, record=record, tlp=tlp, expected_version=version)
         version = record.version
     if countries is not None or organisations is not None:
-        have_c = {c.pk: c for c in record.shared_with_countries.all()}
-        have_o = {o.pk: o for o in record.shared_with_organisations.all()}
-        want_c = {c.pk: c for c in (countries if countries is not None else have_c.values())}
-        want_o = {
-            o.pk: o for o in (organisations if organisations is not None else have_o.values())
-        }
-        drop_c = [c for pk, c in have_c.items() if pk not in want_c]
-        drop_o = [o for pk, o in have_o.items() if pk not in want_o]
-        if drop_c or drop_o:
-            record_unshare(
-                actor=actor,
-                record=record,
-                countries=drop_c,
-                organisations=drop_o,
-                expected_version=version,
-            )
-            version = record.version
-        add_c = [c for pk, c in want_c.items() if pk not in have_c]
-        add_o = [o for pk, o in want_o.items() if pk not in have_o]
-        if add_c or add_o:
-            record_share(
-                actor=actor,
-                record=record,
-                countries=add_c,
-                organisations=add_o,
-                expected_version=version,
-            )
-            version = record.version
+        version = _update_shares(actor, record, countries, organisations, version)
     if readers is not None:
         current = set(record.readers.values_list("email", flat=True))
         wanted = {u.email for u in users_by_email(readers)}

@@ -78,6 +78,19 @@ def _translations_update(
     return existing
 
 
+def _already_imported(parsed: formats.Framework) -> ServiceError:
+    """The refusal of a file whose slug and version are imported with other content."""
+    return ServiceError(
+        _(
+            "%(file)s: version: framework %(ref)s already exists; "
+            "give the file a new version to import it"
+        )
+        % {"file": parsed.filename, "ref": f"{parsed.slug}@{parsed.version}"},
+        field="file",
+        code="conflict",
+    )
+
+
 @transaction.atomic
 def framework_import(
     *,
@@ -118,15 +131,7 @@ def framework_import(
     ):
         return _translations_update(existing, document, actor=actor, filename=parsed.filename)
     if existing is not None:
-        raise ServiceError(
-            _(
-                "%(file)s: version: framework %(ref)s already exists; "
-                "give the file a new version to import it"
-            )
-            % {"file": parsed.filename, "ref": f"{parsed.slug}@{parsed.version}"},
-            field="file",
-            code="conflict",
-        )
+        raise _already_imported(parsed)
     fw: Framework = Framework.objects.create(
         slug=parsed.slug,
         release=parsed.version,

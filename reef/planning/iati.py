@@ -260,14 +260,8 @@ def _transactions(activity: IatiActivity) -> list[tuple[str, date, Money, IatiCo
     return rows
 
 
-# The activity's elements in the order the IATI schema requires; read top to bottom.
-def _activity(
-    root: Any,
-    activity: IatiActivity,
-    reporting_org: IatiOrganisation,
-    rates: RateTable | None,
-    lang: str,
-) -> None:
+def _check_activity(activity: IatiActivity) -> None:
+    """An id without spaces, a title, dates in order, a recipient country or region."""
     if not activity.id or any(ch.isspace() for ch in activity.id):
         raise ValueError(f"activity id must be non-empty without spaces, got {activity.id!r}")
     if not activity.title.strip():
@@ -277,6 +271,16 @@ def _activity(
     if (activity.recipient_country is None) == (activity.recipient_region is None):
         raise ValueError(f"activity {activity.id}: give a recipient country or a region, not both")
 
+
+# The activity's elements in the order the IATI schema requires; read top to bottom.
+def _activity(
+    root: Any,
+    activity: IatiActivity,
+    reporting_org: IatiOrganisation,
+    rates: RateTable | None,
+    lang: str,
+) -> None:
+    _check_activity(activity)
     budgets = _budgets(activity, rates)
     node = _sub(root, "iati-activity")
     node.set(XML_LANG, lang)

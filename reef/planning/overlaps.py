@@ -146,6 +146,7 @@ class TwinningCandidate:
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def _codes(values: Sequence[str | None]) -> IntArray:
@@ -264,7 +265,83 @@ def _blocks(items: list[OverlapAction]) -> list[tuple[str, str, IntArray, IntArr
     return blocks
 
 
-# One vectorised pass over the pairs' arrays; split, the steps would hand them around.
+def _all_pairs(
+    blocks: list[tuple[str, str, IntArray, IntArray, bool]],
+    matrix: sparse.csr_matrix,
+    columns: _Columns,
+    config: TwinningConfig,
+) -> tuple[IntArray, IntArray, FloatArray, IntArray] | None:
+    """The candidate pairs of every block as (i, j, similarity, block number) arrays; None
+    when there is no block."""
+    parts_i: list[IntArray] = []
+    parts_j: list[IntArray] = []
+    parts_s: list[FloatArray] = []
+    parts_block: list[IntArray] = []
+    for number, (_, _, rows, cols, same_block) in enumerate(blocks):
+        i_arr, j_arr, s_arr = _pairs_in_block(rows, cols, matrix, columns, config, same_block)
+        parts_i.append(i_arr)
+        parts_j.append(j_arr)
+        parts_s.append(s_arr)
+        parts_block.append(np.full(len(i_arr), number, np.int64))
+    if not parts_i:
+        return None
+    return (
+        np.concatenate(parts_i),
+        np.concatenate(parts_j),
+        np.concatenate(parts_s),
+        np.concatenate(parts_block),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """Per pair: its score and similarity, whether it shares the factor and the area, and
+    its overlap."""
+
+    scores: FloatArray
+    similarity: FloatArray  # rounded to 4 places
+    same_factor: BoolArray
+    same_area: BoolArray
+    overlap_start: IntArray  # date ordinals
+    overlap_end: IntArray
+
+
+def _score_pairs(
+    i_all: IntArray, j_all: IntArray, sim: FloatArray, columns: _Columns, config: TwinningConfig
+) -> _Scored:
+    """The twinning score of each pair: the weighted similarity, shared factor, shared area
+    and share of the shorter action's days that overlap, rounded to 4 places."""
+    overlap_start = np.maximum(columns.start[i_all], columns.start[j_all])
+    overlap_end = np.minimum(columns.end[i_all], columns.end[j_all])
+    shortest = np.minimum(
+        columns.end[i_all] - columns.start[i_all], columns.end[j_all] - columns.start[j_all]
+    )
+    # Days counted inclusively, relative to the shorter action.
+    overlap_share = (overlap_end - overlap_start + 1) / (shortest + 1)
+    same_factor = columns.factor[i_all] == columns.factor[j_all]
+    same_area = columns.area[i_all] == columns.area[j_all]
+    scores = np.round(
+        config.weight_similarity * sim
+        + config.weight_same_factor * same_factor
+        + config.weight_same_area * same_area
+        + config.weight_overlap * overlap_share,
+        4,
+    )
+    similarity = np.round(sim, 4)
+    return _Scored(scores, similarity, same_factor, same_area, overlap_start, overlap_end)
+
+
+def _smaller_id_first(
+    ids: list[str], i_all: IntArray, j_all: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Each action's rank by id, and the pairs with the smaller id first, so that a pair
+    always reads the same way."""
+    id_rank = np.empty(len(ids), np.int64)
+    id_rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    swap = id_rank[i_all] > id_rank[j_all]
+    return id_rank, np.where(swap, j_all, i_all), np.where(swap, i_all, j_all)
+
+
 def find_twinning_candidates(
     actions: Iterable[OverlapAction],
     config: TwinningConfig | None = None,
@@ -289,46 +366,14 @@ def find_twinning_candidates(
     columns = _Columns(items)
 
     blocks = _blocks(items)
-
-    parts_i: list[IntArray] = []
-    parts_j: list[IntArray] = []
-    parts_s: list[FloatArray] = []
-    parts_block: list[IntArray] = []
-    for number, (_, _, rows, cols, same_block) in enumerate(blocks):
-        i_arr, j_arr, s_arr = _pairs_in_block(rows, cols, matrix, columns, config, same_block)
-        parts_i.append(i_arr)
-        parts_j.append(j_arr)
-        parts_s.append(s_arr)
-        parts_block.append(np.full(len(i_arr), number, np.int64))
-    if not parts_i:
+    pairs = _all_pairs(blocks, matrix, columns, config)
+    if pairs is None:
         return []
-    i_all, j_all = np.concatenate(parts_i), np.concatenate(parts_j)
-    sim, block_of = np.concatenate(parts_s), np.concatenate(parts_block)
+    i_all, j_all, sim, block_of = pairs
 
-    # Put the smaller id first, so a pair always reads the same way.
-    id_rank = np.empty(len(items), np.int64)
-    id_rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(items))
-    swap = id_rank[i_all] > id_rank[j_all]
-    i_all, j_all = np.where(swap, j_all, i_all), np.where(swap, i_all, j_all)
-
-    overlap_start = np.maximum(columns.start[i_all], columns.start[j_all])
-    overlap_end = np.minimum(columns.end[i_all], columns.end[j_all])
-    shortest = np.minimum(
-        columns.end[i_all] - columns.start[i_all], columns.end[j_all] - columns.start[j_all]
-    )
-    # Days counted inclusively, relative to the shorter action.
-    overlap_share = (overlap_end - overlap_start + 1) / (shortest + 1)
-    same_factor = columns.factor[i_all] == columns.factor[j_all]
-    same_area = columns.area[i_all] == columns.area[j_all]
-    scores = np.round(
-        config.weight_similarity * sim
-        + config.weight_same_factor * same_factor
-        + config.weight_same_area * same_area
-        + config.weight_overlap * overlap_share,
-        4,
-    )
-    similarity = np.round(sim, 4)
-    order = np.lexsort((id_rank[j_all], id_rank[i_all], -scores))
+    id_rank, i_all, j_all = _smaller_id_first(ids, i_all, j_all)
+    scored = _score_pairs(i_all, j_all, sim, columns, config)
+    order = np.lexsort((id_rank[j_all], id_rank[i_all], -scored.scores))
     if limit is not None:
         order = order[:limit]
 
@@ -342,14 +387,14 @@ def find_twinning_candidates(
                 b_id=b.id,
                 a_organisation_id=a.organisation_id,
                 b_organisation_id=b.organisation_id,
-                score=float(scores[k]),
-                similarity=float(similarity[k]),
-                factor_key=a.factor_key if same_factor[k] else None,
-                area_key=a.area_key if same_area[k] else None,
+                score=float(scored.scores[k]),
+                similarity=float(scored.similarity[k]),
+                factor_key=a.factor_key if scored.same_factor[k] else None,
+                area_key=a.area_key if scored.same_area[k] else None,
                 scope=scope,
                 scope_code=code,
-                overlap_start=date.fromordinal(int(overlap_start[k])),
-                overlap_end=date.fromordinal(int(overlap_end[k])),
+                overlap_start=date.fromordinal(int(scored.overlap_start[k])),
+                overlap_end=date.fromordinal(int(scored.overlap_end[k])),
             )
         )
     return results

@@ -8,7 +8,7 @@ from reef.accounts.people import invitation_create, membership_grant
 from reef.core.rules import OPERATOR_IMPORT
 from reef.core.tests.routes import Sample, only
 from reef.directory.models import Country, Organisation
-from reef.testing import make_user
+from tests_support.world import make_user
 
 
 def samples(users: dict[str, Any]) -> dict[str, Sample]:

@@ -14,7 +14,7 @@ from django.test import Client
 
 from reef.accounts import throttle
 from reef.accounts.models import ApiToken, User
-from reef.testing import make_user, totp_secret_for
+from tests_support.world import make_user, totp_secret_for
 
 PASSWORD = "a long test password 123"  # nosec B105
 

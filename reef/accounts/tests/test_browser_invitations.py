@@ -14,9 +14,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.core.tlp import TLP
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import PERSONAS, ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 
+# Runs Reef's command in other processes: left out of `make test-fast`.
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[3]
 ADMIN = "admin@example.org"
 FOCAL = "focal@example.org"

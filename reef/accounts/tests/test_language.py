@@ -15,7 +15,7 @@ from reef.accounts.models import User
 from reef.accounts.services import user_set_language
 from reef.core.errors import ServiceError
 from reef.core.models import AuditEntry
-from reef.testing import make_user
+from tests_support.world import make_user
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ from reef.core.errors import PermissionDenied, ServiceError
 from reef.core.models import AuditEntry
 from reef.core.rules import OPERATOR_IMPORT
 from reef.directory.models import Country, Grouping, Organisation, Person
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from reef.accounts.services import (
 from reef.core.errors import ServiceError
 from reef.core.rules import OPERATOR_IMPORT
 from reef.directory.models import Country, Grouping
-from reef.testing import make_user
+from tests_support.world import make_user
 
 
 @pytest.mark.django_db

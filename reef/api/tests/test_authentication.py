@@ -18,7 +18,7 @@ from reef.accounts.services import api_token_create, membership_grant
 from reef.core.errors import ServiceError
 from reef.core.rules import DEMO
 from reef.directory.models import Country
-from reef.testing import make_user, reauthenticated_session, totp_secret_for
+from tests_support.world import make_user, reauthenticated_session, totp_secret_for
 
 PASSWORD = "a long test password 123"  # nosec B105
 MFA_MESSAGE = "Multi-factor authentication must be set up for this account."

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot
+from tests_support.browser import browser_page, chromium_available, screenshot
 
 pytestmark = [
     pytest.mark.browser,

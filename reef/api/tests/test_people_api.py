@@ -12,7 +12,7 @@ from django.test import Client
 
 from reef.accounts.models import Invitation, Membership
 from reef.core.models import AuditEntry
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_a_member_leaves_but_the_last_manager_may_not(
 ) -> None:
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from reef.testing import totp_secret_for
+    from tests_support.world import totp_secret_for
 
     held = _editor_in_grenada(users)
     TOTP.activate(held.user, totp_secret_for(held.user.email))  # a role holder has MFA

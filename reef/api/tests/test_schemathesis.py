@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from reef.accounts.services import api_token_create
-from reef.testing import persona
+from tests_support.world import persona
 
 # Not in requirements/lock.txt yet: skip rather than break collection where it is missing.
 schemathesis = pytest.importorskip("schemathesis")

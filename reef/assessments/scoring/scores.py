@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from reef.assessments.scoring.consolidation import _consolidate_codes
 from reef.assessments.scoring.index import _compile, _Index
@@ -48,7 +49,6 @@ def _staged_targets(index: _Index, targets: Mapping[str, float]) -> dict[int, in
     return out
 
 
-# Over 60 lines: one vectorised pass whose arrays every part of the result reads.
 def _score_staged(
     fw: Framework,
     index: _Index,
@@ -78,19 +78,35 @@ def _score_staged(
             zip(index.aspect_keys, stages.tolist(), progress.tolist(), strict=True)
         )
     )
+    return {
+        "aspects": aspects,
+        "factors": _summaries(index.factor_keys, index.factor_starts, stages),
+        "dimensions": _summaries(index.dimension_keys, index.dimension_starts, stages),
+        "gaps": _staged_gaps(index, target_by_pos, stages, ok),
+    }
 
-    def summaries(keys: tuple[str, ...], starts: IntArray) -> tuple[SummaryResult, ...]:
-        mins = np.minimum.reduceat(stages, starts)
-        maxs = np.maximum.reduceat(stages, starts)
-        sums = np.add.reduceat(stages, starts)
-        sizes = np.diff(np.append(starts, n_aspects))
-        return tuple(
-            SummaryResult(k, int(lo), int(hi), round(float(total) / int(size), 2))
-            for k, lo, hi, total, size in zip(
-                keys, mins.tolist(), maxs.tolist(), sums.tolist(), sizes.tolist(), strict=True
-            )
+
+def _summaries(
+    keys: tuple[str, ...], starts: IntArray, stages: IntArray
+) -> tuple[SummaryResult, ...]:
+    """Lowest, highest and mean stage of each group of contiguous aspects (factor or
+    dimension) beginning at ``starts``."""
+    mins = np.minimum.reduceat(stages, starts)
+    maxs = np.maximum.reduceat(stages, starts)
+    sums = np.add.reduceat(stages, starts)
+    sizes = np.diff(np.append(starts, len(stages)))
+    return tuple(
+        SummaryResult(k, int(lo), int(hi), round(float(total) / int(size), 2))
+        for k, lo, hi, total, size in zip(
+            keys, mins.tolist(), maxs.tolist(), sums.tolist(), sizes.tolist(), strict=True
         )
+    )
 
+
+def _staged_gaps(
+    index: _Index, target_by_pos: dict[int, int], stages: IntArray, ok: npt.NDArray[np.bool_]
+) -> tuple[Gap, ...]:
+    """Each aspect below its target, with the indicators up to the target not yet met."""
     gaps = []
     for pos in sorted(target_by_pos):
         target = target_by_pos[pos]
@@ -106,12 +122,7 @@ def _score_staged(
                 stage=int(stages[pos]),
             )
         )
-    return {
-        "aspects": aspects,
-        "factors": summaries(index.factor_keys, index.factor_starts),
-        "dimensions": summaries(index.dimension_keys, index.dimension_starts),
-        "gaps": tuple(gaps),
-    }
+    return tuple(gaps)
 
 
 def _score_scored(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reef.assessments import rules, selectors
 from reef.assessments.models import Assessment
+from reef.assessments.scoring import Gap
 from reef.assessments.services.common import _authorised
 from reef.core.audit import audit_append
 from reef.core.errors import ServiceError
@@ -16,7 +17,22 @@ from reef.core.rules import Actor
 from reef.core.tlp import stricter
 
 
-# Over 60 lines: one check after another, then the need's fields, said once.
+def _gap(assessment: Assessment, aspect: str) -> Gap:
+    """The assessment's gap on ``aspect``; refused before rating closes or if it is none."""
+    if not assessment.results_open:
+        # The result is computed from every rating: not before rating closes.
+        raise ServiceError(
+            _("Gaps are known once rating has closed."), code="invalid_state", field="aspect"
+        )
+    result = selectors.assessment_result(assessment)
+    gap = next((g for g in result.gaps if g.key == aspect), None)
+    if gap is None:
+        raise ServiceError(
+            _("%(aspect)s is not a gap of this assessment.") % {"aspect": aspect}, field="aspect"
+        )
+    return gap
+
+
 @transaction.atomic
 def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> Any:
     """Turn one of the assessment's gaps into a need of the country's plan.
@@ -34,17 +50,7 @@ def gap_propose_need(*, actor: Actor, assessment: Assessment, aspect: str) -> An
         assessment,
         _("Only the country's managers may add needs to its plan."),
     )
-    if not assessment.results_open:
-        # The result is computed from every rating: not before rating closes.
-        raise ServiceError(
-            _("Gaps are known once rating has closed."), code="invalid_state", field="aspect"
-        )
-    result = selectors.assessment_result(assessment)
-    gap = next((g for g in result.gaps if g.key == aspect), None)
-    if gap is None:
-        raise ServiceError(
-            _("%(aspect)s is not a gap of this assessment.") % {"aspect": aspect}, field="aspect"
-        )
+    gap = _gap(assessment, aspect)
     indicator = assessment.framework.indicators.filter(aspect_key=aspect).first()
     factor = indicator.factor_key if indicator else aspect
     # The need is derived from the assessment: never a wider label than it (nor than the

@@ -58,7 +58,7 @@ def _check_upload(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
     return content_type, data
 
 
-# Over 60 lines: the checks and the write of one rating, in order; left whole while it
+# Long because the checks and the write of one rating run in order; left whole while it
 # is being optimised on its own.
 @transaction.atomic
 def rating_submit(
@@ -328,29 +328,14 @@ def _check_rows(
     return indicators, stored, errors
 
 
-@transaction.atomic
-def ratings_submit_rows(
-    *, actor: Actor, assessment: Assessment, rows: Sequence[RatingRow], source: str = "api"
-) -> list[Rating]:
-    """An assessor's own ratings of many indicators in one go (API batch, rating sheet).
-
-    Every row is checked (indicator, value, link, version) and every problem reported
-    at once (`RatingRowsInvalid`); nothing is saved unless all rows are right. Each row
-    names the version of the rating it updates (None for a new rating), so a sheet
-    filled offline cannot silently overwrite a rating changed online meanwhile.
-    """
-    user = _authorised(
-        rules.may_rate,
-        actor,
-        assessment,
-        _("Only members of the assessment team may rate indicators."),
-    )
-    _check_status(assessment, [Status.RATING], "rate")
-    if not rows:
-        raise ServiceError(_("No ratings given."), field="ratings")
-    indicators, stored, errors = _check_rows(assessment, user, rows)
-    if errors:
-        raise RatingRowsInvalid(errors)
+def _rows_applied(
+    assessment: Assessment,
+    user: User,
+    rows: Sequence[RatingRow],
+    indicators: dict[str, Indicator],
+    stored: dict[str, Rating],
+) -> tuple[list[Rating], list[Rating]]:
+    """The checked rows as ratings, not yet saved: (new ones, stored ones changed)."""
     now = timezone.now()
     new: list[Rating] = []
     changed: list[Rating] = []
@@ -374,6 +359,33 @@ def ratings_submit_rows(
             rating.version += 1
             rating.updated_at = now
             changed.append(rating)
+    return new, changed
+
+
+@transaction.atomic
+def ratings_submit_rows(
+    *, actor: Actor, assessment: Assessment, rows: Sequence[RatingRow], source: str = "api"
+) -> list[Rating]:
+    """An assessor's own ratings of many indicators in one go (API batch, rating sheet).
+
+    Every row is checked (indicator, value, link, version) and every problem reported
+    at once (`RatingRowsInvalid`); nothing is saved unless all rows are right. Each row
+    names the version of the rating it updates (None for a new rating), so a sheet
+    filled offline cannot silently overwrite a rating changed online meanwhile.
+    """
+    user = _authorised(
+        rules.may_rate,
+        actor,
+        assessment,
+        _("Only members of the assessment team may rate indicators."),
+    )
+    _check_status(assessment, [Status.RATING], "rate")
+    if not rows:
+        raise ServiceError(_("No ratings given."), field="ratings")
+    indicators, stored, errors = _check_rows(assessment, user, rows)
+    if errors:
+        raise RatingRowsInvalid(errors)
+    new, changed = _rows_applied(assessment, user, rows, indicators, stored)
     Rating.objects.bulk_update(
         changed,
         ["assessor_name", "value", "evidence_text", "evidence_link", "version", "updated_at"],

@@ -70,6 +70,39 @@ def _review_members(assessment: Assessment) -> list[User]:
     return list(members.values())
 
 
+def _review_consultation(
+    actor: Actor,
+    assessment: Assessment,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    sections: list[tuple[str, str]],
+) -> Consultation:
+    """The review itself: a named section-review consultation of the draft report, one
+    section per part of it."""
+    review = consultation_services.consultation_create(
+        actor=actor,
+        title=(_("Review of the draft report: %(title)s") % {"title": assessment.title})[:200],
+        description=_(
+            "The assessed country's managers review the draft report section by section: "
+            "comment, or propose an amendment with its reason. The team lead accepts or "
+            "rejects each amendment with a reason; the final report records the review."
+        ),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        owner_country=assessment.country,
+        tlp=str(assessment.tlp),
+        participation=Participation.NAMED,
+        members=_review_members(assessment),
+        document_title=assessment.title[:200],
+        report_assessment=assessment,
+    )
+    for heading, text in sections:
+        consultation_services.section_create(
+            actor=actor, consultation=review, heading=heading[:200], text=text
+        )
+    return review
+
+
 @transaction.atomic
 def assessment_review_open(
     *,
@@ -98,27 +131,7 @@ def assessment_review_open(
     now = now or timezone.now()
     closes_at = _review_closes_at(now, closes_at)
     sections = report.review_sections(user, assessment)
-    review = consultation_services.consultation_create(
-        actor=actor,
-        title=(_("Review of the draft report: %(title)s") % {"title": assessment.title})[:200],
-        description=_(
-            "The assessed country's managers review the draft report section by section: "
-            "comment, or propose an amendment with its reason. The team lead accepts or "
-            "rejects each amendment with a reason; the final report records the review."
-        ),
-        opens_at=now,
-        closes_at=closes_at,
-        owner_country=assessment.country,
-        tlp=str(assessment.tlp),
-        participation=Participation.NAMED,
-        members=_review_members(assessment),
-        document_title=assessment.title[:200],
-        report_assessment=assessment,
-    )
-    for heading, text in sections:
-        consultation_services.section_create(
-            actor=actor, consultation=review, heading=heading[:200], text=text
-        )
+    review = _review_consultation(actor, assessment, now, closes_at, sections)
     audit_append(
         action="assessment_review_open",
         actor=actor,

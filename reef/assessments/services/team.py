@@ -130,17 +130,15 @@ def _team_roles(
     return wanted
 
 
-def _record_team(
+def _remove_unwanted(
     assessment: Assessment,
-    team: Mapping[int, User],
+    current: Mapping[int, TeamMembership],
     wanted: Mapping[int, str],
-    lead: User,
     *,
     by: User,
     source: str,
 ) -> None:
-    """Make the memberships what is wanted, each change kept in the team's history."""
-    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
+    """The members no longer wanted leave the team, each removal kept in its history."""
     for pk, m in current.items():
         if pk not in wanted:
             _team_change(
@@ -152,6 +150,20 @@ def _record_team(
                 source=source,
             )
             m.delete()
+
+
+def _record_team(
+    assessment: Assessment,
+    team: Mapping[int, User],
+    wanted: Mapping[int, str],
+    lead: User,
+    *,
+    by: User,
+    source: str,
+) -> None:
+    """Make the memberships what is wanted, each change kept in the team's history."""
+    current = {m.user_id: m for m in TeamMembership.objects.filter(assessment=assessment)}
+    _remove_unwanted(assessment, current, wanted, by=by, source=source)
     for pk, role in wanted.items():
         existing = current.get(pk)
         if existing is None:

@@ -12,7 +12,7 @@ from reef.directory.models import Country
 from reef.frameworks import formats
 from reef.frameworks import services as framework_services
 from reef.frameworks.models import Framework
-from reef.testing import make_user
+from tests_support.world import make_user
 
 EXAMPLES = formats.SHIPPED_DIR.parent / "examples"
 

@@ -10,11 +10,11 @@ import pytest
 
 from reef.assessments import services
 from reef.assessments.models import Decision
-from reef.browser import ARTIFACTS, browser_page, chromium_available, screenshot, sign_in
 from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.frameworks.services import framework_import
-from reef.testing import ensure_world, persona
+from tests_support.browser import ARTIFACTS, browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,9 +11,9 @@ import pytest
 
 from reef.assessments.tests.helpers import with_gaps
 from reef.assessments.tests.test_report_files import _pdf_text
-from reef.browser import ARTIFACTS, browser_page, chromium_available, screenshot, sign_in
 from reef.hub import selectors as hub_selectors
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.browser import ARTIFACTS, browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import PERSONAS, ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,7 +20,7 @@ from reef.core.models import AuditEntry
 from reef.core.roles import Role
 from reef.directory.models import Country
 from reef.frameworks.formats import SHIPPED_DIR
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

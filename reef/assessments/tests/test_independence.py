@@ -15,7 +15,7 @@ from reef.assessments import rules, selectors, services
 from reef.assessments.models import Rating, Status
 from reef.assessments.tests.helpers import build
 from reef.core.rules import allowed
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from reef.directory.models import Country
 from reef.experts import services as expert_services
 from reef.experts.models import MissionRequest
 from reef.experts.tests.helpers import MISSION_END, MISSION_START, expert
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

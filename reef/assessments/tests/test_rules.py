@@ -15,7 +15,7 @@ from reef.core.roles import Scope
 from reef.core.rules import DEMO, OPERATOR_IMPORT, WORKER, Rule, allowed
 from reef.directory.models import Country
 from reef.frameworks.rules import may_import_framework
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def admin_user(monkeypatch: pytest.MonkeyPatch, email: str = "admin@example.org"
     from reef.core import access as scope_module  # where the access layer looks it up
 
     user = make_user(email=email)
-    real = scope_module.compute_scope
+    real = scope_module.compute_scope  # type: ignore[attr-defined]
 
     def compute(u: Any) -> Scope:
         found = real(u)

@@ -18,7 +18,7 @@ from reef.assessments.tests.helpers import build, example_framework, verify_addr
 from reef.assessments.tests.test_import_export import DOC
 from reef.core.errors import ServiceError
 from reef.core.tlp import ORDER, TLP
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ evidence files."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -106,21 +107,11 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Over 60 lines: every row of the factor is read, checked and saved in one request.
-@access(Rule.SERVICE)
-def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save a whole factor (or pillar) at once: the page's one save button.
-
-    Rows left at 'unknown' with no evidence and never rated are not ratings yet and are
-    skipped. All rows are checked together (versioned) and saved only if all are right;
-    evidence files are then attached row by row.
-    """
-    a = _post_only(request, pk)
-    if isinstance(a, HttpResponse):
-        return a
-    group, indicators = _group_indicators(request, a)
-    back = reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}"
-    own = selectors.own_ratings(request.user, a)
+def _posted_rows(
+    request: HttpRequest, indicators: Iterable[Indicator], own: dict[int, Any]
+) -> tuple[list[services.RatingRow], list[tuple[Indicator, Any]], dict[int, str]] | None:
+    """The factor's posted rows, those never touched skipped: (rows, evidence files to
+    attach, indicator key by row number). None, with the message, when a row is invalid."""
     rows: list[services.RatingRow] = []
     files: list[tuple[Indicator, Any]] = []
     keys: dict[int, str] = {}
@@ -128,7 +119,7 @@ def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.RatingForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
         if not form.is_valid():
             messages.error(request, _("%(key)s: choose a rating.") % {"key": ind.key})
-            return redirect(back)
+            return None
         data = form.cleaned_data
         upload = data.get("evidence_file")
         untouched = (
@@ -153,6 +144,26 @@ def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if upload is not None:
             files.append((ind, upload))
+    return rows, files, keys
+
+
+@access(Rule.SERVICE)
+def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a whole factor (or pillar) at once: the page's one save button.
+
+    Rows left at 'unknown' with no evidence and never rated are not ratings yet and are
+    skipped. All rows are checked together (versioned) and saved only if all are right;
+    evidence files are then attached row by row.
+    """
+    a = _post_only(request, pk)
+    if isinstance(a, HttpResponse):
+        return a
+    group, indicators = _group_indicators(request, a)
+    back = reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}"
+    posted = _posted_rows(request, indicators, selectors.own_ratings(request.user, a))
+    if posted is None:
+        return redirect(back)
+    rows, files, keys = posted
     if not rows:
         messages.info(request, _("Nothing to save: no indicator is rated yet."))
         return redirect(back)

@@ -262,7 +262,92 @@ def _warm_groups(
     return c, lab
 
 
-# Long: it fills every clustering field of the state in one pass over shared arrays.
+def _group_candidates(
+    state: OpinionState,
+    previous: OpinionState | None,
+    idx: IntArray,
+    pts: FloatArray,
+    centers: FloatArray,
+    blab: IntArray,
+    width: int,
+) -> dict[int, tuple[FloatArray, IntArray, float]]:
+    """Groups of the base clusters for each k the data allow, with their silhouette: warm
+    from ``previous``'s per-k labels where they still fit, else k-means. Each k's labels of
+    the participants go to ``state.group_k_labels``; one group of all when no k fits."""
+    p = state.params
+    weights = np.bincount(blab, minlength=centers.shape[0]).astype(np.float64)
+    nb = centers.shape[0]
+    kmax = min(p.max_groups, 2 + nb // 12, nb)
+    rng = np.random.default_rng(state.seed)
+    results: dict[int, tuple[FloatArray, IntArray, float]] = {}
+    prev_gc = previous.group_centers if previous is not None else None
+    prev_k = None
+    if previous is not None and p.warm_members:
+        prev_k = previous.group_k_labels
+        if prev_k.shape != (previous.n_participants, width):
+            prev_k = None  # a state written before per-k labels were kept
+    for k in range(2, kmax + 1):
+        found = None
+        if prev_k is not None:
+            old_k = _previous_of(prev_k[:, k - 2], idx)
+            found = _warm_groups(pts, centers, weights, old_k, k, p)
+        if found is None:
+            warm_gc = None if p.warm_members else prev_gc
+            found = _group_kmeans(centers, weights, k, rng, warm_gc, p.group_n_init)
+        c, lab = found
+        results[k] = (c, lab, _silhouette(centers, weights, lab, p.silhouette))
+        state.group_k_labels[idx, k - 2] = lab[blab]
+    if not results:
+        results[1] = (
+            (centers * weights[:, None]).sum(0, keepdims=True) / weights.sum(),
+            np.zeros(nb, dtype=np.int64),
+            0.0,
+        )
+    return results
+
+
+def _choose_k(
+    state: OpinionState,
+    previous: OpinionState | None,
+    results: dict[int, tuple[FloatArray, IntArray, float]],
+    k_fixed: int,
+) -> int:
+    """The number of groups: ``k_fixed`` if given, else the best silhouette, smoothed over
+    updates from ``previous``; sets ``state.k_candidate`` and ``state.k_streak``."""
+    best_k = max(results, key=lambda k: (results[k][2], -k))
+    if k_fixed in results:
+        k, state.k_candidate, state.k_streak = k_fixed, k_fixed, 0
+    elif previous is not None and previous.k in results:
+        k, state.k_candidate, state.k_streak = smooth_k(
+            previous.k,
+            previous.k_candidate,
+            previous.k_streak,
+            best_k,
+            state.params.k_switch_updates,
+        )
+    else:
+        k, state.k_candidate, state.k_streak = best_k, best_k, 0
+    return k
+
+
+def _stable_mapping(
+    previous: OpinionState | None, idx: IntArray, member: IntArray, gc: FloatArray, k: int
+) -> IntArray:
+    """The label each of the k new groups takes: that of the previous group sharing the most
+    members (an update), else by size (a cold start)."""
+    if previous is not None and (previous.groups >= 0).any():
+        old = np.full(idx.shape[0], -1, dtype=np.int64)
+        known = idx < previous.groups.shape[0]
+        old[known] = previous.groups[idx[known]]
+        return _match_labels(member, old, k)
+    # Cold start: label by size (largest first), then by x for ties.
+    sizes = np.bincount(member, minlength=k)
+    order = np.lexsort((gc[:, 0], -sizes))
+    mapping = np.empty(k, dtype=np.int64)
+    mapping[order] = np.arange(k)
+    return mapping
+
+
 def _cluster(
     state: OpinionState,
     previous: OpinionState | None,
@@ -295,56 +380,11 @@ def _cluster(
     centers, blab = _base_clusters(pts, p.base_k, warm, iters)
     state.base_centers = centers
     state.base_labels[idx] = blab
-    weights = np.bincount(blab, minlength=centers.shape[0]).astype(np.float64)
-    nb = centers.shape[0]
-    kmax = min(p.max_groups, 2 + nb // 12, nb)
-    rng = np.random.default_rng(state.seed)
-    results: dict[int, tuple[FloatArray, IntArray, float]] = {}
-    prev_gc = previous.group_centers if previous is not None else None
-    prev_k = None
-    if previous is not None and p.warm_members:
-        prev_k = previous.group_k_labels
-        if prev_k.shape != (previous.n_participants, width):
-            prev_k = None  # a state written before per-k labels were kept
-    for k in range(2, kmax + 1):
-        found = None
-        if prev_k is not None:
-            old_k = _previous_of(prev_k[:, k - 2], idx)
-            found = _warm_groups(pts, centers, weights, old_k, k, p)
-        if found is None:
-            warm_gc = None if p.warm_members else prev_gc
-            found = _group_kmeans(centers, weights, k, rng, warm_gc, p.group_n_init)
-        c, lab = found
-        results[k] = (c, lab, _silhouette(centers, weights, lab, p.silhouette))
-        state.group_k_labels[idx, k - 2] = lab[blab]
-    if not results:
-        results[1] = (
-            (centers * weights[:, None]).sum(0, keepdims=True) / weights.sum(),
-            np.zeros(nb, dtype=np.int64),
-            0.0,
-        )
-    best_k = max(results, key=lambda k: (results[k][2], -k))
-    if k_fixed in results:
-        k, state.k_candidate, state.k_streak = k_fixed, k_fixed, 0
-    elif previous is not None and previous.k in results:
-        k, state.k_candidate, state.k_streak = smooth_k(
-            previous.k, previous.k_candidate, previous.k_streak, best_k, p.k_switch_updates
-        )
-    else:
-        k, state.k_candidate, state.k_streak = best_k, best_k, 0
+    results = _group_candidates(state, previous, idx, pts, centers, blab, width)
+    k = _choose_k(state, previous, results, k_fixed)
     gc, glab = results[k][0], results[k][1]
     member = glab[blab]
-    if previous is not None and (previous.groups >= 0).any():
-        old = np.full(idx.shape[0], -1, dtype=np.int64)
-        known = idx < previous.groups.shape[0]
-        old[known] = previous.groups[idx[known]]
-        mapping = _match_labels(member, old, k)
-    else:
-        # Cold start: label by size (largest first), then by x for ties.
-        sizes = np.bincount(member, minlength=k)
-        order = np.lexsort((gc[:, 0], -sizes))
-        mapping = np.empty(k, dtype=np.int64)
-        mapping[order] = np.arange(k)
+    mapping = _stable_mapping(previous, idx, member, gc, k)
     labels = mapping[member]
     state.groups[idx] = labels
     kk = int(mapping.max()) + 1

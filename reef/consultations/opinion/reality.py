@@ -102,7 +102,45 @@ def _tally(
     return out
 
 
-# Long: one pass labels each statement from tallies the whole report shares.
+def _agreement(t: dict[tuple[PolisId, Any], list[int]], cid: PolisId, k: Any) -> Agreement:
+    a = t.get((cid, k), [0, 0, 0])
+    return Agreement(a[0], a[1], a[2])
+
+
+def _statement_reality(
+    cid: PolisId,
+    tot: Agreement,
+    gs: dict[int, Agreement],
+    ss: dict[str, Agreement],
+    threshold: float,
+    min_votes: int,
+) -> StatementReality:
+    """One statement's label from its overall, per-group and per-sector agreement (the
+    rules are in `consensus_reality`)."""
+    direction = None
+    for d in ("agree", "disagree"):
+        sh = tot.share(d)
+        if tot.non_pass >= min_votes and sh is not None and sh > threshold:
+            direction = d
+    dissenting: list[str] = []
+    barely: list[str] = []
+    parts = [(f"group {g}", a) for g, a in gs.items()] + [(f"sector {s}", a) for s, a in ss.items()]
+    for name, a in parts:
+        if a.non_pass < min_votes:
+            barely.append(name)
+        elif direction is not None and (a.share(direction) or 0.0) <= threshold:
+            dissenting.append(name)
+    if direction is not None:
+        label = "real_consensus" if not dissenting and not barely else "apparent_consensus"
+    else:
+        heard = [a for a in gs.values() if a.non_pass >= min_votes]
+        pro = any(a.agree > a.disagree for a in heard)
+        con = any(a.disagree > a.agree for a in heard)
+        label = "divisive" if pro and con else "no_consensus"
+        dissenting = []
+    return StatementReality(cid, label, direction, tot, gs, ss, dissenting, barely)
+
+
 def consensus_reality(
     votes: Iterable[tuple[PolisId, PolisId, int]],
     groups: Mapping[Any, int | None],
@@ -145,40 +183,12 @@ def consensus_reality(
             if cid not in seen:
                 seen.add(cid)
                 order.append(cid)
-
-    def agreement(t: dict[tuple[PolisId, Any], list[int]], cid: PolisId, k: Any) -> Agreement:
-        a = t.get((cid, k), [0, 0, 0])
-        return Agreement(a[0], a[1], a[2])
-
     out: list[StatementReality] = []
     for cid in order:
-        tot = agreement(overall, cid, 0)
-        gs = {g: agreement(by_group, cid, g) for g in group_ids}
-        ss = {s: agreement(by_sector, cid, s) for s in present_sectors}
-        direction = None
-        for d in ("agree", "disagree"):
-            sh = tot.share(d)
-            if tot.non_pass >= min_votes and sh is not None and sh > threshold:
-                direction = d
-        dissenting: list[str] = []
-        barely: list[str] = []
-        parts = [(f"group {g}", a) for g, a in gs.items()] + [
-            (f"sector {s}", a) for s, a in ss.items()
-        ]
-        for name, a in parts:
-            if a.non_pass < min_votes:
-                barely.append(name)
-            elif direction is not None and (a.share(direction) or 0.0) <= threshold:
-                dissenting.append(name)
-        if direction is not None:
-            label = "real_consensus" if not dissenting and not barely else "apparent_consensus"
-        else:
-            heard = [a for a in gs.values() if a.non_pass >= min_votes]
-            pro = any(a.agree > a.disagree for a in heard)
-            con = any(a.disagree > a.agree for a in heard)
-            label = "divisive" if pro and con else "no_consensus"
-            dissenting = []
-        out.append(StatementReality(cid, label, direction, tot, gs, ss, dissenting, barely))
+        tot = _agreement(overall, cid, 0)
+        gs = {g: _agreement(by_group, cid, g) for g in group_ids}
+        ss = {s: _agreement(by_sector, cid, s) for s in present_sectors}
+        out.append(_statement_reality(cid, tot, gs, ss, threshold, min_votes))
     country_count: dict[str, int] = {c: 0 for c in expected_countries}
     for p in voters:
         if countries and p in countries:

@@ -17,7 +17,27 @@ from reef.consultations.polis_io.records import (
 from reef.consultations.polis_io.rows import _check_width, _id_or_error, _int_or_error, _rows
 
 
-# Long: one pass over the rows checks and converts each cell where its line is known.
+def _votes(
+    path: Path, line: int, row: list[str], header: list[str], n0: int, columns: list[PolisId]
+) -> dict[PolisId, int]:
+    """A row's vote cells, from column ``n0`` on (one per comment; blank: no vote), checked."""
+    votes: dict[PolisId, int] = {}
+    for j, cell in enumerate(row[n0:]):
+        if cell == "":
+            continue
+        v = _VALID_VOTES.get(cell)
+        if v is None:
+            raise PolisFormatError(
+                path,
+                line,
+                header[n0 + j],
+                gettext_noop("vote must be 1, -1, 0 or blank, got %(value)s"),
+                {"value": repr(cell)},
+            )
+        votes[columns[j]] = v
+    return votes
+
+
 def read_participants(
     path: str | os.PathLike[str],
 ) -> tuple[list[ParticipantRecord], list[PolisId], bool]:
@@ -57,20 +77,7 @@ def read_participants(
             _int_or_error(row[prefix.index(n)], path, line, n)
             for n in ("n-comments", "n-votes", "n-agree", "n-disagree")
         ]
-        votes: dict[PolisId, int] = {}
-        for j, cell in enumerate(row[n0:]):
-            if cell == "":
-                continue
-            v = _VALID_VOTES.get(cell)
-            if v is None:
-                raise PolisFormatError(
-                    path,
-                    line,
-                    header[n0 + j],
-                    gettext_noop("vote must be 1, -1, 0 or blank, got %(value)s"),
-                    {"value": repr(cell)},
-                )
-            votes[columns[j]] = v
+        votes = _votes(path, line, row, header, n0, columns)
         out.append(
             ParticipantRecord(
                 id=pid,

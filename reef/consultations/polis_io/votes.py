@@ -130,7 +130,31 @@ def read_votes(path: str | os.PathLike[str], keep_datetime: bool = True) -> Vote
     return fast if fast is not None else read_votes_careful(path, keep_datetime)
 
 
-# Long: one pass per slice; the per-column checks share its line numbers.
+def _timestamps(path: Path, lines: Sequence[int], raw: list[str]) -> npt.NDArray[np.int64]:
+    """A slice's timestamp cells as integers; else the first bad cell's line is named."""
+    try:
+        return np.array(list(map(int, raw)), dtype=np.int64)
+    except ValueError:
+        for ln, t in zip(lines, raw, strict=True):
+            _int_or_error(t, path, ln, "timestamp")
+        raise
+
+
+def _votes(path: Path, lines: Sequence[int], raw: list[str]) -> npt.NDArray[np.int8]:
+    """A slice's vote cells as -1/0/1; else the first bad cell's line is named."""
+    vote_list = list(map(_VALID_VOTES.get, raw))
+    if None in vote_list:
+        i = vote_list.index(None)
+        raise PolisFormatError(
+            path,
+            lines[i],
+            "vote",
+            gettext_noop("must be 1, -1 or 0, got %(value)s"),
+            {"value": repr(raw[i])},
+        )
+    return np.array(vote_list, dtype=np.int8)
+
+
 def read_votes_careful(path: str | os.PathLike[str], keep_datetime: bool = True) -> VoteLog:
     """The pure-Python votes.csv reader: exact line/column errors; the fast one's reference."""
     path = Path(path)
@@ -152,25 +176,8 @@ def read_votes_careful(path: str | os.PathLike[str], keep_datetime: bool = True)
         ) -> list[str]:
             return flat[ix[name] :: width]
 
-        ts_raw = column("timestamp")
-        try:
-            ts_parts.append(np.array(list(map(int, ts_raw)), dtype=np.int64))
-        except ValueError:
-            for ln, t in zip(lines, ts_raw, strict=True):
-                _int_or_error(t, path, ln, "timestamp")
-            raise
-        vote_raw = column("vote")
-        vote_list = list(map(_VALID_VOTES.get, vote_raw))
-        if None in vote_list:
-            i = vote_list.index(None)
-            raise PolisFormatError(
-                path,
-                lines[i],
-                "vote",
-                gettext_noop("must be 1, -1 or 0, got %(value)s"),
-                {"value": repr(vote_raw[i])},
-            )
-        vote_parts.append(np.array(vote_list, dtype=np.int8))
+        ts_parts.append(_timestamps(path, lines, column("timestamp")))
+        vote_parts.append(_votes(path, lines, column("vote")))
         voters.add(column("voter-id"), lines)
         comments.add(column("comment-id"), lines)
         if dts is not None and "datetime" in ix:

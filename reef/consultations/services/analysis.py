@@ -106,7 +106,36 @@ def _stored_state(consultation: Consultation) -> opinion.OpinionState | None:
         return None  # another format (an older release): a full fit replaces it
 
 
-# Long: read, compute, store in order; the steps share the votes and the state.
+def _opinion_state(
+    consultation: Consultation, statements: list[tuple[int, str, bool]], full: bool
+) -> opinion.OpinionState:
+    """The opinion state of the current votes: the stored one updated with the votes that
+    differ from it, else (``full``, or nothing to update) a replay of every vote."""
+    numbers = [n for n, _, _ in statements]
+    moderated_out = [n for n, st, _ in statements if st == Statement.Status.REJECTED]
+    meta = [n for n, _, m in statements if m]
+    triples, times = _vote_triples(consultation)
+    previous = None if full else _stored_state(consultation)
+    changed = opinion.changed_votes(previous, triples) if previous is not None else None
+    if previous is not None and changed is not None:
+        state = opinion.update(previous, changed, moderated_out=moderated_out)
+        meta_set = set(meta)
+        state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
+        return state
+    # No state to update: replay the votes in the order they were cast, as Polis's
+    # groups carry the conversation's history (docs/opinion.md, "History replay").
+    return opinion.fit_replay(
+        [t[0] for t in triples],
+        [t[1] for t in triples],
+        [t[2] for t in triples],
+        timestamps=times,
+        all_comments=numbers,
+        moderated_out=moderated_out,
+        meta=meta,
+        seed=consultation.pk or 0,
+    )
+
+
 def consultation_analyse(*, consultation: Consultation, full: bool = False) -> dict[str, Any]:
     """Recompute groups, representative statements and the consensus reality report.
 
@@ -126,29 +155,7 @@ def consultation_analyse(*, consultation: Consultation, full: bool = False) -> d
             "number", "status", "is_meta"
         )
     )
-    numbers = [n for n, _, _ in statements]
-    moderated_out = [n for n, st, _ in statements if st == Statement.Status.REJECTED]
-    meta = [n for n, _, m in statements if m]
-    triples, times = _vote_triples(consultation)
-    previous = None if full else _stored_state(consultation)
-    changed = opinion.changed_votes(previous, triples) if previous is not None else None
-    if previous is not None and changed is not None:
-        state = opinion.update(previous, changed, moderated_out=moderated_out)
-        meta_set = set(meta)
-        state.meta = np.array([c in meta_set for c in state.comment_ids], dtype=bool)
-    else:
-        # No state to update: replay the votes in the order they were cast, as Polis's
-        # groups carry the conversation's history (docs/opinion.md, "History replay").
-        state = opinion.fit_replay(
-            [t[0] for t in triples],
-            [t[1] for t in triples],
-            [t[2] for t in triples],
-            timestamps=times,
-            all_comments=numbers,
-            moderated_out=moderated_out,
-            meta=meta,
-            seed=consultation.pk or 0,
-        )
+    state = _opinion_state(consultation, statements, full)
     # The stored state carries the history on; the groups shown are the refit's (the
     # history's participants and k, groups from the current votes: docs/opinion.md).
     shown = opinion.refit(state) if state.params.replay_refit else state

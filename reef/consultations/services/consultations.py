@@ -56,7 +56,7 @@ def _validate_setup(
         raise ServiceError(_("The window must close after it opens."), field="closes_at")
 
 
-# Long: mostly its keyword arguments and their checks, all before the one write.
+# Long because a consultation has fifteen settings, each checked before the one write.
 @transaction.atomic
 def consultation_create(
     *,

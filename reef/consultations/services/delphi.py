@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reef.consultations import rules as R
-from reef.consultations.models import Consultation, DelphiItem, DelphiResponse, DelphiRound
+from reef.consultations.models import (
+    Consultation,
+    DelphiItem,
+    DelphiResponse,
+    DelphiRound,
+    Participant,
+)
 from reef.consultations.services.common import (
     _child,
     _clean_text,
@@ -104,7 +110,58 @@ def delphi_round_close(*, actor: Actor, round: DelphiRound) -> DelphiRound:
     return round
 
 
-# Long: the independence checks and the writes share the locked responses.
+def _check_independent(
+    round: DelphiRound,
+    items: Mapping[int, DelphiItem],
+    existing: Mapping[int, DelphiResponse],
+    ratings: Mapping[int, int],
+) -> None:
+    """Independence: whoever could see this round's feedback (answered every item, or the
+    round closed) gives no first answer in it any more; first answers come all together."""
+    has_seen = R.may_see_feedback(round, has_submitted=bool(items) and set(items) <= set(existing))
+    first = [pk for pk in ratings if pk not in existing]
+    if first and not R.may_answer_first(round, has_seen_feedback=has_seen):
+        raise ServiceError(
+            _("You have seen this round's feedback: your first answers are no longer independent."),
+            field="ratings",
+            code="not_independent",
+        )
+    missing = [pk for pk in items if pk not in existing and pk not in ratings]
+    if missing:
+        raise ServiceError(
+            _("Rate every item: your first answers are given together, before any feedback."),
+            field="ratings",
+        )
+
+
+def _answer(
+    consultation: Consultation,
+    item: DelphiItem,
+    participant: Participant,
+    response: DelphiResponse | None,
+    value: int,
+    comment: str,
+) -> DelphiResponse:
+    """A first answer (kept as ``first_rating``), or a revision of ``response``."""
+    if response is None:
+        response = _child(
+            DelphiResponse,
+            consultation,
+            item=item,
+            participant=participant,
+            first_rating=value,
+            rating=value,
+            comment=comment,
+        )
+    else:
+        response.rating = value
+        if comment:
+            response.comment = comment
+        response.version += 1
+        response.save()
+    return response
+
+
 @transaction.atomic
 def delphi_respond(
     *,
@@ -132,22 +189,7 @@ def delphi_respond(
         .filter(item__round=round, participant=participant)
         .order_by("pk")
     }
-    # Independence: whoever could see this round's feedback (answered every item, or the
-    # round closed) gives no first answer in it any more.
-    has_seen = R.may_see_feedback(round, has_submitted=bool(items) and set(items) <= set(existing))
-    first = [pk for pk in ratings if pk not in existing]
-    if first and not R.may_answer_first(round, has_seen_feedback=has_seen):
-        raise ServiceError(
-            _("You have seen this round's feedback: your first answers are no longer independent."),
-            field="ratings",
-            code="not_independent",
-        )
-    missing = [pk for pk in items if pk not in existing and pk not in ratings]
-    if missing:
-        raise ServiceError(
-            _("Rate every item: your first answers are given together, before any feedback."),
-            field="ratings",
-        )
+    _check_independent(round, items, existing, ratings)
     out: list[DelphiResponse] = []
     for pk, value in ratings.items():
         if not isinstance(value, int) or not round.scale_min <= value <= round.scale_max:
@@ -157,24 +199,7 @@ def delphi_respond(
                 field="ratings",
             )
         comment = ((comments or {}).get(pk) or "").strip()[:2000]
-        response = existing.get(pk)
-        if response is None:
-            response = _child(
-                DelphiResponse,
-                consultation,
-                item=items[pk],
-                participant=participant,
-                first_rating=value,
-                rating=value,
-                comment=comment,
-            )
-        else:
-            response.rating = value
-            if comment:
-                response.comment = comment
-            response.version += 1
-            response.save()
-        out.append(response)
+        out.append(_answer(consultation, items[pk], participant, existing.get(pk), value, comment))
     audit_append(
         action="delphi_respond",
         actor=user,

@@ -81,7 +81,7 @@ def camp_votes(camp: int) -> dict[int, int]:
 def two_camps(editor: Any, consultation: Consultation, per_camp: int = 4) -> list[Any]:
     """The CAMP_STATEMENTS and two camps of invited members who vote them opposite ways
     (statements 1-4) and alike (5, 6); the users, camp 0 first. Not analysed yet."""
-    from reef.testing import make_user
+    from tests_support.world import make_user
 
     statements = [accepted(editor, consultation, body) for body in CAMP_STATEMENTS]
     voters = [make_user() for _ in range(2 * per_camp)]

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.consultations import services
 from reef.consultations.models import Amendment, Consultation, Participation, Vote
 from reef.consultations.tests.helpers import accepted, camp_votes, join, section, two_camps
 from reef.core.tests.test_browser_mobile import PHONE, _axe, _sideways
 from reef.core.tlp import TLP
 from reef.directory.models import Organisation
-from reef.testing import ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reef.testing import PERSONAS
+from tests_support.world import PERSONAS
 
 EVERYONE = ["anonymous", *PERSONAS]
 

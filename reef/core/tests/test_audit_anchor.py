@@ -63,12 +63,13 @@ def test_rolled_back_then_regrown_chain_is_detected(anchor_file: Path) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_one_anchor_per_transaction_and_never_a_rolled_back_head(anchor_file: Path) -> None:
+    start = _head_row()[0]  # the world's own entries, if any
     with transaction.atomic():
         for i in range(5):
             audit_append(action="batch", detail={"i": i})
     anchors, bad = read_anchors(anchor_file)
     assert not bad
-    assert [(a.kind, a.seq) for a in anchors] == [("anchor", 5)]
+    assert [(a.kind, a.seq) for a in anchors] == [("anchor", start + 5)]
     with transaction.atomic():
         audit_append(action="kept")
         try:
@@ -86,8 +87,8 @@ def test_one_anchor_per_transaction_and_never_a_rolled_back_head(anchor_file: Pa
             pass
         audit_append(action="kept after a rolled-back savepoint")
     anchors, _ = read_anchors(anchor_file)
-    assert [a.seq for a in anchors] == [5, 6, 7]
-    assert AuditEntry.objects.count() == 7
+    assert [a.seq for a in anchors] == [start + 5, start + 6, start + 7]
+    assert AuditEntry.objects.count() == start + 7
     result = audit_verify()
     assert result.ok, result.problems
     assert not result.notes
@@ -107,13 +108,14 @@ def test_anchor_line_signed_without_the_key_is_refused(anchor_file: Path, settin
 
 @pytest.mark.django_db(transaction=True)
 def test_missing_anchor_file_is_a_note_and_audit_anchor_writes_it(anchor_file: Path) -> None:
+    start = _head_row()[0]
     audit_append(action="one")
     anchor_file.unlink()
     result = audit_verify()
     assert result.ok and any("no external anchor yet" in n for n in result.notes)
     call_command("audit", "anchor")
     anchors, _ = read_anchors(anchor_file)
-    assert [a.seq for a in anchors] == [1]
+    assert [a.seq for a in anchors] == [start + 1]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,7 +22,7 @@ from reef.core.audit import GENESIS, audit_append, audit_seal, audit_verify
 from reef.core.models import AuditEntry, AuditHead
 from reef.directory.models import Organisation
 from reef.directory.services import organisation_update
-from reef.testing import ensure_world, persona
+from tests_support.world import ensure_world, persona
 
 
 def _head() -> tuple[int, str]:

@@ -10,7 +10,7 @@ from reef.core.audit import audit_append, audit_verify
 from reef.core.backup import BackupError, restore, row_counts
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Person
-from reef.testing import ensure_world
+from tests_support.world import ensure_world
 
 
 def _snapshot() -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
-from reef.testing import ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

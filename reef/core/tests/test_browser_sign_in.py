@@ -7,8 +7,8 @@ from typing import Any
 import pyotp
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot
-from reef.testing import PERSONA_EMAILS, ensure_world, persona, totp_secret_for
+from tests_support.browser import browser_page, chromium_available, screenshot
+from tests_support.world import PERSONA_EMAILS, ensure_world, persona, totp_secret_for
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+# Runs Reef's command in other processes: left out of `make test-fast`.
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -54,12 +57,20 @@ def _counts(db: Path) -> dict[str, int]:
     return {t: n for t, n in counts.items() if not t.startswith(("core_audit", "django_session"))}
 
 
-def test_demo_is_idempotent(tmp_path: Path) -> None:
-    db = tmp_path / "demo.sqlite3"
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One demo database loaded by `reef demo --no-serve`, shared by the tests below (the
+    first load is most of their time; a second load on it is the idempotence check)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     first = _reef("demo", "--no-serve", env=_env(db))
     assert first.returncode == 0, first.stderr
-    assert "illustrative" in first.stdout
-    assert "focal.grenada@demo.reef" in first.stdout
+    return db, first.stdout
+
+
+def test_demo_is_idempotent(demo_db: tuple[Path, str]) -> None:
+    db, first_output = demo_db
+    assert "illustrative" in first_output
+    assert "focal.grenada@demo.reef" in first_output
     once = _counts(db)
     second = _reef("demo", "--no-serve", env=_env(db))
     assert second.returncode == 0, second.stderr
@@ -68,19 +79,19 @@ def test_demo_is_idempotent(tmp_path: Path) -> None:
     assert verify.returncode == 0, verify.stderr
     assert "verified" in verify.stdout
     # The audit chain is anchored beside its own database, never in the project's var/.
-    anchors = tmp_path / "demo.audit-anchors.log"
+    anchors = db.parent / "demo.audit-anchors.log"
     assert anchors.read_text().startswith("reset ")
     assert "no external anchor" not in verify.stderr
 
 
-def test_demo_answers_on_the_chosen_port(tmp_path: Path) -> None:
+def test_demo_answers_on_the_chosen_port(tmp_path: Path, demo_db: tuple[Path, str]) -> None:
     port = _free_port()
     # The output goes to a file: a pipe nobody reads fills up and stalls the demo.
     log = (tmp_path / "demo.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "reef.cli", "demo", "--port", str(port)],
         cwd=ROOT,
-        env=_env(tmp_path / "demo.sqlite3"),
+        env=_env(demo_db[0]),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

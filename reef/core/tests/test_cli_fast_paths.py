@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+# Runs Reef's command in other processes: left out of `make test-fast`.
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[3]
 POLIS = ROOT / "reef" / "consultations" / "tests" / "data" / "polis"
 MATCH_INPUT = {

@@ -23,7 +23,7 @@ from reef.core.errors import Conflict
 from reef.core.models import AuditEntry
 from reef.directory.models import Organisation
 from reef.directory.services import organisation_update
-from reef.testing import ensure_world, persona
+from tests_support.world import ensure_world, persona
 
 URL = "/api/v1/organisations/oas"
 

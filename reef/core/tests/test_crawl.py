@@ -25,7 +25,7 @@ from lxml import etree
 
 from reef.accounts.models import User
 from reef.core.demo import load_all
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.world import PERSONAS, ensure_world, persona
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_PAGES = 400  # per persona and language

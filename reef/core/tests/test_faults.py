@@ -25,7 +25,7 @@ from reef.core.backup import backup
 from reef.core.concurrency import etag_for
 from reef.core.models import AuditEntry
 from reef.directory.models import Organisation
-from reef.testing import ensure_world, persona
+from tests_support.world import ensure_world, persona
 
 UNAVAILABLE = "temporarily unavailable"
 

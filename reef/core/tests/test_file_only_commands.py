@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Runs Reef's command in other processes: left out of `make test-fast`.
+pytestmark = pytest.mark.subprocess
+
 REEF = Path(sys.executable).with_name("reef")
 POLIS = Path(__file__).resolve().parents[2] / "consultations" / "tests" / "data" / "polis"
 

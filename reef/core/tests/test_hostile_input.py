@@ -19,7 +19,7 @@ from reef.api.api import MAX_JSON_DEPTH, json_depth
 from reef.core.concurrency import etag_for
 from reef.directory.models import Organisation
 from reef.directory.services import organisation_update
-from reef.testing import reauthenticated_session
+from tests_support.world import reauthenticated_session
 
 XSS = "<script>alert(1)</script>"
 EXAMPLES = Path(__file__).resolve().parents[2] / "frameworks" / "examples"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from reef.accounts.models import ApiToken
 from reef.core.idempotency import LEASE, idempotency_purge, request_fingerprint
 from reef.core.models import IdempotencyKey
-from reef.testing import ensure_world, persona, reauthenticated_session
+from tests_support.world import ensure_world, persona, reauthenticated_session
 
 URL = "/api/v1/tokens"
 

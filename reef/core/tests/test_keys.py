@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from reef.accounts import crypto
 from reef.core.models import AuditEntry
-from reef.testing import PERSONA_EMAILS, totp_secret_for
+from tests_support.world import PERSONA_EMAILS, totp_secret_for
 
 
 def _secrets() -> dict[int, str]:

@@ -29,8 +29,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reef.core.models import AuditEntry, AuditHead
+from reef.core.tests.route_world import RouteWorld, app_of, by_app
 from reef.core.tests.routes import EVERYONE, Sample
-from reef.core.tests.test_routes import OWN_ROUTES, THIRD_PARTY, _samples
+from reef.core.tests.test_routes import OWN_ROUTES, THIRD_PARTY
 
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 SESSION_TABLE = "django_session"
@@ -126,14 +127,14 @@ def _check(clients: dict[str, Client], url: str) -> dict[str, int]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("pattern", "name", "view"), OWN_ROUTES, ids=[r[1] or r[0] for r in OWN_ROUTES]
+    ("route_world", "pattern", "name", "view"), by_app(OWN_ROUTES), indirect=["route_world"]
 )
 def test_page_reads_never_write(
-    pattern: str, name: str, view: Any, users: dict[str, Any], clients: dict[str, Client]
+    route_world: RouteWorld, pattern: str, name: str, view: Any
 ) -> None:
-    sample = _samples(users, name).get(name) or Sample()
+    sample = route_world.samples.get(name) or Sample()
     query = f"?{sample.query}" if sample.query and sample.method == "get" else ""
-    _check(clients, reverse(name, kwargs=sample.kwargs) + query)
+    _check(route_world.clients(), reverse(name, kwargs=sample.kwargs) + query)
 
 
 @pytest.mark.django_db
@@ -156,7 +157,15 @@ def _api_get_paths() -> list[str]:
 API_GETS = _api_get_paths()
 
 
-def _api_url(path: str, users: dict[str, Any]) -> str:
+def _api_sample_page(path: str) -> str | None:
+    """The page whose sample gives the parameters of API path `path` (None: it needs none)."""
+    if path in API_LITERALS:
+        return None
+    prefix = max((p for p in API_SAMPLES if path.startswith(p)), key=len, default=None)
+    return None if prefix is None else API_SAMPLES[prefix][0]
+
+
+def _api_url(path: str, samples: dict[str, Sample]) -> str:
     query = f"?{API_QUERIES[path]}" if path in API_QUERIES else ""
     if path in API_LITERALS:
         return path.format(**API_LITERALS[path]) + query
@@ -165,17 +174,24 @@ def _api_url(path: str, users: dict[str, Any]) -> str:
         assert "{" not in path, f"GET {path} has parameters: add its sample to API_SAMPLES"
         return path + query
     page, names = API_SAMPLES[prefix]
-    sample = _samples(users, page).get(page)
+    sample = samples.get(page)
     assert sample is not None, f"no sample for {page} in its app's tests/routes.py"
     return path.format(**{api: sample.kwargs[kw] for api, kw in names.items()}) + query
 
 
+def _api_params() -> list[Any]:
+    """(app, path): the app whose samples the path needs, "core" when it needs none."""
+    result = []
+    for path in API_GETS:
+        page = _api_sample_page(path)
+        result.append(pytest.param(app_of(page) if page else "core", path, id=path))
+    return result
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", API_GETS)
-def test_api_reads_never_write(
-    path: str, users: dict[str, Any], clients: dict[str, Client]
-) -> None:
-    statuses = _check(clients, "/api/v1" + _api_url(path, users))
+@pytest.mark.parametrize(("route_world", "path"), _api_params(), indirect=["route_world"])
+def test_api_reads_never_write(route_world: RouteWorld, path: str) -> None:
+    statuses = _check(route_world.clients(), "/api/v1" + _api_url(path, route_world.samples))
     read = API_READ_STATUS.get(path, 200)
     assert read in statuses.values(), f"GET {path}: nobody could read it ({statuses})"
 

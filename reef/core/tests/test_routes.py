@@ -7,13 +7,13 @@ rule, or with parameters and no sample in its app's tests/routes.py, fails.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from reef.core.routes import Rule, rule_of
+from reef.core.tests.route_world import RouteWorld, app_of, app_samples, by_app
 from reef.core.tests.routes import EVERYONE, Sample
 
 # Third-party route trees with their own access handling; tried for "no 5xx" only.
@@ -43,19 +43,9 @@ OWN_ROUTES = [
 ]
 
 
-# URL namespaces that are not an app's name: where their samples live.
-SAMPLE_MODULES = {"people": "reef.accounts.tests.people_routes"}
-
-
 def _samples(users: dict[str, Any], name: str) -> dict[str, Sample]:
     """The samples of the app that owns route `name` (only that app's fixtures are built)."""
-    app = name.split(":", 1)[0] if ":" in name else "core"
-    try:
-        module = importlib.import_module(SAMPLE_MODULES.get(app, f"reef.{app}.tests.routes"))
-    except ModuleNotFoundError:
-        return {}
-    result: dict[str, Sample] = module.samples(users) if hasattr(module, "samples") else {}
-    return result
+    return app_samples(users, app_of(name))
 
 
 def _default(rule: Rule, client: str, method: str) -> int:
@@ -71,17 +61,15 @@ def test_every_route_has_an_access_rule() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("pattern", "name", "view"), OWN_ROUTES, ids=[r[1] or r[0] for r in OWN_ROUTES]
+    ("route_world", "pattern", "name", "view"), by_app(OWN_ROUTES), indirect=["route_world"]
 )
-def test_route_access(
-    pattern: str, name: str, view: Any, users: dict[str, Any], clients: dict[str, Any]
-) -> None:
+def test_route_access(route_world: RouteWorld, pattern: str, name: str, view: Any) -> None:
     from django.urls import reverse
 
     rule = rule_of(view)
     assert rule is not None, f"{pattern} has no access rule"
-    samples = _samples(users, name)
-    sample = samples.get(name)
+    clients = route_world.clients()
+    sample = route_world.samples.get(name)
     has_params = "<" in pattern or "(?P" in pattern
     if sample is None:
         assert not has_params, f"{pattern} ({name}) has parameters but no sample in tests/routes.py"

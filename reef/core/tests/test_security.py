@@ -11,7 +11,7 @@ from django.test import Client
 
 from reef.accounts.middleware import SESSION_STARTED
 from reef.core.rules import OPERATOR_IMPORT
-from reef.testing import make_user
+from tests_support.world import make_user
 
 
 @pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_sign_in_with_mfa_asks_for_the_code(users: dict[str, Any]) -> None:
 def test_totp_code_completes_sign_in_and_rotates_the_session(users: dict[str, Any]) -> None:
     import pyotp
 
-    from reef.testing import totp_secret_for
+    from tests_support.world import totp_secret_for
 
     user = users["focal_point"]
     user.set_password("a long test password 123")
@@ -154,7 +154,7 @@ def test_totp_accepts_one_step_of_drift_and_no_more(users: dict[str, Any]) -> No
 
     import pyotp
 
-    from reef.testing import totp_secret_for
+    from tests_support.world import totp_secret_for
 
     user = users["focal_point"]
     user.set_password("a long test password 123")
@@ -234,6 +234,14 @@ def test_deactivating_a_user_ends_their_sessions(users: dict[str, Any]) -> None:
 def test_passwords_use_argon2_and_length_rules() -> None:
     from django.contrib.auth.hashers import get_hasher
 
+    from reef import settings as product_settings
+
+    # Production hashes with Django's Argon2id costs; the suite's quicker hasher is the
+    # same algorithm and is named only by the test configuration.
+    assert product_settings.PASSWORD_HASHERS[0] == (
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
+    assert not any("tests_support" in h for h in product_settings.PASSWORD_HASHERS)
     assert get_hasher().algorithm == "argon2"
     names = [str(v["NAME"]).rsplit(".", 1)[1] for v in settings.AUTH_PASSWORD_VALIDATORS]  # type: ignore[index]
     assert "NumericPasswordValidator" not in names
@@ -244,7 +252,7 @@ def test_passwords_use_argon2_and_length_rules() -> None:
 def test_mfa_secrets_are_encrypted_at_rest(users: dict[str, Any]) -> None:
     from allauth.mfa.models import Authenticator
 
-    from reef.testing import totp_secret_for
+    from tests_support.world import totp_secret_for
 
     auth = Authenticator.objects.get(user=users["focal_point"], type=Authenticator.Type.TOTP)
     stored = auth.data["secret"]

@@ -17,7 +17,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ["es", "fr", "nl"]
 
-pytestmark = pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext missing")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext missing"),
+    pytest.mark.subprocess,
+]
 
 
 @pytest.fixture(scope="module")

@@ -131,7 +131,57 @@ def _flow_highs(
     return FlowResult(chosen=np.asarray(second.x) > 0.5, flow=flow)
 
 
-def _fair_milp(  # both stages share the same rows and bounds: one function, read in order
+def _fairness_rows(
+    p_arc: IntArray, gain: IntArray, floor_rows: IntArray, n_p: int
+) -> sp.csr_matrix:
+    """Fairness rows: gain-weighted incidence restricted to floor_rows."""
+    row_of = np.full(n_p, -1, dtype=np.int64)
+    row_of[floor_rows] = np.arange(len(floor_rows))
+    keep = row_of[p_arc] >= 0
+    return sp.csr_matrix(
+        (gain[keep].astype(np.float64), (row_of[p_arc[keep]], np.flatnonzero(keep))),
+        shape=(len(floor_rows), len(p_arc)),
+    )
+
+
+def _max_min_stage(
+    inc: sp.csr_matrix,
+    fair: sp.csr_matrix,
+    caps: FloatArray,
+    flow: int,
+    base_f: FloatArray,
+    options: dict[str, Any],
+) -> Any:
+    """Stage 1 of `_fair_milp` over (x, t): maximise t, every fairness row at least t, the
+    seats and loads within ``caps`` and exactly ``flow`` arcs chosen. SciPy's milp result."""
+    n_caps, n_e = inc.shape
+    n_floor = fair.shape[0]
+    a1 = sp.vstack(
+        [
+            sp.hstack([inc, sp.csr_matrix((n_caps, 1))]),
+            sp.hstack([sp.csr_matrix(np.ones((1, n_e))), sp.csr_matrix((1, 1))]),
+            sp.hstack([fair, -sp.csr_matrix(np.ones((n_floor, 1)))]),
+        ],
+        format="csr",
+    )
+    lo1 = np.concatenate([np.full(n_caps, -np.inf), [flow], -base_f])
+    hi1 = np.concatenate([caps, [flow], np.full(n_floor, np.inf)])
+    c1 = np.zeros(n_e + 1)
+    c1[-1] = -1.0
+    integrality = np.concatenate([np.ones(n_e), [0]])
+    bounds = Bounds(
+        np.concatenate([np.zeros(n_e), [-np.inf]]), np.concatenate([np.ones(n_e), [np.inf]])
+    )
+    return milp(
+        c1,
+        constraints=LinearConstraint(a1, lo1, hi1),
+        integrality=integrality,
+        bounds=bounds,
+        options=options,
+    )
+
+
+def _fair_milp(
     p_arc: IntArray,
     r_arc: IntArray,
     gain: IntArray,
@@ -151,42 +201,12 @@ def _fair_milp(  # both stages share the same rows and bounds: one function, rea
     """
     n_p, n_r, n_e = len(need), len(load), len(p_arc)
     inc = _incidence(p_arc, r_arc, n_p, n_r)
-    # Fairness rows: gain-weighted incidence restricted to floor_rows.
-    row_of = np.full(n_p, -1, dtype=np.int64)
-    row_of[floor_rows] = np.arange(len(floor_rows))
-    keep = row_of[p_arc] >= 0
-    fair = sp.csr_matrix(
-        (gain[keep].astype(np.float64), (row_of[p_arc[keep]], np.flatnonzero(keep))),
-        shape=(len(floor_rows), n_e),
-    )
+    fair = _fairness_rows(p_arc, gain, floor_rows, n_p)
     caps = np.concatenate([need, load]).astype(np.float64)
     base_f = base[floor_rows].astype(np.float64)
     options = {"time_limit": time_limit, "mip_rel_gap": 1e-9, "disp": False}
 
-    # Stage 1 over (x, t).
-    a1 = sp.vstack(
-        [
-            sp.hstack([inc, sp.csr_matrix((n_p + n_r, 1))]),
-            sp.hstack([sp.csr_matrix(np.ones((1, n_e))), sp.csr_matrix((1, 1))]),
-            sp.hstack([fair, -sp.csr_matrix(np.ones((len(floor_rows), 1)))]),
-        ],
-        format="csr",
-    )
-    lo1 = np.concatenate([np.full(n_p + n_r, -np.inf), [flow], -base_f])
-    hi1 = np.concatenate([caps, [flow], np.full(len(floor_rows), np.inf)])
-    c1 = np.zeros(n_e + 1)
-    c1[-1] = -1.0
-    integrality = np.concatenate([np.ones(n_e), [0]])
-    bounds = Bounds(
-        np.concatenate([np.zeros(n_e), [-np.inf]]), np.concatenate([np.ones(n_e), [np.inf]])
-    )
-    res1 = milp(
-        c1,
-        constraints=LinearConstraint(a1, lo1, hi1),
-        integrality=integrality,
-        bounds=bounds,
-        options=options,
-    )
+    res1 = _max_min_stage(inc, fair, caps, flow, base_f, options)
     if res1.x is None:
         return start, False
     x1 = np.asarray(res1.x[:n_e]) > 0.5

@@ -48,8 +48,28 @@ from reef.notifications.services import notify_handoff
 # --------------------------------------------------------------------------- missions
 
 
+def _required_roles(required_roles: dict[str, int] | None) -> dict[str, int]:
+    """The roles the team needs, with how many of each (the default ones when not given):
+    known roles, counts not negative; roles needing nobody left out."""
+    roles = default_roles() if required_roles is None else dict(required_roles)
+    role_keys = set(
+        ExpertiseTag.objects.filter(kind=ExpertiseTag.Kind.ROLE).values_list("key", flat=True)
+    )
+    for role, count in roles.items():
+        if role not in role_keys:
+            raise ServiceError(
+                _("Unknown role %(value)s.") % {"value": role}, field="required_roles"
+            )
+        if not isinstance(count, int) or count < 0:
+            raise ServiceError(
+                _("The role %(value)s needs a non-negative count.") % {"value": role},
+                field="required_roles",
+            )
+    return {k: v for k, v in roles.items() if v > 0}
+
+
 @transaction.atomic
-def mission_request_create(  # a 12-field request, checked in the form's order
+def mission_request_create(
     *,
     actor: Actor,
     title: str,
@@ -75,21 +95,7 @@ def mission_request_create(  # a 12-field request, checked in the form's order
     title = _text(title, "title")
     if end < start:
         raise ServiceError(_("The mission must not end before it starts."), field="end")
-    roles = default_roles() if required_roles is None else dict(required_roles)
-    role_keys = set(
-        ExpertiseTag.objects.filter(kind=ExpertiseTag.Kind.ROLE).values_list("key", flat=True)
-    )
-    for role, count in roles.items():
-        if role not in role_keys:
-            raise ServiceError(
-                _("Unknown role %(value)s.") % {"value": role}, field="required_roles"
-            )
-        if not isinstance(count, int) or count < 0:
-            raise ServiceError(
-                _("The role %(value)s needs a non-negative count.") % {"value": role},
-                field="required_roles",
-            )
-    roles = {k: v for k, v in roles.items() if v > 0}
+    roles = _required_roles(required_roles)
     if not 1 <= size <= 50:
         raise ServiceError(_("A team has from 1 to 50 members."), field="size")
     if assessment_ref is not None and not 1 <= assessment_ref <= 2**31 - 1:

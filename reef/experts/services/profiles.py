@@ -46,8 +46,40 @@ from reef.notifications.services import notifications_erase
 # --------------------------------------------------------------------------- profiles
 
 
+def _check_sector(sector: str) -> str:
+    if sector not in Sector.values:
+        raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
+    return sector
+
+
+def _check_seniority(seniority: str) -> str:
+    if seniority not in Seniority.values:
+        raise ServiceError(
+            _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
+        )
+    return seniority
+
+
+def _check_contact_tlp(contact_tlp: str) -> str:
+    if contact_tlp not in TLP.values:
+        raise ServiceError(
+            _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
+        )
+    return contact_tlp
+
+
+def _check_max_reviews(max_reviews_per_quarter: int) -> int:
+    if not 0 <= max_reviews_per_quarter <= 50:
+        raise ServiceError(
+            _("Maximum reviews per quarter must be between 0 and 50."),
+            field="max_reviews_per_quarter",
+        )
+    return max_reviews_per_quarter
+
+
+# Long because a profile has fifteen fields: each is checked, in the form's order, then stored.
 @transaction.atomic
-def profile_create(  # one check per field of a 15-field form, in the form's order
+def profile_create(
     *,
     actor: Actor,
     name: str,
@@ -78,21 +110,10 @@ def profile_create(  # one check per field of a 15-field form, in the form's ord
         raise ServiceError(_("The expert's consent is needed to keep a profile."), field="consent")
     name = _text(name, "name")
     contact_email, contact_phone = _contact(contact_email, contact_phone)
-    if sector not in Sector.values:
-        raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
-    if seniority not in Seniority.values:
-        raise ServiceError(
-            _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
-        )
-    if contact_tlp not in TLP.values:
-        raise ServiceError(
-            _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
-        )
-    if not 0 <= max_reviews_per_quarter <= 50:
-        raise ServiceError(
-            _("Maximum reviews per quarter must be between 0 and 50."),
-            field="max_reviews_per_quarter",
-        )
+    _check_sector(sector)
+    _check_seniority(seniority)
+    _check_contact_tlp(contact_tlp)
+    _check_max_reviews(max_reviews_per_quarter)
     if user is not None and ExpertProfile.objects.filter(user=user).exists():
         raise ServiceError(_("This user already has an expert profile."), field="user")
     langs = _clean_languages(languages)
@@ -130,7 +151,7 @@ def profile_create(  # one check per field of a 15-field form, in the form's ord
 
 
 @transaction.atomic
-def profile_update(  # each given field checked and applied in turn, like create
+def profile_update(
     *,
     actor: Actor,
     profile: ExpertProfile,
@@ -153,9 +174,7 @@ def profile_update(  # each given field checked and applied in turn, like create
     if name is not None:
         profile.name = _text(name, "name")
     if sector is not None:
-        if sector not in Sector.values:
-            raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
-        profile.sector = sector
+        profile.sector = _check_sector(sector)
     if organisation is not None or clear_organisation:
         profile.organisation = organisation
     if languages is not None:
@@ -163,12 +182,7 @@ def profile_update(  # each given field checked and applied in turn, like create
     if bio is not None:
         profile.bio = bio.strip()
     if max_reviews_per_quarter is not None:
-        if not 0 <= max_reviews_per_quarter <= 50:
-            raise ServiceError(
-                _("Maximum reviews per quarter must be between 0 and 50."),
-                field="max_reviews_per_quarter",
-            )
-        profile.max_reviews_per_quarter = max_reviews_per_quarter
+        profile.max_reviews_per_quarter = _check_max_reviews(max_reviews_per_quarter)
     if is_public is not None:
         profile.is_public = is_public
         profile.tlp = TLP.CLEAR if is_public else TLP.AMBER
@@ -177,16 +191,9 @@ def profile_update(  # each given field checked and applied in turn, like create
     if contact_phone is not None:
         profile.contact_phone = _contact("", contact_phone)[1]
     if contact_tlp is not None:
-        if contact_tlp not in TLP.values:
-            raise ServiceError(
-                _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
-            )
-        profile.contact_tlp = contact_tlp
+        profile.contact_tlp = _check_contact_tlp(contact_tlp)
     if seniority is not None and seniority != profile.seniority:
-        if seniority not in Seniority.values:
-            raise ServiceError(
-                _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
-            )
+        _check_seniority(seniority)
         SeniorityChange.objects.create(
             profile=profile,
             old=profile.seniority,
@@ -274,10 +281,69 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _export_profile(profile: ExpertProfile) -> dict[str, Any]:
+    """The export's "profile" section: the profile's own fields."""
+    return {
+        "id": profile.pk,
+        "name": profile.name,
+        "sector": profile.sector,
+        "country": profile.country.code,
+        "organisation": profile.organisation.slug if profile.organisation else None,
+        "expertise": sorted(profile.expertise.values_list("key", flat=True)),
+        "languages": profile.languages,
+        "seniority": profile.seniority,
+        "bio": profile.bio,
+        "max_reviews_per_quarter": profile.max_reviews_per_quarter,
+        "is_public": profile.is_public,
+        "contact_email": profile.contact_email,
+        "contact_phone": profile.contact_phone,
+        "contact_tlp": profile.contact_tlp,
+        "tlp": profile.tlp,
+        "created_at": _iso(profile.created_at),
+        "updated_at": _iso(profile.updated_at),
+    }
+
+
+def _export_mentoring(profile: ExpertProfile) -> dict[str, Any]:
+    """The export's "mentoring" section: pairs either way, and mentoring activities."""
+    return {
+        "as_mentee": [
+            {"mentor": p.mentor.name, "started_on": _iso(p.started_on), "status": p.status}
+            for p in profile.mentors.select_related("mentor")
+        ],
+        "as_mentor": [
+            {"mentee": p.mentee.name, "started_on": _iso(p.started_on), "status": p.status}
+            for p in profile.mentees.select_related("mentee")
+        ],
+        "activities": [
+            {"kind": a.kind, "on": _iso(a.on), "description": a.description}
+            for a in profile.activities.all()
+        ],
+    }
+
+
+def _export_notifications(profile: ExpertProfile) -> dict[str, Any]:
+    """The export's "notifications" and "inbox" sections (empty without an account)."""
+    if not profile.user_id:
+        return {"notifications": [], "inbox": []}
+    return {
+        # Sent before the shared inbox (issue 14).
+        "notifications": [
+            {"subject": n.subject, "body": n.body, "created_at": _iso(n.created_at)}
+            for n in Notification.objects.filter(recipient_id=profile.user_id)
+        ],
+        # The shared inbox's notifications about expert network records.
+        "inbox": [
+            {"kind": n.kind, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+            for n in InboxNotification.objects.filter(
+                recipient_id=profile.user_id, subject_type__app_label="experts"
+            ).order_by("created_at", "pk")
+        ],
+    }
+
+
 @transaction.atomic
-def profile_export(  # one literal: the export document, read top to bottom
-    *, actor: Actor, profile: ExpertProfile
-) -> dict[str, Any]:
+def profile_export(*, actor: Actor, profile: ExpertProfile) -> dict[str, Any]:
     """Everything Reef holds about an expert, for the expert (data portability)."""
     _require(
         rules.may_export_profile, actor, profile, _("Only the expert may download their data.")
@@ -285,25 +351,7 @@ def profile_export(  # one literal: the export document, read top to bottom
     data: dict[str, Any] = {
         "format": "reef-expert-export/1",
         "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "id": profile.pk,
-            "name": profile.name,
-            "sector": profile.sector,
-            "country": profile.country.code,
-            "organisation": profile.organisation.slug if profile.organisation else None,
-            "expertise": sorted(profile.expertise.values_list("key", flat=True)),
-            "languages": profile.languages,
-            "seniority": profile.seniority,
-            "bio": profile.bio,
-            "max_reviews_per_quarter": profile.max_reviews_per_quarter,
-            "is_public": profile.is_public,
-            "contact_email": profile.contact_email,
-            "contact_phone": profile.contact_phone,
-            "contact_tlp": profile.contact_tlp,
-            "tlp": profile.tlp,
-            "created_at": _iso(profile.created_at),
-            "updated_at": _iso(profile.updated_at),
-        },
+        "profile": _export_profile(profile),
         "consent": {"given_at": _iso(profile.consent_at), "text_version": profile.consent_version},
         "availability": [
             {"start": _iso(a.start), "end": _iso(a.end), "note": a.note}
@@ -347,36 +395,8 @@ def profile_export(  # one literal: the export document, read top to bottom
             }
             for a in profile.assignments.select_related("proposal__round")
         ],
-        "mentoring": {
-            "as_mentee": [
-                {"mentor": p.mentor.name, "started_on": _iso(p.started_on), "status": p.status}
-                for p in profile.mentors.select_related("mentor")
-            ],
-            "as_mentor": [
-                {"mentee": p.mentee.name, "started_on": _iso(p.started_on), "status": p.status}
-                for p in profile.mentees.select_related("mentee")
-            ],
-            "activities": [
-                {"kind": a.kind, "on": _iso(a.on), "description": a.description}
-                for a in profile.activities.all()
-            ],
-        },
-        # Sent before the shared inbox (issue 14).
-        "notifications": [
-            {"subject": n.subject, "body": n.body, "created_at": _iso(n.created_at)}
-            for n in Notification.objects.filter(recipient_id=profile.user_id)
-        ]
-        if profile.user_id
-        else [],
-        # The shared inbox's notifications about expert network records.
-        "inbox": [
-            {"kind": n.kind, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
-            for n in InboxNotification.objects.filter(
-                recipient_id=profile.user_id, subject_type__app_label="experts"
-            ).order_by("created_at", "pk")
-        ]
-        if profile.user_id
-        else [],
+        "mentoring": _export_mentoring(profile),
+        **_export_notifications(profile),
     }
     audit_append(action="expert_profile_export", actor=actor, obj=profile)
     return data

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.core.rules import DEMO
 from reef.directory.models import Country
 from reef.experts import demo, services
 from reef.experts.models import MissionRequest
-from reef.testing import ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -23,7 +23,7 @@ from reef.experts.models import Notification as OldNotification
 from reef.experts.tests.helpers import expert, mission, review_round
 from reef.notifications.models import Notification
 from reef.notifications.render import render
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from reef.experts.models import (
     ReviewRound,
 )
 from reef.experts.tests.helpers import expert, mission, review_round
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from reef.experts.models import (
 )
 from reef.experts.tests.helpers import CLOSE, OPEN, expert, review_round
 from reef.notifications.models import Notification as InboxNotification
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from reef.core.rules import DEMO
 from reef.experts import services
 from reef.experts.models import ExpertProfile, MissionRequest, ReviewAssignment, ReviewRound
 from reef.experts.tests.helpers import expert, mission, review_round
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

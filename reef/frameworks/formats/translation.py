@@ -90,7 +90,35 @@ def _has_language(fw: Framework, language: str) -> bool:
     return False
 
 
-# Over 60 lines: one copy of the whole tree, each level's helper beside it.
+def _name_in(item: Any, language: str) -> str:
+    return _translation(item.extra, "name", language) or str(item.name)
+
+
+def _indicator_in(i: Indicator, language: str) -> Indicator:
+    text = _translation(i.extra, "text", language) or i.text
+    return replace(i, text=text, extra=_extra_in(i.extra, language))
+
+
+def _aspect_in(a: Aspect, factor: Factor, language: str) -> Aspect:
+    # An implicit aspect is the factor itself: it shows the factor's name.
+    source = factor if a.implicit else a
+    return replace(
+        a,
+        name=_name_in(source, language),
+        indicators=tuple(_indicator_in(i, language) for i in a.indicators),
+        extra=_extra_in(a.extra, language),
+    )
+
+
+def _factor_in(f: Factor, language: str) -> Factor:
+    return replace(
+        f,
+        name=_name_in(f, language),
+        aspects=tuple(_aspect_in(a, f, language) for a in f.aspects),
+        extra=_extra_in(f.extra, language),
+    )
+
+
 def translated(fw: Framework, language: str | None) -> Framework:
     """A copy of `fw` whose names, indicator statements and string fields of `extra`
     (description, guidance, ...) are in `language` wherever the file carries a
@@ -101,29 +129,7 @@ def translated(fw: Framework, language: str | None) -> Framework:
         return fw
 
     def name(item: Any) -> str:
-        return _translation(item.extra, "name", language) or str(item.name)
-
-    def indicator(i: Indicator) -> Indicator:
-        text = _translation(i.extra, "text", language) or i.text
-        return replace(i, text=text, extra=_extra_in(i.extra, language))
-
-    def aspect(a: Aspect, factor: Factor) -> Aspect:
-        # An implicit aspect is the factor itself: it shows the factor's name.
-        source = factor if a.implicit else a
-        return replace(
-            a,
-            name=name(source),
-            indicators=tuple(indicator(i) for i in a.indicators),
-            extra=_extra_in(a.extra, language),
-        )
-
-    def factor(f: Factor) -> Factor:
-        return replace(
-            f,
-            name=name(f),
-            aspects=tuple(aspect(a, f) for a in f.aspects),
-            extra=_extra_in(f.extra, language),
-        )
+        return _name_in(item, language)
 
     return replace(
         fw,
@@ -135,7 +141,7 @@ def translated(fw: Framework, language: str | None) -> Framework:
             replace(
                 d,
                 name=name(d),
-                factors=tuple(factor(f) for f in d.factors),
+                factors=tuple(_factor_in(f, language) for f in d.factors),
                 extra=_extra_in(d.extra, language),
             )
             for d in fw.dimensions
@@ -145,7 +151,7 @@ def translated(fw: Framework, language: str | None) -> Framework:
             replace(
                 p,
                 name=name(p),
-                indicators=tuple(indicator(i) for i in p.indicators),
+                indicators=tuple(_indicator_in(i, language) for i in p.indicators),
                 extra=_extra_in(p.extra, language),
             )
             for p in fw.pillars

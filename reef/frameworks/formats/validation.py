@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,10 @@ def _schema_problems(data: Any, filename: str) -> list[Problem]:
     return schema_problems(data, _validator(), filename)
 
 
-# Over 60 lines: one walk of the document; the keys seen are shared by every level.
+#: Reports a problem (path, message), or claims a key (key, path) for the document.
+_Report = Callable[[str, str], None]
+
+
 def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -64,60 +67,71 @@ def _semantic_problems(data: dict[str, Any], filename: str) -> list[Problem]:
         else:
             seen[key] = path
 
-    kind = data["kind"]
-    if kind == "staged":
-        for other in ("tiers", "pillars"):
-            if other in data:
-                bad(other, 'is not allowed in a "staged" framework')
-        levels = [s["level"] for s in data["stages"]]
-        for i, level in enumerate(levels):
-            if level in levels[:i]:
-                bad(f"stages[{i}].level", f"duplicate stage level {level}")
-        missing = [lv for lv in STAGE_LEVELS if lv not in levels]
-        if missing:
-            bad("stages", "must list stage levels 1 to 5 once each; missing " + str(missing))
-        for di, dim in enumerate(data["dimensions"]):
-            dpath = f"dimensions[{di}]"
-            claim(dim["key"], dpath)
-            for fi, fac in enumerate(dim["factors"]):
-                fpath = f"{dpath}.factors[{fi}]"
-                claim(fac["key"], fpath)
-                if "aspects" in fac:
-                    for ai, asp in enumerate(fac["aspects"]):
-                        apath = f"{fpath}.aspects[{ai}]"
-                        claim(asp["key"], apath)
-                        for ii, ind in enumerate(asp["indicators"]):
-                            claim(ind["key"], f"{apath}.indicators[{ii}]")
-                else:
-                    for ii, ind in enumerate(fac["indicators"]):
-                        claim(ind["key"], f"{fpath}.indicators[{ii}]")
+    if data["kind"] == "staged":
+        _staged_problems(data, bad, claim)
     else:
-        for other in ("stages", "dimensions"):
-            if other in data:
-                bad(other, 'is not allowed in a "scored" framework')
-        tiers = data["tiers"]
-        numbers = [t["tier"] for t in tiers]
-        if sorted(numbers) != list(range(1, len(tiers) + 1)):
-            bad("tiers", f"tier numbers must be 1 to {len(tiers)} once each; got {numbers}")
-        else:
-            by_number = sorted(range(len(tiers)), key=lambda i: tiers[i]["tier"])
-            for prev, cur in itertools.pairwise(by_number):
-                if tiers[cur]["min"] >= tiers[prev]["min"]:
-                    bad(
-                        f"tiers[{cur}].min",
-                        f"must be lower than the cut-off of tier {tiers[prev]['tier']} "
-                        f"({tiers[prev]['min']}): tier 1 is the best",
-                    )
-        total = sum(p["max"] for p in data["pillars"])
-        for ti, t in enumerate(tiers):
-            if t["min"] > total:
-                bad(f"tiers[{ti}].min", f"must not exceed the maximum total score ({total})")
-        for pi, pil in enumerate(data["pillars"]):
-            ppath = f"pillars[{pi}]"
-            claim(pil["key"], ppath)
-            for ii, ind in enumerate(pil["indicators"]):
-                claim(ind["key"], f"{ppath}.indicators[{ii}]")
+        _scored_problems(data, bad, claim)
     return problems
+
+
+def _staged_problems(data: dict[str, Any], bad: _Report, claim: _Report) -> None:
+    """A staged framework: no tiers nor pillars, stage levels 1 to 5 once each, and every
+    key of its dimensions, factors, aspects and indicators claimed."""
+    for other in ("tiers", "pillars"):
+        if other in data:
+            bad(other, 'is not allowed in a "staged" framework')
+    levels = [s["level"] for s in data["stages"]]
+    for i, level in enumerate(levels):
+        if level in levels[:i]:
+            bad(f"stages[{i}].level", f"duplicate stage level {level}")
+    missing = [lv for lv in STAGE_LEVELS if lv not in levels]
+    if missing:
+        bad("stages", "must list stage levels 1 to 5 once each; missing " + str(missing))
+    for di, dim in enumerate(data["dimensions"]):
+        dpath = f"dimensions[{di}]"
+        claim(dim["key"], dpath)
+        for fi, fac in enumerate(dim["factors"]):
+            fpath = f"{dpath}.factors[{fi}]"
+            claim(fac["key"], fpath)
+            if "aspects" in fac:
+                for ai, asp in enumerate(fac["aspects"]):
+                    apath = f"{fpath}.aspects[{ai}]"
+                    claim(asp["key"], apath)
+                    for ii, ind in enumerate(asp["indicators"]):
+                        claim(ind["key"], f"{apath}.indicators[{ii}]")
+            else:
+                for ii, ind in enumerate(fac["indicators"]):
+                    claim(ind["key"], f"{fpath}.indicators[{ii}]")
+
+
+def _scored_problems(data: dict[str, Any], bad: _Report, claim: _Report) -> None:
+    """A scored framework: no stages nor dimensions, tiers 1 to n with falling cut-offs
+    within the maximum total, and every key of its pillars and indicators claimed."""
+    for other in ("stages", "dimensions"):
+        if other in data:
+            bad(other, 'is not allowed in a "scored" framework')
+    tiers = data["tiers"]
+    numbers = [t["tier"] for t in tiers]
+    if sorted(numbers) != list(range(1, len(tiers) + 1)):
+        bad("tiers", f"tier numbers must be 1 to {len(tiers)} once each; got {numbers}")
+    else:
+        by_number = sorted(range(len(tiers)), key=lambda i: tiers[i]["tier"])
+        for prev, cur in itertools.pairwise(by_number):
+            if tiers[cur]["min"] >= tiers[prev]["min"]:
+                bad(
+                    f"tiers[{cur}].min",
+                    f"must be lower than the cut-off of tier {tiers[prev]['tier']} "
+                    f"({tiers[prev]['min']}): tier 1 is the best",
+                )
+    total = sum(p["max"] for p in data["pillars"])
+    for ti, t in enumerate(tiers):
+        if t["min"] > total:
+            bad(f"tiers[{ti}].min", f"must not exceed the maximum total score ({total})")
+    for pi, pil in enumerate(data["pillars"]):
+        ppath = f"pillars[{pi}]"
+        claim(pil["key"], ppath)
+        for ii, ind in enumerate(pil["indicators"]):
+            claim(ind["key"], f"{ppath}.indicators[{ii}]")
 
 
 # ``translations`` are checked in Python against the rules of the schema's

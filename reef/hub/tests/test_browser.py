@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.core.tlp import TLP
 from reef.hub.tests.world import grenada
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import PERSONAS, ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -19,7 +19,7 @@ from reef.experts.models import ExpertProfile, Proposal, ReviewAssignment, Revie
 from reef.hub import selectors
 from reef.hub.tests.world import grenada
 from reef.notifications.models import Notification
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

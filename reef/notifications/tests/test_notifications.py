@@ -16,7 +16,7 @@ from reef.core.tlp import TLP
 from reef.notifications import mailing, recipients, selectors, services
 from reef.notifications.models import Delivery, Notification
 from reef.notifications.render import neutral, render
-from reef.testing import make_user
+from tests_support.world import make_user
 
 
 def _request_notice(a: Assessment, users: dict[str, Any]) -> list[Notification]:

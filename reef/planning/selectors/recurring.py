@@ -8,7 +8,7 @@ from typing import Any
 
 from reef.directory.models import Country, Grouping, GroupingMember
 from reef.planning import rollup
-from reef.planning.models import Area, Commitment, Need
+from reef.planning.models import Area, Commitment, Need, Plan
 from reef.planning.selectors.records import areas
 from reef.planning.selectors.rollups import latest_national_plans
 
@@ -51,7 +51,73 @@ def _heat(count: int, top: int) -> int:
     return max(1, min(5, round(5 * count / top)))
 
 
-# One pass over the needs feeds every heatmap and count; split, it would pass them around.
+def _area_rows(
+    countries: list[Country],
+    area_list: list[Area],
+    by_country_area: dict[tuple[int, str], list[Need]],
+    covered: set[int],
+    top: int,
+) -> list[dict[str, Any]]:
+    """The countries x areas heatmap: per cell, the needs, how many are covered, the heat."""
+    area_rows = []
+    for c in countries:
+        cells = []
+        for a in area_list:
+            items = by_country_area.get((c.pk, a.key), [])
+            n_covered = sum(1 for n in items if n.pk in covered)
+            cells.append(
+                {
+                    "area": a,
+                    "count": len(items),
+                    "covered": n_covered,
+                    "heat": _heat(len(items), top),
+                }
+            )
+        area_rows.append({"country": c, "cells": cells})
+    return area_rows
+
+
+def _factor_rows(
+    countries: list[Country], factors: list[str], by_country_factor: dict[tuple[int, str], int]
+) -> list[dict[str, Any]]:
+    """The countries x framework factors heatmap: per cell, the needs and the heat."""
+    ftop = max(by_country_factor.values(), default=0)
+    return [
+        {
+            "country": c,
+            "cells": [
+                {
+                    "factor": f,
+                    "count": by_country_factor.get((c.pk, f), 0),
+                    "heat": _heat(by_country_factor.get((c.pk, f), 0), ftop),
+                }
+                for f in factors
+            ],
+        }
+        for c in countries
+    ]
+
+
+def _benchmarks(
+    nationals: list[Plan], needs: list[Need], covered: set[int]
+) -> list[dict[str, Any]]:
+    """Per latest national plan: its needs, how many are covered, whether priorities are
+    confirmed."""
+    benchmarks = []
+    for p in nationals:
+        own = [n for n in needs if n.plan_id == p.pk]
+        benchmarks.append(
+            {
+                "country": p.country,
+                "plan": p,
+                "needs": len(own),
+                "covered": sum(1 for n in own if n.pk in covered),
+                "confirmed": p.priorities_confirmed_at is not None,
+            }
+        )
+    return benchmarks
+
+
 def themes(user: Any, country_ids: list[int] | None = None) -> Themes:
     """Heatmaps of countries x areas and countries x framework factors from the latest
     needs the user may see, and the themes found in most countries."""
@@ -83,55 +149,15 @@ def themes(user: Any, country_ids: list[int] | None = None) -> Themes:
                 factor_set[n.factor_key] += 1
             by_country_factor[(n.country_id, n.factor_key)] += 1
     top = max((len(v) for v in by_country_area.values()), default=0)
-    area_rows = []
-    for c in countries:
-        cells = []
-        for a in area_list:
-            items = by_country_area.get((c.pk, a.key), [])
-            n_covered = sum(1 for n in items if n.pk in covered)
-            cells.append(
-                {
-                    "area": a,
-                    "count": len(items),
-                    "covered": n_covered,
-                    "heat": _heat(len(items), top),
-                }
-            )
-        area_rows.append({"country": c, "cells": cells})
+    area_rows = _area_rows(countries, area_list, by_country_area, covered, top)
     factors = [f for f, _ in factor_set.most_common(20)]
-    ftop = max(by_country_factor.values(), default=0)
-    factor_rows = [
-        {
-            "country": c,
-            "cells": [
-                {
-                    "factor": f,
-                    "count": by_country_factor.get((c.pk, f), 0),
-                    "heat": _heat(by_country_factor.get((c.pk, f), 0), ftop),
-                }
-                for f in factors
-            ],
-        }
-        for c in countries
-    ]
+    factor_rows = _factor_rows(countries, factors, by_country_factor)
     in_countries: Counter[str] = Counter(key for (_, key) in by_country_area)
     recurring_areas = sorted(
         ((a, in_countries[a.key]) for a in area_list if in_countries[a.key]),
         key=lambda t: (-t[1], t[0].position),
     )
     recurring_factors = [(f, n) for f, n in factor_set.most_common(10) if n >= 2]
-    benchmarks = []
-    for p in nationals:
-        own = [n for n in needs if n.plan_id == p.pk]
-        benchmarks.append(
-            {
-                "country": p.country,
-                "plan": p,
-                "needs": len(own),
-                "covered": sum(1 for n in own if n.pk in covered),
-                "confirmed": p.priorities_confirmed_at is not None,
-            }
-        )
     return Themes(
         countries,
         area_list,
@@ -140,7 +166,7 @@ def themes(user: Any, country_ids: list[int] | None = None) -> Themes:
         factor_rows,
         recurring_areas,
         recurring_factors,
-        benchmarks,
+        _benchmarks(nationals, needs, covered),
         top,
         factor_frameworks,
     )

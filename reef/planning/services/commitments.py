@@ -56,7 +56,50 @@ def _event(
     return event
 
 
-# One offer: checks, record, first event, audit and notice in one transaction.
+def _require_may_offer(actor: Actor, need: Need, organisation: Organisation) -> None:
+    """Refuse unless the actor sees the need and may offer for the organisation."""
+    if not _visible(actor, need):
+        raise _not_found()
+    _require(
+        rules.may_offer,
+        actor,
+        Commitment(need=need, organisation=organisation),
+        see=need,
+        message=_("Only editors of the pledging organisation may offer for it."),
+    )
+
+
+def _announce(commitment: Commitment, actor: Actor, kind: str) -> None:
+    notify_handoff(
+        kind=kind,
+        subject_obj=commitment,
+        actor=actor,
+        url=reverse("planning:commitment_detail", args=[commitment.pk]),
+    )
+
+
+def _offer_terms(
+    need: Need,
+    kind: str,
+    amount: Decimal | str | None,
+    start: date | None,
+    end: date | None,
+    action: Action | None,
+) -> Decimal | None:
+    """Check what is offered (kind, amount, dates, the action it is for); the amount."""
+    if kind not in Commitment.Kind.values:
+        raise ServiceError(
+            _("Unknown kind of commitment %(value)s.") % {"value": repr(kind)}, field="kind"
+        )
+    money = _money(amount, "amount")
+    if kind == Commitment.Kind.MONEY and not money:
+        raise ServiceError(_("A money commitment needs an amount above zero."), field="amount")
+    _dates(start, end, required=False)
+    if action is not None and action.need_id != need.pk:
+        raise ServiceError(_("The action belongs to another need."), field="action")
+    return money
+
+
 @transaction.atomic
 def commitment_offer(
     *,
@@ -74,25 +117,8 @@ def commitment_offer(
     on: date | None = None,
 ) -> Commitment:
     """An organisation pledges money, people or in-kind support to a need it may see."""
-    if not _visible(actor, need):
-        raise _not_found()
-    _require(
-        rules.may_offer,
-        actor,
-        Commitment(need=need, organisation=organisation),
-        see=need,
-        message=_("Only editors of the pledging organisation may offer for it."),
-    )
-    if kind not in Commitment.Kind.values:
-        raise ServiceError(
-            _("Unknown kind of commitment %(value)s.") % {"value": repr(kind)}, field="kind"
-        )
-    money = _money(amount, "amount")
-    if kind == Commitment.Kind.MONEY and not money:
-        raise ServiceError(_("A money commitment needs an amount above zero."), field="amount")
-    _dates(start, end, required=False)
-    if action is not None and action.need_id != need.pk:
-        raise ServiceError(_("The action belongs to another need."), field="action")
+    _require_may_offer(actor, need, organisation)
+    money = _offer_terms(need, kind, amount, start, end, action)
     commitment = Commitment(
         need=need,
         action=action,
@@ -129,12 +155,7 @@ def commitment_offer(
             "currency": commitment.currency,
         },
     )
-    notify_handoff(
-        kind="planning.commitment_offered",
-        subject_obj=commitment,
-        actor=actor,
-        url=reverse("planning:commitment_detail", args=[commitment.pk]),
-    )
+    _announce(commitment, actor, "planning.commitment_offered")
     return commitment
 
 
@@ -195,7 +216,29 @@ def _refusal(commitment: Commitment, actor: Actor, current: str, to: str) -> str
     )
 
 
-# One move: visibility, rule, state machine, dates, event, audit, notice.
+def _require_may_move(actor: Actor, commitment: Commitment, current: str, to: str) -> None:
+    """Refuse unless the actor sees the commitment, the move exists from ``current`` and the
+    actor may make it for their side."""
+    if not _visible(actor, commitment):
+        raise _not_found()
+    if not any(allowed(r, actor, commitment) for r in set(TRANSITION_RULES.values())):
+        raise PermissionDenied(
+            _(
+                "Only editors of the pledging organisation or the beneficiary state's focal point "
+                "may change this commitment."
+            )
+        )
+    if to not in {t.value for t in rollup.allowed_targets(current)}:
+        try:
+            rollup.check_transition(current, to, rollup.ActorSide.PLEDGER)
+        except rollup.IllegalTransition as exc:
+            raise ServiceError(_(exc.template) % exc.params, field="status") from None
+    try:
+        require(TRANSITION_RULES[to], actor, commitment)
+    except PermissionDenied:
+        raise PermissionDenied(_refusal(commitment, actor, current, to)) from None
+
+
 @transaction.atomic
 def commitment_transition(
     *,
@@ -209,25 +252,8 @@ def commitment_transition(
     (or withdrawn). The beneficiary state accepts and verifies; the pledger starts and
     delivers; either may withdraw before delivery. Nobody speaks for both sides of one
     commitment (see `reef.planning.rules`)."""
-    if not _visible(actor, commitment):
-        raise _not_found()
-    if not any(allowed(r, actor, commitment) for r in set(TRANSITION_RULES.values())):
-        raise PermissionDenied(
-            _(
-                "Only editors of the pledging organisation or the beneficiary state's focal point "
-                "may change this commitment."
-            )
-        )
     current = commitment.status
-    if to not in {t.value for t in rollup.allowed_targets(current)}:
-        try:
-            rollup.check_transition(current, to, rollup.ActorSide.PLEDGER)
-        except rollup.IllegalTransition as exc:
-            raise ServiceError(_(exc.template) % exc.params, field="status") from None
-    try:
-        require(TRANSITION_RULES[to], actor, commitment)
-    except PermissionDenied:
-        raise PermissionDenied(_refusal(commitment, actor, current, to)) from None
+    _require_may_move(actor, commitment, current, to)
     when = on or timezone.localdate()
     commitment.status = to
     field = _DATE_FIELD.get(Commitment.Status(to))
@@ -252,10 +278,5 @@ def commitment_transition(
         else "pledger"
     )
     if kind := commitment_kind(to, side):
-        notify_handoff(
-            kind=kind,
-            subject_obj=commitment,
-            actor=actor,
-            url=reverse("planning:commitment_detail", args=[commitment.pk]),
-        )
+        _announce(commitment, actor, kind)
     return commitment

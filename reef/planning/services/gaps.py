@@ -117,7 +117,37 @@ def _plan_for_gap(actor: Actor, country: Country, plan: Plan | None) -> Plan:
     return plan
 
 
-# Long for its signature and docstring; the steps read in order.
+def _need_texts(
+    actor: Actor,
+    gap: dict[str, Any],
+    factor: str,
+    aspect: str,
+    missing: list[Any],
+    framework: str,
+    framework_record: Framework | None,
+) -> tuple[str, str]:
+    """The need's title and description: the gap's own title, else one written from the
+    framework's texts; the description written from them, then the gap's own."""
+    given = str(gap.get("description") or gap.get("summary") or "").strip()
+    # Readable texts from the framework's own names and indicators, in the creator's language.
+    texts = gap_texts(
+        framework=_framework_document(framework, framework_record),
+        factor=factor,
+        aspect=aspect,
+        missing=[str(m) for m in missing],
+        language=_language_of(actor),
+    )
+    title = (
+        str(gap.get("title") or "").strip()
+        or (texts[0] if texts else "")
+        or str(gap.get("factor_name") or "").strip()
+        or _("Close the gap in %(what)s") % {"what": f"{factor} ({aspect})" if aspect else factor}
+    )
+    description = "\n\n".join(t for t in ((texts[1] if texts else ""), given) if t)
+    return title, description
+
+
+# Long because of its eleven arguments and a docstring on where each of the gap's fields goes.
 @transaction.atomic
 def need_create_from_gap(
     *,
@@ -155,22 +185,9 @@ def need_create_from_gap(
     missing = gap.get("missing_indicators", gap.get("missing", [])) or []
     if not isinstance(missing, list):
         raise ServiceError(_("The gap's missing indicators must be a list of keys."), field="gap")
-    given = str(gap.get("description") or gap.get("summary") or "").strip()
-    # Readable texts from the framework's own names and indicators, in the creator's language.
-    texts = gap_texts(
-        framework=_framework_document(framework, framework_record),
-        factor=factor,
-        aspect=aspect,
-        missing=[str(m) for m in missing],
-        language=_language_of(actor),
+    title, description = _need_texts(
+        actor, gap, factor, aspect, missing, framework, framework_record
     )
-    title = (
-        str(gap.get("title") or "").strip()
-        or (texts[0] if texts else "")
-        or str(gap.get("factor_name") or "").strip()
-        or _("Close the gap in %(what)s") % {"what": f"{factor} ({aspect})" if aspect else factor}
-    )
-    description = "\n\n".join(t for t in ((texts[1] if texts else ""), given) if t)
     plan = _plan_for_gap(actor, country, plan)
     area_key = (
         area

@@ -145,7 +145,7 @@ def need_publish(*, actor: Actor, need: Need, expected_version: int | None = Non
     return need
 
 
-# Every field is checked before any is changed: one pass, one versioned save.
+# Long because each of nine optional fields is checked before any is changed, then one save.
 @transaction.atomic
 def need_update(
     *,

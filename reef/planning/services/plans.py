@@ -29,7 +29,43 @@ from reef.planning.services.common import (
 from reef.planning.services.priorities import _order, _record_change
 
 
-# National and regional plans differ in owner and rule; one path keeps the checks together.
+def _national_plan(actor: Actor, country: Country, cycle: str) -> Plan:
+    """A new national plan, unsaved: the country's managers create one per cycle."""
+    if not allowed(rules.may_create_plan, actor, Plan(kind=Plan.Kind.NATIONAL, country=country)):
+        raise PermissionDenied(_("Only the country's managers may create its national plan."))
+    if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
+        raise ServiceError(
+            _("%(country)s already has a plan for %(cycle)s.")
+            % {"country": country.display_name, "cycle": cycle},
+            field="cycle",
+        )
+    return Plan(kind=Plan.Kind.NATIONAL, country=country, owner_country=country)
+
+
+def _regional_plan(actor: Actor, organisation: Organisation, grouping: Grouping | None) -> Plan:
+    """A new regional plan, unsaved: of an organisation, covering a grouping whose
+    coordinators edit for the organisation."""
+    if grouping is None:
+        raise ServiceError(_("A regional plan covers a grouping."), field="grouping")
+    if not allowed(
+        rules.may_create_plan,
+        actor,
+        Plan(kind=Plan.Kind.REGIONAL, organisation=organisation, grouping=grouping),
+    ):
+        raise PermissionDenied(
+            _(
+                "Only coordinators of the grouping who edit for the organisation may create "
+                "a regional plan."
+            )
+        )
+    return Plan(
+        kind=Plan.Kind.REGIONAL,
+        organisation=organisation,
+        grouping=grouping,
+        owner_organisation=organisation,
+    )
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -57,37 +93,9 @@ def plan_create(
             field="country",
         )
     if country is not None:
-        if not allowed(
-            rules.may_create_plan, actor, Plan(kind=Plan.Kind.NATIONAL, country=country)
-        ):
-            raise PermissionDenied(_("Only the country's managers may create its national plan."))
-        if Plan.objects.filter(kind=Plan.Kind.NATIONAL, country=country, cycle=cycle).exists():
-            raise ServiceError(
-                _("%(country)s already has a plan for %(cycle)s.")
-                % {"country": country.display_name, "cycle": cycle},
-                field="cycle",
-            )
-        plan = Plan(kind=Plan.Kind.NATIONAL, country=country, owner_country=country)
+        plan = _national_plan(actor, country, cycle)
     elif organisation is not None:
-        if grouping is None:
-            raise ServiceError(_("A regional plan covers a grouping."), field="grouping")
-        if not allowed(
-            rules.may_create_plan,
-            actor,
-            Plan(kind=Plan.Kind.REGIONAL, organisation=organisation, grouping=grouping),
-        ):
-            raise PermissionDenied(
-                _(
-                    "Only coordinators of the grouping who edit for the organisation may create "
-                    "a regional plan."
-                )
-            )
-        plan = Plan(
-            kind=Plan.Kind.REGIONAL,
-            organisation=organisation,
-            grouping=grouping,
-            owner_organisation=organisation,
-        )
+        plan = _regional_plan(actor, organisation, grouping)
     else:
         raise ServiceError(_("A plan needs a country or an organisation."), field="country")
     plan.title, plan.cycle, plan.tlp, plan.currency = title, cycle, tlp, currency

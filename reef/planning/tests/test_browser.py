@@ -11,12 +11,12 @@ import pytest
 from reef.assessments import selectors as assessment_selectors
 from reef.assessments.models import Status
 from reef.assessments.tests.helpers import build
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.core.tlp import TLP
 from reef.directory.models import Country
 from reef.planning import services
 from reef.planning.models import Commitment, Need
-from reef.testing import ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reef.browser import browser_page, chromium_available, screenshot, sign_in
 from reef.core.tlp import TLP
 from reef.directory.models import Country
 from reef.hub.tests.world import area, grenada
 from reef.planning.models import Commitment, Need, Plan
-from reef.testing import PERSONAS, ensure_world, persona
+from tests_support.browser import browser_page, chromium_available, screenshot, sign_in
+from tests_support.world import PERSONAS, ensure_world, persona
 
 pytestmark = [
     pytest.mark.browser,

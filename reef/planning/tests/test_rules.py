@@ -15,7 +15,7 @@ from reef.core.rules import DEMO, OPERATOR_IMPORT, RULES, allowed
 from reef.directory.models import Country, Grouping, Organisation
 from reef.planning import rules, services
 from reef.planning.models import Action, Commitment, Need, Plan
-from reef.testing import make_user
+from tests_support.world import make_user
 
 pytestmark = pytest.mark.django_db
 

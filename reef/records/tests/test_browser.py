@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from reef.browser import browser_page, chromium_available, screenshot
 from reef.core.rules import DEMO
 from reef.records import services
 from reef.records.tests.conftest import make_event, make_publication
-from reef.testing import ensure_world
+from tests_support.browser import browser_page, chromium_available, screenshot
+from tests_support.world import ensure_world
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,8 +61,8 @@ def test_find_a_publication_by_search(live_server: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_editor_builds_the_agenda_and_records_an_outcome(live_server: Any) -> None:
-    from reef.browser import sign_in
-    from reef.testing import persona
+    from tests_support.browser import sign_in
+    from tests_support.world import persona
 
     ensure_world()
     make_event(slug="csmii", title="Caribbean Stakeholders' Meeting II")
