@@ -21,7 +21,7 @@ from reef.accounts.models import ApiToken
 from reef.accounts.services import api_token_create
 from reef.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, PageQuery, stable
 from reef.core.tests.routes import EVERYONE
-from reef.core.tests.test_reads_never_write import _api_url, writes_of
+from reef.core.tests.test_reads_never_write import api_url_for, writes_of
 from reef.core.tlp import TLP
 from reef.directory.models import Country, Organisation, OrganisationKind
 from reef.hub.tests.world import area, grenada
@@ -115,7 +115,7 @@ def test_every_list_route_is_paginated(
     headers = (operation["responses"].get(200) or operation["responses"]["200"])["headers"]
     assert {"X-Total-Count", "Link"} <= set(headers), f"{path}: page headers not documented"
 
-    url = "/api/v1" + _api_url(path, users)
+    url = "/api/v1" + api_url_for(path, users)
     grenada(users)  # Grenada's TLP:AMBER records: some callers see them, others not
     served = []
     for who in EVERYONE:

@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reef.core.models import AuditEntry, AuditHead
-from reef.core.tests.route_world import RouteWorld, app_of, by_app
+from reef.core.tests.route_world import RouteWorld, app_of, app_samples, by_app
 from reef.core.tests.routes import EVERYONE, Sample
 from reef.core.tests.test_routes import OWN_ROUTES, THIRD_PARTY
 
@@ -177,6 +177,12 @@ def _api_url(path: str, samples: dict[str, Sample]) -> str:
     sample = samples.get(page)
     assert sample is not None, f"no sample for {page} in its app's tests/routes.py"
     return path.format(**{api: sample.kwargs[kw] for api, kw in names.items()}) + query
+
+
+def api_url_for(path: str, users: dict[str, Any]) -> str:
+    """The URL of API path `path`, building the samples of the one app it needs."""
+    page = _api_sample_page(path)
+    return _api_url(path, app_samples(users, app_of(page)) if page else {})
 
 
 def _api_params() -> list[Any]:
