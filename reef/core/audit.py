@@ -9,7 +9,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -276,18 +276,32 @@ def audit_seal_pending(
 # request_finished): one seal per request however many transactions appended, and none
 # on the path the person waits on. Elsewhere (CLI, tasks, shell) it follows each commit.
 _deferred: ContextVar[set[str] | None] = ContextVar("reef_deferred_seals", default=None)
+# What a finished request left to seal once its response has been sent. Kept apart from
+# `_deferred` so that a response never closed (a test's RequestFactory, a dropped
+# stream) cannot leave later code in this thread deferring its seals forever.
+_after_response: ContextVar[frozenset[str]] = ContextVar(
+    "reef_seals_after_response", default=frozenset()
+)
 
 
-def seals_after_response() -> None:
-    """Until `seal_deferred` runs, seals after commit wait for it (set per request)."""
-    _deferred.set(set())
+def seals_after_response() -> Token[set[str] | None]:
+    """Until `end_deferral(token)`, seals after commit are collected instead of run."""
+    return _deferred.set(set())
+
+
+def end_deferral(token: Token[set[str] | None]) -> None:
+    """The view has returned: stop deferring; what it deferred runs at request_finished."""
+    aliases = _deferred.get() or set()
+    _deferred.reset(token)
+    if aliases:
+        _after_response.set(_after_response.get() | aliases)
 
 
 def seal_deferred(**_signal: Any) -> None:
     """Run the seals the request deferred (a request_finished receiver)."""
-    aliases = _deferred.get()
-    _deferred.set(None)
-    for alias in sorted(aliases or ()):
+    aliases = _after_response.get()
+    _after_response.set(frozenset())
+    for alias in sorted(aliases):
         try:
             audit_seal(limit=SEAL_BATCH, using=alias)
         except Exception:  # the entries are committed; the worker seals them

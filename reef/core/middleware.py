@@ -47,8 +47,8 @@ class RequestContextMiddleware:
         if _has_nul(request):
             return _bad_request(request, _("Parameters must not contain NUL (0x00) characters."))
         via = "api" if request.path.startswith("/api/") else "web"
-        # Reset at request_finished (after the response is sent), not here.
-        audit.seals_after_response()
+        # Seals wait for request_finished (after the response is sent).
+        deferral = audit.seals_after_response()
         token = context.set_current(
             context.RequestContext(
                 ip=client_ip(request),
@@ -59,6 +59,7 @@ class RequestContextMiddleware:
         try:
             return self.get_response(request)
         finally:
+            audit.end_deferral(deferral)
             context.reset(token)
 
 

@@ -174,10 +174,12 @@ def test_in_a_request_the_seal_waits_for_the_response_then_runs_once() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(audit, "audit_seal", counting)
-        audit.seals_after_response()  # what RequestContextMiddleware does for each request
+        # What RequestContextMiddleware does around each view.
+        deferral = audit.seals_after_response()
         read = audit_append(action="read")  # a read audited outside a transaction
         with transaction.atomic():
             write = audit_append(action="write")
+        audit.end_deferral(deferral)
         # Both committed, neither sealed: the person is not kept waiting for the chain.
         assert AuditEntry.objects.filter(pk__in=[read.pk, write.pk], seq__isnull=True).count() == 2
         assert calls == []
@@ -198,6 +200,27 @@ def test_a_request_through_the_client_is_sealed_when_it_returns(client: Any) -> 
     assert response.status_code == 302
     # The middleware deferred the seals and request_finished ran them and reset.
     assert audit._deferred.get() is None
+    assert audit._after_response.get() == frozenset()
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_never_closed_leaves_no_deferral_behind(rf: Any) -> None:
+    from reef.core.middleware import RequestContextMiddleware
+
+    def view(request: Any) -> Any:
+        from django.http import HttpResponse
+
+        with transaction.atomic():
+            audit_append(action="in_view")
+        return HttpResponse("ok")
+
+    # A RequestFactory request: nobody closes the response, request_finished never runs.
+    RequestContextMiddleware(view)(rf.get("/"))
+    assert audit._deferred.get() is None
+    # Later code in this thread seals after its commit as usual, the left-over included.
+    with transaction.atomic():
+        audit_append(action="after")
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
 
 
