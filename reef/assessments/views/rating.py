@@ -39,6 +39,7 @@ def _row_context(
     own: Any,
     others: list[Any],
     form: forms.RatingForm | None = None,
+    choices: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     if form is None:
         initial = (
@@ -60,8 +61,14 @@ def _row_context(
         "own": own,
         "others": others,
         "form": form,
+        # Translated once per page, not once per row's select.
+        "choices": choices if choices is not None else _value_choices(),
         "can_rate": a.status == Status.RATING,
     }
+
+
+def _value_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in RatingValue.choices]
 
 
 def _group_indicators(request: HttpRequest, a: Assessment) -> tuple[str, Any]:
@@ -88,7 +95,11 @@ def rating_form(request: HttpRequest, pk: int) -> HttpResponse:
     for r in selectors.ratings_visible(request.user, a).filter(indicator__in=indicators):
         if r.assessor_id != request.user.pk:
             others.setdefault(r.indicator_id, []).append(r)
-    rows = [_row_context(request, a, i, own.get(i.pk), others.get(i.pk, [])) for i in indicators]
+    choices = _value_choices()
+    rows = [
+        _row_context(request, a, i, own.get(i.pk), others.get(i.pk, []), choices=choices)
+        for i in indicators
+    ]
     done = {k for k in dict(groups)}  # groups shown as links
     return render(
         request,
@@ -224,7 +235,7 @@ def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
     else:
         error = _("Choose a rating.")
     if request.htmx:  # type: ignore[attr-defined]
-        own = selectors.own_ratings(request.user, a).get(ind.pk)
+        own = selectors.own_ratings(request.user, a, [ind]).get(ind.pk)
         others = [
             r
             for r in selectors.ratings_visible(request.user, a).filter(indicator=ind)
