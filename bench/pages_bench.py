@@ -2,7 +2,8 @@
 
 Usage:
     .venv/bin/python bench/pages_bench.py [--repeat 20] [--db var/pages-bench.sqlite3]
-        [--rebuild] [--persona NAME ...] [--per-route 3] [--before var/pages-before.json]
+        [--rebuild] [--persona NAME ...] [--per-route 3] [--only REGEX] [--also URL ...]
+        [--before var/pages-before.json]
         [--json var/pages-after.json] [--markdown bench/pages.md]
 
 The region (built once, kept in --db, reused while you iterate; --rebuild makes it anew):
@@ -238,6 +239,13 @@ def main() -> None:
     parser.add_argument("--persona", action="append", choices=list(PERSONAS))
     parser.add_argument("--per-route", type=int, default=3)
     parser.add_argument("--only", help="measure only the routes this regular expression finds")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        help="a page the home does not link (e.g. a rating form's part: "
+        "'/assessments/9/rate/?group=2.2'), measured for every persona who may see it",
+    )
     parser.add_argument("--before", type=Path, help="an earlier --json, shown beside")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--markdown", type=Path, help="write the report here")
@@ -298,6 +306,9 @@ def main() -> None:
         home = client.get("/")
         assert home.status_code == 200, (persona, home.status_code)
         links = ["/", *[u for u in same_site_links(home.content.decode()) if u != "/"]]
+        for url in args.also:
+            if url not in links and client.get(url).status_code == 200:
+                links.append(url)
         by_route: dict[str, list[str]] = {}
         for url in links:
             by_route.setdefault(route_of(url), []).append(url)
