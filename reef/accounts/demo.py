@@ -63,7 +63,9 @@ def load(say: Callable[[str], None]) -> None:
     for email, label, roles in PERSONAS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User(email=email, display_name=label.capitalize(), demo_mfa_exempt=True)
+            user = User(
+                email=email, display_name=label[:1].upper() + label[1:], demo_mfa_exempt=True
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
         verify_address(user)
