@@ -30,10 +30,11 @@ def chromium_available() -> bool:
 
 @contextmanager
 def browser_page(
-    *, width: int = 1280, height: int = 900, bypass_csp: bool = False
+    *, width: int = 1280, height: int = 900, bypass_csp: bool = False, java_script: bool = True
 ) -> Iterator[Any]:
     """A page of a fresh headless Chromium. `bypass_csp` only for tests that inject their own
-    script (axe-core): the site's Content Security Policy would block it, as it should."""
+    script (axe-core): the site's Content Security Policy would block it, as it should.
+    `java_script=False` for what must work without scripts."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django's async-safety check must allow ORM
@@ -43,7 +44,9 @@ def browser_page(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context(
-                viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+                viewport={"width": width, "height": height},
+                bypass_csp=bypass_csp,
+                java_script_enabled=java_script,
             )
             page = context.new_page()
             page.set_default_timeout(45_000)

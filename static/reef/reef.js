@@ -31,3 +31,24 @@ function focusableScrollBoxes() {
 document.addEventListener("DOMContentLoaded", focusableScrollBoxes);
 window.addEventListener("resize", focusableScrollBoxes);
 document.addEventListener("htmx:afterSettle", focusableScrollBoxes);
+
+// The main menu folds behind its button on a narrow screen (CSS decides when); the button
+// says whether it is open. Without this script the menu is simply always shown.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector("header.site .menu-toggle");
+  const nav = toggle && toggle.closest("nav");
+  if (!toggle || !nav) return;
+  nav.classList.add("js-menu");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && nav.classList.contains("open")) {
+      nav.classList.remove("open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+});

@@ -113,3 +113,32 @@ def _axe(page: Any, name: str) -> list[str]:
         f"{name}: axe {v['impact']} {v['id']} ({v['help']}): {', '.join(v['targets'])}"
         for v in violations
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_menu_folds_behind_its_button_on_a_phone_only(live_server: Any) -> None:
+    ensure_world()
+    with browser_page(width=PHONE[0], height=PHONE[1]) as page:
+        sign_in(page, live_server.url, persona("coordinator"))
+        page.goto(f"{live_server.url}/")
+        toggle = page.locator("header.site .menu-toggle")
+        menu = page.locator("#site-menu")
+        people = page.locator("header.site a", has_text="People")
+        # Folded: the page starts near the top of the screen, the menu one press away.
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not people.is_visible()
+        assert page.locator("main h1").bounding_box()["y"] < 250
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert people.is_visible() and menu.locator("input[name=q]").is_visible()
+        screenshot(page, "mobile-menu-open")
+        page.keyboard.press("Escape")
+        assert not people.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        # On a wide screen every link shows and there is no button.
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert people.is_visible() and not toggle.is_visible()
+    # Without JavaScript nothing is folded.
+    with browser_page(width=PHONE[0], height=PHONE[1], java_script=False) as page:
+        page.goto(f"{live_server.url}/")
+        assert not page.locator("header.site .menu-toggle").is_visible()
+        assert page.locator("header.site a", has_text="Public record").is_visible()
