@@ -171,7 +171,7 @@ def rating_save_group(request: HttpRequest, pk: int) -> HttpResponse:
         return a
     group, indicators = _group_indicators(request, a)
     back = reverse("assessments:rating_form", args=[a.pk]) + f"?group={group}"
-    posted = _posted_rows(request, indicators, selectors.own_ratings(request.user, a))
+    posted = _posted_rows(request, indicators, selectors.own_ratings(request.user, a, indicators))
     if posted is None:
         return redirect(back)
     rows, files, keys = posted
@@ -217,9 +217,10 @@ def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
         raise Http404 from None
     form = forms.RatingForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
     error = ""
+    saved = None
     if form.is_valid():
         try:
-            services.rating_submit(
+            saved = services.rating_submit(
                 actor=_actor(request),
                 assessment=a,
                 indicator=ind,
@@ -235,7 +236,8 @@ def rating_save(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
     else:
         error = _("Choose a rating.")
     if request.htmx:  # type: ignore[attr-defined]
-        own = selectors.own_ratings(request.user, a, [ind]).get(ind.pk)
+        # The rating just saved is the row's own; read only when the save was refused.
+        own = saved or selectors.own_ratings(request.user, a, [ind]).get(ind.pk)
         others = [
             r
             for r in selectors.ratings_visible(request.user, a).filter(indicator=ind)
