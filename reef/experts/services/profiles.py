@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -46,26 +46,23 @@ from reef.notifications.services import notifications_erase
 # --------------------------------------------------------------------------- profiles
 
 
+def _one_of(value: str, allowed: Iterable[str], unknown: str, field: str) -> str:
+    """`value` if it is one of `allowed`; else refused with `unknown` (naming %(value)s)."""
+    if value not in allowed:
+        raise ServiceError(unknown % {"value": value}, field=field)
+    return value
+
+
 def _check_sector(sector: str) -> str:
-    if sector not in Sector.values:
-        raise ServiceError(_("Unknown sector %(value)s.") % {"value": sector}, field="sector")
-    return sector
+    return _one_of(sector, Sector.values, _("Unknown sector %(value)s."), "sector")
 
 
 def _check_seniority(seniority: str) -> str:
-    if seniority not in Seniority.values:
-        raise ServiceError(
-            _("Unknown seniority %(value)s.") % {"value": seniority}, field="seniority"
-        )
-    return seniority
+    return _one_of(seniority, Seniority.values, _("Unknown seniority %(value)s."), "seniority")
 
 
 def _check_contact_tlp(contact_tlp: str) -> str:
-    if contact_tlp not in TLP.values:
-        raise ServiceError(
-            _("Unknown TLP label %(value)s.") % {"value": contact_tlp}, field="contact_tlp"
-        )
-    return contact_tlp
+    return _one_of(contact_tlp, TLP.values, _("Unknown TLP label %(value)s."), "contact_tlp")
 
 
 def _check_max_reviews(max_reviews_per_quarter: int) -> int:
@@ -247,8 +244,7 @@ def conflict_declare(
     """Declare a conflict of interest with an organisation, a country or a person."""
     _require(rules.may_edit_profile, actor, profile, str(_PROFILE_EDITORS))
     K = ConflictDeclaration.Kind
-    if kind not in K.values:
-        raise ServiceError(_("Unknown conflict kind %(value)s.") % {"value": kind}, field="kind")
+    _one_of(kind, K.values, _("Unknown conflict kind %(value)s."), "kind")
     if kind == K.ORGANISATION and organisation is None:
         raise ServiceError(
             _("Name the organisation you are conflicted with."), field="organisation"
