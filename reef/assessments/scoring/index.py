@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -10,27 +10,37 @@ from reef.assessments.scoring.values import FloatArray, IntArray
 from reef.frameworks.formats import Framework
 
 
+def _ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _floats() -> FloatArray:
+    return np.zeros(0, dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class _Index:
+    """A framework's indicators as positions; the other kind's fields stay empty."""
+
     keys: tuple[str, ...]
     position: dict[str, int]
     # staged
-    ind_aspect: IntArray
-    ind_stage: IntArray
-    aspect_keys: tuple[str, ...]
-    aspect_position: dict[str, int]
-    aspect_indicators: tuple[IntArray, ...]
-    factor_keys: tuple[str, ...]
-    factor_starts: IntArray  # first aspect of each factor (aspects are contiguous)
-    dimension_keys: tuple[str, ...]
-    dimension_starts: IntArray
+    ind_aspect: IntArray = field(default_factory=_ints)
+    ind_stage: IntArray = field(default_factory=_ints)
+    aspect_keys: tuple[str, ...] = ()
+    aspect_position: dict[str, int] = field(default_factory=dict)
+    aspect_indicators: tuple[IntArray, ...] = ()
+    factor_keys: tuple[str, ...] = ()
+    factor_starts: IntArray = field(default_factory=_ints)  # first aspect of each factor
+    dimension_keys: tuple[str, ...] = ()
+    dimension_starts: IntArray = field(default_factory=_ints)
     # scored
-    ind_pillar: IntArray
-    ind_weight: FloatArray
-    pillar_keys: tuple[str, ...]
-    pillar_position: dict[str, int]
-    pillar_max: FloatArray
-    pillar_indicators: tuple[IntArray, ...]
+    ind_pillar: IntArray = field(default_factory=_ints)
+    ind_weight: FloatArray = field(default_factory=_floats)
+    pillar_keys: tuple[str, ...] = ()
+    pillar_position: dict[str, int] = field(default_factory=dict)
+    pillar_max: FloatArray = field(default_factory=_floats)
+    pillar_indicators: tuple[IntArray, ...] = ()
 
 
 def _compile(fw: Framework) -> _Index:
@@ -45,8 +55,6 @@ def _compile(fw: Framework) -> _Index:
 
 def _compile_staged(fw: Framework, keys: tuple[str, ...]) -> _Index:
     """The index of a staged framework: indicators by aspect, aspects by factor and dimension."""
-    empty_i = np.zeros(0, dtype=np.int64)
-    empty_f = np.zeros(0, dtype=np.float64)
     aspects = list(fw.aspects)
     ind_aspect: list[int] = []
     ind_stage: list[int] = []
@@ -77,18 +85,11 @@ def _compile_staged(fw: Framework, keys: tuple[str, ...]) -> _Index:
         factor_starts=np.array(factor_starts, dtype=np.int64),
         dimension_keys=tuple(d.key for d in fw.dimensions),
         dimension_starts=np.array(dimension_starts, dtype=np.int64),
-        ind_pillar=empty_i,
-        ind_weight=empty_f,
-        pillar_keys=(),
-        pillar_position={},
-        pillar_max=empty_f,
-        pillar_indicators=(),
     )
 
 
 def _compile_scored(fw: Framework, keys: tuple[str, ...]) -> _Index:
     """The index of a scored framework: indicators by pillar, with their weighted points."""
-    empty_i = np.zeros(0, dtype=np.int64)
     ind_pillar: list[int] = []
     weights: list[float] = []
     per_pillar: list[IntArray] = []
@@ -101,15 +102,6 @@ def _compile_scored(fw: Framework, keys: tuple[str, ...]) -> _Index:
     return _Index(
         keys=keys,
         position={k: i for i, k in enumerate(keys)},
-        ind_aspect=empty_i,
-        ind_stage=empty_i,
-        aspect_keys=(),
-        aspect_position={},
-        aspect_indicators=(),
-        factor_keys=(),
-        factor_starts=empty_i,
-        dimension_keys=(),
-        dimension_starts=empty_i,
         ind_pillar=np.array(ind_pillar, dtype=np.int64),
         ind_weight=np.array(weights, dtype=np.float64),
         pillar_keys=tuple(p.key for p in fw.pillars),
