@@ -452,13 +452,14 @@ else:
     SESSION_COOKIE_NAME = "reef-session"
     CSRF_COOKIE_NAME = "reef-csrf"
 
+_log_level = env_str("REEF_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("REEF_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _log_level},
     # Django logs every task's start and end at INFO through its own console handler when
     # DEBUG is on (the demo): hundreds of lines that hide the demo's own output. Task logs
     # follow REEF_LOG_LEVEL like the rest.
-    "loggers": {"django.tasks": {"level": env_str("REEF_LOG_LEVEL", "WARNING")}},
+    "loggers": {"django.tasks": {"level": _log_level}},
 }
